@@ -1,0 +1,199 @@
+"""Strict parsing of ``MAILFLOW_*`` variables into a frozen :class:`Settings`.
+
+A value that does not parse is a startup error naming the variable: a typo in
+production must stop the process, not silently fall back to a default.
+A secret may be given as ``MAILFLOW_X_FILE`` (path to a file holding it).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+PREFIX = "MAILFLOW_"
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+_TEMPERATURES = ("hot", "warm", "cold")
+
+
+class SettingsError(ValueError):
+    """A setting could not be parsed; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    redis_url: str | None
+    smtp_url: str
+    base_url: str
+    secret_keys: tuple[str, ...]
+    inbound_domain: str
+    mail_from: str
+    timezone: str
+    token_max_age_days: int
+    ring_size: int
+    sla_hours: Mapping[str, float]
+    required_lead_fields: tuple[str, ...]
+    inbound_webhook_secret: str | None
+    inbound_max_bytes: int
+    default_language: str
+    log_level: str
+
+    @property
+    def embedded(self) -> bool:
+        """True when running without external services (demo, tests on SQLite)."""
+        return self.redis_url is None
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def with_(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+
+def _raw(env: Mapping[str, str], name: str) -> str | None:
+    key = PREFIX + name
+    file_key = key + "_FILE"
+    if file_key in env:
+        path = Path(env[file_key])
+        try:
+            return path.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise SettingsError(f"{file_key}: cannot read {path}: {exc.strerror}") from exc
+    value = env.get(key)
+    return None if value is None or value.strip() == "" else value.strip()
+
+
+def parse_bool(name: str, value: str) -> bool:
+    low = value.lower()
+    if low in _TRUE:
+        return True
+    if low in _FALSE:
+        return False
+    raise SettingsError(f"{PREFIX}{name}: expected true/false, got {value!r}")
+
+
+def parse_int(name: str, value: str, minimum: int = 0) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise SettingsError(f"{PREFIX}{name}: expected a whole number, got {value!r}") from None
+    if number < minimum:
+        raise SettingsError(f"{PREFIX}{name}: must be at least {minimum}, got {number}")
+    return number
+
+
+def parse_float(name: str, value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise SettingsError(f"{PREFIX}{name}: expected a number, got {value!r}") from None
+    if number <= 0:
+        raise SettingsError(f"{PREFIX}{name}: must be positive, got {value!r}")
+    return number
+
+
+def parse_url(name: str, value: str, schemes: tuple[str, ...]) -> str:
+    parts = urlsplit(value)
+    if parts.scheme.split("+")[0] not in schemes:
+        allowed = ", ".join(schemes)
+        raise SettingsError(f"{PREFIX}{name}: scheme must be one of {allowed}, got {value!r}")
+    return value
+
+
+def parse_list(value: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in value.split(",") if item.strip())
+
+
+def _get(
+    env: Mapping[str, str], name: str, default: Any, parse: Callable[[str, str], Any] | None = None
+) -> Any:
+    value = _raw(env, name)
+    if value is None:
+        return default
+    return parse(name, value) if parse else value
+
+
+def _secret_keys(env: Mapping[str, str], data_dir: Path) -> tuple[str, ...]:
+    """Keys for signing links, newest last. Without a setting the embedded mode keeps
+    a generated key in the data directory so links survive a restart."""
+    value = _raw(env, "SECRET_KEYS")
+    if value:
+        keys = parse_list(value)
+        if any(len(k) < 16 for k in keys):
+            raise SettingsError(f"{PREFIX}SECRET_KEYS: every key needs at least 16 characters")
+        return keys
+    key_file = data_dir / "secret_key"
+    if not key_file.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+        key_file.chmod(0o600)
+    return (key_file.read_text(encoding="utf-8").strip(),)
+
+
+def _sla_hours(env: Mapping[str, str]) -> dict[str, float]:
+    defaults = {"hot": 4.0, "warm": 12.0, "cold": 24.0}
+    return {
+        t: _get(env, f"SLA_{t.upper()}_HOURS", defaults[t], parse_float) for t in _TEMPERATURES
+    }
+
+
+def _language(name: str, value: str) -> str:
+    if value not in ("en", "de"):
+        raise SettingsError(f"{PREFIX}{name}: expected en or de, got {value!r}")
+    return value
+
+
+def _timezone(name: str, value: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"{PREFIX}{name}: unknown time zone {value!r}") from None
+    return value
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Build the settings from ``env`` (default: the process environment)."""
+    env = os.environ if env is None else env
+    data_dir = Path(_get(env, "DATA_DIR", "data")).resolve()
+    default_db = f"sqlite:///{data_dir / 'mailflow.sqlite3'}"
+    return Settings(
+        data_dir=data_dir,
+        database_url=_get(
+            env, "DATABASE_URL", default_db, lambda n, v: parse_url(n, v, ("sqlite", "postgresql"))
+        ),
+        redis_url=_get(env, "REDIS_URL", None, lambda n, v: parse_url(n, v, ("redis", "rediss"))),
+        smtp_url=_get(
+            env, "SMTP_URL", "capture", lambda n, v: v if v == "capture" else
+            parse_url(n, v, ("smtp", "smtps"))
+        ),
+        base_url=_get(
+            env, "BASE_URL", "http://127.0.0.1:5000", lambda n, v: parse_url(n, v, ("http", "https"))
+        ).rstrip("/"),
+        secret_keys=_secret_keys(env, data_dir),
+        inbound_domain=_get(env, "INBOUND_DOMAIN", "reply.mailflow.localhost"),
+        mail_from=_get(env, "MAIL_FROM", "mailflow <leads@mailflow.localhost>"),
+        timezone=_get(env, "TIMEZONE", "Europe/Berlin", _timezone),
+        token_max_age_days=_get(env, "TOKEN_MAX_AGE_DAYS", 30, lambda n, v: parse_int(n, v, 1)),
+        ring_size=_get(env, "RING_SIZE", 3, lambda n, v: parse_int(n, v, 1)),
+        sla_hours=_sla_hours(env),
+        required_lead_fields=_get(
+            env, "REQUIRED_LEAD_FIELDS", ("customer_email", "country", "requirement"),
+            lambda n, v: parse_list(v),
+        ),
+        inbound_webhook_secret=_get(env, "INBOUND_WEBHOOK_SECRET", None),
+        inbound_max_bytes=_get(
+            env, "INBOUND_MAX_BYTES", 10 * 1024 * 1024, lambda n, v: parse_int(n, v, 1024)
+        ),
+        default_language=_get(env, "DEFAULT_LANGUAGE", "en", _language),
+        log_level=_get(env, "LOG_LEVEL", "INFO").upper(),
+    )

@@ -1,0 +1,3 @@
+"""mailflow: email-first distribution of sales leads to partners."""
+
+__version__ = "0.1.0"

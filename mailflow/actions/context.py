@@ -1,0 +1,31 @@
+"""What every action receives: the open transaction, who acts, through which channel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import Session
+
+if TYPE_CHECKING:
+    from mailflow.runtime import Runtime
+
+
+@dataclass
+class ActionContext:
+    session: Session
+    rt: Runtime
+    actor: str  # "contact:12", "api:3", "system", "console:4", "cli"
+    channel: str  # web|email|api|cli|job|console
+    now: datetime
+    outbox_ids: list[int] = field(default_factory=list)
+    jobs: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
+
+    def later(self, job: str, *args: Any) -> None:
+        """Enqueue ``job(*args)`` once this transaction has committed."""
+        self.jobs.append((job, args))
+
+    @property
+    def settings(self) -> Any:
+        return self.rt.settings

@@ -1,0 +1,54 @@
+"""feedback: the owning partner reports progress — contacted, meeting, proposal, won, lost."""
+
+from __future__ import annotations
+
+from mailflow import audit, leadview, lifecycle
+from mailflow.actions._load import OfferScope, load_offer_scope
+from mailflow.actions.context import ActionContext
+from mailflow.actions.errors import NotAllowed, WrongState
+from mailflow.mail import outbox
+from mailflow.models import Feedback
+from mailflow.schemas import FeedbackIn
+
+
+def feedback(ctx: ActionContext, offer_id: int, contact_id: int, data: FeedbackIn) -> Feedback:
+    """Record the report; move the lead to the reported stage when that is forward.
+    Reporting the current stage again adds a note without a transition."""
+    scope = load_offer_scope(ctx, offer_id, contact_id)
+    lead = scope.lead
+    if lead.owner_id != scope.offer.organization_id or scope.offer.state != "picked":
+        raise NotAllowed("only the partner who picked this lead can report on it")
+    if lead.state != data.stage:
+        if not lifecycle.can_lead(lead.state, data.stage):
+            raise WrongState(f"lead is {lead.state}; cannot report {data.stage}", state=lead.state)
+        previous, lead.state, lead.updated_at = lead.state, data.stage, ctx.now
+        if data.stage in lifecycle.CLOSED_STAGES:
+            lead.closed_at = ctx.now
+        audit.record(ctx, f"lead.{data.stage}", lead_id=lead.id,
+                     organization_id=lead.owner_id, from_state=previous, to_state=data.stage,
+                     amount=str(data.amount) if data.amount is not None else None,
+                     currency=data.currency, reason=data.reason)
+    row = Feedback(
+        lead_id=lead.id, organization_id=scope.offer.organization_id, contact_id=contact_id,
+        stage=data.stage, amount=data.amount, currency=data.currency or
+        (lead.currency if data.amount is not None else None),
+        reason=data.reason, note=data.note, channel=ctx.channel, created_at=ctx.now,
+    )
+    ctx.session.add(row)
+    ctx.session.flush()
+    audit.record(ctx, "feedback.recorded", lead_id=lead.id, organization_id=lead.owner_id,
+                 stage=data.stage, feedback_id=row.id)
+    _thank(ctx, scope, row)
+    return row
+
+
+def _thank(ctx: ActionContext, scope: OfferScope, row: Feedback) -> None:
+    offer_id, contact_id = scope.offer.id, scope.contact.id
+    assert offer_id is not None and contact_id is not None
+    outbox.queue(ctx, "feedback_thanks", scope.contact,
+                 {"lead": leadview.details(scope.lead), "stage": row.stage,
+                  "amount": str(row.amount) if row.amount is not None else None,
+                  "currency": row.currency,
+                  "links": {a: ctx.rt.link(offer_id, contact_id, a) for a in ("feedback", "portal")},
+                  "reply_key": ctx.rt.signer.reply_key(offer_id, contact_id)},
+                 lead_id=scope.lead.id, offer_id=offer_id)

@@ -1,0 +1,136 @@
+"""offer: the next ring of partners gets the lead, by email, first come first served."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import col, select
+
+from mailflow import audit, leadview, lifecycle
+from mailflow.actions.context import ActionContext
+from mailflow.mail import outbox
+from mailflow.matching import Candidate, LeadPlace, Match, rank
+from mailflow.models import Contact, Lead, Offer, Organization
+
+PARTNER_KINDS = ("dealer", "distributor")
+
+
+def _candidates(ctx: ActionContext, country: str | None) -> list[Candidate]:
+    reachable = (
+        select(Contact.organization_id)
+        .where(Contact.receives_offers == True, Contact.undeliverable == False)  # noqa: E712
+        .distinct()
+    )
+    query = select(Organization).where(
+        col(Organization.kind).in_(PARTNER_KINDS),
+        Organization.active == True,  # noqa: E712
+        col(Organization.id).in_(reachable),
+    )
+    if country:
+        query = query.where(Organization.country == country)
+    return [
+        Candidate(o.id, o.name, o.country, o.lat, o.lon, o.away_until)  # type: ignore[arg-type]
+        for o in ctx.session.exec(query)
+    ]
+
+
+def _lock_lead(ctx: ActionContext, lead_id: int) -> Lead | None:
+    return ctx.session.exec(select(Lead).where(Lead.id == lead_id).with_for_update()).first()
+
+
+def offer_next_ring(ctx: ActionContext, lead_id: int) -> list[Offer]:
+    """Offer ``lead_id`` to the next ring; ``[]`` when there was nothing to do or nobody left
+    (the lead is then ``unassigned``). Safe to call twice: only a qualified lead, or an
+    offered one without open offers, moves."""
+    lead = _lock_lead(ctx, lead_id)
+    if lead is None or not _due_for_ring(ctx, lead):
+        return []
+    already = set(ctx.session.exec(select(Offer.organization_id).where(Offer.lead_id == lead_id)))
+    matches = rank(
+        LeadPlace(lead.country, lead.lat, lead.lon),
+        _candidates(ctx, lead.country),
+        now=ctx.now,
+        skip=already,
+        limit=ctx.settings.ring_size,
+    )
+    if not matches:
+        _unassign(ctx, lead)
+        return []
+    return _open_ring(ctx, lead, matches)
+
+
+def _due_for_ring(ctx: ActionContext, lead: Lead) -> bool:
+    if lead.state in ("qualified", "unassigned"):
+        return True
+    if lead.state != "offered":
+        return False
+    open_offer = ctx.session.exec(
+        select(Offer.id).where(Offer.lead_id == lead.id, Offer.state == "open")
+    ).first()
+    return open_offer is None
+
+
+def _unassign(ctx: ActionContext, lead: Lead) -> None:
+    if lead.state == "unassigned":
+        return
+    previous = lead.state
+    lifecycle.check_lead(previous, "unassigned")
+    lead.state, lead.updated_at = "unassigned", ctx.now
+    audit.record(ctx, "lead.unassigned", lead_id=lead.id, from_state=previous, to_state="unassigned")
+
+
+def _open_ring(ctx: ActionContext, lead: Lead, matches: list[Match]) -> list[Offer]:
+    assert lead.id is not None
+    ring = lead.ring + 1
+    expires = ctx.now + timedelta(hours=ctx.settings.sla_hours[lead.temperature])
+    offers = []
+    for match in matches:
+        offer = Offer(
+            lead_id=lead.id, organization_id=match.organization_id, ring=ring,
+            distance_km=match.distance_km, offered_at=ctx.now, expires_at=expires,
+        )
+        ctx.session.add(offer)
+        ctx.session.flush()
+        audit.record(
+            ctx, "offer.opened", lead_id=lead.id, offer_id=offer.id,
+            organization_id=match.organization_id, to_state="open", ring=ring, why=match.why,
+        )
+        _email_offer(ctx, lead, offer)
+        offers.append(offer)
+    previous = lead.state
+    if previous != "offered":
+        lifecycle.check_lead(previous, "offered")
+    lead.state, lead.ring, lead.updated_at = "offered", ring, ctx.now
+    lead.offered_at = lead.offered_at or ctx.now
+    audit.record(
+        ctx, "lead.offered", lead_id=lead.id, from_state=previous, to_state="offered",
+        ring=ring, organizations=[m.organization_id for m in matches],
+    )
+    return offers
+
+
+def offer_contacts(ctx: ActionContext, organization_id: int) -> list[Contact]:
+    return list(
+        ctx.session.exec(
+            select(Contact).where(
+                Contact.organization_id == organization_id,
+                Contact.receives_offers == True,  # noqa: E712
+                Contact.undeliverable == False,  # noqa: E712
+            )
+        )
+    )
+
+
+def _email_offer(ctx: ActionContext, lead: Lead, offer: Offer) -> None:
+    assert offer.id is not None
+    for contact in offer_contacts(ctx, offer.organization_id):
+        assert contact.id is not None
+        links = {a: ctx.rt.link(offer.id, contact.id, a) for a in ("pick", "decline", "portal")}
+        context = {
+            "lead": leadview.teaser(lead),
+            "offer": {"id": offer.id, "ring": offer.ring, "expires_at": offer.expires_at.isoformat(),
+                      "distance_km": round(offer.distance_km) if offer.distance_km else None},
+            "links": links,
+            "reply_key": ctx.rt.signer.reply_key(offer.id, contact.id),
+        }
+        outbox.queue(ctx, "offer", contact, context, lead_id=lead.id, offer_id=offer.id)

@@ -1,0 +1,89 @@
+"""The ``mailflow`` command."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+from config import SettingsError, load_settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="mailflow", description="Email-first lead distribution.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    db = sub.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="apply all migrations")
+    db.add_parser("current", help="show the applied migration")
+
+    demo = sub.add_parser("demo", help="run everything in one process on the embedded default")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=5000)
+    demo.add_argument("--smtp-port", type=int, default=2525, help="inbound SMTP server port")
+    demo.add_argument("--api-key", help="also accept this API key for the manufacturer")
+    demo.add_argument("--no-leads", action="store_true", help="do not seed demo leads")
+
+    key = sub.add_parser("apikey", help="create an API key for an organization")
+    key.add_argument("organization_id", type=int)
+    key.add_argument("--name", default="cli")
+
+    bench = sub.add_parser("bench", help="run a benchmark and print one JSON object")
+    bench.add_argument("name")
+    bench.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"mailflow: configuration error: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command == "db":
+        from mailflow import migrate
+
+        if args.db_command == "upgrade":
+            migrate.upgrade(settings.database_url)
+            print(f"database at revision {migrate.current(settings.database_url)}")
+        else:
+            print(migrate.current(settings.database_url) or "empty")
+        return 0
+    if args.command == "demo":
+        from mailflow import demo
+
+        demo.run(settings, demo.options(host=args.host, port=args.port, smtp_port=args.smtp_port,
+                                        api_key=args.api_key, seed_leads=not args.no_leads))
+        return 0
+    if args.command == "apikey":
+        return _apikey(settings, args.organization_id, args.name)
+    if args.command == "bench":
+        from bench import run_bench
+
+        print(json.dumps(run_bench(args.name, settings, quick=args.quick)), flush=True)
+        return 0
+    return 2
+
+
+def _apikey(settings: object, organization_id: int, name: str) -> int:
+    from mailflow import apikeys
+    from mailflow.models import Organization
+    from mailflow.runtime import Runtime
+
+    rt = Runtime(settings)  # type: ignore[arg-type]
+    with rt.db.transaction() as session:
+        if session.get(Organization, organization_id) is None:
+            print(f"mailflow: no organization {organization_id}", file=sys.stderr)
+            return 1
+        key = apikeys.new_key()
+        apikeys.store(session, organization_id, key, name, rt.clock.now())
+    print(key)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,133 @@
+"""``mailflow demo``: everything in one process on the embedded default.
+
+Web app, job worker, scheduler, inbound SMTP server and a local mail capture, over a
+SQLite file; seeds a demo world on first start. Ctrl-C stops everything cleanly.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from werkzeug.serving import make_server
+
+from config import Settings
+from mailflow import migrate, seed
+from mailflow.actions import unit
+from mailflow.actions.ingest import ingest
+from mailflow.broker import connect
+from mailflow.inbound.server import make_server as make_inbound
+from mailflow.logredact import RedactingFilter
+from mailflow.mail.capture import MailCapture
+from mailflow.runtime import Runtime
+from mailflow.schemas import LeadIn
+from mailflow.web import create_app
+from scheduler import install
+
+log = logging.getLogger("mailflow.demo")
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    host: str = "127.0.0.1"
+    port: int = 5000
+    smtp_port: int = 2525
+    api_key: str | None = None
+    seed_leads: bool = True
+
+
+def run(settings: Settings, opts: DemoOptions) -> None:
+    settings = settings.with_(redis_url=None)  # the demo is the embedded mode
+    if not _base_url_set():
+        settings = settings.with_(base_url=f"http://{opts.host}:{opts.port}")
+    logging.getLogger("werkzeug").addFilter(RedactingFilter())
+    rt = Runtime(settings)
+    migrate.upgrade(settings.database_url)
+    capture = MailCapture(opts.host).start()
+    rt.use_smtp(capture.url)
+    queue = connect(rt, worker_threads=4)
+    key = _seed(rt, opts)
+    inbound = make_inbound(rt, opts.host, opts.smtp_port)
+    inbound.start()
+    sched = install(BackgroundScheduler(timezone=settings.timezone), rt)
+    sched.start()
+    server = make_server(opts.host, opts.port, create_app(rt, devmail=capture), threaded=True)
+    _print_banner(settings, opts, key)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    thread = threading.Thread(target=server.serve_forever, name="web", daemon=True)
+    thread.start()
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    print("\nStopping…", flush=True)
+    server.shutdown()
+    sched.shutdown(wait=False)
+    inbound.stop()
+    queue.stop()
+    capture.stop()
+    rt.close()
+    print("Stopped.", flush=True)
+
+
+def _base_url_set() -> bool:
+    import os
+
+    return bool(os.environ.get("MAILFLOW_BASE_URL"))
+
+
+def _seed(rt: Runtime, opts: DemoOptions) -> str | None:
+    """First start: seed the world (and a few leads); later starts: keep the data."""
+    from mailflow import apikeys
+
+    with unit(rt, "cli", "cli") as ctx:
+        maker = seed.manufacturer(ctx.session)
+        if maker is None:
+            key = seed.seed_world(ctx.session, ctx.now, opts.api_key)
+            fresh = True
+        else:
+            key = opts.api_key
+            if key:
+                assert maker.id is not None
+                apikeys.store(ctx.session, maker.id, key, "demo", ctx.now)
+            fresh = False
+    if fresh and opts.seed_leads:
+        for data in seed.DEMO_LEADS:
+            with unit(rt, "cli", "cli") as ctx:
+                ingest(ctx, LeadIn(**data))
+    return key
+
+
+def _print_banner(settings: Settings, opts: DemoOptions, key: str | None) -> None:
+    base = settings.base_url
+    lines = [
+        "",
+        "mailflow demo is running (embedded: SQLite, in-process queue, local mail capture)",
+        f"  Web app         {base}/",
+        f"  Mail capture    {base}/dev/mail   (JSON: {base}/dev/mail/api/messages)",
+        f"  JSON API        {base}/api/v1/leads",
+        f"  Inbound SMTP    {opts.host}:{opts.smtp_port}",
+        f"  Database        {settings.database_url}",
+    ]
+    if key:
+        lines.append(f"  API key         {key}")
+        lines.append(
+            f"  Try it          curl -s -X POST {base}/api/v1/leads -H 'Authorization: Bearer {key}' "
+            "-H 'Content-Type: application/json' -d '{\"customer_name\": \"Max Muster\", "
+            "\"customer_email\": \"max@example.com\", \"city\": \"Stuttgart\", \"country\": \"DE\", "
+            "\"requirement\": \"Heat pump for a family house\", \"temperature\": \"hot\"}'"
+        )
+    else:
+        lines.append("  API key         (set on first start; pass --api-key KEY to add one)")
+    lines.append("Press Ctrl-C to stop.")
+    print("\n".join(lines), flush=True)
+
+
+def options(**kwargs: Any) -> DemoOptions:
+    return DemoOptions(**{k: v for k, v in kwargs.items() if v is not None})

@@ -1,0 +1,1 @@
+"""Inbound mail: receive → store raw → classify → route → verify → extract → interpret → act."""

@@ -1,0 +1,72 @@
+"""The inbound SMTP server: thin. Check the recipient at RCPT, store at DATA, queue, 250.
+
+aiosmtpd answers 500 with the exception text when a handler raises, so every handler
+here catches and answers with a deliberate code instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from mailflow.inbound.store import StoreError, store_raw
+from mailflow.tokens import TokenInvalid
+
+if TYPE_CHECKING:
+    from mailflow.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+class InboundHandler:
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
+        self.domain = rt.settings.inbound_domain.lower()
+
+    def recipient_ok(self, address: str) -> bool:
+        local, _, domain = address.lower().rpartition("@")
+        if domain != self.domain:
+            return False
+        if local in ("postmaster", "abuse", "bounces"):
+            return True
+        tag, _, key = local.partition("+")
+        if tag not in ("reply", "bounce") or not key:
+            return False
+        if tag == "bounce":
+            return key.isdigit()
+        try:
+            self.rt.signer.read_reply_key(key)
+        except TokenInvalid:
+            return False
+        return True
+
+    async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope,
+                          address: str, rcpt_options: list[str]) -> str:
+        if not self.recipient_ok(address):
+            return "550 5.1.1 No such reply address here; please reply to a mailflow email"
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        raw = envelope.original_content or b""
+        if isinstance(raw, str):
+            raw = raw.encode("utf-8", "surrogateescape")
+        try:
+            inbound_id = store_raw(self.rt, raw, channel="smtp", mail_from=str(envelope.mail_from or ""),
+                                   rcpt_to=list(envelope.rcpt_tos))
+        except StoreError as exc:
+            log.warning("inbound message not stored (%s); answered 451", exc)
+            return "451 4.3.0 Temporary failure storing the message, please retry"
+        self.rt.enqueue("process_inbound", inbound_id)
+        return "250 2.0.0 Stored"
+
+
+def make_server(rt: Runtime, host: str, port: int) -> Controller:
+    return Controller(
+        InboundHandler(rt), hostname=host, port=port,
+        data_size_limit=rt.settings.inbound_max_bytes,
+        server_kwargs={"decode_data": False},
+    )

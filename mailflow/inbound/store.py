@@ -1,0 +1,42 @@
+"""Store a received message durably before anyone answers "accepted"."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import TYPE_CHECKING
+
+from mailflow.models import InboundEmail
+
+if TYPE_CHECKING:
+    from mailflow.runtime import Runtime
+
+_MESSAGE_ID = re.compile(rb"^message-id:[ \t]*(<[^>\r\n]{1,400}>)", re.IGNORECASE | re.MULTILINE)
+
+
+class StoreError(Exception):
+    """The message could not be stored; the sender must retry later (451 / EX_TEMPFAIL)."""
+
+
+def header_message_id(raw: bytes) -> str | None:
+    head = raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
+    found = _MESSAGE_ID.search(head)
+    return found.group(1).decode("ascii", "replace") if found else None
+
+
+def store_raw(rt: Runtime, raw: bytes, *, channel: str, mail_from: str | None,
+              rcpt_to: list[str]) -> int:
+    """Commit the raw bytes; returns the row id. Any failure is a :class:`StoreError`."""
+    try:
+        with rt.db.transaction() as session:
+            row = InboundEmail(
+                received_at=rt.clock.now(), channel=channel, mail_from=(mail_from or "")[:500],
+                rcpt_to=[r[:254] for r in rcpt_to][:50], message_id=header_message_id(raw),
+                sha256=hashlib.sha256(raw).hexdigest(), size=len(raw), raw=raw,
+            )
+            session.add(row)
+            session.flush()
+            assert row.id is not None
+            return row.id
+    except Exception as exc:  # any database trouble means: not stored, tell the sender to retry
+        raise StoreError(f"{type(exc).__name__}") from exc

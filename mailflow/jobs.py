@@ -1,0 +1,70 @@
+"""Dramatiq actors. Thin: load, call an action or a query, done.
+
+Messages carry ids only. Every actor says how often it retries; all of them are
+idempotent (a claim by conditional UPDATE decides who does the work).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import dramatiq
+
+from mailflow.actions import unit
+from mailflow.actions.offer import offer_next_ring
+from mailflow.mail import outbox
+
+if TYPE_CHECKING:
+    from mailflow.runtime import Runtime
+
+log = logging.getLogger(__name__)
+OUTBOX_BATCH = 200
+
+
+def _send_emails(rt: Runtime) -> Callable[[list[int]], None]:
+    def send_emails(email_ids: list[int]) -> None:
+        outbox.dispatch(rt, email_ids)
+
+    return send_emails
+
+
+def _distribute(rt: Runtime) -> Callable[[int], None]:
+    def distribute(lead_id: int) -> None:
+        with unit(rt, "system", "job") as ctx:
+            offer_next_ring(ctx, lead_id)
+
+    return distribute
+
+
+def _sweep_outbox(rt: Runtime) -> Callable[[], None]:
+    def sweep_outbox() -> None:
+        ids = outbox.due_ids(rt, rt.clock.now())
+        for start in range(0, len(ids), OUTBOX_BATCH):
+            outbox.dispatch(rt, ids[start : start + OUTBOX_BATCH])
+
+    return sweep_outbox
+
+
+# name → (factory, max_retries, time limit in ms)
+ACTORS: dict[str, tuple[Callable[[Runtime], Callable[..., None]], int, int]] = {
+    "send_emails": (_send_emails, 3, 300_000),
+    "distribute": (_distribute, 5, 60_000),
+    "sweep_outbox": (_sweep_outbox, 0, 600_000),
+}
+
+
+def declare(broker: dramatiq.Broker, rt: Runtime) -> dict[str, dramatiq.Actor[Any, Any]]:
+    return {
+        name: dramatiq.actor(
+            factory(rt),
+            actor_name=name,
+            broker=broker,
+            max_retries=retries,
+            time_limit=time_limit,
+            min_backoff=1_000,
+            max_backoff=60_000,
+        )
+        for name, (factory, retries, time_limit) in ACTORS.items()
+    }

@@ -1,0 +1,88 @@
+"""The per-process runtime: settings, database, signer, templates, queue, clock.
+
+Built once by each entry point and passed on; nothing reads the environment here.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from config import Settings
+from mailflow.clock import Clock
+from mailflow.db import Database
+from mailflow.mail.render import Renderer
+from mailflow.mail.send import DeliveryError, SmtpSender
+from mailflow.tokens import Signer
+
+if TYPE_CHECKING:
+    from mailflow.broker import JobQueue
+
+log = logging.getLogger(__name__)
+
+
+class _NoRelay:
+    """Stands in for a relay while ``MAILFLOW_SMTP_URL=capture`` has no capture server."""
+
+    def send(self, mail_from: str, to: str, data: bytes) -> None:
+        raise DeliveryError("no SMTP relay: set MAILFLOW_SMTP_URL or run `mailflow demo`")
+
+    def close(self) -> None:
+        pass
+
+
+class Runtime:
+    def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+        self.settings = settings
+        self.db = Database(settings.database_url)
+        self.signer = Signer(settings.secret_keys, settings.token_max_age_days * 86400)
+        self.clock = clock or Clock()
+        self.renderer = Renderer()
+        self.smtp_url = settings.smtp_url
+        self.queue: JobQueue | None = None
+        self._sender: SmtpSender | _NoRelay | None = None
+
+    # -- mail ---------------------------------------------------------------------
+    def sender(self) -> SmtpSender | _NoRelay:
+        if self._sender is None:
+            self._sender = _NoRelay() if self.smtp_url == "capture" else SmtpSender(self.smtp_url)
+        return self._sender
+
+    def use_smtp(self, url: str) -> None:
+        """Point outbound mail at another relay (the demo's local capture, a test sink)."""
+        if self._sender is not None:
+            self._sender.close()
+        self.smtp_url, self._sender = url, None
+
+    def brand(self) -> dict[str, Any]:
+        from email.utils import parseaddr
+
+        name = parseaddr(self.settings.mail_from)[0] or "mailflow"
+        return {"name": name, "color": "#0b5cad", "base_url": self.settings.base_url}
+
+    def link(self, offer_id: int, contact_id: int, action: str) -> str:
+        token = self.signer.link_token(offer_id, contact_id, action)
+        return f"{self.settings.base_url}/a/{token}"
+
+    # -- jobs ---------------------------------------------------------------------
+    def after_commit(self, outbox_ids: list[int], jobs: list[tuple[str, tuple[Any, ...]]]) -> None:
+        if outbox_ids:
+            self.enqueue("send_emails", list(outbox_ids))
+        for name, args in jobs:
+            self.enqueue(name, *args)
+
+    def enqueue(self, name: str, *args: Any) -> None:
+        """Hand a job to the queue. The state is already committed: if the broker is
+        down, the periodic sweeps find the work in the database and do it then."""
+        if self.queue is None:
+            log.info("no job queue in this process; %s%r left to the sweeps", name, args)
+            return
+        try:
+            self.queue.send(name, *args)
+        except Exception:
+            log.exception("could not enqueue %s; the next sweep will pick it up", name)
+
+    def close(self) -> None:
+        if self._sender is not None:
+            self._sender.close()
+        self.db.dispose()

@@ -1,0 +1,69 @@
+"""The Flask application: dialogs (signed links), JSON API, local mail viewer."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, g
+
+from mailflow import i18n
+from mailflow.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'; manifest-src 'self'"
+)
+
+
+def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
+    """``devmail`` is the local mail capture whose messages ``/dev/mail`` shows (demo only)."""
+    from mailflow.web import api, dialogs, errors
+
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY=rt.settings.secret_keys[-1], MAX_CONTENT_LENGTH=2 * 1024 * 1024)
+    app.extensions["mailflow"] = rt
+    i18n.install(app.jinja_env)
+    app.jinja_env.filters["money"] = _money
+    app.jinja_env.globals["feedback_token"] = lambda view: rt.signer.link_token(
+        view.offer.id, view.contact.id, "feedback"
+    )
+    app.register_blueprint(dialogs.bp)
+    app.register_blueprint(api.bp)
+    errors.register(app)
+    if devmail is not None:
+        from mailflow.web import devmail as devmail_views
+
+        app.extensions["devmail"] = devmail
+        app.register_blueprint(devmail_views.bp)
+
+    @app.after_request
+    def _security_headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if getattr(g, "token_route", False):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+def _money(value: Any, currency: str | None = None) -> str:
+    from mailflow.mail.compile import _money as money
+
+    return money(value, currency)
+
+
+def runtime() -> Runtime:
+    from flask import current_app
+
+    rt: Runtime = current_app.extensions["mailflow"]
+    return rt

@@ -1,0 +1,145 @@
+"""Signed-link dialogs: ``/a/<token>``.
+
+GET (and HEAD) only shows a page: mail security scanners open every link, so nothing
+changes until the partner presses the button, which POSTs back to the same URL.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, g, render_template, request
+from pydantic import ValidationError
+
+from mailflow.actions import unit
+from mailflow.actions.decline import decline
+from mailflow.actions.errors import ActionError, AlreadyTaken, OfferClosed
+from mailflow.actions.feedback import feedback
+from mailflow.actions.pick import pick
+from mailflow.schemas import FeedbackIn
+from mailflow.tokens import LinkClaim, TokenExpired, TokenInvalid
+from mailflow.web import runtime
+from mailflow.web.pages import LinkView, load_view, portal_rows
+
+bp = Blueprint("dialogs", __name__)
+
+
+def _claim(token: str) -> LinkClaim:
+    g.token_route = True
+    try:
+        return runtime().signer.read_link(token)
+    except TokenExpired:
+        abort(_page("message.html", 410, title="This link has expired", tone="error",
+                    text="Links in our emails are valid for a limited time. "
+                         "Open your most recent email, or reply to it instead."))
+    except TokenInvalid:
+        abort(_page("message.html", 404, title="This link is not valid", tone="error",
+                    text="The link may be incomplete. Please open it again from the email."))
+
+
+def _page(template: str, status: int = 200, lang: str = "en", **context: Any) -> Any:
+    from flask import make_response
+
+    return make_response(render_template(template, lang=lang, **context), status)
+
+
+def _load(claim: LinkClaim) -> LinkView:
+    with runtime().db.read() as session:
+        view = load_view(session, claim)
+    if view is None:
+        abort(_page("message.html", 404, title="This link is not valid", tone="error",
+                    text="The lead or partner it points to no longer exists."))
+    return view
+
+
+@bp.get("/a/<token>")
+def show(token: str) -> Any:
+    claim = _claim(token)
+    view = _load(claim)
+    if claim.action == "portal":
+        with runtime().db.read() as session:
+            rows = portal_rows(session, runtime(), view.contact)
+        return _page("dialogs/portal.html", lang=view.lang, view=view, **rows)
+    return _state_page(view, claim.action)
+
+
+def _state_page(view: LinkView, action: str) -> Any:
+    """The dialog for an open offer, or the page that says why it is not open."""
+    if view.is_owner:
+        template = "dialogs/feedback.html" if action == "feedback" else "dialogs/details.html"
+        return _page(template, lang=view.lang, view=view)
+    if view.offer.state == "taken" or (view.lead.owner_id and not view.is_owner):
+        return _page("dialogs/taken.html", 409, lang=view.lang, view=view)
+    if view.offer.state == "declined":
+        return _page("dialogs/declined.html", lang=view.lang, view=view)
+    if view.offer.state != "open":
+        return _page("dialogs/closed.html", 410, lang=view.lang, view=view)
+    if action == "feedback":
+        return _page("dialogs/closed.html", 403, lang=view.lang, view=view)
+    return _page(f"dialogs/{action}.html", lang=view.lang, view=view)
+
+
+def _same_site_only() -> None:
+    """A cross-site form post is refused: the dialogs are only ever posted from themselves."""
+    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+        abort(403)
+
+
+@bp.post("/a/<token>")
+def act(token: str) -> Any:
+    claim = _claim(token)
+    _same_site_only()
+    view = _load(claim)
+    try:
+        error = _perform(claim)
+    except AlreadyTaken:
+        return _page("dialogs/taken.html", 409, lang=view.lang, view=_load(claim))
+    except OfferClosed:
+        return _page("dialogs/closed.html", 410, lang=view.lang, view=_load(claim))
+    except ActionError as exc:
+        return _page("message.html", exc.http_status, lang=view.lang, tone="error",
+                     title="This did not work", text=str(exc))
+    if error is not None:
+        return _page("dialogs/feedback.html", 422, lang=view.lang, view=view, errors=error,
+                     form=request.form)
+    done = _load(claim)
+    if claim.action == "decline":
+        return _page("dialogs/declined.html", lang=view.lang, view=done)
+    if claim.action == "feedback":
+        return _page("dialogs/feedback_done.html", lang=view.lang, view=done)
+    return _page("dialogs/details.html", lang=view.lang, view=done, just_picked=True)
+
+
+def _perform(claim: LinkClaim) -> list[str] | None:
+    """Run the action of the link; returns form errors for an invalid feedback form."""
+    if claim.action not in ("pick", "decline", "feedback"):
+        abort(405)
+    data = None
+    if claim.action == "feedback":
+        try:
+            data = FeedbackIn(**_feedback_form())
+        except ValidationError as exc:
+            return [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+    with unit(runtime(), f"contact:{claim.contact_id}", "web") as ctx:
+        if claim.action == "pick":
+            pick(ctx, claim.offer_id, claim.contact_id)
+        elif claim.action == "decline":
+            decline(ctx, claim.offer_id, claim.contact_id, request.form.get("reason") or None)
+        else:
+            assert data is not None
+            feedback(ctx, claim.offer_id, claim.contact_id, data)
+    return None
+
+
+def _feedback_form() -> dict[str, Any]:
+    from mailflow.web.pages import parse_form_amount
+
+    form = request.form
+    fields: dict[str, Any] = {"stage": form.get("stage", "")}
+    amount = (form.get("amount") or "").strip()
+    if amount:
+        fields["amount"] = parse_form_amount(amount)
+    for name in ("currency", "reason", "note"):
+        if (form.get(name) or "").strip():
+            fields[name] = form[name]
+    return fields

@@ -1,0 +1,105 @@
+"""Read-side helpers for the dialog pages: what one signed link shows."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from mailflow import i18n, leadview
+from mailflow.lifecycle import OPEN_STAGES, STAGES
+from mailflow.models import Contact, Lead, Offer, Organization
+from mailflow.runtime import Runtime
+from mailflow.tokens import LinkClaim
+
+
+@dataclass
+class LinkView:
+    claim: LinkClaim
+    offer: Offer
+    lead: Lead
+    contact: Contact
+    organization: Organization
+    lang: str
+
+    @property
+    def is_owner(self) -> bool:
+        return self.lead.owner_id == self.offer.organization_id and self.offer.state == "picked"
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """Contact data only for the owner; everybody else sees the teaser."""
+        return leadview.details(self.lead) if self.is_owner else leadview.teaser(self.lead)
+
+    @property
+    def next_stages(self) -> list[str]:
+        if self.lead.state not in OPEN_STAGES:
+            return []
+        start = OPEN_STAGES.index(self.lead.state)
+        return [s for s in STAGES if s in ("won", "lost") or STAGES.index(s) >= start]
+
+
+def load_view(session: Session, claim: LinkClaim) -> LinkView | None:
+    offer = session.get(Offer, claim.offer_id)
+    contact = session.get(Contact, claim.contact_id)
+    if offer is None or contact is None or contact.organization_id != offer.organization_id:
+        return None
+    lead = session.get(Lead, offer.lead_id)
+    org = session.get(Organization, offer.organization_id)
+    if lead is None or org is None:
+        return None
+    return LinkView(claim, offer, lead, contact, org, i18n.normalize(contact.language))
+
+
+def portal_rows(session: Session, rt: Runtime, contact: Contact) -> dict[str, list[dict[str, Any]]]:
+    """The contact's own page: open offers to pick, picked leads needing feedback, history."""
+    assert contact.id is not None
+    offers = session.exec(
+        select(Offer, Lead).join(Lead, col(Lead.id) == Offer.lead_id)
+        .where(Offer.organization_id == contact.organization_id)
+        .order_by(col(Offer.offered_at).desc()).limit(200)
+    ).all()
+    open_rows, active, history = [], [], []
+    for offer, lead in offers:
+        assert offer.id is not None
+        row = {"offer": offer, "lead": leadview.teaser(lead), "state": lead.state}
+        if offer.state == "open":
+            row["pick"] = rt.link(offer.id, contact.id, "pick")
+            row["decline"] = rt.link(offer.id, contact.id, "decline")
+            open_rows.append(row)
+        elif offer.state == "picked" and lead.state in OPEN_STAGES:
+            row["lead"] = leadview.details(lead)
+            row["feedback"] = rt.link(offer.id, contact.id, "feedback")
+            active.append(row)
+        else:
+            history.append(row)
+    return {"open_offers": open_rows, "active": active, "history": history}
+
+
+_AMOUNT = re.compile(r"^[0-9][0-9.,' \u202f]*$")
+
+
+def parse_form_amount(text: str) -> Decimal | str:
+    """``12500``, ``12,500.00``, ``12.500,00``; anything else is returned as is and then
+    refused by validation with a readable message."""
+    raw = text.strip().replace("\u202f", "").replace(" ", "").replace("'", "")
+    if not _AMOUNT.match(raw):
+        return text
+    if "," in raw and "." in raw:
+        decimal_sep = "," if raw.rfind(",") > raw.rfind(".") else "."
+    elif raw.count(",") == 1 and len(raw.split(",")[1]) != 3:
+        decimal_sep = ","
+    elif raw.count(".") == 1 and len(raw.split(".")[1]) != 3:
+        decimal_sep = "."
+    else:
+        decimal_sep = ""
+    thousands = {",", "."} - {decimal_sep}
+    for sep in thousands:
+        raw = raw.replace(sep, "")
+    try:
+        return Decimal(raw.replace(",", "."))
+    except InvalidOperation:
+        return text

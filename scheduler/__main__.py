@@ -1,0 +1,29 @@
+"""``python -m scheduler``: the production scheduler process (see Procfile)."""
+
+from __future__ import annotations
+
+import logging
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from config import load_settings
+from mailflow.broker import connect
+from mailflow.runtime import Runtime
+from scheduler import install
+
+
+def main() -> None:
+    settings = load_settings()
+    logging.basicConfig(level=settings.log_level)
+    rt = Runtime(settings)
+    connect(rt, worker_threads=0 if settings.redis_url else 2)
+    scheduler = BlockingScheduler(timezone=settings.timezone)
+    install(scheduler, rt)
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+
+
+if __name__ == "__main__":
+    main()
