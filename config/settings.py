@@ -140,9 +140,7 @@ def _secret_keys(env: Mapping[str, str], data_dir: Path) -> tuple[str, ...]:
 
 def _sla_hours(env: Mapping[str, str]) -> dict[str, float]:
     defaults = {"hot": 4.0, "warm": 12.0, "cold": 24.0}
-    return {
-        t: _get(env, f"SLA_{t.upper()}_HOURS", defaults[t], parse_float) for t in _TEMPERATURES
-    }
+    return {t: _get(env, f"SLA_{t.upper()}_HOURS", defaults[t], parse_float) for t in _TEMPERATURES}
 
 
 def _language(name: str, value: str) -> str:
@@ -173,11 +171,16 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ),
         redis_url=_get(env, "REDIS_URL", None, lambda n, v: parse_url(n, v, ("redis", "rediss"))),
         smtp_url=_get(
-            env, "SMTP_URL", "capture", lambda n, v: v if v == "capture" else
-            parse_url(n, v, ("smtp", "smtps"))
+            env,
+            "SMTP_URL",
+            "capture",
+            lambda n, v: v if v == "capture" else parse_url(n, v, ("smtp", "smtps")),
         ),
         base_url=_get(
-            env, "BASE_URL", "http://127.0.0.1:5000", lambda n, v: parse_url(n, v, ("http", "https"))
+            env,
+            "BASE_URL",
+            "http://127.0.0.1:5000",
+            lambda n, v: parse_url(n, v, ("http", "https")),
         ).rstrip("/"),
         secret_keys=_secret_keys(env, data_dir),
         inbound_domain=_get(env, "INBOUND_DOMAIN", "reply.mailflow.localhost"),
@@ -187,7 +190,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ring_size=_get(env, "RING_SIZE", 3, lambda n, v: parse_int(n, v, 1)),
         sla_hours=_sla_hours(env),
         required_lead_fields=_get(
-            env, "REQUIRED_LEAD_FIELDS", ("customer_email", "country", "requirement"),
+            env,
+            "REQUIRED_LEAD_FIELDS",
+            ("customer_email", "country", "requirement"),
             lambda n, v: parse_list(v),
         ),
         inbound_webhook_secret=_get(env, "INBOUND_WEBHOOK_SECRET", None),

@@ -21,15 +21,27 @@ def new_key() -> str:
     return "mf_" + secrets.token_urlsafe(30)
 
 
-def store(session: Session, organization_id: int, key: str, name: str, now: datetime,
-          scopes: list[str] | None = None) -> ApiKey:
+def store(
+    session: Session,
+    organization_id: int,
+    key: str,
+    name: str,
+    now: datetime,
+    scopes: list[str] | None = None,
+) -> ApiKey:
     """Store ``key`` for the organization (idempotent for the same key)."""
     digest = hash_key(key)
     existing = session.exec(select(ApiKey).where(ApiKey.key_hash == digest)).first()
     if existing is not None:
         return existing
-    row = ApiKey(organization_id=organization_id, name=name, prefix=key[:PREFIX_LEN],
-                 key_hash=digest, scopes=scopes or ["leads:write", "leads:read"], created_at=now)
+    row = ApiKey(
+        organization_id=organization_id,
+        name=name,
+        prefix=key[:PREFIX_LEN],
+        key_hash=digest,
+        scopes=scopes or ["leads:write", "leads:read"],
+        created_at=now,
+    )
     session.add(row)
     session.flush()
     return row

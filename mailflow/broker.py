@@ -28,7 +28,9 @@ def make_broker(redis_url: str | None, namespace: str = "mailflow") -> dramatiq.
 class JobQueue:
     """Names → dramatiq actors of one broker; what ``Runtime.enqueue`` talks to."""
 
-    def __init__(self, broker: dramatiq.Broker, actors: dict[str, dramatiq.Actor[Any, Any]]) -> None:
+    def __init__(
+        self, broker: dramatiq.Broker, actors: dict[str, dramatiq.Actor[Any, Any]]
+    ) -> None:
         self.broker = broker
         self.actors = actors
         self._worker: dramatiq.Worker | None = None

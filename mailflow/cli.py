@@ -15,7 +15,9 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="mailflow", description="Email-first lead distribution.")
     sub = p.add_subparsers(dest="command", required=True)
 
-    db = sub.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)
+    db = sub.add_parser("db", help="database schema").add_subparsers(
+        dest="db_command", required=True
+    )
     db.add_parser("upgrade", help="apply all migrations")
     db.add_parser("current", help="show the applied migration")
 
@@ -43,7 +45,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"mailflow: configuration error: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     if args.command == "db":
         from mailflow import migrate
 
@@ -56,8 +60,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "demo":
         from mailflow import demo
 
-        demo.run(settings, demo.options(host=args.host, port=args.port, smtp_port=args.smtp_port,
-                                        api_key=args.api_key, seed_leads=not args.no_leads))
+        demo.run(
+            settings,
+            demo.options(
+                host=args.host,
+                port=args.port,
+                smtp_port=args.smtp_port,
+                api_key=args.api_key,
+                seed_leads=not args.no_leads,
+            ),
+        )
         return 0
     if args.command == "apikey":
         return _apikey(settings, args.organization_id, args.name)

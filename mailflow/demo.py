@@ -88,6 +88,7 @@ def _seed(rt: Runtime, opts: DemoOptions) -> str | None:
 
     with unit(rt, "cli", "cli") as ctx:
         maker = seed.manufacturer(ctx.session)
+        key: str | None
         if maker is None:
             key = seed.seed_world(ctx.session, ctx.now, opts.api_key)
             fresh = True
@@ -100,7 +101,7 @@ def _seed(rt: Runtime, opts: DemoOptions) -> str | None:
     if fresh and opts.seed_leads:
         for data in seed.DEMO_LEADS:
             with unit(rt, "cli", "cli") as ctx:
-                ingest(ctx, LeadIn(**data))
+                ingest(ctx, LeadIn.model_validate(data))
     return key
 
 
@@ -118,10 +119,11 @@ def _print_banner(settings: Settings, opts: DemoOptions, key: str | None) -> Non
     if key:
         lines.append(f"  API key         {key}")
         lines.append(
-            f"  Try it          curl -s -X POST {base}/api/v1/leads -H 'Authorization: Bearer {key}' "
-            "-H 'Content-Type: application/json' -d '{\"customer_name\": \"Max Muster\", "
-            "\"customer_email\": \"max@example.com\", \"city\": \"Stuttgart\", \"country\": \"DE\", "
-            "\"requirement\": \"Heat pump for a family house\", \"temperature\": \"hot\"}'"
+            f"  Try it          curl -s -X POST {base}/api/v1/leads "
+            f"-H 'Authorization: Bearer {key}' "
+            '-H \'Content-Type: application/json\' -d \'{"customer_name": "Max Muster", '
+            '"customer_email": "max@example.com", "city": "Stuttgart", "country": "DE", '
+            '"requirement": "Heat pump for a family house", "temperature": "hot"}\''
         )
     else:
         lines.append("  API key         (set on first start; pass --api-key KEY to add one)")

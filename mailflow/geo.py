@@ -60,11 +60,23 @@ CITIES: dict[str, tuple[str, float, float]] = {
 }
 
 _ALIASES = {
-    "munich": "München", "muenchen": "München", "cologne": "Köln", "koeln": "Köln",
-    "frankfurt": "Frankfurt am Main", "nuremberg": "Nürnberg", "nuernberg": "Nürnberg",
-    "duesseldorf": "Düsseldorf", "hanover": "Hannover", "vienna": "Wien", "zurich": "Zürich",
-    "zuerich": "Zürich", "geneva": "Genf", "geneve": "Genf", "freiburg": "Freiburg im Breisgau",
-    "saarbruecken": "Saarbrücken", "muenster": "Münster",
+    "munich": "München",
+    "muenchen": "München",
+    "cologne": "Köln",
+    "koeln": "Köln",
+    "frankfurt": "Frankfurt am Main",
+    "nuremberg": "Nürnberg",
+    "nuernberg": "Nürnberg",
+    "duesseldorf": "Düsseldorf",
+    "hanover": "Hannover",
+    "vienna": "Wien",
+    "zurich": "Zürich",
+    "zuerich": "Zürich",
+    "geneva": "Genf",
+    "geneve": "Genf",
+    "freiburg": "Freiburg im Breisgau",
+    "saarbruecken": "Saarbrücken",
+    "muenster": "Münster",
 }
 
 

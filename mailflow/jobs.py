@@ -57,7 +57,7 @@ ACTORS: dict[str, tuple[Callable[[Runtime], Callable[..., None]], int, int]] = {
 
 def declare(broker: dramatiq.Broker, rt: Runtime) -> dict[str, dramatiq.Actor[Any, Any]]:
     return {
-        name: dramatiq.actor(
+        name: dramatiq.actor(  # type: ignore[call-overload]
             factory(rt),
             actor_name=name,
             broker=broker,

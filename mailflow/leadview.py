@@ -12,7 +12,11 @@ from mailflow.models import Lead
 
 TEASER_FIELDS = ("temperature", "city", "country", "product_line", "requirement", "currency")
 CONTACT_FIELDS = (
-    "customer_name", "customer_company", "customer_email", "customer_phone", "customer_street",
+    "customer_name",
+    "customer_company",
+    "customer_email",
+    "customer_phone",
+    "customer_street",
     "postal_code",
 )
 
@@ -20,7 +24,9 @@ CONTACT_FIELDS = (
 def region(lead: Lead) -> str:
     """A coarse place: the city and the first two digits of the postal code."""
     prefix = (lead.postal_code or "")[:2]
-    parts = [p for p in (f"{prefix}xxx" if prefix else "", lead.city or "", lead.country or "") if p]
+    parts = [
+        p for p in (f"{prefix}xxx" if prefix else "", lead.city or "", lead.country or "") if p
+    ]
     return " ".join(parts)
 
 

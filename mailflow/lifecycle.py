@@ -9,8 +9,18 @@ from __future__ import annotations
 from typing import Final
 
 LEAD_STATES: Final = (
-    "new", "qualified", "rejected", "offered", "picked", "contacted", "meeting",
-    "proposal", "won", "lost", "unassigned", "withdrawn",
+    "new",
+    "qualified",
+    "rejected",
+    "offered",
+    "picked",
+    "contacted",
+    "meeting",
+    "proposal",
+    "won",
+    "lost",
+    "unassigned",
+    "withdrawn",
 )
 OFFER_STATES: Final = ("open", "picked", "declined", "expired", "taken", "away", "withdrawn")
 

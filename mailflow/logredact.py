@@ -16,7 +16,7 @@ def redact(text: str) -> str:
 try:
     from gunicorn.glogging import Logger as _GunicornLogger
 
-    class GunicornLogger(_GunicornLogger):  # type: ignore[misc]
+    class GunicornLogger(_GunicornLogger):
         """``gunicorn --logger-class mailflow.logredact.GunicornLogger``."""
 
         def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:

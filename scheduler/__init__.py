@@ -19,7 +19,15 @@ def install(scheduler: BaseScheduler, rt: Runtime) -> BaseScheduler:
     """Add every sweep to ``scheduler``; coalescing means a late scheduler runs each once."""
     for name, seconds in SWEEPS.items():
         scheduler.add_job(
-            rt.enqueue, "interval", args=[name], seconds=seconds, id=name, name=name,
-            coalesce=True, max_instances=1, misfire_grace_time=seconds, replace_existing=True,
+            rt.enqueue,
+            "interval",
+            args=[name],
+            seconds=seconds,
+            id=name,
+            name=name,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=seconds,
+            replace_existing=True,
         )
     return scheduler

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -19,10 +20,8 @@ def main() -> None:
     connect(rt, worker_threads=0 if settings.redis_url else 2)
     scheduler = BlockingScheduler(timezone=settings.timezone)
     install(scheduler, rt)
-    try:
+    with contextlib.suppress(KeyboardInterrupt, SystemExit):
         scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        pass
 
 
 if __name__ == "__main__":

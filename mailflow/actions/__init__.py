@@ -24,6 +24,8 @@ __all__ = ["ActionContext", "ActionError", "unit"]
 @contextmanager
 def unit(rt: Runtime, actor: str, channel: str) -> Iterator[ActionContext]:
     with rt.db.transaction() as session:
-        ctx = ActionContext(session=session, rt=rt, actor=actor, channel=channel, now=rt.clock.now())
+        ctx = ActionContext(
+            session=session, rt=rt, actor=actor, channel=channel, now=rt.clock.now()
+        )
         yield ctx
     rt.after_commit(ctx.outbox_ids, ctx.jobs)

@@ -24,22 +24,41 @@ def decline(ctx: ActionContext, offer_id: int, contact_id: int, reason: str | No
         raise AlreadyTaken("another partner picked this lead first")
     if offer.state != "open":
         raise OfferClosed(f"offer is {offer.state}", state=offer.state)
-    closed = ctx.session.exec(  # type: ignore[call-overload]
+    closed = ctx.session.exec(
         update(Offer)
         .where(col(Offer.id) == offer_id, col(Offer.state) == "open")
-        .values(state="declined", responded_at=ctx.now, responded_by_id=contact_id,
-                reason=(reason or "")[:500] or None)
+        .values(
+            state="declined",
+            responded_at=ctx.now,
+            responded_by_id=contact_id,
+            reason=(reason or "")[:500] or None,
+        )
     )
     if closed.rowcount != 1:
         raise OfferClosed("offer was closed meanwhile")
     ctx.session.refresh(offer)
-    audit.record(ctx, "offer.declined", lead_id=lead.id, offer_id=offer.id,
-                 organization_id=offer.organization_id, from_state="open", to_state="declined",
-                 reason=reason)
-    outbox.queue(ctx, "decline_ack", scope.contact,
-                 {"lead": leadview.teaser(lead), "reason": reason,
-                  "links": {"portal": ctx.rt.link(offer_id, contact_id, "portal")}},
-                 lead_id=lead.id, offer_id=offer.id)
+    audit.record(
+        ctx,
+        "offer.declined",
+        lead_id=lead.id,
+        offer_id=offer.id,
+        organization_id=offer.organization_id,
+        from_state="open",
+        to_state="declined",
+        reason=reason,
+    )
+    outbox.queue(
+        ctx,
+        "decline_ack",
+        scope.contact,
+        {
+            "lead": leadview.teaser(lead),
+            "reason": reason,
+            "links": {"portal": ctx.rt.link(offer_id, contact_id, "portal")},
+        },
+        lead_id=lead.id,
+        offer_id=offer.id,
+    )
     # Nobody left in this ring: move on now rather than waiting for the SLA.
     assert lead.id is not None
     offer_next_ring(ctx, lead.id)

@@ -16,6 +16,7 @@ def feedback(ctx: ActionContext, offer_id: int, contact_id: int, data: FeedbackI
     Reporting the current stage again adds a note without a transition."""
     scope = load_offer_scope(ctx, offer_id, contact_id)
     lead = scope.lead
+    assert lead.id is not None
     if lead.owner_id != scope.offer.organization_id or scope.offer.state != "picked":
         raise NotAllowed("only the partner who picked this lead can report on it")
     if lead.state != data.stage:
@@ -24,20 +25,39 @@ def feedback(ctx: ActionContext, offer_id: int, contact_id: int, data: FeedbackI
         previous, lead.state, lead.updated_at = lead.state, data.stage, ctx.now
         if data.stage in lifecycle.CLOSED_STAGES:
             lead.closed_at = ctx.now
-        audit.record(ctx, f"lead.{data.stage}", lead_id=lead.id,
-                     organization_id=lead.owner_id, from_state=previous, to_state=data.stage,
-                     amount=str(data.amount) if data.amount is not None else None,
-                     currency=data.currency, reason=data.reason)
+        audit.record(
+            ctx,
+            f"lead.{data.stage}",
+            lead_id=lead.id,
+            organization_id=lead.owner_id,
+            from_state=previous,
+            to_state=data.stage,
+            amount=str(data.amount) if data.amount is not None else None,
+            currency=data.currency,
+            reason=data.reason,
+        )
     row = Feedback(
-        lead_id=lead.id, organization_id=scope.offer.organization_id, contact_id=contact_id,
-        stage=data.stage, amount=data.amount, currency=data.currency or
-        (lead.currency if data.amount is not None else None),
-        reason=data.reason, note=data.note, channel=ctx.channel, created_at=ctx.now,
+        lead_id=lead.id,
+        organization_id=scope.offer.organization_id,
+        contact_id=contact_id,
+        stage=data.stage,
+        amount=data.amount,
+        currency=data.currency or (lead.currency if data.amount is not None else None),
+        reason=data.reason,
+        note=data.note,
+        channel=ctx.channel,
+        created_at=ctx.now,
     )
     ctx.session.add(row)
     ctx.session.flush()
-    audit.record(ctx, "feedback.recorded", lead_id=lead.id, organization_id=lead.owner_id,
-                 stage=data.stage, feedback_id=row.id)
+    audit.record(
+        ctx,
+        "feedback.recorded",
+        lead_id=lead.id,
+        organization_id=lead.owner_id,
+        stage=data.stage,
+        feedback_id=row.id,
+    )
     _thank(ctx, scope, row)
     return row
 
@@ -45,10 +65,18 @@ def feedback(ctx: ActionContext, offer_id: int, contact_id: int, data: FeedbackI
 def _thank(ctx: ActionContext, scope: OfferScope, row: Feedback) -> None:
     offer_id, contact_id = scope.offer.id, scope.contact.id
     assert offer_id is not None and contact_id is not None
-    outbox.queue(ctx, "feedback_thanks", scope.contact,
-                 {"lead": leadview.details(scope.lead), "stage": row.stage,
-                  "amount": str(row.amount) if row.amount is not None else None,
-                  "currency": row.currency,
-                  "links": {a: ctx.rt.link(offer_id, contact_id, a) for a in ("feedback", "portal")},
-                  "reply_key": ctx.rt.signer.reply_key(offer_id, contact_id)},
-                 lead_id=scope.lead.id, offer_id=offer_id)
+    outbox.queue(
+        ctx,
+        "feedback_thanks",
+        scope.contact,
+        {
+            "lead": leadview.details(scope.lead),
+            "stage": row.stage,
+            "amount": str(row.amount) if row.amount is not None else None,
+            "currency": row.currency,
+            "links": {a: ctx.rt.link(offer_id, contact_id, a) for a in ("feedback", "portal")},
+            "reply_key": ctx.rt.signer.reply_key(offer_id, contact_id),
+        },
+        lead_id=scope.lead.id,
+        offer_id=offer_id,
+    )

@@ -24,7 +24,9 @@ def ingest(ctx: ActionContext, data: LeadIn) -> Ingested:
     """1. return the existing lead for a known external id; 2. store; 3. qualify;
     4. a qualified lead is distributed by a job after commit."""
     if data.external_id:
-        existing = ctx.session.exec(select(Lead).where(Lead.external_id == data.external_id)).first()
+        existing = ctx.session.exec(
+            select(Lead).where(Lead.external_id == data.external_id)
+        ).first()
         if existing is not None:
             return Ingested(existing, created=False)
     lead = Lead(**data.model_dump(), created_at=ctx.now, updated_at=ctx.now)

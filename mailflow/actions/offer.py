@@ -76,7 +76,9 @@ def _unassign(ctx: ActionContext, lead: Lead) -> None:
     previous = lead.state
     lifecycle.check_lead(previous, "unassigned")
     lead.state, lead.updated_at = "unassigned", ctx.now
-    audit.record(ctx, "lead.unassigned", lead_id=lead.id, from_state=previous, to_state="unassigned")
+    audit.record(
+        ctx, "lead.unassigned", lead_id=lead.id, from_state=previous, to_state="unassigned"
+    )
 
 
 def _open_ring(ctx: ActionContext, lead: Lead, matches: list[Match]) -> list[Offer]:
@@ -86,14 +88,24 @@ def _open_ring(ctx: ActionContext, lead: Lead, matches: list[Match]) -> list[Off
     offers = []
     for match in matches:
         offer = Offer(
-            lead_id=lead.id, organization_id=match.organization_id, ring=ring,
-            distance_km=match.distance_km, offered_at=ctx.now, expires_at=expires,
+            lead_id=lead.id,
+            organization_id=match.organization_id,
+            ring=ring,
+            distance_km=match.distance_km,
+            offered_at=ctx.now,
+            expires_at=expires,
         )
         ctx.session.add(offer)
         ctx.session.flush()
         audit.record(
-            ctx, "offer.opened", lead_id=lead.id, offer_id=offer.id,
-            organization_id=match.organization_id, to_state="open", ring=ring, why=match.why,
+            ctx,
+            "offer.opened",
+            lead_id=lead.id,
+            offer_id=offer.id,
+            organization_id=match.organization_id,
+            to_state="open",
+            ring=ring,
+            why=match.why,
         )
         _email_offer(ctx, lead, offer)
         offers.append(offer)
@@ -103,8 +115,13 @@ def _open_ring(ctx: ActionContext, lead: Lead, matches: list[Match]) -> list[Off
     lead.state, lead.ring, lead.updated_at = "offered", ring, ctx.now
     lead.offered_at = lead.offered_at or ctx.now
     audit.record(
-        ctx, "lead.offered", lead_id=lead.id, from_state=previous, to_state="offered",
-        ring=ring, organizations=[m.organization_id for m in matches],
+        ctx,
+        "lead.offered",
+        lead_id=lead.id,
+        from_state=previous,
+        to_state="offered",
+        ring=ring,
+        organizations=[m.organization_id for m in matches],
     )
     return offers
 
@@ -128,8 +145,12 @@ def _email_offer(ctx: ActionContext, lead: Lead, offer: Offer) -> None:
         links = {a: ctx.rt.link(offer.id, contact.id, a) for a in ("pick", "decline", "portal")}
         context = {
             "lead": leadview.teaser(lead),
-            "offer": {"id": offer.id, "ring": offer.ring, "expires_at": offer.expires_at.isoformat(),
-                      "distance_km": round(offer.distance_km) if offer.distance_km else None},
+            "offer": {
+                "id": offer.id,
+                "ring": offer.ring,
+                "expires_at": offer.expires_at.isoformat(),
+                "distance_km": round(offer.distance_km) if offer.distance_km else None,
+            },
             "links": links,
             "reply_key": ctx.rt.signer.reply_key(offer.id, contact.id),
         }

@@ -38,27 +38,53 @@ def pick(ctx: ActionContext, offer_id: int, contact_id: int) -> Picked:
     losers = _close_others(ctx, lead.id, offer.id)  # type: ignore[arg-type]
     ctx.session.refresh(lead)
     ctx.session.refresh(offer)
-    audit.record(ctx, "offer.picked", lead_id=lead.id, offer_id=offer.id,
-                 organization_id=offer.organization_id, from_state="open", to_state="picked")
-    audit.record(ctx, "lead.picked", lead_id=lead.id, organization_id=offer.organization_id,
-                 from_state="offered", to_state="picked", contact_id=contact_id)
+    audit.record(
+        ctx,
+        "offer.picked",
+        lead_id=lead.id,
+        offer_id=offer.id,
+        organization_id=offer.organization_id,
+        from_state="open",
+        to_state="picked",
+    )
+    audit.record(
+        ctx,
+        "lead.picked",
+        lead_id=lead.id,
+        organization_id=offer.organization_id,
+        from_state="offered",
+        to_state="picked",
+        contact_id=contact_id,
+    )
     for loser in losers:
-        audit.record(ctx, "offer.taken", lead_id=lead.id, offer_id=loser.id,
-                     organization_id=loser.organization_id, from_state="open", to_state="taken")
+        audit.record(
+            ctx,
+            "offer.taken",
+            lead_id=lead.id,
+            offer_id=loser.id,
+            organization_id=loser.organization_id,
+            from_state="open",
+            to_state="taken",
+        )
     _notify(ctx, scope, losers)
     return Picked(scope, again=False)
 
 
 def _claim_lead(ctx: ActionContext, scope: OfferScope) -> None:
-    claimed = ctx.session.exec(  # type: ignore[call-overload]
+    claimed = ctx.session.exec(
         update(Lead)
         .where(col(Lead.id) == scope.lead.id, col(Lead.state) == "offered")
-        .values(state="picked", owner_id=scope.offer.organization_id,
-                owner_contact_id=scope.contact.id, picked_at=ctx.now, updated_at=ctx.now)
+        .values(
+            state="picked",
+            owner_id=scope.offer.organization_id,
+            owner_contact_id=scope.contact.id,
+            picked_at=ctx.now,
+            updated_at=ctx.now,
+        )
     )
     if claimed.rowcount != 1:
         raise AlreadyTaken("another partner picked this lead first")
-    won = ctx.session.exec(  # type: ignore[call-overload]
+    won = ctx.session.exec(
         update(Offer)
         .where(col(Offer.id) == scope.offer.id, col(Offer.state) == "open")
         .values(state="picked", responded_at=ctx.now, responded_by_id=scope.contact.id)
@@ -68,12 +94,18 @@ def _claim_lead(ctx: ActionContext, scope: OfferScope) -> None:
 
 
 def _close_others(ctx: ActionContext, lead_id: int, winner_id: int) -> list[Offer]:
-    others = list(ctx.session.exec(
-        select(Offer).where(Offer.lead_id == lead_id, Offer.state == "open", Offer.id != winner_id)
-    ))
-    ctx.session.exec(  # type: ignore[call-overload]
+    others = list(
+        ctx.session.exec(
+            select(Offer).where(
+                Offer.lead_id == lead_id, Offer.state == "open", Offer.id != winner_id
+            )
+        )
+    )
+    ctx.session.exec(
         update(Offer)
-        .where(col(Offer.lead_id) == lead_id, col(Offer.state) == "open", col(Offer.id) != winner_id)
+        .where(
+            col(Offer.lead_id) == lead_id, col(Offer.state) == "open", col(Offer.id) != winner_id
+        )
         .values(state="taken", responded_at=ctx.now)
     )
     return others
@@ -83,15 +115,30 @@ def _notify(ctx: ActionContext, scope: OfferScope, losers: list[Offer]) -> None:
     lead, offer, contact = scope.lead, scope.offer, scope.contact
     assert offer.id is not None and contact.id is not None
     links = {a: ctx.rt.link(offer.id, contact.id, a) for a in ("feedback", "portal")}
-    outbox.queue(ctx, "details", contact,
-                 {"lead": leadview.details(lead), "links": links,
-                  "reply_key": ctx.rt.signer.reply_key(offer.id, contact.id)},
-                 lead_id=lead.id, offer_id=offer.id)
+    outbox.queue(
+        ctx,
+        "details",
+        contact,
+        {
+            "lead": leadview.details(lead),
+            "links": links,
+            "reply_key": ctx.rt.signer.reply_key(offer.id, contact.id),
+        },
+        lead_id=lead.id,
+        offer_id=offer.id,
+    )
     for loser in losers:
         assert loser.id is not None
         for other in offer_contacts(ctx, loser.organization_id):
             assert other.id is not None
-            outbox.queue(ctx, "taken", other,
-                         {"lead": leadview.teaser(lead),
-                          "links": {"portal": ctx.rt.link(loser.id, other.id, "portal")}},
-                         lead_id=lead.id, offer_id=loser.id)
+            outbox.queue(
+                ctx,
+                "taken",
+                other,
+                {
+                    "lead": leadview.teaser(lead),
+                    "links": {"portal": ctx.rt.link(loser.id, other.id, "portal")},
+                },
+                lead_id=lead.id,
+                offer_id=loser.id,
+            )

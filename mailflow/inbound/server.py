@@ -43,8 +43,14 @@ class InboundHandler:
             return False
         return True
 
-    async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope,
-                          address: str, rcpt_options: list[str]) -> str:
+    async def handle_RCPT(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        rcpt_options: list[str],
+    ) -> str:
         if not self.recipient_ok(address):
             return "550 5.1.1 No such reply address here; please reply to a mailflow email"
         envelope.rcpt_tos.append(address)
@@ -55,8 +61,13 @@ class InboundHandler:
         if isinstance(raw, str):
             raw = raw.encode("utf-8", "surrogateescape")
         try:
-            inbound_id = store_raw(self.rt, raw, channel="smtp", mail_from=str(envelope.mail_from or ""),
-                                   rcpt_to=list(envelope.rcpt_tos))
+            inbound_id = store_raw(
+                self.rt,
+                raw,
+                channel="smtp",
+                mail_from=str(envelope.mail_from or ""),
+                rcpt_to=list(envelope.rcpt_tos),
+            )
         except StoreError as exc:
             log.warning("inbound message not stored (%s); answered 451", exc)
             return "451 4.3.0 Temporary failure storing the message, please retry"
@@ -66,7 +77,9 @@ class InboundHandler:
 
 def make_server(rt: Runtime, host: str, port: int) -> Controller:
     return Controller(
-        InboundHandler(rt), hostname=host, port=port,
+        InboundHandler(rt),
+        hostname=host,
+        port=port,
         data_size_limit=rt.settings.inbound_max_bytes,
         server_kwargs={"decode_data": False},
     )

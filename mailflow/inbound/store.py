@@ -24,15 +24,21 @@ def header_message_id(raw: bytes) -> str | None:
     return found.group(1).decode("ascii", "replace") if found else None
 
 
-def store_raw(rt: Runtime, raw: bytes, *, channel: str, mail_from: str | None,
-              rcpt_to: list[str]) -> int:
+def store_raw(
+    rt: Runtime, raw: bytes, *, channel: str, mail_from: str | None, rcpt_to: list[str]
+) -> int:
     """Commit the raw bytes; returns the row id. Any failure is a :class:`StoreError`."""
     try:
         with rt.db.transaction() as session:
             row = InboundEmail(
-                received_at=rt.clock.now(), channel=channel, mail_from=(mail_from or "")[:500],
-                rcpt_to=[r[:254] for r in rcpt_to][:50], message_id=header_message_id(raw),
-                sha256=hashlib.sha256(raw).hexdigest(), size=len(raw), raw=raw,
+                received_at=rt.clock.now(),
+                channel=channel,
+                mail_from=(mail_from or "")[:500],
+                rcpt_to=[r[:254] for r in rcpt_to][:50],
+                message_id=header_message_id(raw),
+                sha256=hashlib.sha256(raw).hexdigest(),
+                size=len(raw),
+                raw=raw,
             )
             session.add(row)
             session.flush()

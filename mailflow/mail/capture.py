@@ -36,7 +36,7 @@ class CapturedMail:
 
     def part(self, subtype: str) -> str:
         body = self.message.get_body(preferencelist=(subtype,))
-        return body.get_content() if body is not None else ""  # type: ignore[attr-defined]
+        return body.get_content() if body is not None else ""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -70,6 +70,7 @@ class MailCapture:
         self._items: list[CapturedMail] = []
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
+        self._running = False
         self._controller = Controller(_Handler(self), hostname=host, port=port or _free_port(host))
 
     @property
@@ -82,16 +83,17 @@ class MailCapture:
 
     def start(self) -> MailCapture:
         self._controller.start()
+        self._running = True
         return self
 
     def stop(self) -> None:
-        self._controller.stop()
+        if self._running:
+            self._controller.stop()
+            self._running = False
 
     def add(self, to: list[str], mail_from: str, raw: bytes) -> None:
         with self._lock:
-            self._items.append(
-                CapturedMail(next(self._ids), to, mail_from, raw, datetime.now(UTC))
-            )
+            self._items.append(CapturedMail(next(self._ids), to, mail_from, raw, datetime.now(UTC)))
 
     def messages(self) -> list[CapturedMail]:
         with self._lock:

@@ -56,7 +56,8 @@ def _header(name: str, value: str) -> bytes:
 
 
 def _mailbox(name: str | None, addr: str) -> str:
-    return formataddr((clean(name), check_address(addr)), charset="utf-8") if name else addr
+    addr = check_address(addr)
+    return formataddr((clean(name), addr), charset="utf-8") if name else addr
 
 
 def _qp(text: str) -> bytes:
@@ -91,12 +92,21 @@ def compose(env: Envelope, text: str, html: str, now: datetime | None = None) ->
     head += [_header(k, v) for k, v in env.extra_headers]
     head.append(f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n\r\n'.encode())
     sep = f"--{boundary}\r\n".encode()
-    part_head = "Content-Type: text/{}; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+    part_head = (
+        "Content-Type: text/{}; charset=utf-8\r\n"
+        "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+    )
     return b"".join(
         [
             *head,
-            sep, part_head.format("plain").encode(), _qp(text), b"\r\n",
-            sep, part_head.format("html").encode(), _qp(html), b"\r\n",
+            sep,
+            part_head.format("plain").encode(),
+            _qp(text),
+            b"\r\n",
+            sep,
+            part_head.format("html").encode(),
+            _qp(html),
+            b"\r\n",
             f"--{boundary}--\r\n".encode(),
         ]
     )

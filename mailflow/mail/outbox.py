@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import or_, update
-from sqlmodel import select
+from sqlmodel import col, select
 
 from mailflow import i18n
 from mailflow.actions.context import ActionContext
@@ -66,9 +66,9 @@ def queue(
 
 def _claim(rt: Runtime, email_id: int) -> OutboundEmail | None:
     with rt.db.transaction() as s:
-        claimed = s.exec(  # type: ignore[call-overload]
+        claimed = s.exec(
             update(OutboundEmail)
-            .where(OutboundEmail.id == email_id, OutboundEmail.state == "queued")  # type: ignore[arg-type]
+            .where(col(OutboundEmail.id) == email_id, col(OutboundEmail.state) == "queued")
             .values(state="sending", attempts=OutboundEmail.attempts + 1, claimed_at=rt.clock.now())
         )
         if claimed.rowcount != 1:
@@ -141,24 +141,24 @@ def _envelope_from(rt: Runtime) -> str:
 def due_ids(rt: Runtime, now: datetime, limit: int = 500) -> list[int]:
     """Rows the sweep should (re)send: queued ones, and ``sending`` ones left by a crash."""
     with rt.db.transaction() as s:
-        s.exec(  # type: ignore[call-overload]
+        s.exec(
             update(OutboundEmail)
             .where(
-                OutboundEmail.state == "sending",  # type: ignore[arg-type]
-                OutboundEmail.claimed_at < now - STALE_SENDING,  # type: ignore[operator]
+                col(OutboundEmail.state) == "sending",
+                col(OutboundEmail.claimed_at) < now - STALE_SENDING,
             )
             .values(state="queued")
         )
         rows = s.exec(
             select(OutboundEmail.id)
             .where(
-                OutboundEmail.state == "queued",  # type: ignore[arg-type]
+                col(OutboundEmail.state) == "queued",
                 or_(
-                    OutboundEmail.next_attempt_at.is_(None),  # type: ignore[union-attr]
-                    OutboundEmail.next_attempt_at <= now,  # type: ignore[operator]
+                    col(OutboundEmail.next_attempt_at).is_(None),
+                    col(OutboundEmail.next_attempt_at) <= now,
                 ),
             )
-            .order_by(OutboundEmail.id)  # type: ignore[arg-type]
+            .order_by(col(OutboundEmail.id))
             .limit(limit)
         ).all()
     return [r for r in rows if r is not None]

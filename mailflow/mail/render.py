@@ -40,4 +40,6 @@ class Renderer:
     def render(self, kind: str, context: dict[str, Any], version: int = 0) -> Rendered:
         tpl = self.compiled(kind, version)
         subject = " ".join(tpl.subject.render(context).split())
-        return Rendered(subject=subject, text=tpl.text.render(context), html=tpl.html.render(context))
+        return Rendered(
+            subject=subject, text=tpl.text.render(context), html=tpl.html.render(context)
+        )

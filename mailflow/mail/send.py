@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 import ssl
 import threading
@@ -56,7 +57,9 @@ class SmtpSender:
                     return
                 except smtplib.SMTPRecipientsRefused as exc:
                     code = next(iter(exc.recipients.values()))[0]
-                    raise DeliveryError(f"recipient refused: {exc.recipients}", code >= 500) from exc
+                    raise DeliveryError(
+                        f"recipient refused: {exc.recipients}", code >= 500
+                    ) from exc
                 except smtplib.SMTPResponseException as exc:
                     if exc.smtp_code >= 500:
                         raise DeliveryError(f"{exc.smtp_code} {exc.smtp_error!r}", True) from exc
@@ -70,17 +73,13 @@ class SmtpSender:
 
     def _drop(self) -> None:
         if self._conn is not None:
-            try:
+            with contextlib.suppress(OSError):
                 self._conn.close()
-            except OSError:
-                pass
             self._conn = None
 
     def close(self) -> None:
         with self._lock:
             if self._conn is not None:
-                try:
+                with contextlib.suppress(OSError, smtplib.SMTPException):
                     self._conn.quit()
-                except (OSError, smtplib.SMTPException):
-                    pass
                 self._conn = None

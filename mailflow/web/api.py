@@ -48,7 +48,9 @@ def create_lead() -> Any:
     try:
         data = LeadIn(**body)
     except ValidationError as exc:
-        errors = [{"field": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in exc.errors()]
+        errors = [
+            {"field": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in exc.errors()
+        ]
         return problem(422, "Unprocessable Content", "The lead has invalid fields.", errors=errors)
     if g.organization.kind != "manufacturer":
         return problem(403, "Forbidden", "Only the manufacturer's keys can create leads.")
@@ -84,22 +86,38 @@ def _lead_json(session: Session, lead: Lead) -> dict[str, Any]:
     body = leadview.details(lead) if full else leadview.teaser(lead)
     owner = session.get(Organization, lead.owner_id) if lead.owner_id else None
     offers = session.exec(
-        select(Offer, Organization).join(Organization, col(Organization.id) == Offer.organization_id)
-        .where(Offer.lead_id == lead.id).order_by(col(Offer.id))
+        select(Offer, Organization)
+        .join(Organization, col(Organization.id) == Offer.organization_id)
+        .where(Offer.lead_id == lead.id)
+        .order_by(col(Offer.id))
     ).all()
-    body.update({
-        "id": lead.id, "external_id": lead.external_id, "state": lead.state, "ring": lead.ring,
-        "source": lead.source, "qualify_note": lead.qualify_note,
-        "created_at": _iso(lead.created_at), "picked_at": _iso(lead.picked_at),
-        "owner": {"id": owner.id, "name": owner.name} if owner else None,
-        "offers": [
-            {"id": o.id, "organization": {"id": og.id, "name": og.name}, "ring": o.ring,
-             "state": o.state, "offered_at": _iso(o.offered_at), "expires_at": _iso(o.expires_at),
-             "responded_at": _iso(o.responded_at), "reason": o.reason}
-            for o, og in offers
-            if full or o.organization_id == org.id
-        ],
-    })
+    body.update(
+        {
+            "id": lead.id,
+            "external_id": lead.external_id,
+            "state": lead.state,
+            "ring": lead.ring,
+            "source": lead.source,
+            "qualify_note": lead.qualify_note,
+            "created_at": _iso(lead.created_at),
+            "picked_at": _iso(lead.picked_at),
+            "owner": {"id": owner.id, "name": owner.name} if owner else None,
+            "offers": [
+                {
+                    "id": o.id,
+                    "organization": {"id": og.id, "name": og.name},
+                    "ring": o.ring,
+                    "state": o.state,
+                    "offered_at": _iso(o.offered_at),
+                    "expires_at": _iso(o.expires_at),
+                    "responded_at": _iso(o.responded_at),
+                    "reason": o.reason,
+                }
+                for o, og in offers
+                if full or o.organization_id == org.id
+            ],
+        }
+    )
     return body
 
 

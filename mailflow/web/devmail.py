@@ -46,7 +46,12 @@ def html(mail_id: int) -> Any:
         abort(404)
     # The email itself, unframed and clickable; no scripts, only its own inline styles.
     csp = "default-src 'none'; style-src 'unsafe-inline'; img-src * data:; frame-ancestors 'self'"
-    return mail.part("html"), 200, {
-        "Content-Security-Policy": csp, "X-Frame-Options": "SAMEORIGIN",
-        "Content-Type": "text/html; charset=utf-8",
-    }
+    return (
+        mail.part("html"),
+        200,
+        {
+            "Content-Security-Policy": csp,
+            "X-Frame-Options": "SAMEORIGIN",
+            "Content-Type": "text/html; charset=utf-8",
+        },
+    )

@@ -29,12 +29,26 @@ def _claim(token: str) -> LinkClaim:
     try:
         return runtime().signer.read_link(token)
     except TokenExpired:
-        abort(_page("message.html", 410, title="This link has expired", tone="error",
-                    text="Links in our emails are valid for a limited time. "
-                         "Open your most recent email, or reply to it instead."))
+        abort(
+            _page(
+                "message.html",
+                410,
+                title="This link has expired",
+                tone="error",
+                text="Links in our emails are valid for a limited time. "
+                "Open your most recent email, or reply to it instead.",
+            )
+        )
     except TokenInvalid:
-        abort(_page("message.html", 404, title="This link is not valid", tone="error",
-                    text="The link may be incomplete. Please open it again from the email."))
+        abort(
+            _page(
+                "message.html",
+                404,
+                title="This link is not valid",
+                tone="error",
+                text="The link may be incomplete. Please open it again from the email.",
+            )
+        )
 
 
 def _page(template: str, status: int = 200, lang: str = "en", **context: Any) -> Any:
@@ -47,8 +61,15 @@ def _load(claim: LinkClaim) -> LinkView:
     with runtime().db.read() as session:
         view = load_view(session, claim)
     if view is None:
-        abort(_page("message.html", 404, title="This link is not valid", tone="error",
-                    text="The lead or partner it points to no longer exists."))
+        abort(
+            _page(
+                "message.html",
+                404,
+                title="This link is not valid",
+                tone="error",
+                text="The lead or partner it points to no longer exists.",
+            )
+        )
     return view
 
 
@@ -59,7 +80,7 @@ def show(token: str) -> Any:
     if claim.action == "portal":
         with runtime().db.read() as session:
             rows = portal_rows(session, runtime(), view.contact)
-        return _page("dialogs/portal.html", lang=view.lang, view=view, **rows)
+        return _page("dialogs/portal.html", 200, view.lang, view=view, **rows)
     return _state_page(view, claim.action)
 
 
@@ -97,11 +118,18 @@ def act(token: str) -> Any:
     except OfferClosed:
         return _page("dialogs/closed.html", 410, lang=view.lang, view=_load(claim))
     except ActionError as exc:
-        return _page("message.html", exc.http_status, lang=view.lang, tone="error",
-                     title="This did not work", text=str(exc))
+        return _page(
+            "message.html",
+            exc.http_status,
+            lang=view.lang,
+            tone="error",
+            title="This did not work",
+            text=str(exc),
+        )
     if error is not None:
-        return _page("dialogs/feedback.html", 422, lang=view.lang, view=view, errors=error,
-                     form=request.form)
+        return _page(
+            "dialogs/feedback.html", 422, lang=view.lang, view=view, errors=error, form=request.form
+        )
     done = _load(claim)
     if claim.action == "decline":
         return _page("dialogs/declined.html", lang=view.lang, view=done)

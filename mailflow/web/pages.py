@@ -58,9 +58,11 @@ def portal_rows(session: Session, rt: Runtime, contact: Contact) -> dict[str, li
     """The contact's own page: open offers to pick, picked leads needing feedback, history."""
     assert contact.id is not None
     offers = session.exec(
-        select(Offer, Lead).join(Lead, col(Lead.id) == Offer.lead_id)
+        select(Offer, Lead)
+        .join(Lead, col(Lead.id) == Offer.lead_id)
         .where(Offer.organization_id == contact.organization_id)
-        .order_by(col(Offer.offered_at).desc()).limit(200)
+        .order_by(col(Offer.offered_at).desc())
+        .limit(200)
     ).all()
     open_rows, active, history = [], [], []
     for offer, lead in offers:

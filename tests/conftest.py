@@ -1,0 +1,137 @@
+"""Fixtures: ``db_url`` (SQLite and PostgreSQL), ``rt``, ``smtp`` (a real aiosmtpd sink),
+``queue`` (in-process worker on dramatiq), ``client`` and data factories."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from config import Settings, load_settings
+from mailflow import migrate
+from mailflow.broker import JobQueue, connect
+from mailflow.clock import Clock
+from mailflow.db import make_engine
+from mailflow.mail.capture import MailCapture
+from mailflow.runtime import Runtime
+from tests.factories import World
+from tests.services import POSTGRES_URL, port_open, require
+
+TEST_KEYS = "test-secret-key-0123456789abcdef"
+
+
+def make_settings(tmp: Path, database_url: str, **env: str) -> Settings:
+    base = {
+        "MAILFLOW_DATA_DIR": str(tmp),
+        "MAILFLOW_DATABASE_URL": database_url,
+        "MAILFLOW_SECRET_KEYS": TEST_KEYS,
+        "MAILFLOW_BASE_URL": "http://mailflow.test",
+        "MAILFLOW_INBOUND_DOMAIN": "reply.mailflow.test",
+        "MAILFLOW_MAIL_FROM": "Nordwind Leads <leads@nordwind.test>",
+    }
+    base.update({f"MAILFLOW_{k.upper()}": v for k, v in env.items()})
+    return load_settings(base)
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("dbtemplate") / "template.sqlite3"
+    migrate.upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def _postgres_ready() -> str:
+    require(port_open("127.0.0.1", 5432), "PostgreSQL at 127.0.0.1:5432")
+    engine = make_engine(POSTGRES_URL)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    migrate.upgrade(POSTGRES_URL)
+    return POSTGRES_URL
+
+
+def _truncate_postgres(url: str) -> None:
+    from sqlmodel import SQLModel
+
+    import mailflow.models  # noqa: F401
+
+    engine = make_engine(url)
+    names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        target = tmp_path / "mailflow.sqlite3"
+        shutil.copy(request.getfixturevalue("_sqlite_template"), target)
+        return f"sqlite:///{target}"
+    url: str = request.getfixturevalue("_postgres_ready")
+    _truncate_postgres(url)
+    return url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path, _sqlite_template: Path) -> str:
+    target = tmp_path / "mailflow.sqlite3"
+    shutil.copy(_sqlite_template, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def settings(tmp_path: Path, db_url: str) -> Settings:
+    return make_settings(tmp_path, db_url)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def rt(settings: Settings, clock: Clock) -> Iterator[Runtime]:
+    runtime = Runtime(settings, clock=clock)
+    yield runtime
+    runtime.close()
+
+
+@pytest.fixture
+def smtp(rt: Runtime) -> Iterator[MailCapture]:
+    capture = MailCapture().start()
+    rt.use_smtp(capture.url)
+    yield capture
+    capture.stop()
+
+
+@pytest.fixture
+def queue(rt: Runtime, smtp: MailCapture) -> Iterator[JobQueue]:
+    q = connect(rt, worker_threads=2)
+    yield q
+    q.stop()
+
+
+@pytest.fixture
+def world(rt: Runtime) -> World:
+    return World(rt)
+
+
+@pytest.fixture
+def app(rt: Runtime, smtp: MailCapture) -> Any:
+    from mailflow.web import create_app
+
+    flask_app = create_app(rt, devmail=smtp)
+    flask_app.testing = True
+    return flask_app
+
+
+@pytest.fixture
+def client(app: Any) -> Any:
+    return app.test_client()
