@@ -20,6 +20,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     db.add_parser("upgrade", help="apply all migrations")
     db.add_parser("current", help="show the applied migration")
+    rev = db.add_parser("revision", help="autogenerate the next migration from the models")
+    rev.add_argument("-m", "--message", required=True)
 
     demo = sub.add_parser("demo", help="run everything in one process on the embedded default")
     demo.add_argument("--host", default="127.0.0.1")
@@ -27,6 +29,9 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--smtp-port", type=int, default=2525, help="inbound SMTP server port")
     demo.add_argument("--api-key", help="also accept this API key for the manufacturer")
     demo.add_argument("--no-leads", action="store_true", help="do not seed demo leads")
+
+    pw = sub.add_parser("password", help="set a console password for a contact (read from stdin)")
+    pw.add_argument("email")
 
     key = sub.add_parser("apikey", help="create an API key for an organization")
     key.add_argument("organization_id", type=int)
@@ -54,6 +59,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.db_command == "upgrade":
             migrate.upgrade(settings.database_url)
             print(f"database at revision {migrate.current(settings.database_url)}")
+        elif args.db_command == "revision":
+            print(f"wrote revision {migrate.new_revision(args.message)}")
         else:
             print(migrate.current(settings.database_url) or "empty")
         return 0
@@ -71,6 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             ),
         )
         return 0
+    if args.command == "password":
+        return _password(settings, args.email)
     if args.command == "apikey":
         return _apikey(settings, args.organization_id, args.name)
     if args.command == "bench":
@@ -79,6 +88,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(run_bench(args.name, settings, quick=args.quick)), flush=True)
         return 0
     return 2
+
+
+def _password(settings: object, email: str) -> int:
+    import getpass
+
+    from sqlmodel import select
+
+    from mailflow.models import Contact
+    from mailflow.passwords import hash_password
+    from mailflow.runtime import Runtime
+
+    secret = getpass.getpass("New password: ") if sys.stdin.isatty() else sys.stdin.readline()
+    try:
+        hashed = hash_password(secret.rstrip("\n"))
+    except ValueError as exc:
+        print(f"mailflow: {exc}", file=sys.stderr)
+        return 1
+    rt = Runtime(settings)  # type: ignore[arg-type]
+    with rt.db.transaction() as session:
+        contact = session.exec(select(Contact).where(Contact.email == email.lower())).first()
+        if contact is None:
+            print(f"mailflow: no contact with email {email}", file=sys.stderr)
+            return 1
+        contact.password_hash = hashed
+    print(f"password set for {email}")
+    return 0
 
 
 def _apikey(settings: object, organization_id: int, name: str) -> int:

@@ -114,6 +114,7 @@ def _print_banner(settings: Settings, opts: DemoOptions, key: str | None) -> Non
         f"  Mail capture    {base}/dev/mail   (JSON: {base}/dev/mail/api/messages)",
         f"  JSON API        {base}/api/v1/leads",
         f"  Inbound SMTP    {opts.host}:{opts.smtp_port}",
+        f"  Console         {base}/console/   ({seed.DEMO_OPS_EMAIL} / {seed.DEMO_OPS_PASSWORD})",
         f"  Database        {settings.database_url}",
     ]
     if key:

@@ -34,3 +34,22 @@ def current(url: str) -> str | None:
             return MigrationContext.configure(conn).get_current_revision()
     finally:
         engine.dispose()
+
+
+def head() -> str | None:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+def new_revision(message: str) -> str:
+    """Autogenerate the next numbered revision from the models (for developers)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/scratch.sqlite3"
+        upgrade(url)
+        number = int(head() or "0") + 1
+        rev_id = f"{number:04d}"
+        command.revision(alembic_config(url), message=message, autogenerate=True, rev_id=rev_id)
+    return rev_id

@@ -47,6 +47,9 @@ class Contact(SQLModel, table=True):
     timezone: str = Field(default="Europe/Berlin", max_length=50)
     receives_offers: bool = True
     undeliverable: bool = False
+    # Console access: only contacts with a console role and a password can log in.
+    password_hash: str | None = Field(default=None, max_length=255)
+    last_login_at: datetime | None = None
     created_at: datetime
 
 

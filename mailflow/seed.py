@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from mailflow import apikeys
 from mailflow.geo import CITIES
 from mailflow.models import Contact, Organization
+from mailflow.passwords import hash_password
 
 MANUFACTURER = "Nordwind Wärmepumpen GmbH"
 
@@ -160,14 +161,23 @@ DEMO_LEADS = [
 ]
 
 
+DEMO_OPS_EMAIL = "ops@nordwind.example"
+DEMO_OPS_PASSWORD = "mailflow-demo"
+
+
+DEMO_OPS_EMAIL = "ops@nordwind.example"
+DEMO_OPS_PASSWORD = "mailflow-demo"
+
+
 def seed_world(session: Session, now: datetime, api_key: str | None = None) -> str:
     """Create the demo organizations and contacts; returns the manufacturer's API key."""
     maker = _org(
         session, now, name=MANUFACTURER, kind="manufacturer", city="Stuttgart", level="premium"
     )
-    _contact(
-        session, now, maker, "Clara Ops", "ops@nordwind.example", "en", role="admin", offers=False
+    ops = _contact(
+        session, now, maker, "Clara Ops", DEMO_OPS_EMAIL, "en", role="admin", offers=False
     )
+    ops.password_hash = hash_password(DEMO_OPS_PASSWORD)
     _contact(
         session,
         now,

@@ -20,10 +20,18 @@ CSP = (
 
 def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
     """``devmail`` is the local mail capture whose messages ``/dev/mail`` shows (demo only)."""
-    from mailflow.web import api, dialogs, errors
+    from mailflow.web import api, console, dialogs, errors
+    from mailflow.web.console.auth import csrf_token
 
     app = Flask(__name__)
-    app.config.update(SECRET_KEY=rt.settings.secret_keys[-1], MAX_CONTENT_LENGTH=2 * 1024 * 1024)
+    app.config.update(
+        SECRET_KEY=rt.settings.secret_keys[-1],
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=rt.settings.base_url.startswith("https://"),
+        SESSION_COOKIE_NAME="mailflow_console",
+    )
     app.extensions["mailflow"] = rt
     i18n.install(app.jinja_env)
     app.jinja_env.filters["money"] = _money
@@ -32,6 +40,11 @@ def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
     )
     app.register_blueprint(dialogs.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(console.auth_bp)
+    app.register_blueprint(console.bp)
+    app.jinja_env.globals["csrf_token"] = csrf_token
+    # Other console pages add (label, endpoint) here to appear in the console's navigation.
+    app.jinja_env.globals["console_nav"] = []
     errors.register(app)
     if devmail is not None:
         from mailflow.web import devmail as devmail_views

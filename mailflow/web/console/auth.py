@@ -1,0 +1,111 @@
+"""Console login: contacts with a console role and a password; session cookie; CSRF.
+
+Partners never log in (they act through signed links). Passwords are hashed with
+werkzeug's scrypt. Every console form carries a per-session CSRF token.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
+from sqlmodel import select
+
+from mailflow.models import Contact
+from mailflow.passwords import verify_password
+from mailflow.web import runtime
+
+CONSOLE_ROLES = frozenset({"admin", "ops", "partner_manager", "manager"})
+F = TypeVar("F", bound=Callable[..., Any])
+bp = Blueprint("console_auth", __name__, url_prefix="/console")
+
+
+def csrf_token() -> str:
+    token = session.get("csrf")
+    if not token:
+        token = session["csrf"] = secrets.token_urlsafe(24)
+    return str(token)
+
+
+def check_csrf() -> None:
+    sent = request.form.get("csrf", "") or request.headers.get("X-CSRF-Token", "")
+    if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
+        abort(400, description="The form expired. Reload the page and try again.")
+
+
+def current_user() -> Contact | None:
+    if "user" in g:
+        return cast(Contact | None, g.user)
+    user = None
+    contact_id = session.get("contact_id")
+    if contact_id:
+        with runtime().db.read() as s:
+            user = s.get(Contact, contact_id)
+        if user is None or user.role not in CONSOLE_ROLES or not user.password_hash:
+            user = None
+    g.user = user
+    return user
+
+
+def login_required(*roles: str) -> Callable[[F], F]:
+    """Redirect to the login page; with ``roles``, a logged-in user without one gets 403.
+    Every POST to a protected view is CSRF-checked here."""
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            user = current_user()
+            if user is None:
+                return redirect(url_for("console_auth.login", next=request.path))
+            if roles and user.role not in roles:
+                abort(403)
+            if request.method == "POST":
+                check_csrf()
+            return view(*args, **kwargs)
+
+        return cast(F, wrapper)
+
+    return decorate
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a local path: never an open redirect to another site."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("console.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    error = None
+    if request.method == "POST":
+        check_csrf()
+        email = request.form.get("email", "").strip().lower()
+        password = request.form.get("password", "")
+        with runtime().db.transaction() as s:
+            user = s.exec(select(Contact).where(Contact.email == email)).first()
+            ok = (
+                user is not None
+                and user.role in CONSOLE_ROLES
+                and verify_password(user.password_hash, password)
+            )
+            if ok and user is not None:
+                user.last_login_at = runtime().clock.now()
+        if ok and user is not None:
+            session.clear()
+            session["contact_id"] = user.id
+            csrf_token()
+            return redirect(_safe_next(request.args.get("next")))
+        error = "Email or password is not right."
+    return render_template("console/login.html", lang="en", error=error), 401 if error else 200
+
+
+@bp.post("/logout")
+def logout() -> Any:
+    check_csrf()
+    session.clear()
+    return redirect(url_for("console_auth.login"))

@@ -1,0 +1,96 @@
+"""Console login, roles, CSRF and the lead pages."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from mailflow.models import Contact
+from mailflow.passwords import hash_password
+from mailflow.runtime import Runtime
+from tests.factories import World
+
+PASSWORD = "correct horse battery"
+
+
+def _user(rt: Runtime, world: World, role: str = "admin", email: str = "ops@nordwind.test") -> None:
+    org = world.manufacturer()
+    with rt.db.transaction() as s:
+        s.add(
+            Contact(
+                organization_id=org,
+                name="Ops",
+                email=email,
+                role=role,
+                password_hash=hash_password(PASSWORD),
+                created_at=rt.clock.now(),
+            )
+        )
+
+
+def _csrf(client: Any, path: str = "/console/login") -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', client.get(path).get_data(as_text=True))
+    assert found
+    return found.group(1)
+
+
+def _login(
+    client: Any, email: str = "ops@nordwind.test", password: str = PASSWORD, **kw: Any
+) -> Any:
+    return client.post(
+        "/console/login", data={"email": email, "password": password, "csrf": _csrf(client)}, **kw
+    )
+
+
+def test_console_pages_need_a_login(client: Any) -> None:
+    for path in ("/console/", "/console/leads/1"):
+        answer = client.get(path)
+        assert answer.status_code == 302 and "/console/login" in answer.headers["Location"]
+
+
+def test_a_wrong_password_is_refused(client: Any, rt: Runtime, world: World) -> None:
+    _user(rt, world)
+    assert _login(client, password="wrong password!").status_code == 401
+    assert client.get("/console/").status_code == 302
+
+
+def test_partners_without_a_console_role_cannot_log_in(
+    client: Any, rt: Runtime, world: World
+) -> None:
+    _user(rt, world, role="sales", email="sales@dealer.test")
+    assert _login(client, email="sales@dealer.test").status_code == 401
+
+
+def test_login_shows_the_leads_and_a_leads_audit_trail(
+    client: Any, rt: Runtime, world: World
+) -> None:
+    _user(rt, world)
+    world.partner("Stuttgart")
+    lead, _ = world.offered_lead()
+    assert _login(client).status_code == 302
+    listing = client.get("/console/").get_data(as_text=True)
+    assert f"/console/leads/{lead.id}" in listing
+    detail = client.get(f"/console/leads/{lead.id}").get_data(as_text=True)
+    assert "lead.offered" in detail and "offer.opened" in detail
+
+
+def test_login_without_the_csrf_token_is_refused(client: Any, rt: Runtime, world: World) -> None:
+    _user(rt, world)
+    client.get("/console/login")
+    answer = client.post(
+        "/console/login", data={"email": "ops@nordwind.test", "password": PASSWORD}
+    )
+    assert answer.status_code == 400
+
+
+def test_login_never_redirects_to_another_site(client: Any, rt: Runtime, world: World) -> None:
+    _user(rt, world)
+    for target in ("https://evil.example/", "//evil.example/x", "/\\evil.example"):
+        csrf = _csrf(client)
+        answer = client.post(
+            f"/console/login?next={target}",
+            data={"email": "ops@nordwind.test", "password": PASSWORD, "csrf": csrf},
+        )
+        assert answer.status_code == 302
+        assert answer.headers["Location"] == "/console/"
+        client.post("/console/logout", data={"csrf": _csrf(client, "/console/")})
