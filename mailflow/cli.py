@@ -22,6 +22,7 @@ def _parser() -> argparse.ArgumentParser:
     db.add_parser("current", help="show the applied migration")
     rev = db.add_parser("revision", help="autogenerate the next migration from the models")
     rev.add_argument("-m", "--message", required=True)
+    rev.add_argument("--rev-id", help="revision id (default: the next number)")
 
     demo = sub.add_parser("demo", help="run everything in one process on the embedded default")
     demo.add_argument("--host", default="127.0.0.1")
@@ -60,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             migrate.upgrade(settings.database_url)
             print(f"database at revision {migrate.current(settings.database_url)}")
         elif args.db_command == "revision":
-            print(f"wrote revision {migrate.new_revision(args.message)}")
+            print(f"wrote revision {migrate.new_revision(args.message, args.rev_id)}")
         else:
             print(migrate.current(settings.database_url) or "empty")
         return 0

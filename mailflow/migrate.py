@@ -42,14 +42,17 @@ def head() -> str | None:
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
-def new_revision(message: str) -> str:
+def new_revision(message: str, rev_id: str | None = None) -> str:
     """Autogenerate the next numbered revision from the models (for developers)."""
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/scratch.sqlite3"
         upgrade(url)
-        number = int(head() or "0") + 1
-        rev_id = f"{number:04d}"
+        if rev_id is None:
+            current_head = head() or "0"
+            rev_id = f"{int(current_head) + 1:04d}" if current_head.isdigit() else None
+        if rev_id is None:
+            raise SystemExit("the head revision is not a number: pass --rev-id")
         command.revision(alembic_config(url), message=message, autogenerate=True, rev_id=rev_id)
     return rev_id
