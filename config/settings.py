@@ -42,6 +42,7 @@ class Settings:
     required_lead_fields: tuple[str, ...]
     inbound_webhook_secret: str | None
     inbound_max_bytes: int
+    inbound_retention_days: int
     default_language: str
     log_level: str
 
@@ -198,6 +199,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         inbound_webhook_secret=_get(env, "INBOUND_WEBHOOK_SECRET", None),
         inbound_max_bytes=_get(
             env, "INBOUND_MAX_BYTES", 10 * 1024 * 1024, lambda n, v: parse_int(n, v, 1024)
+        ),
+        inbound_retention_days=_get(
+            env, "INBOUND_RETENTION_DAYS", 90, lambda n, v: parse_int(n, v, 1)
         ),
         default_language=_get(env, "DEFAULT_LANGUAGE", "en", _language),
         log_level=_get(env, "LOG_LEVEL", "INFO").upper(),

@@ -38,6 +38,17 @@ def _parser() -> argparse.ArgumentParser:
     key.add_argument("organization_id", type=int)
     key.add_argument("--name", default="cli")
 
+    inbound = sub.add_parser("inbound", help="inbound mail").add_subparsers(
+        dest="inbound_command", required=True
+    )
+    serve = inbound.add_parser("serve", help="run the inbound SMTP server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=2525)
+    deliver = inbound.add_parser("deliver", help="store and process one message (MTA pipe)")
+    deliver.add_argument("file", nargs="?", default="-")
+    parse = inbound.add_parser("parse", help="print what each message says, as JSON lines")
+    parse.add_argument("files", nargs="+")
+
     bench = sub.add_parser("bench", help="run a benchmark and print one JSON object")
     bench.add_argument("name")
     bench.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
@@ -79,6 +90,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             ),
         )
         return 0
+    if args.command == "inbound":
+        from mailflow.inbound import cli as inbound_cli
+
+        if args.inbound_command == "serve":
+            return inbound_cli.serve(settings, args.host, args.port)
+        if args.inbound_command == "deliver":
+            return inbound_cli.deliver(settings, args.file)
+        return inbound_cli.parse(args.files)
     if args.command == "password":
         return _password(settings, args.email)
     if args.command == "apikey":

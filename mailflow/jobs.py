@@ -47,11 +47,34 @@ def _sweep_outbox(rt: Runtime) -> Callable[[], None]:
     return sweep_outbox
 
 
+def _process_inbound(rt: Runtime) -> Callable[[int], None]:
+    def process_inbound(inbound_id: int) -> None:
+        from mailflow.inbound.process import process
+
+        process(rt, inbound_id)
+
+    return process_inbound
+
+
+def _sweep_inbound(rt: Runtime) -> Callable[[], None]:
+    def sweep_inbound() -> None:
+        from mailflow.inbound import sweep
+
+        for inbound_id in sweep.due(rt):
+            rt.enqueue("process_inbound", inbound_id)
+        sweep.purge_raw(rt)
+
+    return sweep_inbound
+
+
 # name → (factory, max_retries, time limit in ms)
 ACTORS: dict[str, tuple[Callable[[Runtime], Callable[..., None]], int, int]] = {
     "send_emails": (_send_emails, 3, 300_000),
     "distribute": (_distribute, 5, 60_000),
     "sweep_outbox": (_sweep_outbox, 0, 600_000),
+    # Three tries in all; after that the inbound sweep sets the message aside for review.
+    "process_inbound": (_process_inbound, 2, 120_000),
+    "sweep_inbound": (_sweep_inbound, 0, 600_000),
 }
 
 

@@ -49,6 +49,7 @@ class Contact(SQLModel, table=True):
     undeliverable: bool = False
     # Console access: only contacts with a console role and a password can log in.
     password_hash: str | None = Field(default=None, max_length=255)
+    soft_bounces: int = 0
     last_login_at: datetime | None = None
     created_at: datetime
 
@@ -176,6 +177,12 @@ class InboundEmail(SQLModel, table=True):
     raw: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
     state: str = Field(default="received", max_length=20)
     attempts: int = 0
+    claimed_at: datetime | None = None
+    processed_at: datetime | None = None
+    # Where routing led, for the review queue and for erasing a lead's personal data.
+    lead_id: int | None = Field(default=None, foreign_key="lead.id", index=True)
+    offer_id: int | None = Field(default=None, foreign_key="offer.id")
+    contact_id: int | None = Field(default=None, foreign_key="contact.id")
     outcome: dict[str, Any] = _json(dict)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -71,21 +72,44 @@ class Signer:
         digest = hmac.new(key.encode(), _REPLY_SALT + body.encode(), hashlib.sha256).digest()
         return _b36(int.from_bytes(digest[:8], "big"))[:_MAC_CHARS]
 
-    def reply_key(self, offer_id: int, contact_id: int) -> str:
-        body = f"{_b36(offer_id)}.{_b36(contact_id)}"
+    def _signed(self, body: str) -> str:
         return f"{body}.{self._mac(self._keys[-1], body)}"
 
-    def read_reply_key(self, key: str) -> tuple[int, int]:
+    def _verify(self, key: str, fields: int) -> list[str]:
         parts = key.lower().split(".")
-        if len(parts) != 3 or len(key) > 60:
-            raise TokenInvalid("malformed reply key")
-        body = f"{parts[0]}.{parts[1]}"
-        if not any(hmac.compare_digest(self._mac(k, body), parts[2]) for k in self._keys):
-            raise TokenInvalid("reply key signature does not match")
-        try:
-            return int(parts[0], 36), int(parts[1], 36)
-        except ValueError:
-            raise TokenInvalid("malformed reply key") from None
+        if len(parts) != fields + 1 or len(key) > 60:
+            raise TokenInvalid("malformed key")
+        body = ".".join(parts[:-1])
+        if not any(hmac.compare_digest(self._mac(k, body), parts[-1]) for k in self._keys):
+            raise TokenInvalid("key signature does not match")
+        return parts[:-1]
+
+    def reply_key(self, offer_id: int, contact_id: int, now: float | None = None) -> str:
+        """``<offer>.<contact>.<day issued>.<mac>``: fits ``reply+…@`` in 64 characters."""
+        day = int((now if now is not None else time.time()) // 86400)
+        return self._signed(f"{_b36(offer_id)}.{_b36(contact_id)}.{_b36(day)}")
+
+    def read_reply_key(self, key: str, now: float | None = None) -> tuple[int, int]:
+        """The (offer, contact) of a reply key; expired after the link max age."""
+        offer, contact, day = (_int36(p) for p in self._verify(key, 3))
+        today = int((now if now is not None else time.time()) // 86400)
+        if (today - day) * 86400 > self._max_age_s:
+            raise TokenExpired("reply key is too old")
+        return offer, contact
+
+    def bounce_key(self, email_id: int) -> str:
+        """For the envelope sender ``bounce+<key>@…`` (VERP): which email bounced."""
+        return self._signed(_b36(email_id))
+
+    def read_bounce_key(self, key: str) -> int:
+        return _int36(self._verify(key, 1)[0])
+
+
+def _int36(text: str) -> int:
+    try:
+        return int(text, 36)
+    except ValueError:
+        raise TokenInvalid("malformed key") from None
 
 
 def _b36(number: int) -> str:

@@ -75,7 +75,7 @@ def _thank(ctx: ActionContext, scope: OfferScope, row: Feedback) -> None:
             "amount": str(row.amount) if row.amount is not None else None,
             "currency": row.currency,
             "links": {a: ctx.rt.link(offer_id, contact_id, a) for a in ("feedback", "portal")},
-            "reply_key": ctx.rt.signer.reply_key(offer_id, contact_id),
+            "reply_key": ctx.rt.reply_key(offer_id, contact_id),
         },
         lead_id=scope.lead.id,
         offer_id=offer_id,

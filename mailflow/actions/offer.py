@@ -152,6 +152,6 @@ def _email_offer(ctx: ActionContext, lead: Lead, offer: Offer) -> None:
                 "distance_km": round(offer.distance_km) if offer.distance_km else None,
             },
             "links": links,
-            "reply_key": ctx.rt.signer.reply_key(offer.id, contact.id),
+            "reply_key": ctx.rt.reply_key(offer.id, contact.id),
         }
         outbox.queue(ctx, "offer", contact, context, lead_id=lead.id, offer_id=offer.id)

@@ -122,7 +122,7 @@ def _notify(ctx: ActionContext, scope: OfferScope, losers: list[Offer]) -> None:
         {
             "lead": leadview.details(lead),
             "links": links,
-            "reply_key": ctx.rt.signer.reply_key(offer.id, contact.id),
+            "reply_key": ctx.rt.reply_key(offer.id, contact.id),
         },
         lead_id=lead.id,
         offer_id=offer.id,

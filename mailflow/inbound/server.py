@@ -13,7 +13,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from mailflow.inbound.store import StoreError, store_raw
-from mailflow.tokens import TokenInvalid
+from mailflow.tokens import TokenExpired, TokenInvalid
 
 if TYPE_CHECKING:
     from mailflow.runtime import Runtime
@@ -35,10 +35,13 @@ class InboundHandler:
         tag, _, key = local.partition("+")
         if tag not in ("reply", "bounce") or not key:
             return False
-        if tag == "bounce":
-            return key.isdigit()
         try:
-            self.rt.signer.read_reply_key(key)
+            if tag == "bounce":
+                self.rt.signer.read_bounce_key(key)
+            else:
+                self.rt.read_reply_key(key)
+        except TokenExpired:
+            return True  # ours, only old: processing tells the partner to use a newer email
         except TokenInvalid:
             return False
         return True
@@ -75,11 +78,22 @@ class InboundHandler:
         return "250 2.0.0 Stored"
 
 
+class _LenientSMTP(SMTP):
+    # RFC 5321 caps lines at 1,000 bytes, but real clients send longer HTML lines; refusing
+    # a partner's reply for that helps nobody. Far longer lines are still refused.
+    line_length_limit = 64 * 1024
+
+
+class _Controller(Controller):
+    def factory(self) -> SMTP:
+        return _LenientSMTP(self.handler, **self.SMTP_kwargs)
+
+
 def make_server(rt: Runtime, host: str, port: int) -> Controller:
-    return Controller(
+    return _Controller(
         InboundHandler(rt),
         hostname=host,
         port=port,
         data_size_limit=rt.settings.inbound_max_bytes,
-        server_kwargs={"decode_data": False},
+        decode_data=False,
     )

@@ -120,7 +120,7 @@ def dispatch(rt: Runtime, email_ids: list[int]) -> int:
             continue  # sent or being sent by someone else
         try:
             data = build(rt, email)
-            rt.sender().send(_envelope_from(rt), email.to_addr, data)
+            rt.sender().send(bounce_address(rt, email_id), email.to_addr, data)
         except (DeliveryError, AddressError) as exc:
             permanent = isinstance(exc, AddressError) or exc.permanent
             final = permanent or email.attempts >= MAX_ATTEMPTS
@@ -132,10 +132,9 @@ def dispatch(rt: Runtime, email_ids: list[int]) -> int:
     return sent
 
 
-def _envelope_from(rt: Runtime) -> str:
-    from email.utils import parseaddr
-
-    return parseaddr(rt.settings.mail_from)[1]
+def bounce_address(rt: Runtime, email_id: int) -> str:
+    """The envelope sender (VERP): a bounce comes back to us naming the email that failed."""
+    return f"bounce+{rt.signer.bounce_key(email_id)}@{rt.settings.inbound_domain}"
 
 
 def due_ids(rt: Runtime, now: datetime, limit: int = 500) -> list[int]:

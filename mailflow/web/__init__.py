@@ -20,7 +20,7 @@ CSP = (
 
 def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
     """``devmail`` is the local mail capture whose messages ``/dev/mail`` shows (demo only)."""
-    from mailflow.web import api, console, dialogs, errors
+    from mailflow.web import api, console, dialogs, errors, inbound_hook
     from mailflow.web.console.auth import csrf_token
 
     app = Flask(__name__)
@@ -42,9 +42,11 @@ def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(console.auth_bp)
     app.register_blueprint(console.bp)
+    app.register_blueprint(inbound_hook.bp)
+    app.register_blueprint(console.review_bp)
     app.jinja_env.globals["csrf_token"] = csrf_token
     # Other console pages add (label, endpoint) here to appear in the console's navigation.
-    app.jinja_env.globals["console_nav"] = []
+    app.jinja_env.globals["console_nav"] = [("Review queue", "console_review.index")]
     errors.register(app)
     if devmail is not None:
         from mailflow.web import devmail as devmail_views

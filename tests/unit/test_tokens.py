@@ -21,7 +21,12 @@ def test_a_link_token_round_trips() -> None:
 @pytest.mark.parametrize(
     "mangle",
     [
-        lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),  # tampered signature
+        # tampered signature (the first character: the last may only carry padding bits)
+        lambda t: (
+            t[: t.rindex(".") + 1]
+            + ("A" if t[t.rindex(".") + 1] != "A" else "B")
+            + t[t.rindex(".") + 2 :]
+        ),
         lambda t: t[: len(t) // 2],  # truncated
         lambda t: "x" + t,  # tampered payload
         lambda t: "",
@@ -65,6 +70,23 @@ def test_a_reply_key_is_short_verifiable_and_bound_to_its_ids() -> None:
         signer.read_reply_key(forged)
     with pytest.raises(TokenInvalid):
         Signer([KEY_B], 3600).read_reply_key(key)
+
+
+def test_a_reply_key_expires_with_the_link_max_age() -> None:
+    signer = Signer([KEY_A], 30 * 86400)
+    issued = 1_800_000_000.0
+    key = signer.reply_key(5, 6, now=issued)
+    assert signer.read_reply_key(key, now=issued + 29 * 86400) == (5, 6)
+    with pytest.raises(TokenExpired):
+        signer.read_reply_key(key, now=issued + 32 * 86400)
+
+
+def test_a_bounce_key_names_the_email_and_cannot_be_forged() -> None:
+    signer = Signer([KEY_A], 3600)
+    key = signer.bounce_key(4711)
+    assert signer.read_bounce_key(key) == 4711
+    with pytest.raises(TokenInvalid):
+        signer.read_bounce_key("3nz." + key.split(".")[1])
 
 
 def test_a_token_for_an_unknown_action_cannot_be_made() -> None:

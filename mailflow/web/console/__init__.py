@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from mailflow.web.console.auth import bp as auth_bp
+from mailflow.web.console.review import bp as review_bp
 from mailflow.web.console.views import bp
 
-__all__ = ["auth_bp", "bp"]
+__all__ = ["auth_bp", "bp", "review_bp"]

@@ -1,0 +1,124 @@
+"""``mailflow bench inbound``: replies per second end to end (SMTP in → stored → parsed →
+applied) against the same server only storing them, on SQLite; plus parse time for 30 KB."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import socket
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import col, func, select
+
+from bench._world import offered_leads
+from config import Settings, load_settings
+from mailflow import migrate
+from mailflow.broker import connect
+from mailflow.inbound.parse import parse_message
+from mailflow.inbound.server import make_server
+from mailflow.models import InboundEmail
+from mailflow.runtime import Runtime
+
+
+def run(settings: Settings, *, quick: bool = False) -> dict[str, Any]:
+    logging.getLogger().setLevel(logging.WARNING)
+    n = 60 if quick else 600
+    with tempfile.TemporaryDirectory() as tmp:
+        limit = _store_only(Path(tmp) / "a", n)
+        per_s = _end_to_end(Path(tmp) / "b", n)
+    return {
+        "messages": n,
+        "per_s": round(per_s, 1),
+        "limit_per_s": round(limit, 1),
+        "ratio": round(per_s / limit, 3),
+        "parse_ms_30kb": round(_parse_ms(), 3),
+        "database": "sqlite",
+    }
+
+
+def _runtime(folder: Path) -> Runtime:
+    folder.mkdir(parents=True)
+    settings = load_settings(
+        {
+            "MAILFLOW_DATA_DIR": str(folder),
+            "MAILFLOW_INBOUND_DOMAIN": "reply.bench.test",
+            "MAILFLOW_LOG_LEVEL": "WARNING",
+        }
+    )
+    migrate.upgrade(settings.database_url)
+    return Runtime(settings)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _send_all(port: int, messages: list[tuple[str, str, bytes]]) -> None:
+    with smtplib.SMTP("127.0.0.1", port) as smtp:
+        for sender, rcpt, raw in messages:
+            smtp.sendmail(sender, [rcpt], raw)
+
+
+def _store_only(folder: Path, n: int) -> float:
+    rt = _runtime(folder)
+    messages = offered_leads(rt, n)
+    port = _free_port()
+    server = make_server(rt, "127.0.0.1", port)  # no queue attached: it stores and stops there
+    server.start()
+    started = time.perf_counter()
+    _send_all(port, messages)
+    elapsed = time.perf_counter() - started
+    server.stop()
+    rt.close()
+    return n / elapsed
+
+
+def _end_to_end(folder: Path, n: int) -> float:
+    rt = _runtime(folder)
+    messages = offered_leads(rt, n)
+    rt.send_mail_now = (
+        False  # replies' own emails wait in the outbox: `bench fanout` measures those
+    )
+    queue = connect(rt, worker_threads=4)
+    port = _free_port()
+    server = make_server(rt, "127.0.0.1", port)
+    server.start()
+    started = time.perf_counter()
+    _send_all(port, messages)
+    while _applied(rt) < n:
+        time.sleep(0.01)
+    elapsed = time.perf_counter() - started
+    server.stop()
+    queue.stop()
+    rt.close()
+    return n / elapsed
+
+
+def _applied(rt: Runtime) -> int:
+    with rt.db.read() as s:
+        return int(s.exec(select(func.count()).where(col(InboundEmail.state) == "applied")).one())
+
+
+def _parse_ms() -> float:
+    quoted = "\n".join(
+        f"> line {i} of the original offer email, quoted by the client" for i in range(520)
+    )
+    raw = (
+        "From: anna@dealer.example\r\nTo: reply+1.2.3.abc@reply.bench.test\r\n"
+        "Subject: Re: New lead\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+        "won 12.500 EUR\n\nViele Grüße\nAnna\n\n"
+        f"Am 01.03.2026 um 10:00 schrieb mailflow:\n{quoted}\n"
+    ).encode()
+    assert 28_000 < len(raw) < 34_000
+    times = []
+    for _ in range(30):
+        started = time.perf_counter()
+        parse_message(raw)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)

@@ -1,0 +1,198 @@
+"""Raw bytes → what a message is and says. Pure and defensive: never raises.
+
+Bounded work on hostile input: only the first parts of a message are looked at, text is
+capped, and unknown or broken charsets fall back to UTF-8 with replacement, then Latin-1.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from email import policy
+from email.message import EmailMessage, Message
+from email.parser import BytesParser
+from email.utils import getaddresses, parseaddr
+from typing import Any
+
+from mailflow.inbound.classify import (
+    Bounce,
+    away_until,
+    is_auto_reply,
+    is_out_of_office,
+    parse_bounce,
+)
+from mailflow.inbound.extract import extract_reply, extract_reply_from_html
+from mailflow.inbound.interpret import Command, interpret
+
+MAX_PARTS = 200
+MAX_TEXT = 200_000
+_REPLY_KEY = re.compile(r"\breply\+([0-9a-z.]{5,60})@", re.IGNORECASE)
+_BOUNCE_KEY = re.compile(r"\bbounce\+([0-9a-z.]{3,60})@", re.IGNORECASE)
+_MSGID = re.compile(r"<([^<>\s]{1,400})>")
+
+
+@dataclass
+class Parsed:
+    kind: str  # reply | auto_reply | bounce | other
+    reply_text: str = ""
+    command: Command | None = None
+    bounce: Bounce | None = None
+    reply_key: str | None = None
+    from_addr: str | None = None
+    subject: str = ""
+    message_id: str | None = None
+    thread_ids: list[str] = field(default_factory=list)  # In-Reply-To + References
+    out_of_office: bool = False
+    away_until: date | None = None
+    ours: bool = False  # our own email came back (a loop)
+    bounce_keys: list[str] = field(default_factory=list)  # VERP keys of bounce+…@ recipients
+    problems: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        """The documented shape of ``mailflow inbound parse``."""
+        cmd = self.command
+        return {
+            "kind": self.kind,
+            "reply_text": self.reply_text,
+            "command": None
+            if cmd is None
+            else {
+                "action": cmd.action,
+                "stage": cmd.stage,
+                "amount": float(cmd.amount) if cmd.amount is not None else None,
+                "currency": cmd.currency,
+                "reason": cmd.reason,
+            },
+            "bounced_recipient": self.bounce.recipient if self.bounce else None,
+            "reply_key": self.reply_key,
+        }
+
+
+def parse_message(
+    raw: bytes, rcpt_to: list[str] | None = None, today: date | None = None
+) -> Parsed:
+    try:
+        msg = BytesParser(policy=policy.default).parsebytes(raw.replace(b"\x00", b""))
+    except Exception:  # the stdlib parser is lenient, but be sure: unparseable is "other"
+        return Parsed(kind="other", problems=["unparseable"])
+    parsed = Parsed(kind="other")
+    _headers(msg, parsed, rcpt_to or [])
+    bounce = _safe(lambda: parse_bounce(msg))
+    if bounce is not None:
+        parsed.kind, parsed.bounce = "bounce", bounce
+        return parsed
+    text = _reply_text(msg, parsed)
+    if _safe(lambda: is_auto_reply(msg)):
+        parsed.kind = "auto_reply"
+        parsed.out_of_office = bool(_safe(lambda: is_out_of_office(msg)))
+        if parsed.out_of_office:
+            parsed.away_until = away_until(f"{parsed.subject}\n{text}", today or date.today())
+        parsed.reply_text = text
+        return parsed
+    parsed.reply_text = text
+    if parsed.reply_key or parsed.thread_ids or parsed.subject.lower().startswith(("re:", "aw:")):
+        parsed.kind = "reply"
+        parsed.command = interpret(text)
+    return parsed
+
+
+def _safe(fn: Any) -> Any:
+    try:
+        return fn()
+    except Exception:  # classification must never take processing down
+        return None
+
+
+def _header(msg: Message, name: str) -> str:
+    try:
+        value = msg.get(name)
+        return str(value) if value is not None else ""
+    except Exception:  # malformed header values raise on access in the new policy
+        raw = msg.get_all(name, failobj=[]) if hasattr(msg, "get_all") else []
+        return str(raw[0]) if raw else ""
+
+
+def _headers(msg: Message, parsed: Parsed, rcpt_to: list[str]) -> None:
+    parsed.subject = " ".join(_header(msg, "Subject").split())[:500]
+    from_value = _header(msg, "From")
+    addr = parseaddr(from_value)[1].strip().lower()
+    parsed.from_addr = addr if "@" in addr else None
+    found = _MSGID.search(_header(msg, "Message-ID"))
+    parsed.message_id = found.group(1) if found else None
+    thread = _header(msg, "In-Reply-To") + " " + _header(msg, "References")
+    parsed.thread_ids = _MSGID.findall(thread)[-50:]
+    parsed.ours = bool(_header(msg, "X-Mailflow-Kind"))
+    candidates = list(rcpt_to)
+    for name in ("Delivered-To", "X-Original-To", "To", "Cc"):
+        candidates += [a for _, a in getaddresses([_header(msg, name)])]
+    for address in candidates:
+        key = _REPLY_KEY.search(address or "")
+        if key and parsed.reply_key is None:
+            parsed.reply_key = key.group(1).lower()
+        verp = _BOUNCE_KEY.search(address or "")
+        if verp:
+            parsed.bounce_keys.append(verp.group(1).lower())
+
+
+def _reply_text(msg: Message, parsed: Parsed) -> str:
+    plain, html = _bodies(msg, parsed)
+    if plain.strip():
+        return extract_reply(plain[:MAX_TEXT])
+    if html.strip():
+        return extract_reply_from_html(html[:MAX_TEXT])
+    return ""
+
+
+def _bodies(msg: Message, parsed: Parsed) -> tuple[str, str]:
+    plain = html = ""
+    for count, part in enumerate(msg.walk()):
+        if count >= MAX_PARTS:
+            parsed.problems.append("too many parts")
+            break
+        if part.is_multipart() or _is_attachment(part):
+            continue
+        ctype = part.get_content_type()
+        if ctype == "text/plain" and not plain:
+            plain = _decode(part, parsed)
+        elif ctype == "text/html" and not html:
+            html = _decode(part, parsed)
+    return plain, html
+
+
+def _is_attachment(part: Message) -> bool:
+    try:
+        return (part.get_content_disposition() or "") == "attachment"
+    except Exception:
+        return False
+
+
+def _decode(part: Message, parsed: Parsed) -> str:
+    if isinstance(part, EmailMessage):
+        try:
+            content = part.get_content()
+            if isinstance(content, str):
+                return content
+        except Exception:  # unknown charset, bad base64: decode the bytes ourselves
+            parsed.problems.append("undecodable part")
+    try:
+        payload = part.get_payload(decode=True)
+    except Exception:
+        payload = None
+    if not isinstance(payload, bytes):
+        raw = part.get_payload()
+        return raw if isinstance(raw, str) else ""
+    try:
+        return payload.decode("utf-8")
+    except UnicodeDecodeError:
+        return payload.decode("latin-1")
+
+
+def parse_text(raw: bytes) -> Parsed:
+    """A bare reply body (no headers), e.g. a corpus file: extract and interpret it."""
+    try:
+        text = raw.replace(b"\x00", b"").decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    reply = extract_reply(text[:MAX_TEXT])
+    return Parsed(kind="reply", reply_text=reply, command=interpret(reply))

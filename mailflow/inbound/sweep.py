@@ -1,0 +1,56 @@
+"""Inbound housekeeping: re-queue messages whose processing was lost, purge old raw bytes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import and_, or_, update
+from sqlmodel import col, select
+
+from mailflow.inbound.process import LEASE
+from mailflow.models import InboundEmail
+
+if TYPE_CHECKING:
+    from mailflow.runtime import Runtime
+
+GRACE = timedelta(minutes=1)
+KEEP_STATES = ("received", "review", "failed")
+
+
+def due(rt: Runtime, limit: int = 500) -> list[int]:
+    """Stored but unprocessed: the job was lost (broker down) or its worker died."""
+    now = rt.clock.now()
+    with rt.db.read() as s:
+        rows = s.exec(
+            select(InboundEmail.id)
+            .where(
+                InboundEmail.state == "received",
+                or_(
+                    and_(
+                        col(InboundEmail.claimed_at).is_(None),
+                        col(InboundEmail.received_at) < now - GRACE,
+                    ),
+                    col(InboundEmail.claimed_at) < now - LEASE,
+                ),
+            )
+            .order_by(col(InboundEmail.id))
+            .limit(limit)
+        ).all()
+    return [r for r in rows if r is not None]
+
+
+def purge_raw(rt: Runtime) -> int:
+    """Drop the raw bytes of processed messages past the retention; the outcome stays."""
+    cutoff = rt.clock.now() - timedelta(days=rt.settings.inbound_retention_days)
+    with rt.db.transaction() as s:
+        result = s.exec(
+            update(InboundEmail)
+            .where(
+                col(InboundEmail.received_at) < cutoff,
+                col(InboundEmail.raw).is_not(None),
+                col(InboundEmail.state).not_in(KEEP_STATES),
+            )
+            .values(raw=None)
+        )
+        return int(result.rowcount)

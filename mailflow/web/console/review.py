@@ -1,0 +1,107 @@
+"""The review queue: every inbound message that was not applied — apply, correct, dismiss."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from email import policy
+from email.parser import BytesParser
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlmodel import col, select
+
+from mailflow.actions import unit
+from mailflow.actions.errors import ActionError
+from mailflow.actions.review import OPEN_STATES, apply_reviewed, dismiss
+from mailflow.inbound.interpret import Command
+from mailflow.models import InboundEmail
+from mailflow.web import runtime
+from mailflow.web.console.auth import current_user, login_required
+
+bp = Blueprint("console_review", __name__, url_prefix="/console/inbound")
+ACTIONS = ("pick", "decline", "feedback")
+STAGES = ("contacted", "meeting", "proposal", "won", "lost")
+
+
+@bp.get("/")
+@login_required("admin", "ops", "partner_manager")
+def index() -> Any:
+    show_all = request.args.get("all") == "1"
+    with runtime().db.read() as s:
+        query = select(InboundEmail).order_by(col(InboundEmail.id).desc()).limit(200)
+        if not show_all:
+            query = query.where(col(InboundEmail.state).in_(OPEN_STATES))
+        rows = s.exec(query).all()
+    return render_template("console/review_list.html", lang="en", rows=rows, show_all=show_all)
+
+
+@bp.get("/<int:inbound_id>")
+@login_required("admin", "ops", "partner_manager")
+def show(inbound_id: int) -> Any:
+    with runtime().db.read() as s:
+        row = s.get(InboundEmail, inbound_id)
+    if row is None:
+        abort(404)
+    raw = (row.raw or b"").decode("utf-8", "replace")
+    return render_template(
+        "console/review_item.html",
+        lang="en",
+        row=row,
+        raw=raw[:200_000],
+        body=_body(row.raw),
+        actions=ACTIONS,
+        stages=STAGES,
+        is_open=row.state in OPEN_STATES,
+    )
+
+
+@bp.post("/<int:inbound_id>")
+@login_required("admin", "ops", "partner_manager")
+def decide(inbound_id: int) -> Any:
+    user = current_user()
+    assert user is not None
+    try:
+        with unit(runtime(), f"console:{user.id}", "console") as ctx:
+            if request.form.get("decision") == "dismiss":
+                dismiss(ctx, inbound_id, request.form.get("note") or None)
+            else:
+                apply_reviewed(ctx, inbound_id, _command())
+    except ActionError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("console_review.show", inbound_id=inbound_id))
+    flash("Done.", "ok")
+    return redirect(url_for("console_review.index"))
+
+
+def _command() -> Command:
+    form = request.form
+    action = form.get("action", "")
+    if action not in ACTIONS:
+        abort(400, description="Choose pick, decline or feedback.")
+    stage = form.get("stage") if action == "feedback" else None
+    if action == "feedback" and stage not in STAGES:
+        abort(400, description="Choose a stage for feedback.")
+    amount = None
+    if (form.get("amount") or "").strip():
+        try:
+            amount = Decimal(form["amount"].replace(",", "").strip())
+        except InvalidOperation:
+            abort(400, description="The amount is not a number.")
+    return Command(
+        action=action,  # type: ignore[arg-type]
+        stage=stage,  # type: ignore[arg-type]
+        amount=amount,
+        currency=(form.get("currency") or None),
+        reason=(form.get("reason") or None),
+    )
+
+
+def _body(raw: bytes | None) -> str:
+    if not raw:
+        return ""
+    try:
+        msg = BytesParser(policy=policy.default).parsebytes(raw)
+        part = msg.get_body(preferencelist=("plain", "html"))
+        return str(part.get_content()) if part is not None else ""
+    except Exception:  # a broken message still shows its raw source below
+        return ""

@@ -1,0 +1,50 @@
+"""An offered lead whose offer emails went out, so replies can be routed to them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from mailflow.inbound.process import process
+from mailflow.inbound.store import store_raw
+from mailflow.mail import outbox
+from mailflow.models import Contact, Lead, Offer
+from mailflow.runtime import Runtime
+from tests.factories import World
+
+
+@dataclass
+class Offered:
+    rt: Runtime
+    world: World
+    lead: Lead
+    offers: list[Offer]
+    contacts: list[Contact]
+
+    def reply_to(self, i: int) -> str:
+        key = self.rt.reply_key(self.offers[i].id, self.contacts[i].id)  # type: ignore[arg-type]
+        return f"reply+{key}@{self.rt.settings.inbound_domain}"
+
+    def deliver(self, raw: bytes, rcpt: list[str] | None = None) -> str:
+        """Store and process like the SMTP server and the job do; returns the final state."""
+        inbound_id = store_raw(self.rt, raw, channel="smtp", mail_from="x@y", rcpt_to=rcpt or [])
+        outcome = process(self.rt, inbound_id)
+        assert outcome is not None
+        return outcome.state
+
+    def lead_state(self) -> str:
+        return self.world.reload(self.lead).state
+
+    def offer_states(self) -> list[str]:
+        return [o.state for o in self.world.offers(self.lead.id)]  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def offered(rt: Runtime, world: World, smtp: object) -> Offered:
+    for city in ("Stuttgart", "Ulm", "Karlsruhe", "München", "Augsburg"):
+        world.partner(city, contacts=2)
+    lead, offers = world.offered_lead()
+    contacts = [world.contacts(o.organization_id)[0] for o in offers]
+    outbox.dispatch(rt, outbox.due_ids(rt, rt.clock.now()))
+    return Offered(rt, world, lead, offers, contacts)

@@ -1,0 +1,75 @@
+"""The review queue in the console: see what was not applied, and why; apply or dismiss."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlmodel import select
+
+from mailflow.models import Contact, InboundEmail
+from mailflow.passwords import hash_password
+from tests.inbound.conftest import Offered
+from tests.mail import reply
+
+PASSWORD = "review queue password"
+
+
+def _login(client: Any, offered: Offered) -> None:
+    with offered.rt.db.transaction() as s:
+        s.add(
+            Contact(
+                organization_id=offered.world.manufacturer(),
+                name="Ops",
+                email="ops@nordwind.test",
+                role="ops",
+                password_hash=hash_password(PASSWORD),
+                created_at=offered.rt.clock.now(),
+            )
+        )
+    page = client.get("/console/login").get_data(as_text=True)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    assert (
+        client.post(
+            "/console/login",
+            data={"email": "ops@nordwind.test", "password": PASSWORD, "csrf": csrf},
+        ).status_code
+        == 302
+    )
+
+
+def test_ops_see_the_message_and_why_and_can_apply_a_correction(
+    client: Any, offered: Offered
+) -> None:
+    offered.deliver(
+        reply(
+            "Maybe next week, we have to check our calendar and the customer's location first.",
+            to=offered.reply_to(0),
+            sender=offered.contacts[0].email,
+        )
+    )
+    _login(client, offered)
+    listing = client.get("/console/inbound/").get_data(as_text=True)
+    with offered.rt.db.read() as s:
+        row = s.exec(select(InboundEmail)).one()
+    assert f"/console/inbound/{row.id}" in listing and "no clear command" in listing
+    page = client.get(f"/console/inbound/{row.id}").get_data(as_text=True)
+    assert "check our calendar" in page
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    assert (
+        client.post(
+            f"/console/inbound/{row.id}", data={"decision": "apply", "action": "pick"}
+        ).status_code
+        == 400
+    )
+    done = client.post(
+        f"/console/inbound/{row.id}", data={"decision": "apply", "action": "pick", "csrf": csrf}
+    )
+    assert done.status_code == 302
+    assert offered.lead_state() == "picked"
+    with offered.rt.db.read() as s:
+        assert s.get(InboundEmail, row.id).state == "applied"  # type: ignore[union-attr]
+
+
+def test_the_review_queue_needs_a_login(client: Any) -> None:
+    assert client.get("/console/inbound/").status_code == 302
