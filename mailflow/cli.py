@@ -49,6 +49,12 @@ def _parser() -> argparse.ArgumentParser:
     parse = inbound.add_parser("parse", help="print what each message says, as JSON lines")
     parse.add_argument("files", nargs="+")
 
+    gdpr = sub.add_parser("gdpr", help="data protection").add_subparsers(
+        dest="gdpr_command", required=True
+    )
+    erase = gdpr.add_parser("erase", help="erase a lead's personal data, keep a pseudonymous trail")
+    erase.add_argument("--lead", type=int, required=True)
+
     bench = sub.add_parser("bench", help="run a benchmark and print one JSON object")
     bench.add_argument("name")
     bench.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
@@ -98,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.inbound_command == "deliver":
             return inbound_cli.deliver(settings, args.file)
         return inbound_cli.parse(args.files)
+    if args.command == "gdpr":
+        return _erase(settings, args.lead)
     if args.command == "password":
         return _password(settings, args.email)
     if args.command == "apikey":
@@ -108,6 +116,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(run_bench(args.name, settings, quick=args.quick)), flush=True)
         return 0
     return 2
+
+
+def _erase(settings: object, lead_id: int) -> int:
+    from mailflow.actions import unit
+    from mailflow.actions.erase import erase_lead
+    from mailflow.actions.errors import NotFound
+    from mailflow.runtime import Runtime
+
+    rt = Runtime(settings)  # type: ignore[arg-type]
+    try:
+        with unit(rt, "cli", "cli") as ctx:
+            done = erase_lead(ctx, lead_id)
+    except NotFound as exc:
+        print(f"mailflow: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"erased lead {done.lead_id}: {done.inbound} inbound and {done.outbound} outbound emails "
+        f"cleaned, {done.events} audit events kept without personal data"
+    )
+    return 0
 
 
 def _password(settings: object, email: str) -> int:

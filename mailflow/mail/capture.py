@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import itertools
+import logging
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -61,6 +62,10 @@ class _Handler:
             data = data.encode()
         self.box.add(list(envelope.rcpt_tos), str(envelope.mail_from), data)
         return "250 Message accepted"
+
+
+# aiosmtpd logs every connection at INFO; keep that out of our logs.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 class MailCapture:
