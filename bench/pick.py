@@ -100,9 +100,10 @@ def _partners(rt: Runtime, count: int) -> list[int]:
             )
             s.add(org)
             s.flush()
+            assert org.id is not None
             contact = Contact(
                 organization_id=org.id,
-                name=f"Seller {i}",  # type: ignore[arg-type]
+                name=f"Seller {i}",
                 email=f"s{i}@d{i}.example",
                 created_at=now,
             )
