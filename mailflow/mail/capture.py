@@ -49,6 +49,7 @@ class CapturedMail:
             "text": self.part("plain"),
             "received_at": self.received_at.isoformat(),
             "message_id": str(self.message.get("Message-ID", "")),
+            "reply_to": str(self.message.get("Reply-To", "")),
         }
 
 
