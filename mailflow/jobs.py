@@ -47,11 +47,23 @@ def _sweep_outbox(rt: Runtime) -> Callable[[], None]:
     return sweep_outbox
 
 
+def _refresh_partner_stats(rt: Runtime) -> Callable[[], None]:
+    def refresh_partner_stats() -> None:
+        from mailflow.actions.stats import refresh_partner_stats as refresh
+
+        with unit(rt, "system", "job") as ctx:
+            refresh(ctx)
+
+    return refresh_partner_stats
+
+
 # name → (factory, max_retries, time limit in ms)
 ACTORS: dict[str, tuple[Callable[[Runtime], Callable[..., None]], int, int]] = {
     "send_emails": (_send_emails, 3, 300_000),
     "distribute": (_distribute, 5, 60_000),
     "sweep_outbox": (_sweep_outbox, 0, 600_000),
+    # issue 8
+    "refresh_partner_stats": (_refresh_partner_stats, 1, 600_000),
 }
 
 

@@ -12,6 +12,8 @@ if TYPE_CHECKING:
 # job name → seconds between runs
 SWEEPS: dict[str, int] = {
     "sweep_outbox": 60,
+    # issue 8: the matcher's performance figures
+    "refresh_partner_stats": 3600,
 }
 
 
