@@ -41,6 +41,13 @@ def _parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="run a benchmark and print one JSON object")
     bench.add_argument("name")
     bench.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+
+    # issue 8: operator data for matching
+    imp = sub.add_parser("import", help="import operator data").add_subparsers(
+        dest="import_command", required=True
+    )
+    pc = imp.add_parser("postcodes", help="postal-code centroids from a GeoNames-format file")
+    pc.add_argument("file", help="tab-separated GeoNames postal-code file (e.g. DE.txt)")
     return p
 
 
@@ -83,6 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _password(settings, args.email)
     if args.command == "apikey":
         return _apikey(settings, args.organization_id, args.name)
+    if args.command == "import":
+        return _import_postcodes(settings, args.file)
     if args.command == "bench":
         from bench import run_bench
 
@@ -130,6 +139,23 @@ def _apikey(settings: object, organization_id: int, name: str) -> int:
         key = apikeys.new_key()
         apikeys.store(session, organization_id, key, name, rt.clock.now())
     print(key)
+    return 0
+
+
+def _import_postcodes(settings: object, path: str) -> int:
+    from mailflow.actions import unit
+    from mailflow.actions.postcodes import import_postcodes
+    from mailflow.postal import parse_geonames
+    from mailflow.runtime import Runtime
+
+    rt = Runtime(settings)  # type: ignore[arg-type]
+    try:
+        with open(path, encoding="utf-8") as fh, unit(rt, "cli", "cli") as ctx:
+            added, updated = import_postcodes(ctx, parse_geonames(fh))
+    except OSError as exc:
+        print(f"mailflow: {exc}", file=sys.stderr)
+        return 1
+    print(f"postal codes: {added} added, {updated} updated")
     return 0
 
 

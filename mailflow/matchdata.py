@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, cast, exists, func, or_, select
+from sqlalchemy import String, cast, exists, func, or_, select, union_all
 from sqlmodel import Session
 
 from mailflow import postal
@@ -45,7 +45,8 @@ C: Any = Contact.__table__.c  # type: ignore[attr-defined]
 CL: Any = CustomerLink.__table__.c  # type: ignore[attr-defined]
 PC: Any = PostalCode.__table__.c  # type: ignore[attr-defined]
 CA: Any = Campaign.__table__  # type: ignore[attr-defined]
-RADII_KM: tuple[float | None, ...] = (100.0, 200.0, 400.0, None)
+RADII_KM: tuple[float | None, ...] = (25.0, 50.0, 100.0, 200.0, 400.0, None)
+ENOUGH = 25  # search near first; widen until this many partners are in the pool
 DEFAULT_SMALL_SHARE = 0.34
 
 
@@ -54,6 +55,11 @@ class Pool:
     candidates: list[Candidate]
     radius_km: float | None  # the search radius used; None: the whole country
     outside: int | None = None  # partners in the country beyond the radius (explain only)
+
+
+def pool_size(already: int, ring_size: int) -> int:
+    """How many partners to load: enough for this ring, the rings after it, and fairness."""
+    return max(ENOUGH, already + 5 * ring_size)
 
 
 def locate(
@@ -72,12 +78,12 @@ def locate(
 
 
 def campaign_for(session: Session, lead: Lead) -> Campaign | None:
-    for name in (lead.campaign, lead.source):
-        if name:
-            found = session.scalars(select(Campaign).where(CA.c.name == name)).first()
-            if found is not None:
-                return found
-    return None
+    """The lead's campaign, else a campaign named like its source (one query)."""
+    names = [n for n in (lead.campaign, lead.source) if n]
+    if not names:
+        return None
+    found = {c.name: c for c in session.scalars(select(Campaign).where(CA.c.name.in_(names)))}
+    return next((found[n] for n in names if n in found), None)
 
 
 def lead_place(lead: Lead) -> LeadPlace:
@@ -107,27 +113,26 @@ def policy_for(session: Session, lead: Lead) -> Policy:
 
 
 def customers_of(session: Session, lead: Lead) -> frozenset[int]:
-    """Partners the customer already belongs to: a CustomerLink by email domain or by the
-    customer's external id, or a past lead of the same business domain that it won."""
-    domain = email_domain(lead.customer_email)
-    if domain in FREEMAIL:
-        domain = None
-    conds = []
+    """Partners the customer already belongs to (one query): a CustomerLink by email
+    domain or by the customer's external id, or a won lead of the same business domain."""
+    domain = business_domain(lead.customer_email)
+    parts = []
     if domain:
-        conds.append(CL.email_domain == domain)
+        parts.append(select(CL.organization_id).where(CL.email_domain == domain))
+        won = (L.customer_domain == domain) & (L.state == "won") & (L.id != lead.id)
+        parts.append(select(L.owner_id).where(won))
     if lead.customer_external_id:
-        conds.append(CL.customer_external_id == lead.customer_external_id)
-    found: set[int] = set()
-    if conds:
-        found |= set(session.scalars(select(CL.organization_id).where(or_(*conds))))
-    if domain:
-        won = select(L.owner_id).where(
-            L.state == "won",
-            L.id != lead.id,
-            func.lower(L.customer_email).like(f"%@{domain}"),
+        parts.append(
+            select(CL.organization_id).where(CL.customer_external_id == lead.customer_external_id)
         )
-        found |= {o for o in session.scalars(won) if o is not None}
-    return frozenset(found)
+    if not parts:
+        return frozenset()
+    return frozenset(o for o in session.scalars(union_all(*parts)) if o is not None)
+
+
+def business_domain(email: str | None) -> str | None:
+    domain = email_domain(email)
+    return None if domain in FREEMAIL else domain
 
 
 def _columns() -> list[Any]:
@@ -188,7 +193,7 @@ def _in_box(query: Any, lat: float, lon: float, radius: float) -> Any:
 
 
 def load_pool(
-    session: Session, place: LeadPlace, *, enough: int = 12, explain: bool = False
+    session: Session, place: LeadPlace, *, enough: int = ENOUGH, explain: bool = False
 ) -> Pool:
     """Candidates near the lead: the smallest search radius that yields ``enough``
     partners, else the whole country. With ``explain`` also count who was left out."""
@@ -238,7 +243,7 @@ def explain_lead(session: Session, lead: Lead, now: Any, ring_size: int) -> tupl
     of: Any = Offer.__table__.c  # type: ignore[attr-defined]
     already = set(session.scalars(select(of.organization_id).where(of.lead_id == lead.id)))
     place = lead_place(lead)
-    pool = load_pool(session, place, enough=len(already) + 4 * ring_size, explain=True)
+    pool = load_pool(session, place, enough=pool_size(len(already), ring_size), explain=True)
     ranking = explain(
         place, pool.candidates, now=now, skip=already, limit=ring_size,
         policy=policy_for(session, lead),

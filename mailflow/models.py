@@ -18,6 +18,9 @@ def _json(default: Any) -> Any:
 class Organization(SQLModel, table=True):
     """A node of the partner tree: manufacturer → distributor → dealer; agencies beside."""
 
+    # issue 8: the matcher pre-filters candidates by a bounding box around the lead
+    __table_args__ = (Index("ix_organization_lat_lon", "lat", "lon"),)
+
     id: int | None = Field(default=None, primary_key=True)
     external_id: str | None = Field(default=None, unique=True, max_length=100)
     name: str = Field(max_length=200)
@@ -94,6 +97,7 @@ class Lead(SQLModel, table=True):
     customer_external_id: str | None = Field(default=None, max_length=100, index=True)
     company_data: dict[str, Any] = _json(dict)
     duplicate_of_id: int | None = Field(default=None, foreign_key="lead.id")
+    customer_domain: str | None = Field(default=None, max_length=254, index=True)  # business
 
 
 class Offer(SQLModel, table=True):

@@ -12,7 +12,7 @@ from mailflow import audit
 from mailflow.actions.context import ActionContext
 from mailflow.actions.qualification import gate
 from mailflow.enrich import csv_provider, enrich
-from mailflow.matchdata import locate
+from mailflow.matchdata import business_domain, locate
 from mailflow.models import Lead
 from mailflow.schemas import LeadIn
 
@@ -44,6 +44,7 @@ def ingest(ctx: ActionContext, data: LeadIn) -> Ingested:
         return Ingested(original, created=False, merged=True)
     lead = Lead(**data.model_dump(), created_at=ctx.now, updated_at=ctx.now)
     lead.company_data = enrich(lead.customer_email, csv_provider(ctx.settings.data_dir))
+    lead.customer_domain = business_domain(lead.customer_email)
     if lead.lat is None or lead.lon is None:
         place = locate(ctx.session, lead.country, lead.postal_code, lead.city)
         if place:

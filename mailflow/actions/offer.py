@@ -9,7 +9,7 @@ from sqlmodel import select
 from mailflow import audit, leadview, lifecycle
 from mailflow.actions.context import ActionContext
 from mailflow.mail import outbox
-from mailflow.matchdata import PARTNER_KINDS, lead_place, load_pool, policy_for
+from mailflow.matchdata import PARTNER_KINDS, lead_place, load_pool, policy_for, pool_size
 from mailflow.matching import Match, rank
 from mailflow.models import Contact, Lead, Offer
 
@@ -30,7 +30,7 @@ def offer_next_ring(ctx: ActionContext, lead_id: int) -> list[Offer]:
     already = set(ctx.session.exec(select(Offer.organization_id).where(Offer.lead_id == lead_id)))
     place = lead_place(lead)
     size = ctx.settings.ring_size
-    pool = load_pool(ctx.session, place, enough=len(already) + 4 * size)
+    pool = load_pool(ctx.session, place, enough=pool_size(len(already), size))
     matches = rank(
         place,
         pool.candidates,
