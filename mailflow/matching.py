@@ -302,8 +302,11 @@ def _ring(ranked: list[Scored], limit: int, small_share: float) -> list[Match]:
 
 
 def _match(s: Scored, extra: str) -> Match:
-    best = sorted(s.parts.items(), key=lambda kv: -kv[1][0] * kv[1][1])[:2]
-    why = f"score {s.score:.0f}: " + ", ".join(note for _, (_, _, note) in best)
+    """One line for the audit trail: the score, the distance, the strongest criterion."""
+    where = f"{s.distance_km:.0f} km away" if s.distance_km is not None else "distance unknown"
+    rest = {k: v for k, v in s.parts.items() if k != "distance"}
+    best = max(rest.items(), key=lambda kv: kv[1][0] * kv[1][1])[1][2]
+    why = f"score {s.score:.0f}: {where}, {best}"
     return Match(s.candidate.organization_id, s.distance_km, f"{why}; {extra}" if extra else why)
 
 
