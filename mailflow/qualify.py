@@ -60,7 +60,7 @@ def check(values: Mapping[str, Any], criteria: Criteria) -> Qualification:
         if value is None:
             missing = (*missing, "value") if "value" not in missing else missing
         elif value < criteria.min_value:
-            problems.append(f"value {value} below minimum {criteria.min_value}")
+            problems.append(f"value {_num(value)} below minimum {_num(criteria.min_value)}")
     problems.extend(p for rule in criteria.rules if (p := _rule_problem(values, rule)))
     return Qualification(not missing and not problems, missing, tuple(problems))
 
@@ -96,6 +96,10 @@ def _decimal(value: Any) -> Decimal | None:
         return Decimal(str(value))
     except InvalidOperation:
         return None
+
+
+def _num(value: Decimal) -> str:
+    return format(Decimal(value).normalize(), "f")
 
 
 def _blank(value: Any) -> bool:
