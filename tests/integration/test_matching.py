@@ -67,7 +67,7 @@ def test_performance_figures_come_from_the_history_and_change_the_order(
         contact = _pick(rt, world, by_org[diligent.id].id, diligent.id)  # type: ignore[index, arg-type]
         with unit(rt, f"contact:{contact}", "web") as ctx:
             feedback(ctx, by_org[diligent.id].id, contact, FeedbackIn(stage="won"))  # type: ignore[index, arg-type]
-        other, offers = world.offered_lead(customer_email=f"d{n}@werk{n}.example")
+        _, offers = world.offered_lead(customer_email=f"d{n}@werk{n}.example")
         by_org = {o.organization_id: o for o in offers}
         _pick(rt, world, by_org[silent.id].id, silent.id)  # type: ignore[index, arg-type]
     rt.clock.advance(days=20)
@@ -180,7 +180,7 @@ def test_a_partner_at_capacity_is_skipped_until_a_lead_closes(rt: Runtime, world
     full = world.partner("Stuttgart", capacity=1)
     other = world.partner("Hamburg")
     rt.settings = rt.settings.with_(ring_size=1)
-    lead, offers = world.offered_lead()
+    _, offers = world.offered_lead()
     assert [o.organization_id for o in offers] == [full.id]
     _pick(rt, world, offers[0].id, full.id)  # type: ignore[arg-type]
     assert _ring(world, customer_email="z@other.example") == [other.id]
