@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import case, delete, func, select, text
 
 from mailflow import audit
 from mailflow.actions.context import ActionContext
@@ -25,8 +25,11 @@ LE: Any = Lead.__table__.c  # type: ignore[attr-defined]
 
 
 def refresh_partner_stats(ctx: ActionContext) -> int:
-    """Rebuild PartnerStats; returns the number of partners with figures."""
+    """Rebuild PartnerStats; returns the number of partners with figures. Two runs at once
+    queue behind one lock (PostgreSQL; SQLite serializes write transactions anyway)."""
     since, s = ctx.now - WINDOW, ctx.session
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text("SELECT pg_advisory_xact_lock(8180001)"))
     rows: dict[int, dict[str, Any]] = defaultdict(dict)
     offers = (
         select(

@@ -205,3 +205,25 @@ def test_stats_ignore_history_older_than_180_days(rt: Runtime, world: World) -> 
     rt.clock.set(START + timedelta(days=1))
     with unit(rt, "system", "job") as ctx:
         assert refresh_partner_stats(ctx) == 1
+
+
+def test_a_partner_abroad_whose_territory_covers_the_region_is_a_candidate(
+    rt: Runtime, world: World
+) -> None:
+    world.partner("Wien", name="Wien only")
+    border = world.partner("Salzburg", name="Border", territory=["AT", "DE-7"])
+    rt.settings = rt.settings.with_(ring_size=3)
+    assert _ring(world) == [border.id]  # Stuttgart 70173: in DE-7
+    assert _ring(world, customer_email="m@muc.example", postal_code="80331", city="München") == []
+
+
+def test_refreshing_the_stats_twice_gives_the_same_figures(rt: Runtime, world: World) -> None:
+    partner = world.partner("Stuttgart")
+    _, offers = world.offered_lead()
+    _pick(rt, world, offers[0].id, partner.id)  # type: ignore[arg-type]
+    for _ in range(2):
+        with unit(rt, "system", "job") as ctx:
+            assert refresh_partner_stats(ctx) == 1
+    with rt.db.read() as s:
+        (row,) = s.exec(select(PartnerStats)).all()
+    assert (row.offers, row.picks, row.won, row.unreported) == (1, 1, 0, 0)
