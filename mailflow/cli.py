@@ -48,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     pc = imp.add_parser("postcodes", help="postal-code centroids from a GeoNames-format file")
     pc.add_argument("file", help="tab-separated GeoNames postal-code file (e.g. DE.txt)")
+    cu = imp.add_parser("customers", help="partners' existing customers (channel conflict)")
+    cu.add_argument("file", help="CSV: partner,email_domain,customer_external_id")
     return p
 
 
@@ -90,6 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _password(settings, args.email)
     if args.command == "apikey":
         return _apikey(settings, args.organization_id, args.name)
+    if args.command == "import" and args.import_command == "customers":
+        return _import_customers(settings, args.file)
     if args.command == "import":
         return _import_postcodes(settings, args.file)
     if args.command == "bench":
@@ -156,6 +160,24 @@ def _import_postcodes(settings: object, path: str) -> int:
         print(f"mailflow: {exc}", file=sys.stderr)
         return 1
     print(f"postal codes: {added} added, {updated} updated")
+    return 0
+
+
+def _import_customers(settings: object, path: str) -> int:
+    from mailflow.actions import unit
+    from mailflow.actions.customers import import_customer_links, read_csv
+    from mailflow.runtime import Runtime
+
+    rt = Runtime(settings)  # type: ignore[arg-type]
+    try:
+        with open(path, encoding="utf-8", newline="") as fh, unit(rt, "cli", "cli") as ctx:
+            added, problems = import_customer_links(ctx, read_csv(fh))
+    except OSError as exc:
+        print(f"mailflow: {exc}", file=sys.stderr)
+        return 1
+    for problem in problems:
+        print(f"mailflow: {problem}", file=sys.stderr)
+    print(f"customer links: {added} added, {len(problems)} skipped")
     return 0
 
 

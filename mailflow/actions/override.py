@@ -13,6 +13,7 @@ from mailflow import audit, leadview, lifecycle
 from mailflow.actions.context import ActionContext
 from mailflow.actions.errors import ActionError, NotFound
 from mailflow.actions.offer import PARTNER_KINDS, offer_contacts, open_ring
+from mailflow.geo import haversine_km
 from mailflow.mail import outbox
 from mailflow.matching import Match
 from mailflow.models import Lead, Offer, Organization
@@ -39,7 +40,7 @@ def offer_to(ctx: ActionContext, lead_id: int, organization_ids: list[int]) -> l
     if not chosen:
         raise OverrideRefused("every chosen partner already has an open offer for this lead")
     _qualify_for_override(ctx, lead)
-    matches = [Match(o.id, None, f"chosen by {ctx.actor}") for o in chosen]  # type: ignore[arg-type]
+    matches = [Match(o.id, _km(lead, o), f"chosen by {ctx.actor}") for o in chosen]  # type: ignore[arg-type]
     audit.record(ctx, "lead.override_offer", lead_id=lead.id,
                  organizations=[m.organization_id for m in matches])  # fmt: skip
     return open_ring(ctx, lead, matches)
@@ -56,7 +57,7 @@ def assign(ctx: ActionContext, lead_id: int, organization_id: int) -> Offer:
         .where(col(Offer.lead_id) == lead_id, col(Offer.state) == "open")
         .values(state="withdrawn", responded_at=ctx.now, reason="assigned to another partner")
     )
-    match = Match(organization_id, None, f"assigned by {ctx.actor}")
+    match = Match(organization_id, _km(lead, org), f"assigned by {ctx.actor}")
     (offer,) = open_ring(ctx, lead, [match], notify=False)
     contacts = offer_contacts(ctx, organization_id)
     offer.state, offer.responded_at = "picked", ctx.now
@@ -68,6 +69,12 @@ def assign(ctx: ActionContext, lead_id: int, organization_id: int) -> Offer:
                  organization_id=org.id, from_state="offered", to_state="picked")  # fmt: skip
     _details(ctx, lead, offer)
     return offer
+
+
+def _km(lead: Lead, org: Organization) -> float | None:
+    if None in (lead.lat, lead.lon, org.lat, org.lon):
+        return None
+    return haversine_km(lead.lat, lead.lon, org.lat, org.lon)  # type: ignore[arg-type]
 
 
 def _lock(ctx: ActionContext, lead_id: int) -> Lead:

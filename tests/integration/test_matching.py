@@ -227,3 +227,30 @@ def test_refreshing_the_stats_twice_gives_the_same_figures(rt: Runtime, world: W
     with rt.db.read() as s:
         (row,) = s.exec(select(PartnerStats)).all()
     assert (row.offers, row.picks, row.won, row.unreported) == (1, 1, 0, 0)
+
+
+def test_the_customers_import_command_links_customers_to_partners(
+    rt: Runtime,
+    settings: Settings,
+    world: World,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from mailflow import cli
+
+    world.partner("Stuttgart")
+    theirs = world.partner("Hamburg", external_id="SAP-77")
+    path = tmp_path / "customers.csv"
+    path.write_text("partner,email_domain,customer_external_id\n"
+                    "SAP-77,@Mustermann-Bau.example,\nnobody,x.example,\n",
+                    encoding="utf-8")  # fmt: skip
+    monkeypatch.setenv("MAILFLOW_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("MAILFLOW_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("MAILFLOW_SECRET_KEYS", "test-secret-key-0123456789abcdef")
+    assert cli.main(["import", "customers", str(path)]) == 0
+    assert cli.main(["import", "customers", str(path)]) == 0  # twice: nothing new
+    out = capsys.readouterr()
+    assert "1 added, 1 skipped" in out.out and "0 added, 1 skipped" in out.out
+    assert "line 3: unknown partner" in out.err
+    assert _ring(world) == [theirs.id]
