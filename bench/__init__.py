@@ -7,7 +7,7 @@ from typing import Any
 
 from config import Settings
 
-BENCHES = ("inbound", "pick")
+BENCHES = ("inbound", "pick", "match")
 
 
 def run_bench(name: str, settings: Settings, *, quick: bool = False) -> dict[str, Any]:

@@ -58,6 +58,15 @@ def _parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="run a benchmark and print one JSON object")
     bench.add_argument("name")
     bench.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+
+    # issue 8: operator data for matching
+    imp = sub.add_parser("import", help="import operator data").add_subparsers(
+        dest="import_command", required=True
+    )
+    pc = imp.add_parser("postcodes", help="postal-code centroids from a GeoNames-format file")
+    pc.add_argument("file", help="tab-separated GeoNames postal-code file (e.g. DE.txt)")
+    cu = imp.add_parser("customers", help="partners' existing customers (channel conflict)")
+    cu.add_argument("file", help="CSV: partner,email_domain,customer_external_id")
     return p
 
 
@@ -110,6 +119,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _password(settings, args.email)
     if args.command == "apikey":
         return _apikey(settings, args.organization_id, args.name)
+    if args.command == "import" and args.import_command == "customers":
+        return _import_customers(settings, args.file)
+    if args.command == "import":
+        return _import_postcodes(settings, args.file)
     if args.command == "bench":
         from bench import run_bench
 
@@ -177,6 +190,41 @@ def _apikey(settings: object, organization_id: int, name: str) -> int:
         key = apikeys.new_key()
         apikeys.store(session, organization_id, key, name, rt.clock.now())
     print(key)
+    return 0
+
+
+def _import_postcodes(settings: object, path: str) -> int:
+    from mailflow.actions import unit
+    from mailflow.actions.postcodes import import_postcodes
+    from mailflow.postal import parse_geonames
+    from mailflow.runtime import Runtime
+
+    rt = Runtime(settings)  # type: ignore[arg-type]
+    try:
+        with open(path, encoding="utf-8") as fh, unit(rt, "cli", "cli") as ctx:
+            added, updated = import_postcodes(ctx, parse_geonames(fh))
+    except OSError as exc:
+        print(f"mailflow: {exc}", file=sys.stderr)
+        return 1
+    print(f"postal codes: {added} added, {updated} updated")
+    return 0
+
+
+def _import_customers(settings: object, path: str) -> int:
+    from mailflow.actions import unit
+    from mailflow.actions.customers import import_customer_links, read_csv
+    from mailflow.runtime import Runtime
+
+    rt = Runtime(settings)  # type: ignore[arg-type]
+    try:
+        with open(path, encoding="utf-8", newline="") as fh, unit(rt, "cli", "cli") as ctx:
+            added, problems = import_customer_links(ctx, read_csv(fh))
+    except OSError as exc:
+        print(f"mailflow: {exc}", file=sys.stderr)
+        return 1
+    for problem in problems:
+        print(f"mailflow: {problem}", file=sys.stderr)
+    print(f"customer links: {added} added, {len(problems)} skipped")
     return 0
 
 

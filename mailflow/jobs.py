@@ -67,6 +67,16 @@ def _sweep_inbound(rt: Runtime) -> Callable[[], None]:
     return sweep_inbound
 
 
+def _refresh_partner_stats(rt: Runtime) -> Callable[[], None]:
+    def refresh_partner_stats() -> None:
+        from mailflow.actions.stats import refresh_partner_stats as refresh
+
+        with unit(rt, "system", "job") as ctx:
+            refresh(ctx)
+
+    return refresh_partner_stats
+
+
 # name → (factory, max_retries, time limit in ms)
 ACTORS: dict[str, tuple[Callable[[Runtime], Callable[..., None]], int, int]] = {
     "send_emails": (_send_emails, 3, 300_000),
@@ -75,6 +85,8 @@ ACTORS: dict[str, tuple[Callable[[Runtime], Callable[..., None]], int, int]] = {
     # Three tries in all; after that the inbound sweep sets the message aside for review.
     "process_inbound": (_process_inbound, 2, 120_000),
     "sweep_inbound": (_sweep_inbound, 0, 600_000),
+    # issue 8
+    "refresh_partner_stats": (_refresh_partner_stats, 1, 600_000),
 }
 
 

@@ -18,6 +18,9 @@ def _json(default: Any) -> Any:
 class Organization(SQLModel, table=True):
     """A node of the partner tree: manufacturer → distributor → dealer; agencies beside."""
 
+    # issue 8: the matcher pre-filters candidates by a bounding box around the lead
+    __table_args__ = (Index("ix_organization_lat_lon", "lat", "lon"),)
+
     id: int | None = Field(default=None, primary_key=True)
     external_id: str | None = Field(default=None, unique=True, max_length=100)
     name: str = Field(max_length=200)
@@ -35,6 +38,10 @@ class Organization(SQLModel, table=True):
     away_until: datetime | None = None
     active: bool = True
     created_at: datetime
+    # issue 8: matching
+    product_lines: list[str] = _json(list)
+    territory: list[str] = _json(list)  # "DE", "DE-7", "AT-1": empty = own country
+    capacity: int | None = None  # open leads it can handle at once; None: no limit
 
 
 class Contact(SQLModel, table=True):
@@ -87,6 +94,11 @@ class Lead(SQLModel, table=True):
     offered_at: datetime | None = None
     picked_at: datetime | None = None
     closed_at: datetime | None = None
+    # issue 8: enrichment, external customer id, duplicates
+    customer_external_id: str | None = Field(default=None, max_length=100, index=True)
+    company_data: dict[str, Any] = _json(dict)
+    duplicate_of_id: int | None = Field(default=None, foreign_key="lead.id")
+    customer_domain: str | None = Field(default=None, max_length=254, index=True)  # business
 
 
 class Offer(SQLModel, table=True):
@@ -211,3 +223,64 @@ class ApiKey(SQLModel, table=True):
     scopes: list[str] = _json(list)
     created_at: datetime
     revoked_at: datetime | None = None
+
+
+# -- issue 8: qualification, matching, fairness ------------------------------------------
+
+
+class Campaign(SQLModel, table=True):
+    """What a lead of this campaign (or source) needs before it goes out, and how partners
+    are weighed for it. Criteria are data: ops edit them without a deploy."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, unique=True)
+    required_fields: list[str] = _json(list)
+    allowed_countries: list[str] = _json(list)  # empty: any country
+    min_value: Decimal | None = Field(default=None, sa_column=Column(Numeric(14, 2)))
+    # simple rules: [{"field": "requirement", "op": "min_length", "value": 20}, ...]
+    rules: list[dict[str, Any]] = _json(list)
+    # an agency organization that checks each lead before it goes out (None: no step)
+    agency_id: int | None = Field(default=None, foreign_key="organization.id")
+    required_certification: str | None = Field(default=None, max_length=100)
+    weights: dict[str, float] = _json(dict)  # criterion → weight; missing: the default
+    small_share: float | None = None  # share of each ring for smaller partners
+    max_distance_km: float | None = None
+    created_at: datetime
+
+
+class PostalCode(SQLModel, table=True):
+    """An operator-loaded postal code centroid (GeoNames postal-code format)."""
+
+    __table_args__ = (UniqueConstraint("country", "code", name="uq_postalcode_country_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    country: str = Field(max_length=2)
+    code: str = Field(max_length=20)
+    place: str | None = Field(default=None, max_length=180)
+    lat: float
+    lon: float
+
+
+class CustomerLink(SQLModel, table=True):
+    """A customer who already belongs to a partner (channel conflict): by email domain or by
+    the customer's external id (e.g. the CRM account number)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", index=True)
+    email_domain: str | None = Field(default=None, max_length=254, index=True)
+    customer_external_id: str | None = Field(default=None, max_length=100, index=True)
+    created_at: datetime
+
+
+class PartnerStats(SQLModel, table=True):
+    """Past performance over the last 180 days, per organization; refreshed by a job so that
+    ranking reads one row per candidate instead of aggregating history per lead."""
+
+    organization_id: int = Field(foreign_key="organization.id", primary_key=True)
+    offers: int = 0
+    picks: int = 0
+    won: int = 0
+    unreported: int = 0  # picked more than 14 days ago, no feedback since
+    median_pick_hours: float | None = None
+    recent_offers: int = 0  # last 30 days: load balancing
+    refreshed_at: datetime

@@ -34,6 +34,7 @@ class LeadIn(BaseModel):
     remarks: Annotated[str, StringConstraints(max_length=10_000)] | None = None
     value: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)] | None = None
     currency: Annotated[str, StringConstraints(min_length=3, max_length=3)] = "EUR"
+    customer_external_id: Annotated[str, StringConstraints(max_length=100)] | None = None
 
     @field_validator("customer_email")
     @classmethod

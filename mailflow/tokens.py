@@ -17,8 +17,8 @@ from typing import Literal
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-Action = Literal["pick", "decline", "feedback", "portal"]
-ACTIONS: tuple[str, ...] = ("pick", "decline", "feedback", "portal")
+Action = Literal["pick", "decline", "feedback", "portal", "qualify"]
+ACTIONS: tuple[str, ...] = ("pick", "decline", "feedback", "portal", "qualify")
 _LINK_SALT = "mailflow.action-link.v1"
 _REPLY_SALT = b"mailflow.reply-key.v1"
 _MAC_CHARS = 10

@@ -13,6 +13,8 @@ if TYPE_CHECKING:
 SWEEPS: dict[str, int] = {
     "sweep_outbox": 60,
     "sweep_inbound": 60,
+    # issue 8: the matcher's performance figures
+    "refresh_partner_stats": 3600,
 }
 
 

@@ -4,34 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlmodel import col, select
+from sqlmodel import select
 
 from mailflow import audit, leadview, lifecycle
 from mailflow.actions.context import ActionContext
 from mailflow.mail import outbox
-from mailflow.matching import Candidate, LeadPlace, Match, rank
-from mailflow.models import Contact, Lead, Offer, Organization
+from mailflow.matchdata import PARTNER_KINDS, lead_place, load_pool, policy_for, pool_size
+from mailflow.matching import Match, rank
+from mailflow.models import Contact, Lead, Offer
 
-PARTNER_KINDS = ("dealer", "distributor")
-
-
-def _candidates(ctx: ActionContext, country: str | None) -> list[Candidate]:
-    reachable = (
-        select(Contact.organization_id)
-        .where(Contact.receives_offers == True, Contact.undeliverable == False)  # noqa: E712
-        .distinct()
-    )
-    query = select(Organization).where(
-        col(Organization.kind).in_(PARTNER_KINDS),
-        Organization.active == True,  # noqa: E712
-        col(Organization.id).in_(reachable),
-    )
-    if country:
-        query = query.where(Organization.country == country)
-    return [
-        Candidate(o.id, o.name, o.country, o.lat, o.lon, o.away_until)  # type: ignore[arg-type]
-        for o in ctx.session.exec(query)
-    ]
+__all__ = ["PARTNER_KINDS", "offer_contacts", "offer_next_ring", "open_ring"]
 
 
 def _lock_lead(ctx: ActionContext, lead_id: int) -> Lead | None:
@@ -46,17 +28,25 @@ def offer_next_ring(ctx: ActionContext, lead_id: int) -> list[Offer]:
     if lead is None or not _due_for_ring(ctx, lead):
         return []
     already = set(ctx.session.exec(select(Offer.organization_id).where(Offer.lead_id == lead_id)))
+    place = lead_place(lead)
+    size = ctx.settings.ring_size
+    pool = load_pool(ctx.session, place, enough=pool_size(len(already), size))
     matches = rank(
-        LeadPlace(lead.country, lead.lat, lead.lon),
-        _candidates(ctx, lead.country),
+        place,
+        pool.candidates,
         now=ctx.now,
         skip=already,
-        limit=ctx.settings.ring_size,
+        limit=size,
+        policy=policy_for(ctx.session, lead),
     )
+    if not matches and pool.radius_km is not None:  # nobody near: look country-wide
+        wide = load_pool(ctx.session, place, enough=10**9)
+        matches = rank(place, wide.candidates, now=ctx.now, skip=already, limit=size,
+                       policy=policy_for(ctx.session, lead))  # fmt: skip
     if not matches:
         _unassign(ctx, lead)
         return []
-    return _open_ring(ctx, lead, matches)
+    return open_ring(ctx, lead, matches)
 
 
 def _due_for_ring(ctx: ActionContext, lead: Lead) -> bool:
@@ -81,7 +71,9 @@ def _unassign(ctx: ActionContext, lead: Lead) -> None:
     )
 
 
-def _open_ring(ctx: ActionContext, lead: Lead, matches: list[Match]) -> list[Offer]:
+def open_ring(
+    ctx: ActionContext, lead: Lead, matches: list[Match], *, notify: bool = True
+) -> list[Offer]:
     assert lead.id is not None
     ring = lead.ring + 1
     expires = ctx.now + timedelta(hours=ctx.settings.sla_hours[lead.temperature])
@@ -107,7 +99,8 @@ def _open_ring(ctx: ActionContext, lead: Lead, matches: list[Match]) -> list[Off
             ring=ring,
             why=match.why,
         )
-        _email_offer(ctx, lead, offer)
+        if notify:
+            _email_offer(ctx, lead, offer)
         offers.append(offer)
     previous = lead.state
     if previous != "offered":

@@ -47,6 +47,15 @@ def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
     app.jinja_env.globals["csrf_token"] = csrf_token
     # Other console pages add (label, endpoint) here to appear in the console's navigation.
     app.jinja_env.globals["console_nav"] = [("Review queue", "console_review.index")]
+    # issue 8: qualification dialog, matching console pages, matching API
+    from mailflow.web import api_matching, qualify_dialog
+    from mailflow.web.console import matching as console_matching
+
+    app.register_blueprint(qualify_dialog.bp)
+    app.register_blueprint(console_matching.bp)
+    app.register_blueprint(api_matching.bp)
+    nav: list[tuple[str, str]] = app.jinja_env.globals["console_nav"]  # type: ignore[assignment]
+    nav.append(("Qualification", "console_matching.queue"))
     errors.register(app)
     if devmail is not None:
         from mailflow.web import devmail as devmail_views

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, g, render_template, request
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
 from mailflow.actions import unit
@@ -27,7 +27,7 @@ bp = Blueprint("dialogs", __name__)
 def _claim(token: str) -> LinkClaim:
     g.token_route = True
     try:
-        return runtime().signer.read_link(token)
+        claim = runtime().signer.read_link(token)
     except TokenExpired:
         abort(
             _page(
@@ -49,6 +49,9 @@ def _claim(token: str) -> LinkClaim:
                 text="The link may be incomplete. Please open it again from the email.",
             )
         )
+    if claim.action == "qualify":  # an agency's link (issue 8) lives under /q/
+        abort(redirect(url_for("qualify_dialog.show", token=token), 307))
+    return claim
 
 
 def _page(template: str, status: int = 200, lang: str = "en", **context: Any) -> Any:

@@ -1,0 +1,158 @@
+"""Ranking all partners for one lead, with 1,000 and with 10,000 partners in the database.
+
+Each timing is one whole ranking as ``offer_next_ring`` does it: open a read transaction,
+load the campaign policy and the customer's partners, load the candidates (pre-filtered
+by country and bounding box in SQL, performance from PartnerStats, live load), score
+and build the ring. The partners are spread over DE, AT and CH around the postal-region
+centroids; the leads are placed at random region centroids of DE.
+
+It runs on a throw-away database: a schema ``mailflow_bench`` in the configured
+PostgreSQL database (dropped afterwards), else a temporary SQLite file.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, text
+
+from config import Settings
+from mailflow import migrate
+from mailflow.db import Database, make_engine, normalize_url
+from mailflow.matchdata import lead_place, load_pool, policy_for, pool_size
+from mailflow.matching import explain
+from mailflow.models import Contact, Lead, Organization, PartnerStats
+from mailflow.postal import _regions
+
+SCHEMA = "mailflow_bench"
+LEVELS = ("premium", "gold", "silver", "standard", "standard")
+LINES = ("Heat pump", "Solar", "Boiler", "Ventilation", "Storage")
+
+
+def run(settings: Settings, *, quick: bool) -> dict[str, Any]:
+    small, large = (100, 1_000) if quick else (1_000, 10_000)
+    rounds = 5 if quick else 41
+    url, cleanup = _scratch_database(settings)
+    try:
+        migrate.upgrade(url)
+        db = Database(url)
+        rng = random.Random(8)
+        _add_partners(db, 0, small, rng)
+        small_ms = _median_ms(db, rounds, rng)
+        _add_partners(db, small, large - small, rng)
+        large_ms = _median_ms(db, rounds, rng)
+        backend = db.engine.dialect.name
+        db.dispose()
+    finally:
+        cleanup()
+    return {
+        "backend": backend,
+        "partners_small": small,
+        "small_ms": round(small_ms, 2),
+        "partners_large": large,
+        "large_ms": round(large_ms, 2),
+        "ratio": round(large_ms / small_ms, 2) if small_ms else None,
+        "rounds": rounds,
+    }
+
+
+def _scratch_database(settings: Settings) -> tuple[str, Any]:
+    base = normalize_url(settings.database_url)
+    if base.startswith("postgresql"):
+        engine = make_engine(base)
+        with engine.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+            conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
+
+        def drop() -> None:
+            with engine.begin() as conn:
+                conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+            engine.dispose()
+
+        sep = "&" if "?" in base else "?"
+        return f"{base}{sep}options=-csearch_path%3D{SCHEMA}", drop
+    tmp = tempfile.TemporaryDirectory(prefix="mailflow-bench-")
+    return f"sqlite:///{Path(tmp.name) / 'bench.sqlite3'}", tmp.cleanup
+
+
+def _add_partners(db: Database, start: int, count: int, rng: random.Random) -> None:
+    now = datetime.now(UTC)
+    regions = list(_regions().items())
+    orgs, contacts, stats = [], [], []
+    for i in range(start + 1, start + count + 1):
+        (country, _), (lat, lon) = rng.choice(regions)
+        orgs.append(
+            {
+                "id": i,
+                "name": f"Partner {i}",
+                "kind": "dealer",
+                "level": rng.choice(LEVELS),
+                "certifications": rng.sample(["F-Gas", "KNX", "SolarPro"], rng.randint(0, 2)),
+                "expertise": rng.sample(["heating", "solar", "commercial"], rng.randint(0, 2)),
+                "languages": ["de"] if rng.random() < 0.9 else ["de", "en"],
+                "product_lines": rng.sample(list(LINES), rng.randint(1, 3)),
+                "territory": [],
+                "country": country,
+                "lat": lat + rng.uniform(-0.3, 0.3),
+                "lon": lon + rng.uniform(-0.4, 0.4),
+                "capacity": rng.choice([None, 5, 10, 20]),
+                "active": True,
+                "created_at": now,
+            }
+        )
+        contacts.append(
+            {
+                "organization_id": i,
+                "name": f"Sales {i}",
+                "email": f"sales@partner{i}.example",
+                "role": "sales",
+                "language": "de",
+                "timezone": "Europe/Berlin",
+                "receives_offers": True,
+                "undeliverable": False,
+                "created_at": now,
+            }
+        )
+        picks = rng.randint(0, 20)
+        stats.append(
+            {
+                "organization_id": i,
+                "offers": picks + rng.randint(0, 30),
+                "picks": picks,
+                "won": rng.randint(0, picks),
+                "unreported": rng.randint(0, picks // 3),
+                "median_pick_hours": rng.uniform(0.2, 48) if picks else None,
+                "recent_offers": rng.randint(0, 10),
+                "refreshed_at": now,
+            }
+        )
+    with db.transaction() as s:
+        for table, rows in ((Organization, orgs), (Contact, contacts), (PartnerStats, stats)):
+            s.execute(insert(table), rows)
+    with db.transaction() as s:  # as autovacuum would: the planner needs current figures
+        s.execute(text("ANALYZE"))
+
+
+def _median_ms(db: Database, rounds: int, rng: random.Random) -> float:
+    now = datetime.now(UTC)
+    places = [(c, lat, lon) for (c, _), (lat, lon) in _regions().items() if c == "DE"]
+    times = []
+    for n in range(rounds + 1):
+        country, lat, lon = rng.choice(places)
+        lead = Lead(id=10**9 + n, country=country, lat=lat, lon=lon, postal_code="70173",
+                    product_line="Heat pump 12 kW", customer_email=f"x{n}@firma{n}.example",
+                    created_at=now, updated_at=now)  # fmt: skip
+        started = time.perf_counter()
+        with db.read() as s:
+            place = lead_place(lead)
+            pool = load_pool(s, place, enough=pool_size(0, 3))
+            explain(place, pool.candidates, now=now, limit=3, policy=policy_for(s, lead))
+        if n:  # the first round warms the connection pool and caches
+            times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)

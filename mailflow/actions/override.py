@@ -1,0 +1,125 @@
+"""override: a partner manager offers a lead to chosen partners, or assigns it to one.
+
+Both bypass the matcher but not the rules: only partners (dealers, distributors) that are
+active and reachable; a lead that is already owned, or closed, is refused.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlmodel import col, select
+
+from mailflow import audit, leadview, lifecycle
+from mailflow.actions.context import ActionContext
+from mailflow.actions.errors import ActionError, NotFound
+from mailflow.actions.offer import PARTNER_KINDS, offer_contacts, open_ring
+from mailflow.geo import haversine_km
+from mailflow.mail import outbox
+from mailflow.matching import Match
+from mailflow.models import Lead, Offer, Organization
+
+MOVABLE = ("new", "qualified", "offered", "unassigned")
+
+
+class OverrideRefused(ActionError):
+    code = "override_refused"
+    http_status = 409
+
+
+def offer_to(ctx: ActionContext, lead_id: int, organization_ids: list[int]) -> list[Offer]:
+    """Open a ring with exactly these partners (those already holding an open offer for
+    the lead are left as they are)."""
+    lead = _lock(ctx, lead_id)
+    orgs = _partners(ctx, organization_ids)
+    open_now = set(
+        ctx.session.exec(
+            select(Offer.organization_id).where(Offer.lead_id == lead_id, Offer.state == "open")
+        )
+    )
+    chosen = [o for o in orgs if o.id not in open_now]
+    if not chosen:
+        raise OverrideRefused("every chosen partner already has an open offer for this lead")
+    _qualify_for_override(ctx, lead)
+    matches = [Match(o.id, _km(lead, o), f"chosen by {ctx.actor}") for o in chosen]  # type: ignore[arg-type]
+    audit.record(ctx, "lead.override_offer", lead_id=lead.id,
+                 organizations=[m.organization_id for m in matches])  # fmt: skip
+    return open_ring(ctx, lead, matches)
+
+
+def assign(ctx: ActionContext, lead_id: int, organization_id: int) -> Offer:
+    """Give the lead to one partner exclusively: it becomes the owner at once, other open
+    offers are withdrawn, and its contacts get the details email."""
+    lead = _lock(ctx, lead_id)
+    (org,) = _partners(ctx, [organization_id])
+    _qualify_for_override(ctx, lead)
+    ctx.session.exec(
+        update(Offer)
+        .where(col(Offer.lead_id) == lead_id, col(Offer.state) == "open")
+        .values(state="withdrawn", responded_at=ctx.now, reason="assigned to another partner")
+    )
+    match = Match(organization_id, _km(lead, org), f"assigned by {ctx.actor}")
+    (offer,) = open_ring(ctx, lead, [match], notify=False)
+    contacts = offer_contacts(ctx, organization_id)
+    offer.state, offer.responded_at = "picked", ctx.now
+    offer.responded_by_id = contacts[0].id if contacts else None
+    lifecycle.check_lead(lead.state, "picked")
+    lead.state, lead.owner_id, lead.picked_at, lead.updated_at = "picked", org.id, ctx.now, ctx.now
+    lead.owner_contact_id = offer.responded_by_id
+    audit.record(ctx, "lead.assigned", lead_id=lead.id, offer_id=offer.id,
+                 organization_id=org.id, from_state="offered", to_state="picked")  # fmt: skip
+    _details(ctx, lead, offer)
+    return offer
+
+
+def _km(lead: Lead, org: Organization) -> float | None:
+    if None in (lead.lat, lead.lon, org.lat, org.lon):
+        return None
+    return haversine_km(lead.lat, lead.lon, org.lat, org.lon)  # type: ignore[arg-type]
+
+
+def _lock(ctx: ActionContext, lead_id: int) -> Lead:
+    lead = ctx.session.exec(select(Lead).where(Lead.id == lead_id).with_for_update()).first()
+    if lead is None:
+        raise NotFound(f"no lead {lead_id}")
+    if lead.state not in MOVABLE:
+        raise OverrideRefused(f"the lead is {lead.state}; only a lead not yet owned can move")
+    return lead
+
+
+def _partners(ctx: ActionContext, ids: list[int]) -> list[Organization]:
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        raise OverrideRefused("choose at least one partner")
+    rows = ctx.session.exec(select(Organization).where(col(Organization.id).in_(wanted))).all()
+    found = {o.id: o for o in rows}
+    for oid in wanted:
+        org = found.get(oid)
+        if org is None:
+            raise NotFound(f"no organization {oid}")
+        if org.kind not in PARTNER_KINDS or not org.active:
+            raise OverrideRefused(f"{org.name} is not an active partner")
+        if not offer_contacts(ctx, oid):
+            raise OverrideRefused(f"{org.name} has no contact who receives offers")
+    return [found[oid] for oid in wanted]
+
+
+def _qualify_for_override(ctx: ActionContext, lead: Lead) -> None:
+    if lead.state != "new":
+        return
+    lifecycle.check_lead("new", "qualified")
+    lead.state, lead.qualify_note = "qualified", None
+    audit.record(ctx, "lead.qualified", lead_id=lead.id, from_state="new",
+                 to_state="qualified", by="override")  # fmt: skip
+
+
+def _details(ctx: ActionContext, lead: Lead, offer: Offer) -> None:
+    assert offer.id is not None
+    for contact in offer_contacts(ctx, offer.organization_id):
+        assert contact.id is not None
+        links = {a: ctx.rt.link(offer.id, contact.id, a) for a in ("feedback", "portal")}
+        context = {
+            "lead": leadview.details(lead),
+            "links": links,
+            "reply_key": ctx.rt.signer.reply_key(offer.id, contact.id),
+        }
+        outbox.queue(ctx, "details", contact, context, lead_id=lead.id, offer_id=offer.id)

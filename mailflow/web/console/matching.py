@@ -1,0 +1,89 @@
+"""Console pages for issue 8: the qualification queue, and for one lead the matcher's
+explanation (each candidate's score by criterion, why others were left out) with the
+partner manager's override (offer to chosen partners, assign to one)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlmodel import col, select
+
+from mailflow.actions import unit
+from mailflow.actions.errors import ActionError
+from mailflow.actions.override import assign, offer_to
+from mailflow.actions.qualification import approve
+from mailflow.matchdata import explain_lead
+from mailflow.matching import CRITERIA
+from mailflow.models import Lead
+from mailflow.web import runtime
+from mailflow.web.console.auth import current_user, login_required
+
+bp = Blueprint("console_matching", __name__, url_prefix="/console")
+MANAGERS = ("admin", "partner_manager", "manager")
+
+
+@bp.get("/qualification")
+@login_required()
+def queue() -> Any:
+    with runtime().db.read() as s:
+        leads = s.exec(
+            select(Lead).where(Lead.state == "new").order_by(col(Lead.id)).limit(200)
+        ).all()
+    return render_template("console/qualification.html", lang="en", leads=leads)
+
+
+@bp.post("/leads/<int:lead_id>/approve")
+@login_required(*MANAGERS)
+def approve_lead(lead_id: int) -> Any:
+    return _act(lead_id, lambda ctx: approve(ctx, lead_id, request.form.get("note") or None))
+
+
+@bp.get("/leads/<int:lead_id>/matching")
+@login_required()
+def explanation(lead_id: int) -> Any:
+    rt = runtime()
+    with rt.db.read() as s:
+        lead = s.get(Lead, lead_id)
+        if lead is None:
+            abort(404)
+        ranking, pool = explain_lead(s, lead, rt.clock.now(), rt.settings.ring_size)
+    ring = {m.organization_id for m in ranking.ring}
+    return render_template(
+        "console/matching.html",
+        lang="en",
+        lead=lead,
+        ranking=ranking,
+        pool=pool,
+        ring=ring,
+        criteria=CRITERIA,
+    )
+
+
+@bp.post("/leads/<int:lead_id>/offer")
+@login_required(*MANAGERS)
+def offer(lead_id: int) -> Any:
+    ids = [int(v) for v in request.form.getlist("organization_id") if v.isdigit()]
+    return _act(lead_id, lambda ctx: offer_to(ctx, lead_id, ids))
+
+
+@bp.post("/leads/<int:lead_id>/assign")
+@login_required(*MANAGERS)
+def assign_lead(lead_id: int) -> Any:
+    org = request.form.get("organization_id", "")
+    if not org.isdigit():
+        flash("Choose one partner to assign the lead to.")
+        return redirect(url_for(".explanation", lead_id=lead_id))
+    return _act(lead_id, lambda ctx: assign(ctx, lead_id, int(org)))
+
+
+def _act(lead_id: int, action: Any) -> Any:
+    user = current_user()
+    assert user is not None
+    try:
+        with unit(runtime(), f"console:{user.id}", "console") as ctx:
+            action(ctx)
+    except ActionError as exc:
+        flash(str(exc))
+        return redirect(url_for(".explanation", lead_id=lead_id))
+    return redirect(url_for("console.lead", lead_id=lead_id))

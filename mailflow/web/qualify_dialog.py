@@ -1,0 +1,75 @@
+"""The agency's qualification dialog: ``/q/<token>`` from the qualify_request email.
+
+The token is an action link with ``action="qualify"`` whose first id is the lead. GET
+shows the lead and a form; only the POST decides (mail scanners open every link).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, g, make_response, render_template, request
+
+from mailflow.actions import unit
+from mailflow.actions.errors import ActionError
+from mailflow.actions.qualification import EDITABLE, agency_decides
+from mailflow.models import Contact, Lead
+from mailflow.tokens import LinkClaim, TokenExpired, TokenInvalid
+from mailflow.web import runtime
+
+bp = Blueprint("qualify_dialog", __name__)
+
+
+def _claim(token: str) -> LinkClaim:
+    g.token_route = True
+    try:
+        claim = runtime().signer.read_link(token)
+    except (TokenExpired, TokenInvalid):
+        claim = None
+    if claim is None or claim.action != "qualify":
+        abort(_message(404, "This link is not valid", "Please open it again from the email."))
+    return claim
+
+
+def _message(status: int, title: str, text: str, lang: str = "en") -> Any:
+    page = render_template("message.html", lang=lang, tone="error", title=title, text=text)
+    return make_response(page, status)
+
+
+def _load(claim: LinkClaim) -> tuple[Lead, Contact]:
+    with runtime().db.read() as s:
+        lead, contact = s.get(Lead, claim.offer_id), s.get(Contact, claim.contact_id)
+    if lead is None or contact is None:
+        abort(_message(404, "This link is not valid", "The lead no longer exists."))
+    return lead, contact
+
+
+@bp.get("/q/<token>")
+def show(token: str) -> Any:
+    lead, contact = _load(_claim(token))
+    return render_template("qualify/check.html", lang=contact.language, lead=lead)
+
+
+@bp.post("/q/<token>")
+def act(token: str) -> Any:
+    claim = _claim(token)
+    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+        abort(403)
+    _, contact = _load(claim)
+    fields = {name: request.form.get(name, "") for name in EDITABLE}
+    try:
+        with unit(runtime(), f"contact:{contact.id}", "web") as ctx:
+            agency_decides(
+                ctx,
+                claim.offer_id,
+                claim.contact_id,
+                approve=request.form.get("decision") == "approve",
+                note=(request.form.get("note") or "").strip() or None,
+                fields=fields,
+            )
+    except ActionError as exc:
+        page = render_template(
+            "qualify/check.html", lang=contact.language, lead=_load(claim)[0], error=str(exc)
+        )
+        return make_response(page, exc.http_status)
+    return render_template("qualify/done.html", lang=contact.language, lead=_load(claim)[0])
