@@ -62,8 +62,10 @@ def connect(rt: Runtime, *, namespace: str = "mailflow", worker_threads: int = 0
     ``worker_threads`` > 0 also runs a worker in this process (embedded mode, tests).
     """
     from mailflow import jobs
+    from mailflow.deadletters import RecordFailures
 
     broker = make_broker(rt.settings.redis_url, namespace)
+    broker.add_middleware(RecordFailures(rt))  # issue 4: exhausted jobs go to the database
     dramatiq.set_broker(broker)
     queue = JobQueue(broker, jobs.declare(broker, rt))
     rt.queue = queue

@@ -47,11 +47,28 @@ def _sweep_outbox(rt: Runtime) -> Callable[[], None]:
     return sweep_outbox
 
 
+# -- issue 4: sweeps ------------------------------------------------------------------
+def _sweep(rt: Runtime, name: str) -> Callable[[], None]:
+    from mailflow import sweeps
+
+    work = getattr(sweeps, name)
+
+    def sweep() -> None:
+        work(rt)
+
+    sweep.__name__ = name
+    return sweep
+
+
 # name → (factory, max_retries, time limit in ms)
 ACTORS: dict[str, tuple[Callable[[Runtime], Callable[..., None]], int, int]] = {
     "send_emails": (_send_emails, 3, 300_000),
     "distribute": (_distribute, 5, 60_000),
     "sweep_outbox": (_sweep_outbox, 0, 600_000),
+    # issue 4: a failed sweep is not retried: the next minute's sweep finds the same rows
+    "sweep_offers": (lambda rt: _sweep(rt, "sweep_offers"), 0, 600_000),
+    "sweep_reminders": (lambda rt: _sweep(rt, "sweep_reminders"), 0, 600_000),
+    "sweep_away": (lambda rt: _sweep(rt, "sweep_away"), 2, 600_000),
 }
 
 

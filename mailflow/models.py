@@ -35,6 +35,8 @@ class Organization(SQLModel, table=True):
     away_until: datetime | None = None
     active: bool = True
     created_at: datetime
+    # issue 4: {} = SLAs in wall-clock hours; else {"tz", "days", "start", "end", "subdiv"}
+    business_hours: dict[str, Any] = _json(dict)
 
 
 class Contact(SQLModel, table=True):
@@ -86,6 +88,10 @@ class Lead(SQLModel, table=True):
     offered_at: datetime | None = None
     picked_at: datetime | None = None
     closed_at: datetime | None = None
+    # issue 4: feedback follow-up of a picked lead (the sweeps read these columns)
+    feedback_due_at: datetime | None = Field(default=None, index=True)
+    next_reminder_at: datetime | None = Field(default=None, index=True)
+    reminders_sent: int = 0
 
 
 class Offer(SQLModel, table=True):
@@ -107,6 +113,8 @@ class Offer(SQLModel, table=True):
     responded_at: datetime | None = None
     responded_by_id: int | None = Field(default=None, foreign_key="contact.id")
     reason: str | None = Field(default=None, max_length=500)
+    # issue 4: the one reminder before the SLA runs out; NULL once sent or not wanted
+    remind_at: datetime | None = Field(default=None, index=True)
 
 
 class Feedback(SQLModel, table=True):
@@ -204,3 +212,15 @@ class ApiKey(SQLModel, table=True):
     scopes: list[str] = _json(list)
     created_at: datetime
     revoked_at: datetime | None = None
+
+
+class FailedJob(SQLModel, table=True):
+    """A job that exhausted its retries (issue 4): kept for the console, never retried blindly."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    actor: str = Field(max_length=100, index=True)
+    message_id: str = Field(max_length=100, unique=True)
+    args: list[Any] = _json(list)
+    retries: int = 0
+    error: str | None = Field(default=None, sa_column=Column(Text))
+    failed_at: datetime = Field(index=True)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlmodel import col, select
 
-from mailflow import audit, leadview, lifecycle
+from mailflow import audit, leadview, lifecycle, sla
 from mailflow.actions.context import ActionContext
 from mailflow.mail import outbox
 from mailflow.matching import Candidate, LeadPlace, Match, rank
@@ -38,23 +36,34 @@ def _lock_lead(ctx: ActionContext, lead_id: int) -> Lead | None:
     return ctx.session.exec(select(Lead).where(Lead.id == lead_id).with_for_update()).first()
 
 
-def offer_next_ring(ctx: ActionContext, lead_id: int) -> list[Offer]:
+def offer_next_ring(
+    ctx: ActionContext, lead_id: int, *, widen: bool = False, only: int | None = None
+) -> list[Offer]:
     """Offer ``lead_id`` to the next ring; ``[]`` when there was nothing to do or nobody left
-    (the lead is then ``unassigned``). Safe to call twice: only a qualified lead, or an
-    offered one without open offers, moves."""
+    (the lead is then ``unassigned`` and escalated). Safe to call twice: only a qualified
+    lead, or an offered one without open offers, moves. After ``max_rings`` rings the lead
+    is unassigned; the partner manager's choices ``widen`` (any country, one more ring) and
+    ``only`` (one chosen partner) go past that limit."""
     lead = _lock_lead(ctx, lead_id)
     if lead is None or not _due_for_ring(ctx, lead):
         return []
+    chosen = widen or only is not None
+    if not chosen and lead.ring >= ctx.settings.max_rings:
+        _unassign(ctx, lead, "last_ring")
+        return []
     already = set(ctx.session.exec(select(Offer.organization_id).where(Offer.lead_id == lead_id)))
+    candidates = _candidates(ctx, None if chosen else lead.country)
+    if only is not None:
+        candidates, already = [c for c in candidates if c.organization_id == only], set()
     matches = rank(
-        LeadPlace(lead.country, lead.lat, lead.lon),
-        _candidates(ctx, lead.country),
+        LeadPlace(None if chosen else lead.country, lead.lat, lead.lon),
+        candidates,
         now=ctx.now,
         skip=already,
         limit=ctx.settings.ring_size,
     )
     if not matches:
-        _unassign(ctx, lead)
+        _unassign(ctx, lead, "no_partner_left")
         return []
     return _open_ring(ctx, lead, matches)
 
@@ -70,30 +79,40 @@ def _due_for_ring(ctx: ActionContext, lead: Lead) -> bool:
     return open_offer is None
 
 
-def _unassign(ctx: ActionContext, lead: Lead) -> None:
+def _unassign(ctx: ActionContext, lead: Lead, why: str) -> None:
+    from mailflow.actions.escalation import escalate
+
     if lead.state == "unassigned":
         return
     previous = lead.state
     lifecycle.check_lead(previous, "unassigned")
     lead.state, lead.updated_at = "unassigned", ctx.now
     audit.record(
-        ctx, "lead.unassigned", lead_id=lead.id, from_state=previous, to_state="unassigned"
+        ctx,
+        "lead.unassigned",
+        lead_id=lead.id,
+        from_state=previous,
+        to_state="unassigned",
+        why=why,
+        ring=lead.ring,
     )
+    escalate(ctx, lead, why)
 
 
 def _open_ring(ctx: ActionContext, lead: Lead, matches: list[Match]) -> list[Offer]:
     assert lead.id is not None
     ring = lead.ring + 1
-    expires = ctx.now + timedelta(hours=ctx.settings.sla_hours[lead.temperature])
     offers = []
     for match in matches:
+        deadlines = _deadlines(ctx, lead, match.organization_id)
         offer = Offer(
             lead_id=lead.id,
             organization_id=match.organization_id,
             ring=ring,
             distance_km=match.distance_km,
             offered_at=ctx.now,
-            expires_at=expires,
+            expires_at=deadlines.expires_at,
+            remind_at=deadlines.remind_at,
         )
         ctx.session.add(offer)
         ctx.session.flush()
@@ -124,6 +143,17 @@ def _open_ring(ctx: ActionContext, lead: Lead, matches: list[Match]) -> list[Off
         organizations=[m.organization_id for m in matches],
     )
     return offers
+
+
+def _deadlines(ctx: ActionContext, lead: Lead, organization_id: int) -> sla.Deadlines:
+    """The SLA of the lead's campaign and temperature, counted in the partner's business
+    hours when it has them configured."""
+    org = ctx.session.get(Organization, organization_id)
+    calendar = sla.calendar_from(org.business_hours, org.country) if org else None
+    hours = sla.sla_hours(
+        ctx.settings.sla_hours, ctx.settings.campaign_sla_hours, lead.campaign, lead.temperature
+    )
+    return sla.offer_deadlines(ctx.now, hours, calendar, ctx.settings.sla_reminder_fraction)
 
 
 def offer_contacts(ctx: ActionContext, organization_id: int) -> list[Contact]:

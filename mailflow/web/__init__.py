@@ -44,7 +44,15 @@ def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
     app.register_blueprint(console.bp)
     app.jinja_env.globals["csrf_token"] = csrf_token
     # Other console pages add (label, endpoint) here to appear in the console's navigation.
-    app.jinja_env.globals["console_nav"] = []
+    console_nav: list[tuple[str, str]] = []
+    app.jinja_env.globals["console_nav"] = console_nav
+    # issue 4: escalation dialogs and the failed-jobs page
+    from mailflow.web import escalation
+    from mailflow.web.console import jobs as console_jobs
+
+    app.register_blueprint(escalation.bp)
+    app.register_blueprint(console_jobs.bp)
+    console_nav.append(("Failed jobs", "console_jobs.failed_jobs"))
     errors.register(app)
     if devmail is not None:
         from mailflow.web import devmail as devmail_views

@@ -1,0 +1,42 @@
+"""mark_away: a partner is away (an out-of-office reply to an offer, or ops say so).
+
+The offer closes as ``away``, the organization is marked away until the given date (it
+gets no offers and no reminders until then) and the lead moves on at once when nobody of
+its ring is left. Inbound mail processing calls this for out-of-office replies.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from mailflow import audit
+from mailflow.actions.context import ActionContext
+from mailflow.actions.errors import NotFound
+from mailflow.actions.expire import close_offers
+from mailflow.actions.offer import offer_next_ring
+from mailflow.models import Lead, Offer, Organization
+
+
+def mark_away(ctx: ActionContext, offer_id: int, until: datetime | None) -> Offer:
+    """``until`` is when the partner is back (``None``: unknown — this offer only)."""
+    offer = ctx.session.get(Offer, offer_id)
+    if offer is None:
+        raise NotFound("no such offer")
+    lead = ctx.session.get(Lead, offer.lead_id)
+    org = ctx.session.get(Organization, offer.organization_id)
+    assert lead is not None and lead.id is not None and org is not None
+    if until is not None and until > ctx.now and (org.away_until or ctx.now) < until:
+        previous, org.away_until = org.away_until, until
+        audit.record(
+            ctx,
+            "organization.away",
+            organization_id=org.id,
+            lead_id=lead.id,
+            offer_id=offer.id,
+            until=until.isoformat(),
+            previous=previous.isoformat() if previous else None,
+        )
+    if offer.state == "open":
+        close_offers(ctx, lead, [offer], "away", until=until.isoformat() if until else None)
+        offer_next_ring(ctx, lead.id)
+    return offer
