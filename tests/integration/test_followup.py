@@ -47,7 +47,7 @@ def _report(rt: Runtime, offer: Offer, contact: Contact, stage: str = "contacted
 def test_one_reminder_goes_out_at_75_percent_of_the_sla(rt: Runtime, world: World) -> None:
     rt.clock.set(MONDAY_9)
     world.partner("Stuttgart", contacts=2)
-    lead, (offer,) = world.offered_lead(temperature="warm")  # 12 h
+    _lead, (offer,) = world.offered_lead(temperature="warm")  # 12 h
     assert offer.remind_at == MONDAY_9 + timedelta(hours=9)
     rt.clock.advance(hours=8, minutes=59)
     assert sweep_reminders(rt) == 0
@@ -75,7 +75,7 @@ def test_no_offer_reminder_goes_to_a_partner_who_is_away(rt: Runtime, world: Wor
 def test_feedback_reminders_follow_the_3_7_14_day_schedule(rt: Runtime, world: World) -> None:
     rt.clock.set(MONDAY_9)
     org = world.partner("Stuttgart")
-    lead, offer, contact = _picked_lead(rt, world, org)
+    lead, _offer, contact = _picked_lead(rt, world, org)
     assert lead.next_reminder_at == MONDAY_9 + timedelta(days=3)
     sent_on = []
     for day in range(1, 20):
@@ -157,9 +157,8 @@ def test_the_processing_queue_blocks_a_partner_with_too_many_overdue_leads_and_r
     picked = _block(rt, world, org, 4)  # more than K = 3
     lead, (offer,) = world.offered_lead()  # still sees new offers
     contact = picked[0][1]
-    with pytest.raises(QueueBlocked) as refused:
-        with unit(rt, f"contact:{contact.id}", "web") as ctx:
-            pick(ctx, offer.id, contact.id)  # type: ignore[arg-type]
+    with pytest.raises(QueueBlocked) as refused, unit(rt, f"contact:{contact.id}", "web") as ctx:
+        pick(ctx, offer.id, contact.id)  # type: ignore[arg-type]
     assert len(refused.value.details["overdue"]) == 4  # type: ignore[arg-type]
 
     link = rt.link(offer.id, contact.id, "pick")  # type: ignore[arg-type]
@@ -200,7 +199,7 @@ def test_a_status_button_of_a_reminder_opens_the_form_with_its_stage(
 ) -> None:
     rt.clock.set(MONDAY_9)
     org = world.partner("Stuttgart")
-    lead, offer, contact = _picked_lead(rt, world, org)
+    lead, _offer, _contact = _picked_lead(rt, world, org)
     rt.clock.advance(days=3)
     sweep_reminders(rt)
     (reminder,) = _emails(rt, "feedback_reminder")
@@ -236,7 +235,7 @@ def _escalated(rt: Runtime, world: World) -> tuple[Lead, Contact, dict[str, str]
 def test_the_partner_manager_offers_an_escalated_lead_to_a_chosen_partner(
     rt: Runtime, world: World, client: Any
 ) -> None:
-    lead, manager, links = _escalated(rt, world)
+    lead, _manager, links = _escalated(rt, world)
     assert lead.state == "unassigned"
     chosen = world.partner("Hamburg")
     page = client.get(links["offer_to"])
@@ -256,7 +255,7 @@ def test_the_partner_manager_offers_an_escalated_lead_to_a_chosen_partner(
 def test_the_partner_manager_widens_the_search_or_withdraws(
     rt: Runtime, world: World, client: Any
 ) -> None:
-    lead, manager, links = _escalated(rt, world)
+    lead, _manager, links = _escalated(rt, world)
     world.partner("Wien")  # another country
     token = links["widen"].split("/e/")[1].split("?")[0]
     assert client.post(f"/e/{token}", data={"choice": "widen"}).status_code == 200

@@ -122,7 +122,7 @@ def test_an_out_of_office_partner_is_marked_away_and_the_lead_moves_on(
     assert _emails(rt, "moved_on", lead.id) == []  # nobody reads mail while away
 
     # An away partner gets no new offers until it is back.
-    other, offers = world.offered_lead()
+    _other, offers = world.offered_lead()
     assert not {o.organization_id for o in offers} & {o.organization_id for o in ring1}
 
 
@@ -152,7 +152,7 @@ def test_the_sla_counts_business_hours_across_a_weekend_and_a_public_holiday(
     rt.clock.set(start)
     hours = {"tz": "Europe/Berlin", "days": [0, 1, 2, 3, 4], "start": "08:00", "end": "17:00"}
     world.partner("Stuttgart", business_hours=hours)
-    lead, (offer,) = world.offered_lead(temperature="hot")  # 4 business hours
+    _lead, (offer,) = world.offered_lead(temperature="hot")  # 4 business hours
     # 2 h on Thursday (15–17), then Friday holiday, weekend, Monday holiday: Tuesday 10:00.
     assert offer.expires_at == datetime(2026, 4, 7, 8, 0, tzinfo=UTC)
     assert offer.remind_at == datetime(2026, 4, 7, 7, 0, tzinfo=UTC)  # 75 %: Tuesday 09:00
