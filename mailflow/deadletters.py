@@ -45,7 +45,9 @@ def record(rt: Runtime, message: MessageProxy, exception: BaseException) -> None
                     actor=message.actor_name,
                     message_id=message.message_id,
                     args=list(message.args),
-                    retries=int(message.options.get("retries", 0)),
+                    retries=max(
+                        0, int(message.options.get("retries", 1)) - 1
+                    ),  # failures - first try
                     error=f"{type(exception).__name__}: {exception}"[:4000],
                     failed_at=rt.clock.now(),
                 )
