@@ -69,6 +69,7 @@ ACTORS: dict[str, tuple[Callable[[Runtime], Callable[..., None]], int, int]] = {
     "sweep_offers": (lambda rt: _sweep(rt, "sweep_offers"), 0, 600_000),
     "sweep_reminders": (lambda rt: _sweep(rt, "sweep_reminders"), 0, 600_000),
     "sweep_away": (lambda rt: _sweep(rt, "sweep_away"), 2, 600_000),
+    "queue_digest": (lambda rt: _sweep(rt, "queue_digest"), 0, 600_000),  # not twice a week
 }
 
 

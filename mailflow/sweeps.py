@@ -15,8 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from mailflow.actions import unit
 from mailflow.actions.expire import due_lead_ids, expire_due
@@ -26,7 +25,6 @@ from mailflow.actions.remind import (
     remind_feedback,
     remind_offer,
 )
-from mailflow.models import Organization
 
 if TYPE_CHECKING:
     from mailflow.runtime import Runtime
@@ -73,9 +71,15 @@ def sweep_reminders(rt: Runtime) -> int:
 
 def sweep_away(rt: Runtime) -> int:
     """Daily: partners whose away period has passed are available again."""
-    now = rt.clock.now()
-    with rt.db.transaction() as s:
-        back = s.exec(
-            update(Organization).where(col(Organization.away_until) <= now).values(away_until=None)
-        )
-    return int(back.rowcount or 0)
+    from mailflow.actions.away import back_from_away
+
+    with unit(rt, "system", "job") as ctx:
+        return back_from_away(ctx)
+
+
+def queue_digest(rt: Runtime) -> int:
+    """Weekly: the processing-queue overview for the partner managers."""
+    from mailflow.actions.digest import queue_digest as digest
+
+    with unit(rt, "system", "job") as ctx:
+        return digest(ctx)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlmodel import col, select
+
 from mailflow import audit
 from mailflow.actions.context import ActionContext
 from mailflow.actions.errors import NotFound
@@ -40,3 +42,15 @@ def mark_away(ctx: ActionContext, offer_id: int, until: datetime | None) -> Offe
         close_offers(ctx, lead, [offer], "away", until=until.isoformat() if until else None)
         offer_next_ring(ctx, lead.id)
     return offer
+
+
+def back_from_away(ctx: ActionContext) -> int:
+    """Clear away periods that have passed; returns how many partners are back."""
+    back = ctx.session.exec(
+        select(Organization).where(col(Organization.away_until) <= ctx.now).with_for_update()
+    ).all()
+    for org in back:
+        until = org.away_until.isoformat() if org.away_until else None
+        audit.record(ctx, "organization.back", organization_id=org.id, until=until)
+        org.away_until = None
+    return len(back)

@@ -283,3 +283,31 @@ def test_an_escalation_link_is_refused_for_anyone_but_a_partner_manager(
     assert client.post(f"/e/{token}", data={"choice": "withdraw"}).status_code == 409
     assert world.reload(lead).state == "unassigned"
     assert client.get("/e/not-a-token?choice=withdraw").status_code == 404
+
+
+def test_the_weekly_digest_lists_partners_owing_feedback_for_the_partner_managers(
+    rt: Runtime, world: World
+) -> None:
+    from mailflow.sweeps import queue_digest
+
+    rt.clock.set(MONDAY_9)
+    with rt.db.transaction() as s:
+        s.add(
+            Contact(
+                organization_id=world.manufacturer(),
+                name="Paula",
+                email="paula@nordwind.test",
+                role="partner_manager",
+                receives_offers=False,
+                created_at=rt.clock.now(),
+            )
+        )
+    assert queue_digest(rt) == 0  # nobody owes anything: no email
+    slow = world.partner("Stuttgart", name="Slow GmbH")
+    _block(rt, world, slow, 4)
+    assert queue_digest(rt) == 1
+    (digest,) = _emails(rt, "queue_digest")
+    assert digest.to_addr == "paula@nordwind.test"
+    assert digest.context["partners"] == [
+        {"name": "Slow GmbH", "overdue": 4, "limit": 3, "blocked": True}
+    ]
