@@ -141,6 +141,7 @@ def run(settings: Settings, *, quick: bool) -> dict[str, Any]:
     quiet = logging.getLogger("mailflow")
     level, quiet.level = quiet.level, logging.WARNING  # one log line per lead otherwise
     try:
+        _measure(settings, url, 200, 40)  # warm-up: imports, statement caches, connections
         small_s = _measure(settings, url, small, due)
         large_s = _measure(settings, url, large, due)
     finally:
