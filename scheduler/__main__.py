@@ -20,6 +20,7 @@ def main() -> None:
     connect(rt, namespace=settings.queue_namespace, worker_threads=0 if settings.redis_url else 2)
     scheduler = BlockingScheduler(timezone=settings.timezone)
     install(scheduler, rt)
+    logging.getLogger("scheduler").info("scheduling in time zone %s", scheduler.timezone)
     with contextlib.suppress(KeyboardInterrupt, SystemExit):
         scheduler.start()
 
