@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -45,6 +45,16 @@ class Settings:
     inbound_retention_days: int
     default_language: str
     log_level: str
+    # issue 4: SLAs, rings, reminders, processing queue, production queue
+    max_rings: int = 3
+    campaign_sla_hours: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    sla_reminder_fraction: float = 0.75
+    feedback_reminder_days: tuple[int, ...] = (3, 7, 14)
+    reminder_window_hours: float = 20.0
+    queue_limit: int = 3
+    queue_limits: Mapping[str, int] = field(default_factory=dict)
+    queue_namespace: str = "mailflow"
+    sweep_batch: int = 200
 
     @property
     def embedded(self) -> bool:
@@ -205,4 +215,59 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ),
         default_language=_get(env, "DEFAULT_LANGUAGE", "en", _language),
         log_level=_get(env, "LOG_LEVEL", "INFO").upper(),
+        **_followup_settings(env),
     )
+
+
+# -- issue 4: SLAs, rings, reminders, processing queue -------------------------------------
+def _campaign_sla(name: str, value: str) -> dict[str, dict[str, float]]:
+    """``spring.hot=2,spring.warm=6,fair.cold=48`` → ``{"spring": {"hot": 2, …}, …}``."""
+    result: dict[str, dict[str, float]] = {}
+    for item in parse_list(value):
+        key, _, hours = item.partition("=")
+        campaign, _, temperature = key.strip().rpartition(".")
+        if not campaign or temperature not in _TEMPERATURES or not hours:
+            raise SettingsError(
+                f"{PREFIX}{name}: expected campaign.temperature=hours, got {item!r}"
+            )
+        result.setdefault(campaign, {})[temperature] = parse_float(name, hours.strip())
+    return result
+
+
+def _level_limits(name: str, value: str) -> dict[str, int]:
+    """``premium=6,gold=4`` → the processing-queue limit per partner level."""
+    result = {}
+    for item in parse_list(value):
+        level, _, number = item.partition("=")
+        if not level.strip() or not number:
+            raise SettingsError(f"{PREFIX}{name}: expected level=number, got {item!r}")
+        result[level.strip()] = parse_int(name, number.strip())
+    return result
+
+
+def _days(name: str, value: str) -> tuple[int, ...]:
+    days = tuple(parse_int(name, d, 1) for d in parse_list(value))
+    if list(days) != sorted(set(days)):
+        raise SettingsError(f"{PREFIX}{name}: days must be increasing, got {value!r}")
+    return days
+
+
+def _fraction(name: str, value: str) -> float:
+    number = float(parse_float(name, value)) if value.strip() not in ("0", "0.0") else 0.0
+    if number >= 1:
+        raise SettingsError(f"{PREFIX}{name}: must be below 1 (0 switches it off), got {value!r}")
+    return number
+
+
+def _followup_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    return {
+        "max_rings": _get(env, "MAX_RINGS", 3, lambda n, v: parse_int(n, v, 1)),
+        "campaign_sla_hours": _get(env, "CAMPAIGN_SLA_HOURS", {}, _campaign_sla),
+        "sla_reminder_fraction": _get(env, "SLA_REMINDER_FRACTION", 0.75, _fraction),
+        "feedback_reminder_days": _get(env, "FEEDBACK_REMINDER_DAYS", (3, 7, 14), _days),
+        "reminder_window_hours": _get(env, "REMINDER_WINDOW_HOURS", 20.0, parse_float),
+        "queue_limit": _get(env, "QUEUE_LIMIT", 3, parse_int),
+        "queue_limits": _get(env, "QUEUE_LIMITS", {}, _level_limits),
+        "queue_namespace": _get(env, "QUEUE_NAMESPACE", "mailflow"),
+        "sweep_batch": _get(env, "SWEEP_BATCH", 200, lambda n, v: parse_int(n, v, 1)),
+    }

@@ -61,9 +61,15 @@ def connect(rt: Runtime, *, namespace: str = "mailflow", worker_threads: int = 0
 
     ``worker_threads`` > 0 also runs a worker in this process (embedded mode, tests).
     """
+    from dramatiq.middleware import Retries
+
     from mailflow import jobs
+    from mailflow.deadletters import RecordFailures
 
     broker = make_broker(rt.settings.redis_url, namespace)
+    # issue 4: exhausted jobs go to the database. "after" hooks run in reverse order, so
+    # sitting before Retries means running after it has decided the message failed.
+    broker.add_middleware(RecordFailures(rt), before=Retries)
     dramatiq.set_broker(broker)
     queue = JobQueue(broker, jobs.declare(broker, rt))
     rt.queue = queue

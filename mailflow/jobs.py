@@ -77,6 +77,19 @@ def _refresh_partner_stats(rt: Runtime) -> Callable[[], None]:
     return refresh_partner_stats
 
 
+# -- issue 4: sweeps ------------------------------------------------------------------
+def _sweep(rt: Runtime, name: str) -> Callable[[], None]:
+    from mailflow import sweeps
+
+    work = getattr(sweeps, name)
+
+    def sweep() -> None:
+        work(rt)
+
+    sweep.__name__ = name
+    return sweep
+
+
 # name → (factory, max_retries, time limit in ms)
 ACTORS: dict[str, tuple[Callable[[Runtime], Callable[..., None]], int, int]] = {
     "send_emails": (_send_emails, 3, 300_000),
@@ -87,6 +100,11 @@ ACTORS: dict[str, tuple[Callable[[Runtime], Callable[..., None]], int, int]] = {
     "sweep_inbound": (_sweep_inbound, 0, 600_000),
     # issue 8
     "refresh_partner_stats": (_refresh_partner_stats, 1, 600_000),
+    # issue 4: a failed sweep is not retried: the next minute's sweep finds the same rows
+    "sweep_offers": (lambda rt: _sweep(rt, "sweep_offers"), 0, 600_000),
+    "sweep_reminders": (lambda rt: _sweep(rt, "sweep_reminders"), 0, 600_000),
+    "sweep_away": (lambda rt: _sweep(rt, "sweep_away"), 2, 600_000),
+    "queue_digest": (lambda rt: _sweep(rt, "queue_digest"), 0, 600_000),  # not twice a week
 }
 
 

@@ -42,6 +42,8 @@ class Organization(SQLModel, table=True):
     product_lines: list[str] = _json(list)
     territory: list[str] = _json(list)  # "DE", "DE-7", "AT-1": empty = own country
     capacity: int | None = None  # open leads it can handle at once; None: no limit
+    # issue 4: {} = SLAs in wall-clock hours; else {"tz", "days", "start", "end", "subdiv"}
+    business_hours: dict[str, Any] = _json(dict)
 
 
 class Contact(SQLModel, table=True):
@@ -99,6 +101,10 @@ class Lead(SQLModel, table=True):
     company_data: dict[str, Any] = _json(dict)
     duplicate_of_id: int | None = Field(default=None, foreign_key="lead.id")
     customer_domain: str | None = Field(default=None, max_length=254, index=True)  # business
+    # issue 4: feedback follow-up of a picked lead (the sweeps read these columns)
+    feedback_due_at: datetime | None = Field(default=None, index=True)
+    next_reminder_at: datetime | None = Field(default=None, index=True)
+    reminders_sent: int = 0
 
 
 class Offer(SQLModel, table=True):
@@ -120,6 +126,8 @@ class Offer(SQLModel, table=True):
     responded_at: datetime | None = None
     responded_by_id: int | None = Field(default=None, foreign_key="contact.id")
     reason: str | None = Field(default=None, max_length=500)
+    # issue 4: the one reminder before the SLA runs out; NULL once sent or not wanted
+    remind_at: datetime | None = Field(default=None, index=True)
 
 
 class Feedback(SQLModel, table=True):
@@ -284,3 +292,15 @@ class PartnerStats(SQLModel, table=True):
     median_pick_hours: float | None = None
     recent_offers: int = 0  # last 30 days: load balancing
     refreshed_at: datetime
+
+
+class FailedJob(SQLModel, table=True):
+    """A job that exhausted its retries (issue 4): kept for the console, never retried blindly."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    actor: str = Field(max_length=100, index=True)
+    message_id: str = Field(max_length=100, unique=True)
+    args: list[Any] = _json(list)
+    retries: int = 0
+    error: str | None = Field(default=None, sa_column=Column(Text))
+    failed_at: datetime = Field(index=True)

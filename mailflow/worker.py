@@ -16,5 +16,5 @@ logging.basicConfig(level=settings.log_level)
 if not settings.redis_url:
     raise SystemExit("the worker process needs MAILFLOW_REDIS_URL; the embedded mode runs its own")
 runtime = Runtime(settings)
-queue = connect(runtime)
+queue = connect(runtime, namespace=settings.queue_namespace)
 broker = queue.broker

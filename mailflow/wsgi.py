@@ -12,5 +12,5 @@ from mailflow.web import create_app
 settings = load_settings()
 logging.basicConfig(level=settings.log_level)
 runtime = Runtime(settings)
-connect(runtime, worker_threads=0 if settings.redis_url else 2)
+connect(runtime, namespace=settings.queue_namespace, worker_threads=0 if settings.redis_url else 2)
 app = create_app(runtime)

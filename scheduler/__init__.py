@@ -15,6 +15,15 @@ SWEEPS: dict[str, int] = {
     "sweep_inbound": 60,
     # issue 8: the matcher's performance figures
     "refresh_partner_stats": 3600,
+    # issue 4
+    "sweep_offers": 60,
+    "sweep_reminders": 60,
+}
+
+# job name → cron fields, in the scheduler's explicit time zone (issue 4)
+CRONS: dict[str, dict[str, str]] = {
+    "sweep_away": {"hour": "5", "minute": "30"},  # daily
+    "queue_digest": {"day_of_week": "mon", "hour": "7", "minute": "0"},  # weekly
 }
 
 
@@ -32,5 +41,18 @@ def install(scheduler: BaseScheduler, rt: Runtime) -> BaseScheduler:
             max_instances=1,
             misfire_grace_time=seconds,
             replace_existing=True,
+        )
+    for name, fields in CRONS.items():
+        scheduler.add_job(
+            rt.enqueue,
+            "cron",
+            args=[name],
+            id=name,
+            name=name,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=3600,
+            replace_existing=True,
+            **fields,
         )
     return scheduler

@@ -17,9 +17,10 @@ def main() -> None:
     settings = load_settings()
     logging.basicConfig(level=settings.log_level)
     rt = Runtime(settings)
-    connect(rt, worker_threads=0 if settings.redis_url else 2)
+    connect(rt, namespace=settings.queue_namespace, worker_threads=0 if settings.redis_url else 2)
     scheduler = BlockingScheduler(timezone=settings.timezone)
     install(scheduler, rt)
+    logging.getLogger("scheduler").info("scheduling in time zone %s", scheduler.timezone)
     with contextlib.suppress(KeyboardInterrupt, SystemExit):
         scheduler.start()
 

@@ -107,9 +107,23 @@ class World:
         return key
 
     def lead(self, **fields: Any) -> Lead:
-        """A lead ingested through the real action (qualified, not yet offered)."""
+        """A lead ingested through the real action (qualified, not yet offered).
+
+        The first lead of a world is the LEAD_DEFAULTS customer; later ones are other
+        customers, so duplicate detection does not merge them into the first."""
+        self.leads_made = getattr(self, "leads_made", 0) + 1
+        values = {**LEAD_DEFAULTS, **self._another_customer(self.leads_made), **fields}
         with unit(self.rt, "test", "cli") as ctx:
-            return ingest(ctx, LeadIn(**{**LEAD_DEFAULTS, **fields})).lead
+            return ingest(ctx, LeadIn(**values)).lead
+
+    @staticmethod
+    def _another_customer(n: int) -> dict[str, Any]:
+        if n == 1:
+            return {}
+        return {
+            "customer_email": f"kunde{n}@firma{n}.example",
+            "customer_name": f"Kundin Nummer{n}",
+        }
 
     def offered_lead(self, **fields: Any) -> tuple[Lead, list[Offer]]:
         lead = self.lead(**fields)

@@ -1,55 +1,56 @@
-"""mark_away: an out-of-office reply to an offer moves the offer on at once.
+"""mark_away: a partner is away (an out-of-office reply to an offer, or ops say so).
 
-The partner is marked away until the date its reply names (or a default), so it is not
-offered leads it cannot answer; the lead goes to the next ring when nobody is left.
+The offer closes as ``away``, the organization is marked away until the given date (it
+gets no offers and no reminders until then) and the lead moves on at once when nobody of
+its ring is left. Inbound mail processing calls this for out-of-office replies.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import update
-from sqlmodel import col
+from sqlmodel import col, select
 
 from mailflow import audit
-from mailflow.actions._load import load_offer_scope
 from mailflow.actions.context import ActionContext
+from mailflow.actions.errors import NotFound
+from mailflow.actions.expire import close_offers
 from mailflow.actions.offer import offer_next_ring
-from mailflow.models import Offer, Organization
-
-DEFAULT_AWAY = timedelta(days=7)
+from mailflow.models import Lead, Offer, Organization
 
 
-def mark_away(ctx: ActionContext, offer_id: int, contact_id: int, until: datetime | None) -> bool:
-    """True when the offer moved to ``away``; False when it was no longer open."""
-    scope = load_offer_scope(ctx, offer_id, contact_id)
-    org = ctx.session.get(Organization, scope.offer.organization_id)
-    assert org is not None and scope.lead.id is not None
-    away_until = until if until and until > ctx.now else ctx.now + DEFAULT_AWAY
-    if org.away_until is None or org.away_until < away_until:
-        org.away_until = away_until
+def mark_away(ctx: ActionContext, offer_id: int, until: datetime | None) -> Offer:
+    """``until`` is when the partner is back (``None``: unknown — this offer only)."""
+    offer = ctx.session.get(Offer, offer_id)
+    if offer is None:
+        raise NotFound("no such offer")
+    lead = ctx.session.get(Lead, offer.lead_id)
+    org = ctx.session.get(Organization, offer.organization_id)
+    assert lead is not None and lead.id is not None and org is not None
+    if until is not None and until > ctx.now and (org.away_until or ctx.now) < until:
+        previous, org.away_until = org.away_until, until
         audit.record(
             ctx,
             "organization.away",
             organization_id=org.id,
-            lead_id=scope.lead.id,
-            until=away_until.isoformat(),
+            lead_id=lead.id,
+            offer_id=offer.id,
+            until=until.isoformat(),
+            previous=previous.isoformat() if previous else None,
         )
-    moved = ctx.session.exec(
-        update(Offer)
-        .where(col(Offer.id) == offer_id, col(Offer.state) == "open")
-        .values(state="away", responded_at=ctx.now, reason="out of office")
-    )
-    if moved.rowcount != 1:
-        return False
-    audit.record(
-        ctx,
-        "offer.away",
-        lead_id=scope.lead.id,
-        offer_id=offer_id,
-        organization_id=org.id,
-        from_state="open",
-        to_state="away",
-    )
-    offer_next_ring(ctx, scope.lead.id)
-    return True
+    if offer.state == "open":
+        close_offers(ctx, lead, [offer], "away", until=until.isoformat() if until else None)
+        offer_next_ring(ctx, lead.id)
+    return offer
+
+
+def back_from_away(ctx: ActionContext) -> int:
+    """Clear away periods that have passed; returns how many partners are back."""
+    back = ctx.session.exec(
+        select(Organization).where(col(Organization.away_until) <= ctx.now).with_for_update()
+    ).all()
+    for org in back:
+        until = org.away_until.isoformat() if org.away_until else None
+        audit.record(ctx, "organization.back", organization_id=org.id, until=until)
+        org.away_until = None
+    return len(back)

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import update
 from sqlmodel import col, select
 
 from mailflow import audit
 from mailflow.actions.context import ActionContext
+from mailflow.actions.errors import NotFound
+from mailflow.actions.expire import close_offers
 from mailflow.actions.offer import offer_contacts, offer_next_ring
 from mailflow.mail import outbox
-from mailflow.models import Contact, Offer, Organization, OutboundEmail
+from mailflow.models import Contact, Lead, Offer, Organization, OutboundEmail
 
 SOFT_BOUNCE_LIMIT = 3
 
@@ -88,30 +89,13 @@ def _count(ctx: ActionContext, contact: Contact, hard: bool, status: str | None)
 
 
 def _move_offer_on(ctx: ActionContext, email: OutboundEmail | None) -> bool:
-    if email is None or email.offer_id is None:
+    if email is None or email.offer_id is None or email.contact_id is None:
         return False
     offer = ctx.session.get(Offer, email.offer_id)
-    if offer is None or offer.state != "open" or offer_contacts(ctx, offer.organization_id):
-        return False  # closed already, or another contact of the partner still gets mail
-    moved = ctx.session.exec(
-        update(Offer)
-        .where(col(Offer.id) == offer.id, col(Offer.state) == "open")
-        .values(state="away", responded_at=ctx.now, reason="bounced")
-    )
-    if moved.rowcount != 1:
+    if offer is None or offer.state != "open":
         return False
-    audit.record(
-        ctx,
-        "offer.away",
-        lead_id=offer.lead_id,
-        offer_id=offer.id,
-        organization_id=offer.organization_id,
-        from_state="open",
-        to_state="away",
-        reason="bounced",
-    )
-    offer_next_ring(ctx, offer.lead_id)
-    return True
+    offer_bounced(ctx, email.offer_id, email.contact_id)
+    return offer.state != "open"
 
 
 def _tell_partner_managers(ctx: ActionContext, contact: Contact, status: str | None) -> None:
@@ -137,3 +121,27 @@ def _tell_partner_managers(ctx: ActionContext, contact: Contact, status: str | N
                 "status": status or "",
             },
         )
+
+
+def offer_bounced(ctx: ActionContext, offer_id: int, contact_id: int) -> Offer:
+    offer = ctx.session.get(Offer, offer_id)
+    contact = ctx.session.get(Contact, contact_id)
+    if offer is None or contact is None:
+        raise NotFound("no such offer or contact")
+    lead = ctx.session.get(Lead, offer.lead_id)
+    assert lead is not None and lead.id is not None
+    if not contact.undeliverable:
+        contact.undeliverable = True
+        audit.record(
+            ctx,
+            "contact.undeliverable",
+            lead_id=lead.id,
+            offer_id=offer.id,
+            organization_id=offer.organization_id,
+            contact_id=contact.id,
+        )
+        ctx.session.flush()
+    if offer.state == "open" and not offer_contacts(ctx, offer.organization_id):
+        close_offers(ctx, lead, [offer], "expired", reason="bounced")
+        offer_next_ring(ctx, lead.id)
+    return offer

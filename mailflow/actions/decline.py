@@ -4,7 +4,7 @@ answered without a pick, the lead moves on to the next ring at once."""
 from __future__ import annotations
 
 from sqlalchemy import update
-from sqlmodel import col
+from sqlmodel import col, select
 
 from mailflow import audit, leadview
 from mailflow.actions._load import OfferScope, load_offer_scope
@@ -12,12 +12,14 @@ from mailflow.actions.context import ActionContext
 from mailflow.actions.errors import AlreadyTaken, OfferClosed
 from mailflow.actions.offer import offer_next_ring
 from mailflow.mail import outbox
-from mailflow.models import Offer
+from mailflow.models import Lead, Offer
 
 
 def decline(ctx: ActionContext, offer_id: int, contact_id: int, reason: str | None) -> OfferScope:
     scope = load_offer_scope(ctx, offer_id, contact_id)
     offer, lead = scope.offer, scope.lead
+    # Lock the lead before the offer, in the same order as pick and the expiry sweep.
+    ctx.session.exec(select(Lead.id).where(Lead.id == lead.id).with_for_update()).first()
     if offer.state == "declined":
         return scope  # a replayed click
     if offer.state == "taken":

@@ -48,3 +48,11 @@ class WrongState(ActionError):
 
     code = "wrong_state"
     http_status = 409
+
+
+class QueueBlocked(ActionError):
+    """The partner has too many picked leads without feedback (issue 4): it sees offers
+    but cannot pick until it reports. ``overdue`` lists the lead ids to report on."""
+
+    code = "queue_blocked"
+    http_status = 423

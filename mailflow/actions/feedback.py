@@ -6,6 +6,7 @@ from mailflow import audit, leadview, lifecycle
 from mailflow.actions._load import OfferScope, load_offer_scope
 from mailflow.actions.context import ActionContext
 from mailflow.actions.errors import NotAllowed, WrongState
+from mailflow.actions.remind import schedule_feedback
 from mailflow.mail import outbox
 from mailflow.models import Feedback
 from mailflow.schemas import FeedbackIn
@@ -36,6 +37,7 @@ def feedback(ctx: ActionContext, offer_id: int, contact_id: int, data: FeedbackI
             currency=data.currency,
             reason=data.reason,
         )
+    schedule_feedback(ctx, lead, ctx.now)  # reporting releases the processing-queue gate
     row = Feedback(
         lead_id=lead.id,
         organization_id=scope.offer.organization_id,

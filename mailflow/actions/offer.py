@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import replace
 
 from sqlmodel import select
 
-from mailflow import audit, leadview, lifecycle
+from mailflow import audit, leadview, lifecycle, sla
 from mailflow.actions.context import ActionContext
 from mailflow.mail import outbox
 from mailflow.matchdata import PARTNER_KINDS, lead_place, load_pool, policy_for, pool_size
-from mailflow.matching import Match, rank
-from mailflow.models import Contact, Lead, Offer
+from mailflow.matching import Candidate, Match, rank
+from mailflow.models import Contact, Lead, Offer, Organization
 
 __all__ = ["PARTNER_KINDS", "offer_contacts", "offer_next_ring", "open_ring"]
 
@@ -20,33 +20,44 @@ def _lock_lead(ctx: ActionContext, lead_id: int) -> Lead | None:
     return ctx.session.exec(select(Lead).where(Lead.id == lead_id).with_for_update()).first()
 
 
-def offer_next_ring(ctx: ActionContext, lead_id: int) -> list[Offer]:
+def offer_next_ring(
+    ctx: ActionContext, lead_id: int, *, widen: bool = False, only: int | None = None
+) -> list[Offer]:
     """Offer ``lead_id`` to the next ring; ``[]`` when there was nothing to do or nobody left
-    (the lead is then ``unassigned``). Safe to call twice: only a qualified lead, or an
-    offered one without open offers, moves."""
+    (the lead is then ``unassigned`` and escalated). Safe to call twice: only a qualified
+    lead, or an offered one without open offers, moves. After ``max_rings`` rings the lead
+    is unassigned; the partner manager's choices ``widen`` (any country, one more ring) and
+    ``only`` (one chosen partner) go past that limit."""
     lead = _lock_lead(ctx, lead_id)
     if lead is None or not _due_for_ring(ctx, lead):
         return []
+    chosen = widen or only is not None
+    if not chosen and lead.ring >= ctx.settings.max_rings:
+        _unassign(ctx, lead, "last_ring")
+        return []
     already = set(ctx.session.exec(select(Offer.organization_id).where(Offer.lead_id == lead_id)))
     place = lead_place(lead)
+    if chosen:  # the partner manager widened the search, or chose a partner: any country
+        place = replace(place, country=None)
+    if only is not None:
+        already = set()
     size = ctx.settings.ring_size
+    policy = policy_for(ctx.session, lead)
     pool = load_pool(ctx.session, place, enough=pool_size(len(already), size))
-    matches = rank(
-        place,
-        pool.candidates,
-        now=ctx.now,
-        skip=already,
-        limit=size,
-        policy=policy_for(ctx.session, lead),
-    )
+    matches = rank(place, _only(pool.candidates, only), now=ctx.now, skip=already, limit=size,
+                   policy=policy)  # fmt: skip
     if not matches and pool.radius_km is not None:  # nobody near: look country-wide
         wide = load_pool(ctx.session, place, enough=10**9)
-        matches = rank(place, wide.candidates, now=ctx.now, skip=already, limit=size,
-                       policy=policy_for(ctx.session, lead))  # fmt: skip
+        matches = rank(place, _only(wide.candidates, only), now=ctx.now, skip=already, limit=size,
+                       policy=policy)  # fmt: skip
     if not matches:
-        _unassign(ctx, lead)
+        _unassign(ctx, lead, "no_partner_left")
         return []
     return open_ring(ctx, lead, matches)
+
+
+def _only(candidates: list[Candidate], only: int | None) -> list[Candidate]:
+    return candidates if only is None else [c for c in candidates if c.organization_id == only]
 
 
 def _due_for_ring(ctx: ActionContext, lead: Lead) -> bool:
@@ -60,15 +71,24 @@ def _due_for_ring(ctx: ActionContext, lead: Lead) -> bool:
     return open_offer is None
 
 
-def _unassign(ctx: ActionContext, lead: Lead) -> None:
+def _unassign(ctx: ActionContext, lead: Lead, why: str) -> None:
+    from mailflow.actions.escalation import escalate
+
     if lead.state == "unassigned":
         return
     previous = lead.state
     lifecycle.check_lead(previous, "unassigned")
     lead.state, lead.updated_at = "unassigned", ctx.now
     audit.record(
-        ctx, "lead.unassigned", lead_id=lead.id, from_state=previous, to_state="unassigned"
+        ctx,
+        "lead.unassigned",
+        lead_id=lead.id,
+        from_state=previous,
+        to_state="unassigned",
+        why=why,
+        ring=lead.ring,
     )
+    escalate(ctx, lead, why)
 
 
 def open_ring(
@@ -76,16 +96,17 @@ def open_ring(
 ) -> list[Offer]:
     assert lead.id is not None
     ring = lead.ring + 1
-    expires = ctx.now + timedelta(hours=ctx.settings.sla_hours[lead.temperature])
     offers = []
     for match in matches:
+        deadlines = _deadlines(ctx, lead, match.organization_id)
         offer = Offer(
             lead_id=lead.id,
             organization_id=match.organization_id,
             ring=ring,
             distance_km=match.distance_km,
             offered_at=ctx.now,
-            expires_at=expires,
+            expires_at=deadlines.expires_at,
+            remind_at=deadlines.remind_at,
         )
         ctx.session.add(offer)
         ctx.session.flush()
@@ -117,6 +138,17 @@ def open_ring(
         organizations=[m.organization_id for m in matches],
     )
     return offers
+
+
+def _deadlines(ctx: ActionContext, lead: Lead, organization_id: int) -> sla.Deadlines:
+    """The SLA of the lead's campaign and temperature, counted in the partner's business
+    hours when it has them configured."""
+    org = ctx.session.get(Organization, organization_id)
+    calendar = sla.calendar_from(org.business_hours, org.country) if org else None
+    hours = sla.sla_hours(
+        ctx.settings.sla_hours, ctx.settings.campaign_sla_hours, lead.campaign, lead.temperature
+    )
+    return sla.offer_deadlines(ctx.now, hours, calendar, ctx.settings.sla_reminder_fraction)
 
 
 def offer_contacts(ctx: ActionContext, organization_id: int) -> list[Contact]:

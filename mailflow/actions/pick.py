@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from mailflow import audit, leadview
+from mailflow import audit, followup, leadview
 from mailflow.actions._load import OfferScope, load_offer_scope
 from mailflow.actions.context import ActionContext
-from mailflow.actions.errors import AlreadyTaken, OfferClosed
+from mailflow.actions.errors import AlreadyTaken, OfferClosed, QueueBlocked
 from mailflow.actions.offer import offer_contacts
 from mailflow.mail import outbox
-from mailflow.models import Lead, Offer
+from mailflow.models import Lead, Offer, Organization
+from mailflow.processing_queue import gate
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ def pick(ctx: ActionContext, offer_id: int, contact_id: int) -> Picked:
         raise AlreadyTaken("another partner picked this lead first")
     if offer.state != "open":
         raise OfferClosed(f"offer is {offer.state}", state=offer.state)
+    _check_queue(ctx, scope)
     _claim_lead(ctx, scope)
     losers = _close_others(ctx, lead.id, offer.id)  # type: ignore[arg-type]
     ctx.session.refresh(lead)
@@ -70,7 +72,21 @@ def pick(ctx: ActionContext, offer_id: int, contact_id: int) -> Picked:
     return Picked(scope, again=False)
 
 
+def _check_queue(ctx: ActionContext, scope: OfferScope) -> None:
+    """The processing-queue gate: too many picked leads without feedback, no new pick."""
+    org = ctx.session.get(Organization, scope.offer.organization_id)
+    assert org is not None
+    verdict, overdue = gate(ctx.session, ctx.settings, org, ctx.now)
+    if verdict.blocked:
+        raise QueueBlocked(
+            f"{verdict.overdue} picked leads are waiting for your feedback (limit {verdict.limit})",
+            overdue=[o.lead.id for o in overdue],
+            limit=verdict.limit,
+        )
+
+
 def _claim_lead(ctx: ActionContext, scope: OfferScope) -> None:
+    days = ctx.settings.feedback_reminder_days
     claimed = ctx.session.exec(
         update(Lead)
         .where(col(Lead.id) == scope.lead.id, col(Lead.state) == "offered")
@@ -80,6 +96,10 @@ def _claim_lead(ctx: ActionContext, scope: OfferScope) -> None:
             owner_contact_id=scope.contact.id,
             picked_at=ctx.now,
             updated_at=ctx.now,
+            # the feedback schedule starts now (reminders and the processing queue read it)
+            feedback_due_at=followup.feedback_due_at(ctx.now, days),
+            next_reminder_at=followup.next_reminder_at(ctx.now, 0, days),
+            reminders_sent=0,
         )
     )
     if claimed.rowcount != 1:

@@ -13,7 +13,8 @@ from mailflow.actions.away import mark_away
 from mailflow.actions.bounce import record_bounce
 from mailflow.actions.context import ActionContext
 from mailflow.actions.decline import decline
-from mailflow.actions.errors import ActionError
+from mailflow.actions.errors import ActionError, QueueBlocked
+from mailflow.actions.queue_gate import explain_queue
 from mailflow.actions.feedback import feedback
 from mailflow.actions.pick import pick
 from mailflow.inbound.interpret import Command
@@ -91,8 +92,9 @@ def _auto_reply(
     until = None
     if parsed.away_until is not None:
         until = datetime.combine(parsed.away_until, time(0, 0), tzinfo=UTC)
-    assert offer.id is not None and contact.id is not None
-    moved = mark_away(ctx, offer.id, contact.id, until)
+    assert offer.id is not None
+    was_open = offer.state == "open"
+    moved = was_open and mark_away(ctx, offer.id, until).state == "away"
     return Outcome(
         "auto_reply",
         "out of office" + (": offer moved on" if moved else ""),
@@ -140,6 +142,10 @@ def _act(
     try:
         with ctx.session.begin_nested():
             apply_command(ctx, command, offer.id, contact.id)
+    except QueueBlocked as exc:
+        # The pick dialog's explanation, by email: the overdue leads with status buttons.
+        explain_queue(ctx, offer.id, contact.id)
+        return Outcome("refused", str(exc), {"code": exc.code}, **ids)
     except ActionError as exc:
         _reply(
             ctx,

@@ -46,7 +46,8 @@ def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
     app.register_blueprint(console.review_bp)
     app.jinja_env.globals["csrf_token"] = csrf_token
     # Other console pages add (label, endpoint) here to appear in the console's navigation.
-    app.jinja_env.globals["console_nav"] = [("Review queue", "console_review.index")]
+    console_nav: list[tuple[str, str]] = [("Review queue", "console_review.index")]
+    app.jinja_env.globals["console_nav"] = console_nav
     # issue 8: qualification dialog, matching console pages, matching API
     from mailflow.web import api_matching, qualify_dialog
     from mailflow.web.console import matching as console_matching
@@ -54,8 +55,14 @@ def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
     app.register_blueprint(qualify_dialog.bp)
     app.register_blueprint(console_matching.bp)
     app.register_blueprint(api_matching.bp)
-    nav: list[tuple[str, str]] = app.jinja_env.globals["console_nav"]  # type: ignore[assignment]
-    nav.append(("Qualification", "console_matching.queue"))
+    console_nav.append(("Qualification", "console_matching.queue"))
+    # issue 4: escalation dialogs and the failed-jobs page
+    from mailflow.web import escalation
+    from mailflow.web.console import jobs as console_jobs
+
+    app.register_blueprint(escalation.bp)
+    app.register_blueprint(console_jobs.bp)
+    console_nav.append(("Failed jobs", "console_jobs.failed_jobs"))
     errors.register(app)
     if devmail is not None:
         from mailflow.web import devmail as devmail_views

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from mailflow.actions import unit
 from mailflow.actions.decline import decline
-from mailflow.actions.errors import ActionError, AlreadyTaken, OfferClosed
+from mailflow.actions.errors import ActionError, AlreadyTaken, OfferClosed, QueueBlocked
 from mailflow.actions.feedback import feedback
 from mailflow.actions.pick import pick
 from mailflow.schemas import FeedbackIn
@@ -91,7 +91,9 @@ def _state_page(view: LinkView, action: str) -> Any:
     """The dialog for an open offer, or the page that says why it is not open."""
     if view.is_owner:
         template = "dialogs/feedback.html" if action == "feedback" else "dialogs/details.html"
-        return _page(template, lang=view.lang, view=view)
+        # a one-click status button of a reminder opens the form with its stage chosen
+        form = request.args if request.args.get("stage") in view.next_stages else None
+        return _page(template, lang=view.lang, view=view, form=form)
     if view.offer.state == "taken" or (view.lead.owner_id and not view.is_owner):
         return _page("dialogs/taken.html", 409, lang=view.lang, view=view)
     if view.offer.state == "declined":
@@ -100,7 +102,32 @@ def _state_page(view: LinkView, action: str) -> Any:
         return _page("dialogs/closed.html", 410, lang=view.lang, view=view)
     if action == "feedback":
         return _page("dialogs/closed.html", 403, lang=view.lang, view=view)
+    if action == "pick":
+        blocked = _queue_blocked(view)
+        if blocked is not None:
+            return blocked
     return _page(f"dialogs/{action}.html", lang=view.lang, view=view)
+
+
+def _queue_blocked(view: LinkView, status: int = 200) -> Any:
+    """The processing-queue gate (issue 4): the offer is shown, the pick is not possible."""
+    from mailflow.processing_queue import gate, status_buttons
+
+    rt = runtime()
+    with rt.db.read() as session:
+        verdict, overdue = gate(session, rt.settings, view.organization, rt.clock.now())
+    if not verdict.blocked:
+        return None
+    assert view.contact.id is not None
+    rows = [status_buttons(rt, o, view.contact.id) for o in overdue]
+    return _page(
+        "dialogs/pick_blocked.html",
+        status,
+        lang=view.lang,
+        view=view,
+        rows=rows,
+        limit=verdict.limit,
+    )
 
 
 def _same_site_only() -> None:
@@ -118,6 +145,8 @@ def act(token: str) -> Any:
         error = _perform(claim)
     except AlreadyTaken:
         return _page("dialogs/taken.html", 409, lang=view.lang, view=_load(claim))
+    except QueueBlocked:
+        return _queue_blocked(view, 423) or _page("dialogs/pick.html", lang=view.lang, view=view)
     except OfferClosed:
         return _page("dialogs/closed.html", 410, lang=view.lang, view=_load(claim))
     except ActionError as exc:

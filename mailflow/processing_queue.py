@@ -1,0 +1,61 @@
+"""The processing queue: which picked leads of a partner are overdue for feedback.
+
+Read-side queries; the rule itself (how many is too many) lives in :mod:`mailflow.followup`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from mailflow import followup
+from mailflow.lifecycle import OPEN_STAGES
+from mailflow.models import Lead, Offer, Organization
+
+
+@dataclass(frozen=True)
+class Overdue:
+    lead: Lead
+    offer_id: int  # the picked offer: its links carry the one-click status buttons
+
+
+def overdue_leads(session: Session, organization_id: int, now: datetime) -> list[Overdue]:
+    rows = session.exec(
+        select(Lead, Offer.id)
+        .join(Offer, col(Offer.lead_id) == Lead.id)
+        .where(
+            Lead.owner_id == organization_id,
+            col(Lead.state).in_(OPEN_STAGES),
+            col(Lead.feedback_due_at) <= now,
+            Offer.organization_id == organization_id,
+            Offer.state == "picked",
+        )
+        .order_by(col(Lead.feedback_due_at))
+    ).all()
+    return [Overdue(lead, offer_id) for lead, offer_id in rows if offer_id is not None]
+
+
+def gate(
+    session: Session, settings: Any, organization: Organization, now: datetime
+) -> tuple[followup.Gate, list[Overdue]]:
+    assert organization.id is not None
+    overdue = overdue_leads(session, organization.id, now)
+    limit = followup.queue_limit(organization.level, settings.queue_limits, settings.queue_limit)
+    return followup.Gate(len(overdue), limit), overdue
+
+
+def status_buttons(rt: Any, item: Overdue, contact_id: int) -> dict[str, Any]:
+    """One row of an overdue list: the lead and a link per next stage (the dialog confirms)."""
+    from mailflow import leadview
+
+    base = rt.link(item.offer_id, contact_id, "feedback")
+    start = OPEN_STAGES.index(item.lead.state)
+    stages = [s for s in ("contacted", "meeting", "proposal") if OPEN_STAGES.index(s) > start]
+    return {
+        "lead": leadview.details(item.lead),
+        "state": item.lead.state,
+        "buttons": [(s, f"{base}?stage={s}") for s in (*stages, "won", "lost")],
+    }

@@ -1,0 +1,80 @@
+"""Escalation dialogs: ``/e/<token>?choice=…`` from the partner manager's email.
+
+GET shows the choice (and, for "offer to a partner", the list to choose from); the
+button POSTs. Nothing changes on GET: mail scanners open links.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, make_response, render_template, request
+
+from mailflow import escalation_links, i18n
+from mailflow.actions import unit
+from mailflow.actions.errors import ActionError
+from mailflow.actions.escalation import candidates, offer_to, widen, withdraw
+from mailflow.models import Contact, Lead
+from mailflow.tokens import TokenExpired, TokenInvalid
+from mailflow.web import runtime
+
+bp = Blueprint("escalation", __name__)
+
+
+def _claim(token: str) -> escalation_links.EscalationClaim:
+    try:
+        return escalation_links.read(runtime(), token)
+    except (TokenExpired, TokenInvalid):
+        abort(404)
+
+
+def _render(status: int, lang: str, **context: Any) -> Any:
+    return make_response(render_template("dialogs/escalation.html", lang=lang, **context), status)
+
+
+@bp.get("/e/<token>")
+def show(token: str) -> Any:
+    claim = _claim(token)
+    choice = request.args.get("choice", "offer_to")
+    if choice not in escalation_links.CHOICES:
+        abort(404)
+    with unit(runtime(), f"contact:{claim.contact_id}", "web") as ctx:  # read only
+        lead = ctx.session.get(Lead, claim.lead_id)
+        contact = ctx.session.get(Contact, claim.contact_id)
+        if lead is None or contact is None:
+            abort(404)
+        partners = candidates(ctx, lead) if choice == "offer_to" else []
+    lang = i18n.normalize(contact.language)
+    return _render(200, lang, lead=lead, choice=choice, partners=partners)
+
+
+@bp.post("/e/<token>")
+def act(token: str) -> Any:
+    claim = _claim(token)
+    choice = request.form.get("choice", "")
+    actor = f"contact:{claim.contact_id}"
+    try:
+        with unit(runtime(), actor, "web") as ctx:
+            if choice == "offer_to":
+                offer_to(ctx, claim.lead_id, claim.contact_id, int(request.form["partner"]))
+            elif choice == "widen":
+                widen(ctx, claim.lead_id, claim.contact_id)
+            elif choice == "withdraw":
+                withdraw(ctx, claim.lead_id, claim.contact_id)
+            else:
+                abort(400)
+    except (ActionError, ValueError, KeyError) as exc:
+        return _done(claim, choice, str(exc), 409)
+    return _done(claim, choice, None, 200)
+
+
+def _done(
+    claim: escalation_links.EscalationClaim, choice: str, error: str | None, status: int
+) -> Any:
+    with runtime().db.read() as s:
+        lead = s.get(Lead, claim.lead_id)
+        contact = s.get(Contact, claim.contact_id)
+    lang = i18n.normalize(contact.language if contact else None)
+    return _render(
+        status, lang, lead=lead, choice=choice, partners=[], done=error is None, error=error
+    )
