@@ -14,9 +14,9 @@ from mailflow.actions.bounce import record_bounce
 from mailflow.actions.context import ActionContext
 from mailflow.actions.decline import decline
 from mailflow.actions.errors import ActionError, QueueBlocked
-from mailflow.actions.queue_gate import explain_queue
 from mailflow.actions.feedback import feedback
 from mailflow.actions.pick import pick
+from mailflow.actions.queue_gate import explain_queue
 from mailflow.inbound.interpret import Command
 from mailflow.inbound.parse import Parsed
 from mailflow.inbound.process import Outcome, route
