@@ -44,6 +44,8 @@ class Settings:
     inbound_max_bytes: int
     default_language: str
     log_level: str
+    api_rate_per_minute: int = 120  # issue 7: API token bucket per key
+    redis_prefix: str = "mailflow:"  # keys in a shared Redis (rate limits)
 
     @property
     def embedded(self) -> bool:
@@ -201,4 +203,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ),
         default_language=_get(env, "DEFAULT_LANGUAGE", "en", _language),
         log_level=_get(env, "LOG_LEVEL", "INFO").upper(),
+        api_rate_per_minute=_get(env, "API_RATE_PER_MINUTE", 120, lambda n, v: parse_int(n, v, 1)),
+        redis_prefix=_get(env, "REDIS_PREFIX", "mailflow:"),
     )

@@ -47,11 +47,32 @@ def _sweep_outbox(rt: Runtime) -> Callable[[], None]:
     return sweep_outbox
 
 
+def _deliver_webhooks(rt: Runtime) -> Callable[[list[int]], None]:
+    def deliver_webhooks(delivery_ids: list[int]) -> None:
+        from mailflow.webhooks import deliver
+
+        deliver.dispatch(rt, delivery_ids)
+
+    return deliver_webhooks
+
+
+def _sweep_webhooks(rt: Runtime) -> Callable[[], None]:
+    def sweep_webhooks() -> None:
+        from mailflow.webhooks import deliver
+
+        deliver.dispatch(rt, deliver.due_ids(rt, rt.clock.now()))
+
+    return sweep_webhooks
+
+
 # name → (factory, max_retries, time limit in ms)
 ACTORS: dict[str, tuple[Callable[[Runtime], Callable[..., None]], int, int]] = {
     "send_emails": (_send_emails, 3, 300_000),
     "distribute": (_distribute, 5, 60_000),
     "sweep_outbox": (_sweep_outbox, 0, 600_000),
+    # issue 7: webhooks (their own backoff lives in the delivery rows, so no retries here)
+    "deliver_webhooks": (_deliver_webhooks, 0, 300_000),
+    "sweep_webhooks": (_sweep_webhooks, 0, 600_000),
 }
 
 

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 # job name → seconds between runs
 SWEEPS: dict[str, int] = {
     "sweep_outbox": 60,
+    "sweep_webhooks": 30,  # issue 7: due webhook retries
 }
 
 
