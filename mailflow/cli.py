@@ -41,6 +41,15 @@ def _parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="run a benchmark and print one JSON object")
     bench.add_argument("name")
     bench.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+
+    # issue 7: CSV import and export
+    imp = sub.add_parser("import", help="import partners or leads from a CSV file")
+    imp.add_argument("what", choices=("partners", "leads"))
+    imp.add_argument("file")
+    imp.add_argument("--dry-run", action="store_true", help="only validate; list every bad row")
+    exp = sub.add_parser("export", help="export leads or KPIs as CSV ('-' for stdout)")
+    exp.add_argument("what", choices=("leads", "kpis"))
+    exp.add_argument("file")
     return p
 
 
@@ -88,6 +97,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(json.dumps(run_bench(args.name, settings, quick=args.quick)), flush=True)
         return 0
+    if args.command in ("import", "export"):
+        from mailflow.csvio.cli import run_export, run_import
+
+        if args.command == "import":
+            return run_import(settings, args.what, args.file, dry_run=args.dry_run)
+        return run_export(settings, args.what, args.file)
     return 2
 
 

@@ -65,6 +65,17 @@ def _sweep_webhooks(rt: Runtime) -> Callable[[], None]:
     return sweep_webhooks
 
 
+def _distribute_many(rt: Runtime) -> Callable[[list[int]], None]:
+    def distribute_many(lead_ids: list[int]) -> None:
+        """A batch from a bulk import: one transaction per lead, so one bad lead does
+        not hold back the others (a retry redoes only those still due)."""
+        for lead_id in lead_ids:
+            with unit(rt, "system", "job") as ctx:
+                offer_next_ring(ctx, lead_id)
+
+    return distribute_many
+
+
 # name → (factory, max_retries, time limit in ms)
 ACTORS: dict[str, tuple[Callable[[Runtime], Callable[..., None]], int, int]] = {
     "send_emails": (_send_emails, 3, 300_000),
@@ -73,6 +84,7 @@ ACTORS: dict[str, tuple[Callable[[Runtime], Callable[..., None]], int, int]] = {
     # issue 7: webhooks (their own backoff lives in the delivery rows, so no retries here)
     "deliver_webhooks": (_deliver_webhooks, 0, 300_000),
     "sweep_webhooks": (_sweep_webhooks, 0, 600_000),
+    "distribute_many": (_distribute_many, 5, 600_000),
 }
 
 

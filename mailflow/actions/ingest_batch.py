@@ -1,0 +1,145 @@
+"""ingest_batch: many leads at once (CSV import) with the semantics of :func:`ingest` —
+a known external id is left alone, each new lead is stored, qualified and audited with
+its Events, qualified leads are handed to distribution — but with one INSERT per table
+per batch instead of one per lead, so 100,000 rows take seconds, not minutes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import insert, text
+from sqlmodel import col, select
+
+from mailflow.actions.context import ActionContext
+from mailflow.geo import locate_city
+from mailflow.models import Event, Lead
+from mailflow.qualify import qualify
+from mailflow.schemas import LeadIn
+
+DISTRIBUTE_CHUNK = 200  # lead ids per distribution job
+
+
+@dataclass
+class BatchResult:
+    created: int = 0
+    existing: int = 0
+    qualified_ids: list[int] = field(default_factory=list)
+
+
+def ingest_batch(ctx: ActionContext, leads: list[LeadIn]) -> BatchResult:
+    """1. skip external ids already stored (and repeats inside the batch); 2. insert the
+    leads; 3. insert their Events (created, qualified/unqualified); 4. queue distribution
+    jobs of ``DISTRIBUTE_CHUNK`` ids each for after commit."""
+    result = BatchResult()
+    fresh = _skip_known(ctx, leads, result)
+    if not fresh:
+        return result
+    rows, verdicts = [], []
+    for data in fresh:
+        values = data.model_dump()
+        verdict = qualify(values, ctx.settings.required_lead_fields)
+        if values["lat"] is None or values["lon"] is None:
+            place = locate_city(values["city"], values["country"])
+            if place:
+                values["lat"], values["lon"] = place
+        values.update(
+            state="qualified" if verdict.qualified else "new",
+            ring=0,
+            qualify_note=None if verdict.qualified else verdict.reason,
+            created_at=ctx.now,
+            updated_at=ctx.now,
+        )
+        rows.append(values)
+        verdicts.append(verdict)
+    # Core executemany on the tables with ids chosen up front: the ORM's bulk path and
+    # ordered RETURNING both fall back to one statement per row on SQLite.
+    ids = _allocate_ids(ctx, len(rows))
+    for lead_id, row in zip(ids, rows, strict=True):
+        row["id"] = lead_id
+    ctx.session.execute(insert(Lead.__table__), rows)  # type: ignore[attr-defined]
+    ctx.session.execute(insert(Event.__table__), _events(ctx, ids, rows, verdicts))  # type: ignore[attr-defined]
+    result.created = len(ids)
+    result.qualified_ids = [i for i, v in zip(ids, verdicts, strict=True) if v.qualified]
+    for start in range(0, len(result.qualified_ids), DISTRIBUTE_CHUNK):
+        ctx.later("distribute_many", result.qualified_ids[start : start + DISTRIBUTE_CHUNK])
+    return result
+
+
+def _allocate_ids(ctx: ActionContext, n: int) -> list[int]:
+    """``n`` fresh lead ids: PostgreSQL draws them from the sequence; SQLite continues
+    after the highest id, safe because this transaction holds the write lock
+    (``BEGIN IMMEDIATE``) until it commits."""
+    if ctx.session.get_bind().dialect.name == "postgresql":
+        drawn = ctx.session.execute(
+            text(
+                "SELECT nextval(pg_get_serial_sequence('lead', 'id')) FROM generate_series(1, :n)"
+            ),
+            {"n": n},
+        )
+        return [int(row[0]) for row in drawn]
+    top = ctx.session.execute(text("SELECT coalesce(max(id), 0) FROM lead")).scalar_one()
+    return list(range(int(top) + 1, int(top) + 1 + n))
+
+
+def _skip_known(ctx: ActionContext, leads: list[LeadIn], result: BatchResult) -> list[LeadIn]:
+    wanted = {lead.external_id for lead in leads if lead.external_id}
+    known: set[str | None] = set()
+    if wanted:
+        known = set(
+            ctx.session.exec(select(Lead.external_id).where(col(Lead.external_id).in_(wanted)))
+        )
+    fresh = []
+    for lead in leads:
+        if lead.external_id and lead.external_id in known:
+            result.existing += 1
+            continue
+        if lead.external_id:
+            known.add(lead.external_id)
+        fresh.append(lead)
+    return fresh
+
+
+def _events(
+    ctx: ActionContext, ids: list[int], rows: list[dict[str, Any]], verdicts: list[Any]
+) -> list[dict[str, Any]]:
+    """The same Events :func:`ingest` records through ``audit.record``, as rows."""
+    base = {"at": ctx.now, "actor": ctx.actor, "channel": ctx.channel, "offer_id": None}
+    events: list[dict[str, Any]] = []
+    for lead_id, row, verdict in zip(ids, rows, verdicts, strict=True):
+        events.append(
+            {
+                **base,
+                "kind": "lead.created",
+                "lead_id": lead_id,
+                "organization_id": None,
+                "from_state": None,
+                "to_state": "new",
+                "data": {"source": row["source"], "batch": True},
+            }
+        )
+        if verdict.qualified:
+            events.append(
+                {
+                    **base,
+                    "kind": "lead.qualified",
+                    "lead_id": lead_id,
+                    "organization_id": None,
+                    "from_state": "new",
+                    "to_state": "qualified",
+                    "data": {},
+                }
+            )
+        else:
+            events.append(
+                {
+                    **base,
+                    "kind": "lead.unqualified",
+                    "lead_id": lead_id,
+                    "organization_id": None,
+                    "from_state": None,
+                    "to_state": None,
+                    "data": {"missing": list(verdict.missing)},
+                }
+            )
+    return events
