@@ -66,7 +66,7 @@ def _find_partner(
 def save_contact(
     ctx: ActionContext, data: ContactIn, *, contact_id: int | None = None
 ) -> tuple[Contact, bool]:
-    contact = _find_contact(ctx, contact_id, data.external_id)
+    contact = _find_contact(ctx, contact_id, data)
     fields: dict[str, Any] = data.model_dump(exclude_unset=True, exclude_none=True)
     created = contact is None
     if "organization_id" in fields:
@@ -96,14 +96,21 @@ def save_contact(
     return contact, created
 
 
-def _find_contact(
-    ctx: ActionContext, contact_id: int | None, external_id: str | None
-) -> Contact | None:
+def _find_contact(ctx: ActionContext, contact_id: int | None, data: ContactIn) -> Contact | None:
+    """By id; else by external id; else the same email at the same partner."""
     if contact_id is not None:
         contact = ctx.session.get(Contact, contact_id)
         if contact is None:
             raise NotFound(f"no contact {contact_id}")
         return contact
-    if external_id:
-        return ctx.session.exec(select(Contact).where(Contact.external_id == external_id)).first()
+    if data.external_id:
+        return ctx.session.exec(
+            select(Contact).where(Contact.external_id == data.external_id)
+        ).first()
+    if data.email and data.organization_id:
+        return ctx.session.exec(
+            select(Contact).where(
+                Contact.organization_id == data.organization_id, Contact.email == data.email
+            )
+        ).first()
     return None

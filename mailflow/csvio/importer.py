@@ -81,8 +81,9 @@ def import_leads(
             report.created += done.created
             report.unchanged += done.existing
         if bar:
-            bar.advance(len(batch))
+            bar.advance(report.rows - bar.done)  # bad rows count as read, too
     if bar:
+        bar.advance(report.rows - bar.done)
         bar.close()
     return report
 
@@ -96,8 +97,9 @@ def import_partners(
         if not dry_run:
             _save_partners(rt, batch, report)
         if bar:
-            bar.advance(len(batch))
+            bar.advance(report.rows - bar.done)
     if bar:
+        bar.advance(report.rows - bar.done)
         bar.close()
     return report
 
