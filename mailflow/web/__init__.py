@@ -46,6 +46,12 @@ def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
     # Other console pages add (label, endpoint) here to appear in the console's navigation.
     app.jinja_env.globals["console_nav"] = []
     errors.register(app)
+    # issue 7: the partner's web app (manifest, icons) and console pages for webhooks, exports
+    from mailflow.web import console_direct, portal_app
+
+    app.register_blueprint(console_direct.bp)
+    app.register_blueprint(portal_app.bp)
+    app.jinja_env.globals["console_nav"].extend(console_direct.NAV)
     if devmail is not None:
         from mailflow.web import devmail as devmail_views
 
