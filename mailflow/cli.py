@@ -37,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     key = sub.add_parser("apikey", help="create an API key for an organization")
     key.add_argument("organization_id", type=int)
     key.add_argument("--name", default="cli")
+    key.add_argument(
+        "--scope", action="append", help="limit the key to these scopes (repeat; default: all)"
+    )
 
     bench = sub.add_parser("bench", help="run a benchmark and print one JSON object")
     bench.add_argument("name")
@@ -91,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "password":
         return _password(settings, args.email)
     if args.command == "apikey":
-        return _apikey(settings, args.organization_id, args.name)
+        return _apikey(settings, args.organization_id, args.name, args.scope)
     if args.command == "bench":
         from bench import run_bench
 
@@ -132,7 +135,9 @@ def _password(settings: object, email: str) -> int:
     return 0
 
 
-def _apikey(settings: object, organization_id: int, name: str) -> int:
+def _apikey(
+    settings: object, organization_id: int, name: str, scopes: list[str] | None = None
+) -> int:
     from mailflow import apikeys
     from mailflow.models import Organization
     from mailflow.runtime import Runtime
@@ -143,7 +148,7 @@ def _apikey(settings: object, organization_id: int, name: str) -> int:
             print(f"mailflow: no organization {organization_id}", file=sys.stderr)
             return 1
         key = apikeys.new_key()
-        apikeys.store(session, organization_id, key, name, rt.clock.now())
+        apikeys.store(session, organization_id, key, name, rt.clock.now(), scopes)
     print(key)
     return 0
 

@@ -5,10 +5,11 @@ per batch instead of one per lead, so 100,000 rows take seconds, not minutes."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, text
+from sqlalchemy import JSON, insert, text
 from sqlmodel import col, select
 
 from mailflow.actions.context import ActionContext
@@ -52,18 +53,36 @@ def ingest_batch(ctx: ActionContext, leads: list[LeadIn]) -> BatchResult:
         )
         rows.append(values)
         verdicts.append(verdict)
-    # Core executemany on the tables with ids chosen up front: the ORM's bulk path and
-    # ordered RETURNING both fall back to one statement per row on SQLite.
+    # Ids are chosen up front, so neither insert needs RETURNING (which falls back to one
+    # statement per row on SQLite).
     ids = _allocate_ids(ctx, len(rows))
     for lead_id, row in zip(ids, rows, strict=True):
         row["id"] = lead_id
-    ctx.session.execute(insert(Lead.__table__), rows)  # type: ignore[attr-defined]
-    ctx.session.execute(insert(Event.__table__), _events(ctx, ids, rows, verdicts))  # type: ignore[attr-defined]
+    _insert_many(ctx, Lead.__table__, rows)  # type: ignore[attr-defined]
+    _insert_many(ctx, Event.__table__, _events(ctx, ids, rows, verdicts))  # type: ignore[attr-defined]
     result.created = len(ids)
     result.qualified_ids = [i for i, v in zip(ids, verdicts, strict=True) if v.qualified]
     for start in range(0, len(result.qualified_ids), DISTRIBUTE_CHUNK):
         ctx.later("distribute_many", result.qualified_ids[start : start + DISTRIBUTE_CHUNK])
     return result
+
+
+def _insert_many(ctx: ActionContext, table: Any, rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL: ``COPY … FROM STDIN`` on the transaction's connection (psycopg's
+    executemany would send one INSERT per row); SQLite: one executemany."""
+    if not rows:
+        return
+    if ctx.session.get_bind().dialect.name != "postgresql":
+        ctx.session.execute(insert(table), rows)
+        return
+    names = list(rows[0])
+    json_columns = {c.name for c in table.columns if isinstance(c.type, JSON)}
+    raw = ctx.session.connection().connection.driver_connection
+    assert raw is not None
+    columns = ", ".join(f'"{n}"' for n in names)
+    with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([json.dumps(row[n]) if n in json_columns else row[n] for n in names])
 
 
 def _allocate_ids(ctx: ActionContext, n: int) -> list[int]:

@@ -51,7 +51,7 @@ def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
 
     app.register_blueprint(console_direct.bp)
     app.register_blueprint(portal_app.bp)
-    app.jinja_env.globals["console_nav"].extend(console_direct.NAV)
+    app.jinja_env.globals["console_nav"] += console_direct.NAV  # type: ignore[operator]
     if devmail is not None:
         from mailflow.web import devmail as devmail_views
 

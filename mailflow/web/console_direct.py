@@ -69,7 +69,6 @@ def download(what: str) -> Any:
         return Response("unknown export", status=404)
     rt = runtime()
 
-    @stream_with_context
     def chunks() -> Any:
         with rt.db.read() as session:
             if what == "leads":
@@ -79,7 +78,7 @@ def download(what: str) -> Any:
 
     stamp = rt.clock.now().strftime("%Y%m%d-%H%M")
     return Response(
-        chunks(),
+        stream_with_context(chunks()),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="mailflow-{what}-{stamp}.csv"'},
     )
