@@ -10,6 +10,7 @@ import hashlib
 from typing import Any
 
 from flask import Blueprint, current_app, g, request, url_for
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from mailflow import apikeys
@@ -98,9 +99,17 @@ def create_lead(body: LeadIn) -> Any:
         return refused
     key = (request.headers.get("Idempotency-Key") or "").strip()[:200] or None
     fingerprint = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
-    with unit(runtime(), f"api:{g.api_key.id}", "api") as ctx:
-        result = ingest_once(ctx, body, g.api_key.id, key, fingerprint)
-        payload = lead_out(ctx.session, result.lead, g.organization)
+    for attempt in (1, 2):
+        try:
+            with unit(runtime(), f"api:{g.api_key.id}", "api") as ctx:
+                result = ingest_once(ctx, body, g.api_key.id, key, fingerprint)
+                payload = lead_out(ctx.session, result.lead, g.organization)
+            break
+        except IntegrityError:
+            # A concurrent twin (same key or external id) committed first; the retry
+            # finds its lead.
+            if attempt == 2:
+                raise
     location = url_for("api.get_lead", lead_id=result.lead.id)
     return payload, 201 if result.created else 200, {"Location": location}
 

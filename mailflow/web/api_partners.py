@@ -53,7 +53,7 @@ def _save_partner(body: PartnerIn, partner_id: int | None = None) -> Any:
 @endpoint(bp, "POST", "/partners", scope="partners:write", summary="Create a partner",
           body=PartnerIn, response=PartnerOut, status=201)  # fmt: skip
 def create_partner(body: PartnerIn) -> Any:
-    return _save_partner(body.model_copy(update={"external_id": body.external_id}))
+    return _save_partner(body)
 
 
 @endpoint(bp, "GET", "/partners/<int:partner_id>", scope="partners:read", summary="A partner",

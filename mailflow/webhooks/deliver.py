@@ -99,6 +99,9 @@ def _claim(rt: Runtime, delivery_id: int) -> tuple[WebhookDelivery, Webhook] | N
         hook = s.get(Webhook, row.webhook_id) if row else None
         if row is None or hook is None:
             return None
+        if not hook.active:  # removed after the event: nothing to send any more
+            row.state, row.last_error = "failed", "webhook removed"
+            return None
         return row, hook
 
 
