@@ -7,6 +7,8 @@ from typing import Any
 
 from flask import Blueprint, abort, g, jsonify, url_for
 
+from mailflow import i18n
+from mailflow.models import Contact
 from mailflow.tokens import TokenExpired, TokenInvalid
 from mailflow.web import runtime
 
@@ -22,12 +24,18 @@ def manifest(token: str) -> Any:
         abort(404)
     if claim.action != "portal":
         abort(404)
+    with runtime().db.read() as session:
+        contact = session.get(Contact, claim.contact_id)
+    if contact is None:
+        abort(404)
+    lang = i18n.normalize(contact.language)
     start = url_for("dialogs.show", token=token)
     response = jsonify(
         {
-            "name": "mailflow – My leads",
-            "short_name": "My leads",
-            "description": "Your open offers, your leads and their status.",
+            "name": f"{runtime().brand()['name']} – {i18n.gettext(lang, 'My leads')}",
+            "short_name": i18n.gettext(lang, "My leads"),
+            "lang": lang,
+            "description": i18n.gettext(lang, "Your open offers, your leads and their status."),
             "id": start,
             "start_url": start,
             "scope": start,
