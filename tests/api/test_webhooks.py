@@ -112,6 +112,12 @@ def test_the_picking_partners_crm_gets_the_full_lead_and_others_the_teaser(
     assert full["customer_phone"] == LEAD_DEFAULTS["customer_phone"]
     assert "customer_email" not in got[("/rival", "lead.picked")]["data"]["lead"]
     assert got[("/maker", "lead.picked")]["data"]["organization_id"] == near.id
+    lead_id = got[("/near", "lead.picked")]["data"]["lead"]["id"]
+    client.post(f"/api/v1/leads/{lead_id}/feedback", json={"stage": "won"}, headers=auth)
+    queue.drain()
+    later = [(path, body["type"]) for path, body in receiver.received[4:]]
+    assert sorted(later) == [("/maker", "lead.feedback"), ("/near", "lead.won")]
+    assert receiver.received[-1][1]["data"]["lead"]["state"] == "won"
     with rt.db.read() as s:
         states = {d.state for d in s.exec(select(WebhookDelivery))}
     assert states == {"delivered"}
