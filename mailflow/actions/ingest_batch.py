@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import JSON, insert, text
 from sqlmodel import col, select
 
+from mailflow import audit
 from mailflow.actions.context import ActionContext
 from mailflow.geo import locate_city
 from mailflow.models import Event, Lead
@@ -24,18 +25,28 @@ DISTRIBUTE_CHUNK = 200  # lead ids per distribution job
 @dataclass
 class BatchResult:
     created: int = 0
-    existing: int = 0
+    existing: int = 0  # known and left as they are
+    updated: int = 0  # known, still unqualified, completed by this row
     qualified_ids: list[int] = field(default_factory=list)
 
 
 def ingest_batch(ctx: ActionContext, leads: list[LeadIn]) -> BatchResult:
-    """1. skip external ids already stored (and repeats inside the batch); 2. insert the
-    leads; 3. insert their Events (created, qualified/unqualified); 4. queue distribution
-    jobs of ``DISTRIBUTE_CHUNK`` ids each for after commit."""
+    """1. set known external ids aside (repeats inside the batch too): a lead still
+    unqualified (``new``) is completed with the row's cells and qualified again, any
+    other is left as it is; 2. insert the new leads; 3. insert their Events (created,
+    qualified/unqualified); 4. queue distribution jobs of ``DISTRIBUTE_CHUNK`` ids each
+    for after commit."""
     result = BatchResult()
-    fresh = _skip_known(ctx, leads, result)
-    if not fresh:
-        return result
+    fresh, known = _split_known(ctx, leads, result)
+    _complete(ctx, known, result)
+    if fresh:
+        _insert_new(ctx, fresh, result)
+    for start in range(0, len(result.qualified_ids), DISTRIBUTE_CHUNK):
+        ctx.later("distribute_many", result.qualified_ids[start : start + DISTRIBUTE_CHUNK])
+    return result
+
+
+def _insert_new(ctx: ActionContext, fresh: list[LeadIn], result: BatchResult) -> None:
     rows, verdicts = [], []
     for data in fresh:
         values = data.model_dump()
@@ -61,10 +72,7 @@ def ingest_batch(ctx: ActionContext, leads: list[LeadIn]) -> BatchResult:
     _insert_many(ctx, Lead.__table__, rows)  # type: ignore[attr-defined]
     _insert_many(ctx, Event.__table__, _events(ctx, ids, rows, verdicts))  # type: ignore[attr-defined]
     result.created = len(ids)
-    result.qualified_ids = [i for i, v in zip(ids, verdicts, strict=True) if v.qualified]
-    for start in range(0, len(result.qualified_ids), DISTRIBUTE_CHUNK):
-        ctx.later("distribute_many", result.qualified_ids[start : start + DISTRIBUTE_CHUNK])
-    return result
+    result.qualified_ids += [i for i, v in zip(ids, verdicts, strict=True) if v.qualified]
 
 
 def _insert_many(ctx: ActionContext, table: Any, rows: list[dict[str, Any]]) -> None:
@@ -101,22 +109,59 @@ def _allocate_ids(ctx: ActionContext, n: int) -> list[int]:
     return list(range(int(top) + 1, int(top) + 1 + n))
 
 
-def _skip_known(ctx: ActionContext, leads: list[LeadIn], result: BatchResult) -> list[LeadIn]:
+def _split_known(
+    ctx: ActionContext, leads: list[LeadIn], result: BatchResult
+) -> tuple[list[LeadIn], dict[str, LeadIn]]:
+    """New leads, and the rows for known leads that are still unqualified."""
     wanted = {lead.external_id for lead in leads if lead.external_id}
-    known: set[str | None] = set()
+    states: dict[str | None, str] = {}
     if wanted:
-        known = set(
-            ctx.session.exec(select(Lead.external_id).where(col(Lead.external_id).in_(wanted)))
+        states = dict(
+            ctx.session.exec(
+                select(Lead.external_id, Lead.state).where(col(Lead.external_id).in_(wanted))
+            ).all()
         )
-    fresh = []
+    fresh, incomplete = [], {}
     for lead in leads:
-        if lead.external_id and lead.external_id in known:
-            result.existing += 1
+        ext = lead.external_id
+        if ext and ext in states:
+            if states[ext] == "new" and ext not in incomplete:
+                incomplete[ext] = lead
+            else:
+                result.existing += 1
             continue
-        if lead.external_id:
-            known.add(lead.external_id)
+        if ext:
+            states[ext] = "inserted"
         fresh.append(lead)
-    return fresh
+    return fresh, incomplete
+
+
+def _complete(ctx: ActionContext, rows: dict[str, LeadIn], result: BatchResult) -> None:
+    """Fill the given cells into unqualified leads and qualify them again (rare: one
+    audited ORM update per lead)."""
+    if not rows:
+        return
+    leads = ctx.session.exec(
+        select(Lead).where(col(Lead.external_id).in_(rows), Lead.state == "new").with_for_update()
+    ).all()
+    for lead in leads:
+        data = rows[lead.external_id or ""]
+        changes = data.model_dump(exclude_unset=True)
+        for name, value in changes.items():
+            setattr(lead, name, value)
+        lead.updated_at = ctx.now
+        audit.record(ctx, "lead.updated", lead_id=lead.id, fields=sorted(changes))
+        verdict = qualify(lead.model_dump(), ctx.settings.required_lead_fields)
+        if verdict.qualified:
+            lead.state, lead.qualify_note = "qualified", None
+            audit.record(
+                ctx, "lead.qualified", lead_id=lead.id, from_state="new", to_state="qualified"
+            )
+            result.qualified_ids.append(lead.id)  # type: ignore[arg-type]
+        else:
+            lead.qualify_note = verdict.reason
+        result.updated += 1
+    result.existing += len(rows) - len(leads)
 
 
 def _events(

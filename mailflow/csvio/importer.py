@@ -79,6 +79,7 @@ def import_leads(
             with unit(rt, "import", "cli") as ctx:
                 done = ingest_batch(ctx, [lead for _, lead in batch])
             report.created += done.created
+            report.updated += done.updated
             report.unchanged += done.existing
         if bar:
             bar.advance(report.rows - bar.done)  # bad rows count as read, too

@@ -163,3 +163,29 @@ def test_lead_ids_from_a_bulk_import_follow_existing_ones(
     with rt.db.read() as s:
         ids = list(s.exec(select(Lead.id).order_by(col(Lead.id))))
     assert len(ids) == 7 and ids[0] == before.id and ids[-1] == after.id
+
+
+def test_a_reimport_completes_a_lead_that_was_missing_fields_and_qualifies_it(
+    rt: Runtime, world: World, queue: JobQueue, tmp_path: Path
+) -> None:
+    world.partner("Stuttgart")
+    head = "external_id,customer_email,country,city,requirement\n"
+    first = _write(tmp_path, "a.csv", head + "c-1,a@example.com,DE,Stuttgart,\n")
+    assert importer.import_leads(rt, first).created == 1
+    with rt.db.read() as s:
+        assert s.exec(select(Lead.state)).one() == "new"
+    fixed = _write(tmp_path, "b.csv", head + "c-1,,,,New heating\n")
+    report = importer.import_leads(rt, fixed)
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 0)
+    queue.drain()
+    with rt.db.read() as s:
+        lead = s.exec(select(Lead)).one()
+        kinds = list(s.exec(select(Event.kind).where(Event.lead_id == lead.id)))
+    assert (lead.requirement, lead.customer_email, lead.state) == (
+        "New heating",
+        "a@example.com",
+        "offered",
+    )
+    assert "lead.updated" in kinds and "lead.qualified" in kinds
+    again = importer.import_leads(rt, fixed)
+    assert (again.updated, again.unchanged) == (0, 1)
