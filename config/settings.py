@@ -55,6 +55,8 @@ class Settings:
     queue_limits: Mapping[str, int] = field(default_factory=dict)
     queue_namespace: str = "mailflow"
     sweep_batch: int = 200
+    api_rate_per_minute: int = 120  # issue 7: API token bucket per key
+    redis_prefix: str = "mailflow:"  # keys in a shared Redis (rate limits)
 
     @property
     def embedded(self) -> bool:
@@ -216,6 +218,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         default_language=_get(env, "DEFAULT_LANGUAGE", "en", _language),
         log_level=_get(env, "LOG_LEVEL", "INFO").upper(),
         **_followup_settings(env),
+        api_rate_per_minute=_get(env, "API_RATE_PER_MINUTE", 120, lambda n, v: parse_int(n, v, 1)),
+        redis_prefix=_get(env, "REDIS_PREFIX", "mailflow:"),
     )
 
 

@@ -12,6 +12,31 @@ from mailflow.models import ApiKey
 
 PREFIX_LEN = 8
 
+# What a key may do, by the organization's kind (a key may be given fewer).
+MANUFACTURER_SCOPES = (
+    "leads:read",
+    "leads:write",
+    "offers:read",
+    "partners:read",
+    "partners:write",
+    "kpis:read",
+    "webhooks:read",
+    "webhooks:write",
+)
+PARTNER_SCOPES = (
+    "leads:read",
+    "offers:read",
+    "offers:write",
+    "partners:read",
+    "kpis:read",
+    "webhooks:read",
+    "webhooks:write",
+)
+
+
+def default_scopes(kind: str) -> list[str]:
+    return list(MANUFACTURER_SCOPES if kind == "manufacturer" else PARTNER_SCOPES)
+
 
 def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
@@ -39,7 +64,7 @@ def store(
         name=name,
         prefix=key[:PREFIX_LEN],
         key_hash=digest,
-        scopes=scopes or ["leads:write", "leads:read"],
+        scopes=scopes if scopes is not None else _scopes_for(session, organization_id),
         created_at=now,
     )
     session.add(row)
@@ -52,3 +77,10 @@ def lookup(session: Session, key: str) -> ApiKey | None:
     if row is None or row.revoked_at is not None:
         return None
     return row
+
+
+def _scopes_for(session: Session, organization_id: int) -> list[str]:
+    from mailflow.models import Organization
+
+    org = session.get(Organization, organization_id)
+    return default_scopes(org.kind if org else "dealer")

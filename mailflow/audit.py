@@ -32,4 +32,7 @@ def record(
         data={k: v for k, v in data.items() if v is not None},
     )
     ctx.session.add(event)
+    from mailflow.webhooks.fanout import fan_out  # issue 7: the webhook outbox
+
+    fan_out(ctx, event)
     return event

@@ -37,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     key = sub.add_parser("apikey", help="create an API key for an organization")
     key.add_argument("organization_id", type=int)
     key.add_argument("--name", default="cli")
+    key.add_argument(
+        "--scope", action="append", help="limit the key to these scopes (repeat; default: all)"
+    )
 
     inbound = sub.add_parser("inbound", help="inbound mail").add_subparsers(
         dest="inbound_command", required=True
@@ -59,14 +62,21 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("name")
     bench.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
 
-    # issue 8: operator data for matching
-    imp = sub.add_parser("import", help="import operator data").add_subparsers(
+    imp = sub.add_parser("import", help="import CSV data").add_subparsers(
         dest="import_command", required=True
     )
+    for what in ("partners", "leads"):  # issue 7
+        one = imp.add_parser(what, help=f"upsert {what} by external id from a CSV file")
+        one.add_argument("file")
+        one.add_argument("--dry-run", action="store_true", help="only validate; list every bad row")
+    # issue 8: operator data for matching
     pc = imp.add_parser("postcodes", help="postal-code centroids from a GeoNames-format file")
     pc.add_argument("file", help="tab-separated GeoNames postal-code file (e.g. DE.txt)")
     cu = imp.add_parser("customers", help="partners' existing customers (channel conflict)")
     cu.add_argument("file", help="CSV: partner,email_domain,customer_external_id")
+    exp = sub.add_parser("export", help="export leads or KPIs as CSV ('-' for stdout)")
+    exp.add_argument("what", choices=("leads", "kpis"))
+    exp.add_argument("file")
     return p
 
 
@@ -118,16 +128,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "password":
         return _password(settings, args.email)
     if args.command == "apikey":
-        return _apikey(settings, args.organization_id, args.name)
+        return _apikey(settings, args.organization_id, args.name, args.scope)
     if args.command == "import" and args.import_command == "customers":
         return _import_customers(settings, args.file)
-    if args.command == "import":
+    if args.command == "import" and args.import_command == "postcodes":
         return _import_postcodes(settings, args.file)
     if args.command == "bench":
         from bench import run_bench
 
         print(json.dumps(run_bench(args.name, settings, quick=args.quick)), flush=True)
         return 0
+    if args.command in ("import", "export"):
+        from mailflow.csvio.cli import run_export, run_import
+
+        if args.command == "import":
+            return run_import(settings, args.import_command, args.file, dry_run=args.dry_run)
+        return run_export(settings, args.what, args.file)
     return 2
 
 
@@ -177,7 +193,9 @@ def _password(settings: object, email: str) -> int:
     return 0
 
 
-def _apikey(settings: object, organization_id: int, name: str) -> int:
+def _apikey(
+    settings: object, organization_id: int, name: str, scopes: list[str] | None = None
+) -> int:
     from mailflow import apikeys
     from mailflow.models import Organization
     from mailflow.runtime import Runtime
@@ -188,7 +206,7 @@ def _apikey(settings: object, organization_id: int, name: str) -> int:
             print(f"mailflow: no organization {organization_id}", file=sys.stderr)
             return 1
         key = apikeys.new_key()
-        apikeys.store(session, organization_id, key, name, rt.clock.now())
+        apikeys.store(session, organization_id, key, name, rt.clock.now(), scopes)
     print(key)
     return 0
 

@@ -90,6 +90,35 @@ def _sweep(rt: Runtime, name: str) -> Callable[[], None]:
     return sweep
 
 
+def _deliver_webhooks(rt: Runtime) -> Callable[[list[int]], None]:
+    def deliver_webhooks(delivery_ids: list[int]) -> None:
+        from mailflow.webhooks import deliver
+
+        deliver.dispatch(rt, delivery_ids)
+
+    return deliver_webhooks
+
+
+def _sweep_webhooks(rt: Runtime) -> Callable[[], None]:
+    def sweep_webhooks() -> None:
+        from mailflow.webhooks import deliver
+
+        deliver.dispatch(rt, deliver.due_ids(rt, rt.clock.now()))
+
+    return sweep_webhooks
+
+
+def _distribute_many(rt: Runtime) -> Callable[[list[int]], None]:
+    def distribute_many(lead_ids: list[int]) -> None:
+        """A batch from a bulk import: one transaction per lead, so one bad lead does
+        not hold back the others (a retry redoes only those still due)."""
+        for lead_id in lead_ids:
+            with unit(rt, "system", "job") as ctx:
+                offer_next_ring(ctx, lead_id)
+
+    return distribute_many
+
+
 # name → (factory, max_retries, time limit in ms)
 ACTORS: dict[str, tuple[Callable[[Runtime], Callable[..., None]], int, int]] = {
     "send_emails": (_send_emails, 3, 300_000),
@@ -105,6 +134,10 @@ ACTORS: dict[str, tuple[Callable[[Runtime], Callable[..., None]], int, int]] = {
     "sweep_reminders": (lambda rt: _sweep(rt, "sweep_reminders"), 0, 600_000),
     "sweep_away": (lambda rt: _sweep(rt, "sweep_away"), 2, 600_000),
     "queue_digest": (lambda rt: _sweep(rt, "queue_digest"), 0, 600_000),  # not twice a week
+    # issue 7: webhooks (their own backoff lives in the delivery rows, so no retries here)
+    "deliver_webhooks": (_deliver_webhooks, 0, 300_000),
+    "sweep_webhooks": (_sweep_webhooks, 0, 600_000),
+    "distribute_many": (_distribute_many, 5, 600_000),
 }
 
 

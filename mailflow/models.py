@@ -61,6 +61,7 @@ class Contact(SQLModel, table=True):
     soft_bounces: int = 0
     last_login_at: datetime | None = None
     created_at: datetime
+    external_id: str | None = Field(default=None, unique=True, max_length=100)  # issue 7
 
 
 class Lead(SQLModel, table=True):
@@ -304,3 +305,52 @@ class FailedJob(SQLModel, table=True):
     retries: int = 0
     error: str | None = Field(default=None, sa_column=Column(Text))
     failed_at: datetime = Field(index=True)
+
+
+# -- issue 7: direct connection (API idempotency, webhooks, contact external ids) ----------
+
+
+class IdempotencyKey(SQLModel, table=True):
+    """A client's ``Idempotency-Key`` for POST /leads: the same key returns the same lead."""
+
+    __table_args__ = (UniqueConstraint("api_key_id", "key", name="uq_idempotency_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    api_key_id: int = Field(foreign_key="apikey.id", index=True)
+    key: str = Field(max_length=200)
+    fingerprint: str = Field(max_length=64)  # SHA-256 of the request body
+    lead_id: int = Field(foreign_key="lead.id")
+    created_at: datetime
+
+
+class Webhook(SQLModel, table=True):
+    """An organization's endpoint for events; ``secret`` signs every delivery."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", index=True)
+    url: str = Field(max_length=500)
+    events: list[str] = _json(list)
+    secret: str = Field(max_length=100)
+    active: bool = True
+    created_at: datetime
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """The webhook outbox: written in the transaction that records the event."""
+
+    __table_args__ = (Index("ix_webhookdelivery_state_next", "state", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    webhook_id: int = Field(foreign_key="webhook.id", index=True)
+    event_id: int | None = Field(default=None, foreign_key="event.id")
+    kind: str = Field(max_length=50)
+    lead_id: int | None = Field(default=None, foreign_key="lead.id", index=True)
+    payload: dict[str, Any] = _json(dict)
+    state: str = Field(default="pending", max_length=20)  # pending|sending|delivered|failed
+    attempts: int = 0
+    last_status: int | None = None
+    last_error: str | None = Field(default=None, max_length=1000)
+    created_at: datetime
+    claimed_at: datetime | None = None
+    next_attempt_at: datetime | None = None
+    delivered_at: datetime | None = None

@@ -18,6 +18,7 @@ SWEEPS: dict[str, int] = {
     # issue 4
     "sweep_offers": 60,
     "sweep_reminders": 60,
+    "sweep_webhooks": 30,  # issue 7: due webhook retries
 }
 
 # job name → cron fields, in the scheduler's explicit time zone (issue 4)

@@ -64,6 +64,12 @@ def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
     app.register_blueprint(console_jobs.bp)
     console_nav.append(("Failed jobs", "console_jobs.failed_jobs"))
     errors.register(app)
+    # issue 7: the partner's web app (manifest, icons) and console pages for webhooks, exports
+    from mailflow.web import console_direct, portal_app
+
+    app.register_blueprint(console_direct.bp)
+    app.register_blueprint(portal_app.bp)
+    app.jinja_env.globals["console_nav"] += console_direct.NAV  # type: ignore[operator]
     if devmail is not None:
         from mailflow.web import devmail as devmail_views
 

@@ -1,26 +1,44 @@
-"""JSON API v1 (first part): create and read leads. Errors are problem+json."""
+"""JSON API v1: bearer keys with scopes, rate limits, leads. Errors are problem+json.
+
+Routes are declared with :func:`mailflow.web.apispec.endpoint`; the OpenAPI document at
+``/api/v1/openapi.json`` is generated from that table and the pydantic models.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
-from flask import Blueprint, g, request, url_for
-from pydantic import ValidationError
+from flask import Blueprint, current_app, g, request, url_for
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from mailflow import apikeys, leadview
+from mailflow import apikeys
 from mailflow.actions import unit
-from mailflow.actions.ingest import ingest
+from mailflow.actions.errors import NotFound
+from mailflow.actions.ingest_once import ingest_once
+from mailflow.actions.withdraw import withdraw
+from mailflow.api_schemas import LeadIn, LeadOut, LeadPage, LeadQuery, WithdrawIn
 from mailflow.models import Lead, Offer, Organization
-from mailflow.schemas import LeadIn
+from mailflow.ratelimit import Limiter, make_limiter
 from mailflow.web import runtime
+from mailflow.web.apilead import lead_out, may_see
+from mailflow.web.apispec import endpoint, openapi
 from mailflow.web.errors import problem
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+PUBLIC = ("api.openapi_json",)
+
+
+@bp.get("/openapi.json")
+def openapi_json() -> Any:
+    return openapi("mailflow API", "1.0.0")
 
 
 @bp.before_request
 def _authenticate() -> Any:
+    if request.endpoint in PUBLIC:
+        return None
     header = request.headers.get("Authorization", "")
     scheme, _, key = header.partition(" ")
     if scheme.lower() != "bearer" or not key.strip():
@@ -31,7 +49,25 @@ def _authenticate() -> Any:
     if row is None or org is None:
         return _unauthorized("The API key is not valid.")
     g.api_key, g.organization = row, org
+    verdict = _limiter().hit(f"key:{row.id}")
+    if not verdict.allowed:
+        response = problem(
+            429, "Too Many Requests", f"Slow down: retry in {verdict.retry_after} s."
+        )
+        response.headers["Retry-After"] = str(verdict.retry_after)
+        return response
     return None
+
+
+def _limiter() -> Limiter:
+    limiter = current_app.extensions.get("mailflow.ratelimit")
+    if limiter is None:
+        settings = runtime().settings
+        limiter = make_limiter(
+            settings.redis_url, settings.api_rate_per_minute, settings.redis_prefix + "rl:"
+        )
+        current_app.extensions["mailflow.ratelimit"] = limiter
+    return limiter
 
 
 def _unauthorized(detail: str) -> Any:
@@ -40,86 +76,105 @@ def _unauthorized(detail: str) -> Any:
     return response
 
 
-@bp.post("/leads")
-def create_lead() -> Any:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return problem(400, "Bad Request", "The body must be a JSON object.")
-    try:
-        data = LeadIn(**body)
-    except ValidationError as exc:
-        errors = [
-            {"field": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in exc.errors()
-        ]
-        return problem(422, "Unprocessable Content", "The lead has invalid fields.", errors=errors)
+def _manufacturer_only(what: str) -> Any:
     if g.organization.kind != "manufacturer":
-        return problem(403, "Forbidden", "Only the manufacturer's keys can create leads.")
-    with unit(runtime(), f"api:{g.api_key.id}", "api") as ctx:
-        result = ingest(ctx, data)
-        payload = _lead_json(ctx.session, result.lead)
-    status = 201 if result.created else 200
-    return payload, status, {"Location": url_for("api.get_lead", lead_id=result.lead.id)}
+        return problem(403, "Forbidden", f"Only the manufacturer's keys can {what}.")
+    return None
 
 
-@bp.get("/leads/<int:lead_id>")
+@endpoint(
+    bp,
+    "POST",
+    "/leads",
+    scope="leads:write",
+    summary="Create a lead (idempotent by external_id and by the Idempotency-Key header)",
+    body=LeadIn,
+    response=LeadOut,
+    status=201,
+    headers=("Idempotency-Key",),
+)
+def create_lead(body: LeadIn) -> Any:
+    refused = _manufacturer_only("create leads")
+    if refused:
+        return refused
+    key = (request.headers.get("Idempotency-Key") or "").strip()[:200] or None
+    fingerprint = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
+    for attempt in (1, 2):
+        try:
+            with unit(runtime(), f"api:{g.api_key.id}", "api") as ctx:
+                result = ingest_once(ctx, body, g.api_key.id, key, fingerprint)
+                payload = lead_out(ctx.session, result.lead, g.organization)
+            break
+        except IntegrityError:
+            # A concurrent twin (same key or external id) committed first; the retry
+            # finds its lead.
+            if attempt == 2:
+                raise
+    location = url_for("api.get_lead", lead_id=result.lead.id)
+    return payload, 201 if result.created else 200, {"Location": location}
+
+
+@endpoint(bp, "GET", "/leads/<int:lead_id>", scope="leads:read", summary="A lead", response=LeadOut)
 def get_lead(lead_id: int) -> Any:
     with runtime().db.read() as session:
-        lead = session.get(Lead, lead_id)
-        if lead is None or not _may_see(session, lead):
-            return problem(404, "Not Found", f"No lead {lead_id}.")
-        return _lead_json(session, lead)
+        return lead_out(session, _visible(session, lead_id), g.organization)
 
 
-def _may_see(session: Session, lead: Lead) -> bool:
+def _visible(session: Session, lead_id: int) -> Lead:
+    lead = session.get(Lead, lead_id)
+    if lead is None or not may_see(session, lead, g.organization):
+        raise NotFound(f"No lead {lead_id}.")
+    return lead
+
+
+@endpoint(
+    bp,
+    "GET",
+    "/leads",
+    scope="leads:read",
+    summary="List leads, newest first, filtered; page with `after`",
+    query=LeadQuery,
+    response=LeadPage,
+)
+def list_leads(query: LeadQuery) -> Any:
     org: Organization = g.organization
-    if org.kind == "manufacturer":
-        return True
-    offered = session.exec(
-        select(Offer.id).where(Offer.lead_id == lead.id, Offer.organization_id == org.id)
-    ).first()
-    return offered is not None
+    stmt = select(Lead)
+    if org.kind != "manufacturer":
+        offered = select(Offer.lead_id).where(Offer.organization_id == org.id)
+        stmt = stmt.where(col(Lead.id).in_(offered))
+    if query.state:
+        stmt = stmt.where(Lead.state == query.state)
+    if query.temperature:
+        stmt = stmt.where(Lead.temperature == query.temperature)
+    if query.created_after:
+        stmt = stmt.where(col(Lead.created_at) >= query.created_after)
+    if query.created_before:
+        stmt = stmt.where(col(Lead.created_at) < query.created_before)
+    if query.after:
+        stmt = stmt.where(col(Lead.id) < query.after)
+    with runtime().db.read() as session:
+        leads = session.exec(stmt.order_by(col(Lead.id).desc()).limit(query.limit + 1)).all()
+        items = [lead_out(session, lead, org) for lead in leads[: query.limit]]
+    more = len(leads) > query.limit
+    return LeadPage(items=items, next_after=items[-1].id if more and items else None)
 
 
-def _lead_json(session: Session, lead: Lead) -> dict[str, Any]:
-    org: Organization = g.organization
-    full = org.kind == "manufacturer" or lead.owner_id == org.id
-    body = leadview.details(lead) if full else leadview.teaser(lead)
-    owner = session.get(Organization, lead.owner_id) if lead.owner_id else None
-    offers = session.exec(
-        select(Offer, Organization)
-        .join(Organization, col(Organization.id) == Offer.organization_id)
-        .where(Offer.lead_id == lead.id)
-        .order_by(col(Offer.id))
-    ).all()
-    body.update(
-        {
-            "id": lead.id,
-            "external_id": lead.external_id,
-            "state": lead.state,
-            "ring": lead.ring,
-            "source": lead.source,
-            "qualify_note": lead.qualify_note,
-            "created_at": _iso(lead.created_at),
-            "picked_at": _iso(lead.picked_at),
-            "owner": {"id": owner.id, "name": owner.name} if owner else None,
-            "offers": [
-                {
-                    "id": o.id,
-                    "organization": {"id": og.id, "name": og.name},
-                    "ring": o.ring,
-                    "state": o.state,
-                    "offered_at": _iso(o.offered_at),
-                    "expires_at": _iso(o.expires_at),
-                    "responded_at": _iso(o.responded_at),
-                    "reason": o.reason,
-                }
-                for o, og in offers
-                if full or o.organization_id == org.id
-            ],
-        }
-    )
-    return body
+@endpoint(
+    bp,
+    "POST",
+    "/leads/<int:lead_id>/withdraw",
+    scope="leads:write",
+    summary="Withdraw a lead that no partner has picked yet",
+    body=WithdrawIn,
+    response=LeadOut,
+)
+def withdraw_lead(lead_id: int, body: WithdrawIn) -> Any:
+    refused = _manufacturer_only("withdraw leads")
+    if refused:
+        return refused
+    with unit(runtime(), f"api:{g.api_key.id}", "api") as ctx:
+        lead = withdraw(ctx, lead_id, body.reason)
+        return lead_out(ctx.session, lead, g.organization)
 
 
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
+from mailflow.web import api_offers, api_partners  # noqa: E402, F401  (routes on bp)

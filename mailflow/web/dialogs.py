@@ -83,7 +83,7 @@ def show(token: str) -> Any:
     if claim.action == "portal":
         with runtime().db.read() as session:
             rows = portal_rows(session, runtime(), view.contact)
-        return _page("dialogs/portal.html", 200, view.lang, view=view, **rows)
+        return _page("dialogs/portal.html", 200, view.lang, view=view, token=token, **rows)
     return _state_page(view, claim.action)
 
 
@@ -162,12 +162,30 @@ def act(token: str) -> Any:
         return _page(
             "dialogs/feedback.html", 422, lang=view.lang, view=view, errors=error, form=request.form
         )
+    back = _back_to_portal(claim)
+    if back is not None:  # a one-click button on the partner's own page: show it again
+        return redirect(back, 303)
     done = _load(claim)
     if claim.action == "decline":
         return _page("dialogs/declined.html", lang=view.lang, view=done)
     if claim.action == "feedback":
         return _page("dialogs/feedback_done.html", lang=view.lang, view=done)
     return _page("dialogs/details.html", lang=view.lang, view=done, just_picked=True)
+
+
+def _back_to_portal(claim: LinkClaim) -> str | None:
+    """The contact's own page when the form came from it (a signed portal token of the
+    same contact); never an arbitrary address."""
+    token = request.form.get("back") or ""
+    if not token or claim.action == "pick":
+        return None
+    try:
+        back = runtime().signer.read_link(token)
+    except (TokenExpired, TokenInvalid):
+        return None
+    if back.action != "portal" or back.contact_id != claim.contact_id:
+        return None
+    return url_for("dialogs.show", token=token)
 
 
 def _perform(claim: LinkClaim) -> list[str] | None:

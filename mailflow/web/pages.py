@@ -75,10 +75,17 @@ def portal_rows(session: Session, rt: Runtime, contact: Contact) -> dict[str, li
         elif offer.state == "picked" and lead.state in OPEN_STAGES:
             row["lead"] = leadview.details(lead)
             row["feedback"] = rt.link(offer.id, contact.id, "feedback")
+            row["next"] = _next_stages(lead.state)
             active.append(row)
         else:
             history.append(row)
     return {"open_offers": open_rows, "active": active, "history": history}
+
+
+def _next_stages(state: str) -> list[str]:
+    """The one-click status buttons: the stages after ``state``, then won and lost."""
+    start = OPEN_STAGES.index(state)
+    return [s for s in STAGES if s in ("won", "lost") or STAGES.index(s) >= start]
 
 
 _AMOUNT = re.compile(r"^[0-9][0-9.,' \u202f]*$")

@@ -1,0 +1,116 @@
+"""partners: create, update and upsert partner organizations and their contacts
+(API and CSV import use the same functions)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import select
+
+from mailflow import audit
+from mailflow.actions.context import ActionContext
+from mailflow.actions.errors import InvalidInput, NotFound
+from mailflow.api_schemas import ContactIn, PartnerIn
+from mailflow.geo import locate_city
+from mailflow.models import Contact, Organization
+
+
+def save_partner(
+    ctx: ActionContext, data: PartnerIn, *, partner_id: int | None = None
+) -> tuple[Organization, bool]:
+    """Update ``partner_id``, or the partner with ``data.external_id``, or create one.
+    Returns the row and whether it was created."""
+    org = _find_partner(ctx, partner_id, data.external_id)
+    fields = data.model_dump(exclude_unset=True)
+    created = org is None
+    if org is None:
+        if not data.name:
+            raise InvalidInput("a new partner needs a name")
+        org = Organization(name=data.name, kind=data.kind or "dealer", created_at=ctx.now)
+        ctx.session.add(org)
+    parent = fields.get("parent_id")
+    if parent is not None and ctx.session.get(Organization, parent) is None:
+        raise InvalidInput(f"no organization {parent} to be the parent")
+    for name, value in fields.items():
+        if value is not None or name in ("parent_id", "lat", "lon", "postal_code"):
+            setattr(org, name, value)
+    if org.lat is None and org.city and "city" in fields:
+        place = locate_city(org.city, org.country)
+        if place:
+            org.lat, org.lon = place
+    ctx.session.flush()
+    audit.record(
+        ctx,
+        "partner.created" if created else "partner.updated",
+        organization_id=org.id,
+        fields=sorted(fields),
+    )
+    return org, created
+
+
+def _find_partner(
+    ctx: ActionContext, partner_id: int | None, external_id: str | None
+) -> Organization | None:
+    if partner_id is not None:
+        org = ctx.session.get(Organization, partner_id)
+        if org is None or org.kind == "manufacturer":
+            raise NotFound(f"no partner {partner_id}")
+        return org
+    if external_id:
+        return ctx.session.exec(
+            select(Organization).where(Organization.external_id == external_id)
+        ).first()
+    return None
+
+
+def save_contact(
+    ctx: ActionContext, data: ContactIn, *, contact_id: int | None = None
+) -> tuple[Contact, bool]:
+    contact = _find_contact(ctx, contact_id, data)
+    fields: dict[str, Any] = data.model_dump(exclude_unset=True, exclude_none=True)
+    created = contact is None
+    if "organization_id" in fields:
+        org = ctx.session.get(Organization, fields["organization_id"])
+        if org is None:
+            raise InvalidInput(f"no organization {fields['organization_id']}")
+    if contact is None:
+        if not (data.name and data.email and data.organization_id):
+            raise InvalidInput("a new contact needs name, email and organization_id")
+        contact = Contact(
+            organization_id=data.organization_id,
+            name=data.name,
+            email=data.email,
+            created_at=ctx.now,
+        )
+        ctx.session.add(contact)
+    for name, value in fields.items():
+        setattr(contact, name, value)
+    ctx.session.flush()
+    audit.record(
+        ctx,
+        "contact.created" if created else "contact.updated",
+        organization_id=contact.organization_id,
+        contact_id=contact.id,
+        fields=sorted(fields),
+    )
+    return contact, created
+
+
+def _find_contact(ctx: ActionContext, contact_id: int | None, data: ContactIn) -> Contact | None:
+    """By id; else by external id; else the same email at the same partner."""
+    if contact_id is not None:
+        contact = ctx.session.get(Contact, contact_id)
+        if contact is None:
+            raise NotFound(f"no contact {contact_id}")
+        return contact
+    if data.external_id:
+        return ctx.session.exec(
+            select(Contact).where(Contact.external_id == data.external_id)
+        ).first()
+    if data.email and data.organization_id:
+        return ctx.session.exec(
+            select(Contact).where(
+                Contact.organization_id == data.organization_id, Contact.email == data.email
+            )
+        ).first()
+    return None

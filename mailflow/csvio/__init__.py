@@ -1,0 +1,1 @@
+"""CSV import (partners, leads) and export (leads, KPIs)."""

@@ -1,0 +1,53 @@
+"""One CSV row as a validated model: empty cells are absent, the rest goes through the
+same models as the API (``LeadIn``, ``PartnerIn``, ``ContactIn``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from mailflow.api_schemas import ContactIn, PartnerIn
+from mailflow.schemas import LeadIn
+
+LIST_FIELDS = ("certifications", "expertise", "languages")
+CONTACT_COLUMNS = {
+    "contact_name": "name",
+    "contact_email": "email",
+    "contact_external_id": "external_id",
+    "contact_language": "language",
+    "contact_role": "role",
+}
+
+
+class PartnerRow(BaseModel):
+    partner: PartnerIn
+    contact: ContactIn | None
+
+
+def _cells(raw: dict[str | None, Any]) -> dict[str, Any]:
+    if None in raw:
+        raise ValueError("more cells than columns")
+    return {k.strip(): v.strip() for k, v in raw.items() if k and v is not None and v.strip()}
+
+
+def errors_of(exc: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'row'}: {e['msg']}" for e in exc.errors())
+
+
+def lead_row(raw: dict[str | None, Any]) -> LeadIn:
+    return LeadIn(**_cells(raw))
+
+
+def partner_row(raw: dict[str | None, Any]) -> PartnerRow:
+    cells = _cells(raw)
+    contact = {new: cells.pop(old) for old, new in CONTACT_COLUMNS.items() if old in cells}
+    for name in LIST_FIELDS:
+        if name in cells:
+            cells[name] = [p.strip() for p in cells[name].split(";") if p.strip()]
+    partner = PartnerIn(**cells)
+    if not partner.external_id:
+        raise ValueError("external_id is required (the key of the upsert)")
+    if not partner.name:
+        raise ValueError("name is required")
+    return PartnerRow(partner=partner, contact=ContactIn(**contact) if contact else None)

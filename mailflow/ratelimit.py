@@ -1,0 +1,88 @@
+"""Token buckets for the API: ``rate`` requests a minute per key, bursts up to ``rate``.
+
+Without Redis the bucket lives in this process (enough for one web process); with Redis
+configured, one Lua script keeps the bucket in Redis so every web process shares it.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    retry_after: int  # seconds until one token is back (0 when allowed)
+    remaining: int
+
+
+class Limiter(Protocol):
+    def hit(self, key: str) -> Verdict: ...
+
+
+def _refill(tokens: float, last: float, now: float, rate: int) -> float:
+    return min(float(rate), tokens + (now - last) * rate / 60.0)
+
+
+class MemoryLimiter:
+    def __init__(self, rate_per_minute: int) -> None:
+        self.rate = rate_per_minute
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def hit(self, key: str) -> Verdict:
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.get(key, (float(self.rate), now))
+            tokens = _refill(tokens, last, now, self.rate)
+            allowed = tokens >= 1
+            if allowed:
+                tokens -= 1
+            self._buckets[key] = (tokens, now)
+        wait = 0 if allowed else math.ceil((1 - tokens) * 60.0 / self.rate)
+        return Verdict(allowed, wait, int(tokens))
+
+
+# KEYS[1] = bucket; ARGV = rate a minute, now (s); returns {allowed, tokens*1000}
+_LUA = """
+local rate = tonumber(ARGV[1])
+local now = tonumber(ARGV[2])
+local b = redis.call('HMGET', KEYS[1], 't', 'at')
+local tokens = tonumber(b[1]) or rate
+local at = tonumber(b[2]) or now
+tokens = math.min(rate, tokens + math.max(0, now - at) * rate / 60)
+local allowed = 0
+if tokens >= 1 then tokens = tokens - 1; allowed = 1 end
+redis.call('HSET', KEYS[1], 't', tokens, 'at', now)
+redis.call('EXPIRE', KEYS[1], 120)
+return {allowed, math.floor(tokens * 1000)}
+"""
+
+
+class RedisLimiter:
+    def __init__(self, client: Any, rate_per_minute: int, prefix: str = "mailflow:rl:") -> None:
+        self.rate = rate_per_minute
+        self.prefix = prefix
+        self._script = client.register_script(_LUA)
+        self._client = client
+
+    def hit(self, key: str) -> Verdict:
+        now = self._client.time()  # the Redis clock: the same for every process
+        allowed, milli = self._script(
+            keys=[self.prefix + key], args=[self.rate, now[0] + now[1] / 1e6]
+        )
+        tokens = int(milli) / 1000
+        wait = 0 if allowed else math.ceil((1 - tokens) * 60.0 / self.rate)
+        return Verdict(bool(allowed), wait, int(tokens))
+
+
+def make_limiter(redis_url: str | None, rate_per_minute: int, prefix: str) -> Limiter:
+    if redis_url:
+        import redis
+
+        return RedisLimiter(redis.Redis.from_url(redis_url), rate_per_minute, prefix)
+    return MemoryLimiter(rate_per_minute)

@@ -1,0 +1,58 @@
+"""What the API shows of a lead to a caller: full for the manufacturer and the owner,
+the teaser for a partner it was offered to (the privacy line of :mod:`mailflow.leadview`)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from mailflow import leadview
+from mailflow.api_schemas import LeadOut, OfferOut, OrgRef
+from mailflow.models import Lead, Offer, Organization
+
+
+def may_see(session: Session, lead: Lead, org: Organization) -> bool:
+    if org.kind == "manufacturer":
+        return True
+    offered = session.exec(
+        select(Offer.id).where(Offer.lead_id == lead.id, Offer.organization_id == org.id)
+    ).first()
+    return offered is not None
+
+
+def offer_out(offer: Offer, org: Organization) -> OfferOut:
+    assert offer.id is not None and org.id is not None
+    return OfferOut(
+        id=offer.id,
+        lead_id=offer.lead_id,
+        organization=OrgRef(id=org.id, name=org.name),
+        ring=offer.ring,
+        state=offer.state,
+        offered_at=offer.offered_at,
+        expires_at=offer.expires_at,
+        responded_at=offer.responded_at,
+        reason=offer.reason,
+    )
+
+
+def lead_out(session: Session, lead: Lead, viewer: Organization) -> LeadOut:
+    full = viewer.kind == "manufacturer" or (lead.owner_id == viewer.id and lead.owner_id)
+    body = leadview.details(lead) if full else leadview.teaser(lead)
+    owner = session.get(Organization, lead.owner_id) if lead.owner_id else None
+    offers = session.exec(
+        select(Offer, Organization)
+        .join(Organization, col(Organization.id) == Offer.organization_id)
+        .where(Offer.lead_id == lead.id)
+        .order_by(col(Offer.id))
+    ).all()
+    body.update(
+        external_id=lead.external_id,
+        state=lead.state,
+        ring=lead.ring,
+        source=lead.source,
+        qualify_note=lead.qualify_note,
+        created_at=lead.created_at,
+        picked_at=lead.picked_at,
+        owner=OrgRef(id=owner.id, name=owner.name) if owner and owner.id else None,
+        offers=[offer_out(o, og) for o, og in offers if full or o.organization_id == viewer.id],
+    )
+    return LeadOut(**body)

@@ -1,0 +1,219 @@
+"""The API's route table: each route is declared once with its scope and models; the
+decorator registers the Flask view, checks the scope, parses the body and the query
+through the models, dumps the answer through the response model — and the OpenAPI 3.1
+document is built from the same table and the models' JSON schemas."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, Response, g, request
+from pydantic import BaseModel, ValidationError
+from pydantic.json_schema import models_json_schema
+
+from mailflow.actions.errors import ActionError
+from mailflow.api_schemas import Problem
+from mailflow.web.errors import problem
+
+MAX_ID = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str  # Flask style: /leads/<int:lead_id>
+    name: str
+    scope: str
+    summary: str
+    body: type[BaseModel] | None
+    query: type[BaseModel] | None
+    response: type[BaseModel] | None
+    status: int
+    headers: tuple[str, ...]
+
+
+ROUTES: list[Route] = []
+
+
+def validation_problem(exc: ValidationError, what: str) -> Response:
+    errors = [{"field": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in exc.errors()]
+    return problem(422, "Unprocessable Content", f"The {what} has invalid fields.", errors=errors)
+
+
+def endpoint(
+    bp: Blueprint,
+    method: str,
+    path: str,
+    *,
+    scope: str,
+    summary: str,
+    body: type[BaseModel] | None = None,
+    query: type[BaseModel] | None = None,
+    response: type[BaseModel] | None = None,
+    status: int = 200,
+    headers: tuple[str, ...] = (),
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        ROUTES.append(
+            Route(method, path, fn.__name__, scope, summary, body, query, response, status, headers)
+        )
+
+        @functools.wraps(fn)
+        def view(**kwargs: Any) -> Any:
+            if scope not in g.api_key.scopes:
+                return problem(403, "Forbidden", f"This API key lacks the scope {scope!r}.")
+            if any(isinstance(v, int) and v > MAX_ID for v in kwargs.values()):
+                return problem(404, "Not Found", "No such resource.")
+            try:
+                if body is not None:
+                    kwargs["body"] = _parse_body(body)
+                if query is not None:
+                    kwargs["query"] = query(**request.args.to_dict())
+            except _BadJson:
+                return problem(400, "Bad Request", "The body must be a JSON object.")
+            except ValidationError as exc:
+                return validation_problem(exc, "request")
+            try:
+                result = fn(**kwargs)
+            except ActionError as exc:
+                return problem(exc.http_status, _TITLES.get(exc.http_status, "Refused"), str(exc))
+            return _answer(result, status)
+
+        bp.add_url_rule(path, endpoint=fn.__name__, view_func=view, methods=[method])
+        return view
+
+    return decorate
+
+
+_TITLES = {403: "Forbidden", 404: "Not Found", 409: "Conflict", 410: "Gone", 422: "Invalid"}
+
+
+class _BadJson(Exception):
+    pass
+
+
+def _parse_body(model: type[BaseModel]) -> BaseModel:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise _BadJson
+    return model(**data)
+
+
+def _answer(result: Any, default_status: int) -> Any:
+    if isinstance(result, Response):
+        return result
+    headers: dict[str, str] = {}
+    status = default_status
+    if isinstance(result, tuple):
+        result, status, *rest = result
+        headers = rest[0] if rest else {}
+    if result is None:
+        return Response(status=204, headers=headers)
+    # unset optional fields (a teaser has no contact data) are left out, not null
+    return result.model_dump(mode="json", exclude_unset=True), status, headers
+
+
+# -- OpenAPI ---------------------------------------------------------------------------
+_PARAM = re.compile(r"<(?:(int|string):)?(\w+)>")
+
+
+def _path(route: Route) -> tuple[str, list[dict[str, Any]]]:
+    params = []
+    for kind, name in _PARAM.findall(route.path):
+        schema: dict[str, Any] = (
+            {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+            if kind == "int"
+            else {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 100,
+                "pattern": "^[A-Za-z0-9._-]+$",
+            }
+        )
+        params.append({"name": name, "in": "path", "required": True, "schema": schema})
+    return "/api/v1" + _PARAM.sub(r"{\2}", route.path), params
+
+
+def _non_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """Query parameters are never null: keep the non-null branch of ``anyOf``."""
+    branches = [s for s in schema.get("anyOf", []) if s.get("type") != "null"]
+    if len(branches) == 1:
+        rest = {k: v for k, v in schema.items() if k not in ("anyOf", "default")}
+        return {**branches[0], **rest}
+    return {k: v for k, v in schema.items() if k != "default"}
+
+
+def _query_params(model: type[BaseModel]) -> list[dict[str, Any]]:
+    schema = model.model_json_schema()
+    return [
+        {"name": name, "in": "query", "required": False, "schema": _non_null(prop)}
+        for name, prop in schema["properties"].items()
+    ]
+
+
+def _operation(route: Route, refs: dict[Any, Any], path_params: list[Any]) -> dict[str, Any]:
+    problem_ref = refs[(Problem, "serialization")]
+    op: dict[str, Any] = {
+        "operationId": route.name,
+        "summary": route.summary,
+        "description": f"Needs the scope `{route.scope}`.",
+        "parameters": path_params
+        + (_query_params(route.query) if route.query else [])
+        + [
+            {"name": h, "in": "header", "required": False, "schema": {"type": "string"}}
+            for h in route.headers
+        ],
+        "responses": {
+            "default": {
+                "description": "An error (RFC 9457 problem details).",
+                "content": {"application/problem+json": {"schema": problem_ref}},
+            }
+        },
+    }
+    if route.response is None:
+        op["responses"][str(route.status)] = {"description": "Done."}
+    else:
+        content = {"application/json": {"schema": refs[(route.response, "serialization")]}}
+        op["responses"][str(route.status)] = {"description": "OK.", "content": content}
+        if route.status == 201:
+            op["responses"]["200"] = {
+                "description": "Already there (idempotent).",
+                "content": content,
+            }
+    if route.body is not None:
+        op["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": refs[(route.body, "validation")]}},
+        }
+    return op
+
+
+def openapi(title: str, version: str) -> dict[str, Any]:
+    models: list[tuple[type[BaseModel], Any]] = [(Problem, "serialization")]
+    for r in ROUTES:
+        if r.body is not None:
+            models.append((r.body, "validation"))
+        if r.response is not None:
+            models.append((r.response, "serialization"))
+    refs, defs = models_json_schema(
+        list(dict.fromkeys(models)), ref_template="#/components/schemas/{model}"
+    )
+    paths: dict[str, dict[str, Any]] = {}
+    for route in ROUTES:
+        path, params = _path(route)
+        paths.setdefault(path, {})[route.method.lower()] = _operation(route, refs, params)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": title, "version": version},
+        "servers": [{"url": "/"}],
+        "security": [{"bearer": []}],
+        "paths": paths,
+        "components": {
+            "schemas": defs.get("$defs", {}),
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }

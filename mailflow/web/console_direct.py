@@ -1,0 +1,84 @@
+"""Console pages for the direct connection: the webhook delivery log and CSV downloads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, render_template, request, stream_with_context
+from sqlmodel import col, func, select
+
+from mailflow.csvio import exporter
+from mailflow.models import Organization, Webhook, WebhookDelivery
+from mailflow.web import runtime
+from mailflow.web.console.auth import login_required
+
+bp = Blueprint("console_direct", __name__, url_prefix="/console")
+PAGE = 50
+NAV = [("Webhooks", "console_direct.webhooks"), ("Export", "console_direct.exports")]
+
+
+@bp.get("/webhooks")
+@login_required()
+def webhooks() -> Any:
+    state = request.args.get("state") or None
+    page = max(1, request.args.get("page", 1, type=int))
+    with runtime().db.read() as s:
+        query = (
+            select(WebhookDelivery, Webhook, Organization)
+            .join(Webhook, col(Webhook.id) == WebhookDelivery.webhook_id)
+            .join(Organization, col(Organization.id) == Webhook.organization_id)
+        )
+        if state in ("pending", "sending", "delivered", "failed"):
+            query = query.where(WebhookDelivery.state == state)
+        rows = s.exec(
+            query.order_by(col(WebhookDelivery.id).desc()).offset((page - 1) * PAGE).limit(PAGE + 1)
+        ).all()
+        counts = dict(
+            s.exec(
+                select(WebhookDelivery.state, func.count()).group_by(col(WebhookDelivery.state))
+            ).all()
+        )
+        hooks = s.exec(
+            select(Webhook, Organization)
+            .join(Organization, col(Organization.id) == Webhook.organization_id)
+            .where(Webhook.active == True)  # noqa: E712
+            .order_by(col(Webhook.id))
+        ).all()
+    return render_template(
+        "console/webhooks.html",
+        lang="en",
+        rows=rows[:PAGE],
+        more=len(rows) > PAGE,
+        counts=counts,
+        hooks=hooks,
+        state=state,
+        page=page,
+    )
+
+
+@bp.get("/export")
+@login_required()
+def exports() -> Any:
+    return render_template("console/exports.html", lang="en")
+
+
+@bp.get("/export/<what>.csv")
+@login_required()
+def download(what: str) -> Any:
+    if what not in ("leads", "kpis"):
+        return Response("unknown export", status=404)
+    rt = runtime()
+
+    def chunks() -> Any:
+        with rt.db.read() as session:
+            if what == "leads":
+                yield from exporter.lead_csv(session)
+            else:
+                yield from exporter.kpi_csv(session, rt.clock.now())
+
+    stamp = rt.clock.now().strftime("%Y%m%d-%H%M")
+    return Response(
+        stream_with_context(chunks()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="mailflow-{what}-{stamp}.csv"'},
+    )

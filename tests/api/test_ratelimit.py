@@ -1,0 +1,47 @@
+"""The API's rate limit: across web processes through Redis, one process without it."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from mailflow.ratelimit import MemoryLimiter, RedisLimiter
+from mailflow.runtime import Runtime
+from mailflow.web import create_app
+from tests.conftest import make_settings
+from tests.factories import World
+from tests.services import REDIS_URL, port_open, require
+
+
+def test_two_web_processes_share_one_bucket_through_redis(tmp_path: Path, sqlite_url: str) -> None:
+    require(port_open("127.0.0.1", 6379), "Redis at 127.0.0.1:6379")
+    prefix = f"mailflow-test-{uuid.uuid4().hex[:8]}:"
+    rt = Runtime(
+        make_settings(
+            tmp_path, sqlite_url, redis_url=REDIS_URL, redis_prefix=prefix, api_rate_per_minute="4"
+        )
+    )
+    try:
+        key = World(rt).api_key()
+        apps: list[Any] = [create_app(rt).test_client(), create_app(rt).test_client()]
+        headers = {"Authorization": f"Bearer {key}"}
+        codes = [apps[i % 2].get("/api/v1/leads", headers=headers).status_code for i in range(5)]
+        assert codes == [200, 200, 200, 200, 429]
+        assert isinstance(apps[0].application.extensions["mailflow.ratelimit"], RedisLimiter)
+    finally:
+        import redis
+
+        client = redis.Redis.from_url(REDIS_URL)
+        for name in client.scan_iter(f"{prefix}*"):
+            client.delete(name)
+        rt.close()
+
+
+def test_the_memory_bucket_refills_over_time() -> None:
+    limiter = MemoryLimiter(60)  # one token a second
+    verdicts = [limiter.hit("k") for _ in range(61)]
+    assert all(v.allowed for v in verdicts[:60]) and not verdicts[60].allowed
+    assert verdicts[60].retry_after == 1
+    limiter._buckets["k"] = (0.0, limiter._buckets["k"][1] - 2.0)  # two seconds ago
+    assert limiter.hit("k").allowed
