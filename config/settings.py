@@ -44,6 +44,8 @@ class Settings:
     inbound_max_bytes: int
     default_language: str
     log_level: str
+    # issue 5: what one loyalty point is worth in MDF budget (currency units per point)
+    points_mdf_rate: float = 0.5
 
     @property
     def embedded(self) -> bool:
@@ -201,4 +203,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ),
         default_language=_get(env, "DEFAULT_LANGUAGE", "en", _language),
         log_level=_get(env, "LOG_LEVEL", "INFO").upper(),
+        points_mdf_rate=_get(env, "POINTS_MDF_RATE", 0.5, parse_float),
     )
