@@ -15,8 +15,8 @@ from mailflow.models import (
     Feedback,
     Lead,
     Offer,
-    OrgAssignment,
     Organization,
+    OrgAssignment,
     OutboundEmail,
     Territory,
 )
