@@ -47,11 +47,36 @@ def _sweep_outbox(rt: Runtime) -> Callable[[], None]:
     return sweep_outbox
 
 
+def _sweep_reports(rt: Runtime) -> Callable[[], None]:
+    def sweep_reports() -> None:
+        from mailflow import reports
+
+        with rt.db.read() as s:
+            due = reports.due(s, rt.clock.now())
+        for contact_id, period in due:
+            rt.enqueue("send_report", contact_id, period)
+
+    return sweep_reports
+
+
+def _send_report(rt: Runtime) -> Callable[[int, str], None]:
+    def send_report(contact_id: int, period: str) -> None:
+        from mailflow.actions.report import deliver_report
+
+        with unit(rt, "system", "job") as ctx:
+            deliver_report(ctx, contact_id, period)
+
+    return send_report
+
+
 # name → (factory, max_retries, time limit in ms)
 ACTORS: dict[str, tuple[Callable[[Runtime], Callable[..., None]], int, int]] = {
     "send_emails": (_send_emails, 3, 300_000),
     "distribute": (_distribute, 5, 60_000),
     "sweep_outbox": (_sweep_outbox, 0, 600_000),
+    # issue 5: weekly reports
+    "sweep_reports": (_sweep_reports, 0, 600_000),
+    "send_report": (_send_report, 3, 120_000),
 }
 
 

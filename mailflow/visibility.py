@@ -26,6 +26,8 @@ from sqlmodel import Session, col, select
 
 from mailflow.models import (
     Contact,
+    Event,
+    Feedback,
     Lead,
     Offer,
     Organization,
@@ -35,6 +37,8 @@ from mailflow.models import (
 )
 
 STAFF_ROLES = frozenset({"admin", "ops"})
+# Roles that log in to the console (partners without one act through signed links only).
+CONSOLE_ROLES = frozenset({"admin", "ops", "partner_manager", "manager", "rep"})
 REPORT_ROLES = frozenset({"admin", "ops", "partner_manager", "manager", "rep"})
 
 
@@ -181,3 +185,16 @@ def sees_customer(viewer: Viewer, lead: Lead) -> bool:
     if viewer.role == "partner_manager":
         return True
     return lead.owner_id in viewer.org_ids
+
+
+def events(viewer: Viewer) -> ColumnElement[bool]:
+    """Audit rows of a visible lead: the scope's own and the lead's general ones."""
+    if viewer.org_ids is None:
+        return true()
+    return or_(col(Event.organization_id).is_(None), _in(Event.organization_id, viewer.org_ids))
+
+
+def feedback(viewer: Viewer) -> ColumnElement[bool]:
+    if viewer.org_ids is None:
+        return true()
+    return _in(Feedback.organization_id, viewer.org_ids)

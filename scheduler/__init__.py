@@ -12,6 +12,8 @@ if TYPE_CHECKING:
 # job name → seconds between runs
 SWEEPS: dict[str, int] = {
     "sweep_outbox": 60,
+    # issue 5: weekly reports (due per contact at their own weekday and hour)
+    "sweep_reports": 600,
 }
 
 

@@ -45,6 +45,15 @@ def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
     app.jinja_env.globals["csrf_token"] = csrf_token
     # Other console pages add (label, endpoint) here to appear in the console's navigation.
     app.jinja_env.globals["console_nav"] = []
+    # issue 5: password reset, dashboard with exports and points, report opt-out
+    from mailflow.web import reports as report_views
+    from mailflow.web.console import dashboard, reset
+
+    app.register_blueprint(reset.bp)
+    app.register_blueprint(dashboard.bp)
+    app.register_blueprint(report_views.bp)
+    nav: list[tuple[str, str]] = app.jinja_env.globals["console_nav"]  # type: ignore[assignment]
+    nav += [("Dashboard", "console_dashboard.dashboard"), ("Points", "console_dashboard.points")]
     errors.register(app)
     if devmail is not None:
         from mailflow.web import devmail as devmail_views

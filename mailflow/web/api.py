@@ -8,7 +8,7 @@ from flask import Blueprint, g, request, url_for
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
-from mailflow import apikeys, leadview
+from mailflow import apikeys, leadview, visibility
 from mailflow.actions import unit
 from mailflow.actions.ingest import ingest
 from mailflow.models import Lead, Offer, Organization
@@ -64,31 +64,24 @@ def create_lead() -> Any:
 @bp.get("/leads/<int:lead_id>")
 def get_lead(lead_id: int) -> Any:
     with runtime().db.read() as session:
+        viewer = visibility.for_organization(session, g.organization)
         lead = session.get(Lead, lead_id)
-        if lead is None or not _may_see(session, lead):
+        if lead is None or not visibility.may_see_lead(session, viewer, lead_id):
             return problem(404, "Not Found", f"No lead {lead_id}.")
-        return _lead_json(session, lead)
+        return _lead_json(session, lead, viewer)
 
 
-def _may_see(session: Session, lead: Lead) -> bool:
-    org: Organization = g.organization
-    if org.kind == "manufacturer":
-        return True
-    offered = session.exec(
-        select(Offer.id).where(Offer.lead_id == lead.id, Offer.organization_id == org.id)
-    ).first()
-    return offered is not None
-
-
-def _lead_json(session: Session, lead: Lead) -> dict[str, Any]:
-    org: Organization = g.organization
-    full = org.kind == "manufacturer" or lead.owner_id == org.id
+def _lead_json(
+    session: Session, lead: Lead, viewer: visibility.Viewer | None = None
+) -> dict[str, Any]:
+    viewer = viewer or visibility.for_organization(session, g.organization)
+    full = visibility.sees_customer(viewer, lead)
     body = leadview.details(lead) if full else leadview.teaser(lead)
     owner = session.get(Organization, lead.owner_id) if lead.owner_id else None
     offers = session.exec(
         select(Offer, Organization)
         .join(Organization, col(Organization.id) == Offer.organization_id)
-        .where(Offer.lead_id == lead.id)
+        .where(Offer.lead_id == lead.id, visibility.offers(viewer))
         .order_by(col(Offer.id))
     ).all()
     body.update(
@@ -114,7 +107,6 @@ def _lead_json(session: Session, lead: Lead) -> dict[str, Any]:
                     "reason": o.reason,
                 }
                 for o, og in offers
-                if full or o.organization_id == org.id
             ],
         }
     )
