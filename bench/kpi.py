@@ -51,8 +51,23 @@ def run(settings: Settings, *, quick: bool) -> dict[str, Any]:
     else:
         figures, pgrows = _measure(_scratch_schema(pg), "postgres", leads, partners)
         result.update(figures)
-        result["same_results"] = lite == pgrows
+        result.update(compare(lite, pgrows))
     return result
+
+
+def compare(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> dict[str, Any]:
+    """Same results on both databases: counts exactly, durations and money to the
+    rounding unit (SQLite's julianday and PostgreSQL's interval differ in the last bits)."""
+    differences, worst = 0, 0.0
+    for x, y in zip(a, b, strict=True):
+        for name, left in x.items():
+            right = y[name]
+            if isinstance(left, float) and isinstance(right, float):
+                worst = max(worst, abs(left - right))
+                differences += abs(left - right) > 0.0011
+            else:
+                differences += left != right
+    return {"same_results": differences == 0 and len(a) == len(b), "max_float_diff": worst}
 
 
 def _postgres_url(settings: Settings) -> str | None:

@@ -224,8 +224,14 @@ def partner_table(session: Session, viewer: Viewer, period: Period) -> list[dict
         ).all()
     )
     return [
-        {**r.as_dict(), "name": names.get(r.key, str(r.key)), "weak_closer": r.key in weak}
-        for r in rows.values()
+        {
+            **r.as_dict(),
+            "name": names.get(r.key, str(r.key)),
+            "weak_closer": r.key in weak,
+            "pick_rate_pct": _fmt("pick_rate", r.pick_rate),
+            "cr_pct": _fmt("cr", r.cr),
+        }
+        for r in sorted(rows.values(), key=lambda r: -r.picks)
     ]
 
 
