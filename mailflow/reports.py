@@ -172,7 +172,7 @@ def pipeline(session: Session, viewer: Viewer) -> list[dict[str, Any]]:
             .group_by(Lead.state)
         ).all()
     )
-    return _bars([(s, *rows.get(s, (0, 0.0))) for s in OPEN_STAGES])
+    return _bars([(s, *rows.get(s, (0, 0.0))) for s in OPEN_STAGES], "#0b5cad")
 
 
 def picks_per_week(session: Session, viewer: Viewer, period: Period) -> list[dict[str, Any]]:
@@ -197,17 +197,29 @@ def picks_per_week(session: Session, viewer: Viewer, period: Period) -> list[dic
         [
             (s.strftime("%d.%m."), int(n or 0), float(n or 0))
             for s, n in zip(starts, counts, strict=True)
-        ]
+        ],
+        "#2f9e6d",
     )
 
 
-def _bars(rows: list[tuple[str, int, float]]) -> list[dict[str, Any]]:
-    """Rows with a bar width in percent of the largest (at least 1 so a bar shows)."""
+def _bars(rows: list[tuple[str, int, float]], color: str) -> list[dict[str, Any]]:
+    """Rows with a bar width in percent of the largest. An empty row keeps a 1 % cell in
+    the background colour: email templates cannot leave cells out (see README)."""
     top = max((v for _, _, v in rows), default=0) or 1
-    return [
-        {"label": label, "count": n, "value": v, "pct": max(1, round(100 * v / top)) if v else 0}
-        for label, n, v in rows
-    ]
+    out = []
+    for label, n, v in rows:
+        pct = max(1, round(100 * v / top)) if v else 0
+        out.append(
+            {
+                "label": label,
+                "count": n,
+                "value": v,
+                "pct": pct,
+                "width": max(pct, 1),
+                "color": color if pct else "#ffffff",
+            }
+        )
+    return out
 
 
 def partner_table(session: Session, viewer: Viewer, period: Period) -> list[dict[str, Any]]:
