@@ -268,3 +268,13 @@ Index("ix_lead_owner_contact", Lead.owner_contact_id)  # type: ignore[arg-type]
 Index("ix_offer_offered_at", Offer.offered_at)  # type: ignore[arg-type]
 Index("ix_offer_org_offered", Offer.organization_id, Offer.offered_at)  # type: ignore[arg-type]
 Index("ix_feedback_lead_at", Feedback.lead_id, Feedback.created_at)  # type: ignore[arg-type]
+Index("ix_offer_responded_at", Offer.responded_at)  # type: ignore[arg-type]
+# Covers the open-pipeline scan (state, owner, value, last change) without table lookups.
+_covering: list[Any] = [
+    Lead.state,
+    Lead.owner_id,
+    Lead.value,
+    Lead.updated_at,
+    Lead.owner_contact_id,
+]
+Index("ix_lead_state_owner", *_covering)

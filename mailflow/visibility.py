@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, or_, true
+from sqlalchemy import ColumnElement, and_, false, or_, true
 from sqlmodel import Session, col, select
 
 from mailflow.models import (
@@ -43,12 +43,23 @@ REPORT_ROLES = frozenset({"admin", "ops", "partner_manager", "manager", "rep"})
 
 
 @dataclass(frozen=True)
+class Area:
+    """A territory's place: a country, optionally a postal-code range (compared as text,
+    so "70000".."79999" holds "70173")."""
+
+    country: str
+    postal_from: str | None = None
+    postal_to: str | None = None
+
+
+@dataclass(frozen=True)
 class Viewer:
     role: str
     organization_id: int
     contact_id: int | None = None
     org_ids: frozenset[int] | None = None  # None: every organization
     offered_too: bool = False  # also leads offered (not only owned) to the scope
+    areas: tuple[Area, ...] = ()  # a partner manager also sees leads located here
 
     @property
     def sees_all(self) -> bool:
@@ -67,7 +78,13 @@ def for_contact(session: Session, contact: Contact) -> Viewer:
     if contact.role == "partner_manager":
         roots = _managed_partners(session, contact.id)
         orgs = _subtrees(session, roots)
-        return Viewer("partner_manager", org_ids=orgs, offered_too=True, **base)
+        areas = tuple(
+            Area(t.country, t.postal_from, t.postal_to)
+            for t in session.exec(
+                select(Territory).where(Territory.manager_contact_id == contact.id)
+            )
+        )
+        return Viewer("partner_manager", org_ids=orgs, offered_too=True, areas=areas, **base)
     if contact.role == "manager":
         orgs = _subtrees(session, {contact.organization_id})
         return Viewer("manager", org_ids=orgs, **base)
@@ -130,10 +147,20 @@ def leads(viewer: Viewer) -> ColumnElement[bool]:
     if viewer.org_ids is None:
         return true()
     owned = _in(Lead.owner_id, viewer.org_ids)
+    located = [_located(area) for area in viewer.areas]
     if not viewer.offered_too or not viewer.org_ids:
-        return owned
+        return or_(owned, *located)
     offered = select(Offer.lead_id).where(_in(Offer.organization_id, viewer.org_ids))
-    return or_(owned, col(Lead.id).in_(offered))
+    return or_(owned, col(Lead.id).in_(offered), *located)
+
+
+def _located(area: Area) -> ColumnElement[bool]:
+    conditions = [col(Lead.country) == area.country]
+    if area.postal_from:
+        conditions.append(col(Lead.postal_code) >= area.postal_from)
+    if area.postal_to:
+        conditions.append(col(Lead.postal_code) <= area.postal_to)
+    return and_(*conditions)
 
 
 def owned_leads(viewer: Viewer) -> ColumnElement[bool]:

@@ -1,7 +1,8 @@
 """A partner hierarchy for visibility tests: every role, each with leads of its own.
 
-manufacturer Nordwind: admin, partner managers pm1 (territory North) and pm2 (territory
-South, and the agency directly)
+manufacturer Nordwind: admin, partner managers pm1 (territory North, postal codes 7xxxx)
+and pm2 (territory
+South, 8xxxx, and the agency directly)
   distributor D1 (North): manager d1
     dealer A1: manager a1, reps r1 and r2
     dealer A2: manager a2
@@ -33,10 +34,12 @@ class Hierarchy:
         return f"{who}@roles.example"
 
 
+# Leads nobody owns: "Boffer" is offered to B, "Nfree" lies in North's postal range.
+UNOWNED = frozenset({"Boffer", "Nfree"})
 # Lead names visible to each console role (partner side: owned only).
 EXPECTED = {
-    "admin": {"A1r1", "A1r2", "A2", "B", "G", "Boffer"},
-    "pm1": {"A1r1", "A1r2", "A2"},
+    "admin": {"A1r1", "A1r2", "A2", "B", "G", "Boffer", "Nfree"},
+    "pm1": {"A1r1", "A1r2", "A2", "Nfree"},
     "pm2": {"B", "G", "Boffer"},
     "d1": {"A1r1", "A1r2", "A2"},
     "a1": {"A1r1", "A1r2"},
@@ -102,10 +105,20 @@ def build(rt: Runtime) -> Hierarchy:
         person("bsales", "B", "sales")
         person("g", "G", "manager")
         north = Territory(
-            name="North", country="DE", manager_contact_id=h.contacts["pm1"], created_at=now
+            name="North",
+            country="DE",
+            postal_from="70000",
+            postal_to="79999",
+            manager_contact_id=h.contacts["pm1"],
+            created_at=now,
         )
         south = Territory(
-            name="South", country="DE", manager_contact_id=h.contacts["pm2"], created_at=now
+            name="South",
+            country="DE",
+            postal_from="80000",
+            postal_to="89999",
+            manager_contact_id=h.contacts["pm2"],
+            created_at=now,
         )
         s.add_all([north, south])
         s.flush()
@@ -151,4 +164,18 @@ def build(rt: Runtime) -> Hierarchy:
         lead("B", "B", "b", "B")
         lead("G", "G", "g", "G")
         lead("Boffer", None, None, "B")
+        free = Lead(
+            state="unassigned",
+            customer_name="Customer Nfree",
+            customer_email="nfree@customer.example",
+            postal_code="70173",
+            city="Stuttgart",
+            country="DE",
+            created_at=now - timedelta(days=3),
+            updated_at=now - timedelta(days=3),
+        )
+        s.add(free)
+        s.flush()
+        assert free.id is not None
+        h.leads["Nfree"] = free.id
     return h

@@ -44,6 +44,16 @@ def _context(lang: str) -> dict[str, object]:
         "amount": "12500",
         "currency": "EUR",
         "reason": "too far",
+        # issue 5: the weekly report
+        "period": {"label": "2026-W47", "start": "16.11.2026", "end": "22.11.2026"},
+        "headlines": [{"label": "Pick rate", "value": "60 %", "previous": "50 %", "trend": "up"}],
+        "pipeline": [
+            {"label": "meeting", "count": 2, "value": 9000.0, "width": 100, "color": "#0b5cad"}
+        ],
+        "picks": [{"label": "16.11.", "count": 3, "width": 100, "color": "#2f9e6d"}],
+        "partners": [{"name": "<b>boiler</b>", "picks": 3, "weak_closer": True}],
+        "actions": [{"id": 7, "state": "contacted", "url": "http://x/a/f", "action": "feedback"}],
+        "unsubscribe_url": "http://x/reports/unsubscribe/t",
     }
 
 
