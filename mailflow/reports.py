@@ -9,7 +9,7 @@ action, enqueued per contact by the ``sweep_reports`` job.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -43,14 +43,16 @@ WEEKS = 8
 
 @dataclass(frozen=True)
 class Period:
-    label: str  # ISO week, "2026-W47"
+    label: str  # ISO week in the contact's time zone, "2026-W47"
     start: datetime  # UTC
     end: datetime
+    tz: str = "UTC"
 
     def previous(self) -> Period:
-        start = self.start - timedelta(days=7)
-        year, week, _ = start.isocalendar()
-        return Period(f"{year}-W{week:02d}", start, self.start)
+        tz = zone(self.tz)
+        local = self.start.astimezone(tz) - timedelta(days=7)  # wall-clock arithmetic
+        year, week, _ = local.isocalendar()
+        return Period(f"{year}-W{week:02d}", local.astimezone(UTC), self.start, self.tz)
 
 
 def zone(name: str | None) -> ZoneInfo:
@@ -66,11 +68,9 @@ def last_week(now: datetime, tz: ZoneInfo) -> Period:
     monday = (local - timedelta(days=local.weekday())).replace(
         hour=0, minute=0, second=0, microsecond=0
     )
-    start = (monday - timedelta(days=7)).replace(tzinfo=None).replace(tzinfo=tz)
+    start = monday - timedelta(days=7)  # aware arithmetic on zoneinfo is wall-clock time
     year, week, _ = start.isocalendar()
-    return Period(
-        f"{year}-W{week:02d}", start.astimezone(now.tzinfo), monday.astimezone(now.tzinfo)
-    )
+    return Period(f"{year}-W{week:02d}", start.astimezone(UTC), monday.astimezone(UTC), tz.key)
 
 
 def is_due(sub: ReportSubscription | None, tz: ZoneInfo, now: datetime) -> str | None:
@@ -115,9 +115,8 @@ def period_for(label: str, contact: Contact, now: datetime) -> Period:
     tz = zone(contact.timezone)
     year, week = label.split("-W")
     start = datetime.fromisocalendar(int(year), int(week), 1).replace(tzinfo=tz)
-    return Period(
-        label, start.astimezone(now.tzinfo), (start + timedelta(days=7)).astimezone(now.tzinfo)
-    )
+    end = start + timedelta(days=7)
+    return Period(label, start.astimezone(UTC), end.astimezone(UTC), tz.key)
 
 
 # -- the view -----------------------------------------------------------------------------
