@@ -194,11 +194,15 @@ def picks_per_week(session: Session, viewer: Viewer, period: Period) -> list[dic
     ).one()
     return _bars(
         [
-            (s.strftime("%d.%m."), int(n or 0), float(n or 0))
+            (_local(s, period).strftime("%d.%m."), int(n or 0), float(n or 0))
             for s, n in zip(starts, counts, strict=True)
         ],
         "#2f9e6d",
     )
+
+
+def _local(when: datetime, period: Period) -> datetime:
+    return when.astimezone(zone(period.tz))
 
 
 def _bars(rows: list[tuple[str, int, float]], color: str) -> list[dict[str, Any]]:
@@ -292,8 +296,8 @@ def view(session: Session, rt: Runtime, contact: Contact, period: Period) -> dic
     return {
         "period": {
             "label": period.label,
-            "start": period.start.strftime("%d.%m.%Y"),
-            "end": (period.end - timedelta(days=1)).strftime("%d.%m.%Y"),
+            "start": _local(period.start, period).strftime("%d.%m.%Y"),
+            "end": _local(period.end - timedelta(days=1), period).strftime("%d.%m.%Y"),
         },
         "headlines": headlines(session, viewer, period),
         "pipeline": pipeline(session, viewer),
