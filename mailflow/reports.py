@@ -226,16 +226,28 @@ def _bars(rows: list[tuple[str, int, float]], color: str) -> list[dict[str, Any]
 
 
 def partner_table(session: Session, viewer: Viewer, period: Period) -> list[dict[str, Any]]:
+    """One row per partner in the viewer's scope (none for a rep)."""
     if viewer.is_rep:
         return []
-    rows = kpi.compute(session, viewer, "partner", period.start, period.end)
+    return _table(session, viewer, period, "partner", Organization)
+
+
+def rep_table(session: Session, viewer: Viewer, period: Period) -> list[dict[str, Any]]:
+    """A partner manager's view of their sales reps (a dealer's sales manager sees its reps)."""
+    if viewer.role != "manager":
+        return []
+    return _table(session, viewer, period, "rep", Contact)
+
+
+def _table(
+    session: Session, viewer: Viewer, period: Period, dim: str, named: Any
+) -> list[dict[str, Any]]:
+    rows = kpi.compute(session, viewer, dim, period.start, period.end)
     overall = kpi.compute(session, viewer, "overall", period.start, period.end).get(0)
     weak = {r.key for r in kpi.weak_closers(rows, overall)} if overall else set()
     names = dict(
         session.exec(
-            select(Organization.id, Organization.name).where(
-                col(Organization.id).in_(list(rows) or [-1])
-            )
+            select(named.id, named.name).where(col(named.id).in_(list(rows) or [-1]))
         ).all()
     )
     return [
@@ -303,6 +315,7 @@ def view(session: Session, rt: Runtime, contact: Contact, period: Period) -> dic
         "pipeline": pipeline(session, viewer),
         "picks": picks_per_week(session, viewer, period),
         "partners": partner_table(session, viewer, period),
+        "reps": rep_table(session, viewer, period),
         "actions": action_leads(session, rt, contact, viewer),
     }
 

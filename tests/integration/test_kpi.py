@@ -81,3 +81,24 @@ def test_it_flags_hard_working_but_weak_closers() -> None:
     idle = kpi.Kpis(key=3, offers=10, picked=1, won=0, lost=4, picked_leads=1, with_feedback=0)
     found = kpi.weak_closers({1: grinder, 2: closer, 3: idle}, overall)
     assert [r.key for r in found] == [1]
+
+
+def test_a_dealers_sales_manager_sees_the_figures_of_its_own_reps_only(rt: Runtime) -> None:
+    from mailflow import reports
+
+    w = build(rt)
+    with rt.db.transaction() as s:
+        manager = Contact(
+            organization_id=w.dealer_a,
+            name="Boss A",
+            email="boss@a.example",
+            role="manager",
+            created_at=START,
+        )
+        s.add(manager)
+        s.flush()
+        viewer = visibility.for_contact(s, manager)
+        reps = kpi.compute(s, viewer, "rep", START, END)
+        table = reports.rep_table(s, viewer, reports.Period("2026-W45", START, END))
+    assert list(reps) == [w.rep_a]  # dealer B's contact is not in A's view
+    assert [(r["name"], r["picks"], r["cr"]) for r in table] == [("rep@a.example", 3, 0.5)]

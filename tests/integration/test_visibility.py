@@ -32,6 +32,7 @@ PARTNER_ROWS = {
 }
 
 
+REPS = {"d1": {"R1", "R2", "A2"}, "a1": {"R1", "R2"}, "a2": {"A2"}, "b": {"B"}, "g": {"G"}}
 SUBTREES = {"D1": {"D1", "A1", "A2"}, "A1": {"A1"}, "B": {"B"}, "G": {"G"}}
 
 
@@ -85,6 +86,7 @@ def test_each_roles_weekly_report_shows_only_its_own_slice(role: str, rt: Runtim
         view = reports.view(s, rt, contact, week)
     assert _names(h, {a["id"] for a in view["actions"]}) == EXPECTED[role] - UNOWNED
     assert {p["name"] for p in view["partners"]} <= PARTNER_ROWS[role]
+    assert {r["name"] for r in view["reps"]} <= REPS.get(role, set())
     owned = len(EXPECTED[role] - UNOWNED)
     assert sum(b["count"] for b in view["pipeline"]) == owned
 

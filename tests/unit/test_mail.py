@@ -53,6 +53,7 @@ def _context(lang: str) -> dict[str, object]:
         "picks": [{"label": "16.11.", "count": 3, "width": 100, "color": "#2f9e6d"}],
         "partners": [{"name": "<b>boiler</b>", "picks": 3, "weak_closer": True}],
         "actions": [{"id": 7, "state": "contacted", "url": "http://x/a/f", "action": "feedback"}],
+        "reps": [{"name": "Rita", "picks": 2, "pick_rate_pct": "50 %", "cr_pct": "–"}],
         "unsubscribe_url": "http://x/reports/unsubscribe/t",
     }
 
