@@ -57,6 +57,8 @@ class Settings:
     sweep_batch: int = 200
     api_rate_per_minute: int = 120  # issue 7: API token bucket per key
     redis_prefix: str = "mailflow:"  # keys in a shared Redis (rate limits)
+    # issue 5: what one loyalty point is worth in MDF budget (currency units per point)
+    points_mdf_rate: float = 0.5
 
     @property
     def embedded(self) -> bool:
@@ -220,6 +222,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         **_followup_settings(env),
         api_rate_per_minute=_get(env, "API_RATE_PER_MINUTE", 120, lambda n, v: parse_int(n, v, 1)),
         redis_prefix=_get(env, "REDIS_PREFIX", "mailflow:"),
+        points_mdf_rate=_get(env, "POINTS_MDF_RATE", 0.5, parse_float),
     )
 
 

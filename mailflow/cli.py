@@ -77,6 +77,11 @@ def _parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export", help="export leads or KPIs as CSV ('-' for stdout)")
     exp.add_argument("what", choices=("leads", "kpis"))
     exp.add_argument("file")
+    # issue 5: weekly reports by hand
+    report = sub.add_parser("report", help="weekly reports: who is due now, or send one now")
+    report.add_argument("action", choices=("due", "send"))
+    report.add_argument("email", nargs="?", help="the contact to send the report to")
+    report.add_argument("--week", help="ISO week such as 2026-W47 (default: the last one)")
     return p
 
 
@@ -133,6 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _import_customers(settings, args.file)
     if args.command == "import" and args.import_command == "postcodes":
         return _import_postcodes(settings, args.file)
+    if args.command == "report":
+        return _report(settings, args.action, args.email, args.week)
     if args.command == "bench":
         from bench import run_bench
 
@@ -243,6 +250,40 @@ def _import_customers(settings: object, path: str) -> int:
     for problem in problems:
         print(f"mailflow: {problem}", file=sys.stderr)
     print(f"customer links: {added} added, {len(problems)} skipped")
+    return 0
+
+
+def _report(settings: object, action: str, email: str | None, week: str | None) -> int:
+    from sqlmodel import select
+
+    from mailflow import reports
+    from mailflow.actions import unit
+    from mailflow.actions.report import deliver_report
+    from mailflow.mail import outbox
+    from mailflow.models import Contact
+    from mailflow.runtime import Runtime
+
+    rt = Runtime(settings)  # type: ignore[arg-type]
+    now = rt.clock.now()
+    if action == "due":
+        with rt.db.read() as s:
+            for contact_id, period in reports.due(s, now):
+                print(f"{contact_id}\t{period}")
+        return 0
+    with rt.db.read() as s:
+        contact = s.exec(select(Contact).where(Contact.email == (email or "").lower())).first()
+    if contact is None or contact.id is None:
+        print(f"mailflow: no contact with email {email}", file=sys.stderr)
+        return 1
+    label = week or reports.last_week(now, reports.zone(contact.timezone)).label
+    with unit(rt, "cli", "cli") as ctx:
+        sent = deliver_report(ctx, contact.id, label)
+        ids = list(ctx.outbox_ids)
+    if not sent:
+        print(f"no report for {email} ({label}): sent already, opted out or no reporting role")
+        return 1
+    outbox.dispatch(rt, ids)
+    print(f"report {label} sent to {email}")
     return 0
 
 

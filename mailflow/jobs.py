@@ -119,6 +119,28 @@ def _distribute_many(rt: Runtime) -> Callable[[list[int]], None]:
     return distribute_many
 
 
+def _sweep_reports(rt: Runtime) -> Callable[[], None]:
+    def sweep_reports() -> None:
+        from mailflow import reports
+
+        with rt.db.read() as s:
+            due = reports.due(s, rt.clock.now())
+        for contact_id, period in due:
+            rt.enqueue("send_report", contact_id, period)
+
+    return sweep_reports
+
+
+def _send_report(rt: Runtime) -> Callable[[int, str], None]:
+    def send_report(contact_id: int, period: str) -> None:
+        from mailflow.actions.report import deliver_report
+
+        with unit(rt, "system", "job") as ctx:
+            deliver_report(ctx, contact_id, period)
+
+    return send_report
+
+
 # name → (factory, max_retries, time limit in ms)
 ACTORS: dict[str, tuple[Callable[[Runtime], Callable[..., None]], int, int]] = {
     "send_emails": (_send_emails, 3, 300_000),
@@ -138,6 +160,9 @@ ACTORS: dict[str, tuple[Callable[[Runtime], Callable[..., None]], int, int]] = {
     "deliver_webhooks": (_deliver_webhooks, 0, 300_000),
     "sweep_webhooks": (_sweep_webhooks, 0, 600_000),
     "distribute_many": (_distribute_many, 5, 600_000),
+    # issue 5: weekly reports
+    "sweep_reports": (_sweep_reports, 0, 600_000),
+    "send_report": (_send_report, 3, 120_000),
 }
 
 

@@ -354,3 +354,77 @@ class WebhookDelivery(SQLModel, table=True):
     claimed_at: datetime | None = None
     next_attempt_at: datetime | None = None
     delivered_at: datetime | None = None
+
+
+# -- issue 5: hierarchy, territories, reports, points ---------------------------------
+
+
+class Territory(SQLModel, table=True):
+    """A manufacturer-side partner manager's area: a country, optionally narrowed to a
+    region or a postal-code range (``postal_from``..``postal_to``, compared as text)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    manager_contact_id: int | None = Field(default=None, foreign_key="contact.id", index=True)
+    country: str = Field(max_length=2)
+    region: str | None = Field(default=None, max_length=100)
+    postal_from: str | None = Field(default=None, max_length=20)
+    postal_to: str | None = Field(default=None, max_length=20)
+    created_at: datetime
+
+
+class OrgAssignment(SQLModel, table=True):
+    """Which territory a partner belongs to and which partner manager owns it directly."""
+
+    organization_id: int = Field(foreign_key="organization.id", primary_key=True)
+    territory_id: int | None = Field(default=None, foreign_key="territory.id", index=True)
+    manager_contact_id: int | None = Field(default=None, foreign_key="contact.id", index=True)
+
+
+class ReportSubscription(SQLModel, table=True):
+    """When a contact gets the weekly report (in their own time zone) and the last period
+    sent: the sweep claims a period by a conditional UPDATE of ``last_period``."""
+
+    contact_id: int = Field(foreign_key="contact.id", primary_key=True)
+    weekday: int = 0  # 0 = Monday
+    hour: int = 7
+    opted_out: bool = False
+    last_period: str | None = Field(default=None, max_length=10)  # ISO week "2026-W47"
+    updated_at: datetime
+
+
+class PointsEntry(SQLModel, table=True):
+    """The points ledger: one row per award or conversion; the balance is the sum."""
+
+    __table_args__ = (Index("ix_points_org_at", "organization_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id")
+    contact_id: int | None = Field(default=None, foreign_key="contact.id")
+    lead_id: int | None = Field(default=None, foreign_key="lead.id")
+    kind: str = Field(max_length=30)  # pick|cold_bonus|feedback|fast_feedback|won|mdf
+    points: int
+    mdf_amount: Decimal | None = Field(default=None, sa_column=Column(Numeric(14, 2)))
+    note: str | None = Field(default=None, max_length=200)
+    at: datetime
+
+
+# KPI queries filter leads and offers by time; these keep a weekly KPI run on an index.
+Index("ix_lead_owner_picked", Lead.owner_id, Lead.picked_at)  # type: ignore[arg-type]
+Index("ix_lead_owner_closed", Lead.owner_id, Lead.closed_at)  # type: ignore[arg-type]
+Index("ix_lead_picked_at", Lead.picked_at)  # type: ignore[arg-type]
+Index("ix_lead_closed_at", Lead.closed_at)  # type: ignore[arg-type]
+Index("ix_lead_owner_contact", Lead.owner_contact_id)  # type: ignore[arg-type]
+Index("ix_offer_offered_at", Offer.offered_at)  # type: ignore[arg-type]
+Index("ix_offer_org_offered", Offer.organization_id, Offer.offered_at)  # type: ignore[arg-type]
+Index("ix_feedback_lead_at", Feedback.lead_id, Feedback.created_at)  # type: ignore[arg-type]
+Index("ix_offer_responded_at", Offer.responded_at)  # type: ignore[arg-type]
+# Covers the open-pipeline scan (state, owner, value, last change) without table lookups.
+_covering: list[Any] = [
+    Lead.state,
+    Lead.owner_id,
+    Lead.value,
+    Lead.updated_at,
+    Lead.owner_contact_id,
+]
+Index("ix_lead_state_owner", *_covering)

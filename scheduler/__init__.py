@@ -19,6 +19,8 @@ SWEEPS: dict[str, int] = {
     "sweep_offers": 60,
     "sweep_reminders": 60,
     "sweep_webhooks": 30,  # issue 7: due webhook retries
+    # issue 5: weekly reports (due per contact at their own weekday and hour)
+    "sweep_reports": 600,
 }
 
 # job name → cron fields, in the scheduler's explicit time zone (issue 4)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mailflow import audit, leadview, lifecycle
+from mailflow import audit, leadview, ledger, lifecycle
 from mailflow.actions._load import OfferScope, load_offer_scope
 from mailflow.actions.context import ActionContext
 from mailflow.actions.errors import NotAllowed, WrongState
@@ -18,6 +18,7 @@ def feedback(ctx: ActionContext, offer_id: int, contact_id: int, data: FeedbackI
     scope = load_offer_scope(ctx, offer_id, contact_id)
     lead = scope.lead
     assert lead.id is not None
+    moved = lead.state != data.stage
     if lead.owner_id != scope.offer.organization_id or scope.offer.state != "picked":
         raise NotAllowed("only the partner who picked this lead can report on it")
     if lead.state != data.stage:
@@ -61,6 +62,7 @@ def feedback(ctx: ActionContext, offer_id: int, contact_id: int, data: FeedbackI
         feedback_id=row.id,
     )
     _thank(ctx, scope, row)
+    ledger.award_feedback(ctx, lead, row, moved)
     return row
 
 

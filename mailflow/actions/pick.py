@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from mailflow import audit, followup, leadview
+from mailflow import audit, followup, leadview, ledger
 from mailflow.actions._load import OfferScope, load_offer_scope
 from mailflow.actions.context import ActionContext
 from mailflow.actions.errors import AlreadyTaken, OfferClosed, QueueBlocked
@@ -69,6 +69,7 @@ def pick(ctx: ActionContext, offer_id: int, contact_id: int) -> Picked:
             to_state="taken",
         )
     _notify(ctx, scope, losers)
+    ledger.award_pick(ctx, lead, offer.organization_id, contact_id)
     return Picked(scope, again=False)
 
 

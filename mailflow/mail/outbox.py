@@ -106,9 +106,20 @@ def build(rt: Runtime, email: OutboundEmail) -> bytes:
         if email.lead_id
         else None,
         reply_to=f"reply+{reply_key}@{rt.settings.inbound_domain}" if reply_key else None,
-        extra_headers=(("X-Mailflow-Kind", email.kind),),
+        extra_headers=(("X-Mailflow-Kind", email.kind), *_list_headers(ctx)),
     )
     return compose(envelope, rendered.text, rendered.html, now=email.created_at)
+
+
+def _list_headers(ctx: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """RFC 8058 one-click opt-out for emails that carry an ``unsubscribe_url``."""
+    url = ctx.get("unsubscribe_url")
+    if not url:
+        return ()
+    return (
+        ("List-Unsubscribe", f"<{url}>"),
+        ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+    )
 
 
 def dispatch(rt: Runtime, email_ids: list[int]) -> int:

@@ -63,13 +63,24 @@ def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
     app.register_blueprint(escalation.bp)
     app.register_blueprint(console_jobs.bp)
     console_nav.append(("Failed jobs", "console_jobs.failed_jobs"))
+    # issue 5: password reset, dashboard with exports and points, report opt-out
+    from mailflow.web import reports as report_views
+    from mailflow.web.console import dashboard, reset
+
+    app.register_blueprint(reset.bp)
+    app.register_blueprint(dashboard.bp)
+    app.register_blueprint(report_views.bp)
+    console_nav += [
+        ("Dashboard", "console_dashboard.dashboard"),
+        ("Points", "console_dashboard.points"),
+    ]
     errors.register(app)
     # issue 7: the partner's web app (manifest, icons) and console pages for webhooks, exports
     from mailflow.web import console_direct, portal_app
 
     app.register_blueprint(console_direct.bp)
     app.register_blueprint(portal_app.bp)
-    app.jinja_env.globals["console_nav"] += console_direct.NAV  # type: ignore[operator]
+    console_nav += console_direct.NAV
     if devmail is not None:
         from mailflow.web import devmail as devmail_views
 

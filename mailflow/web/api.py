@@ -13,13 +13,13 @@ from flask import Blueprint, current_app, g, request, url_for
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from mailflow import apikeys
+from mailflow import apikeys, visibility
 from mailflow.actions import unit
 from mailflow.actions.errors import NotFound
 from mailflow.actions.ingest_once import ingest_once
 from mailflow.actions.withdraw import withdraw
 from mailflow.api_schemas import LeadIn, LeadOut, LeadPage, LeadQuery, WithdrawIn
-from mailflow.models import Lead, Offer, Organization
+from mailflow.models import Lead, Organization
 from mailflow.ratelimit import Limiter, make_limiter
 from mailflow.web import runtime
 from mailflow.web.apilead import lead_out, may_see
@@ -138,10 +138,8 @@ def _visible(session: Session, lead_id: int) -> Lead:
 )
 def list_leads(query: LeadQuery) -> Any:
     org: Organization = g.organization
-    stmt = select(Lead)
-    if org.kind != "manufacturer":
-        offered = select(Offer.lead_id).where(Offer.organization_id == org.id)
-        stmt = stmt.where(col(Lead.id).in_(offered))
+    with runtime().db.read() as session:
+        stmt = select(Lead).where(visibility.leads(visibility.for_organization(session, org)))
     if query.state:
         stmt = stmt.where(Lead.state == query.state)
     if query.temperature:

@@ -5,18 +5,15 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from mailflow import leadview
+from mailflow import leadview, visibility
 from mailflow.api_schemas import LeadOut, OfferOut, OrgRef
 from mailflow.models import Lead, Offer, Organization
 
 
 def may_see(session: Session, lead: Lead, org: Organization) -> bool:
-    if org.kind == "manufacturer":
-        return True
-    offered = session.exec(
-        select(Offer.id).where(Offer.lead_id == lead.id, Offer.organization_id == org.id)
-    ).first()
-    return offered is not None
+    """Through the one visibility module: the caller's slice of the partner tree."""
+    assert lead.id is not None
+    return visibility.may_see_lead(session, visibility.for_organization(session, org), lead.id)
 
 
 def offer_out(offer: Offer, org: Organization) -> OfferOut:
@@ -35,7 +32,9 @@ def offer_out(offer: Offer, org: Organization) -> OfferOut:
 
 
 def lead_out(session: Session, lead: Lead, viewer: Organization) -> LeadOut:
-    full = viewer.kind == "manufacturer" or (lead.owner_id == viewer.id and lead.owner_id)
+    seen_by = visibility.for_organization(session, viewer)
+    full = visibility.sees_customer(seen_by, lead)
+    mine = seen_by.org_ids
     body = leadview.details(lead) if full else leadview.teaser(lead)
     owner = session.get(Organization, lead.owner_id) if lead.owner_id else None
     offers = session.exec(
@@ -53,6 +52,10 @@ def lead_out(session: Session, lead: Lead, viewer: Organization) -> LeadOut:
         created_at=lead.created_at,
         picked_at=lead.picked_at,
         owner=OrgRef(id=owner.id, name=owner.name) if owner and owner.id else None,
-        offers=[offer_out(o, og) for o, og in offers if full or o.organization_id == viewer.id],
+        offers=[
+            offer_out(o, og)
+            for o, og in offers
+            if full or mine is None or o.organization_id in mine
+        ],
     )
     return LeadOut(**body)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from mailflow.models import Contact
+from mailflow.models import Contact, Territory
 from mailflow.passwords import hash_password
 from mailflow.runtime import Runtime
 from tests.factories import World
@@ -14,18 +14,22 @@ PASSWORD = "correct horse battery"
 
 
 def _user(rt: Runtime, world: World, role: str = "admin", email: str = "ops@nordwind.test") -> None:
+    """A console user; a partner manager gets Germany as territory (its slice)."""
     org = world.manufacturer()
     with rt.db.transaction() as s:
-        s.add(
-            Contact(
-                organization_id=org,
-                name="Ops",
-                email=email,
-                role=role,
-                password_hash=hash_password(PASSWORD),
-                created_at=rt.clock.now(),
-            )
+        user = Contact(
+            organization_id=org,
+            name="Ops",
+            email=email,
+            role=role,
+            password_hash=hash_password(PASSWORD),
+            created_at=rt.clock.now(),
         )
+        s.add(user)
+        s.flush()
+        if role == "partner_manager":
+            s.add(Territory(name="Germany", manager_contact_id=user.id, country="DE",
+                            created_at=rt.clock.now()))  # fmt: skip
 
 
 def _csrf(client: Any, path: str = "/console/login") -> str:

@@ -51,6 +51,17 @@ def _context(lang: str) -> dict[str, object]:
         "address": "a@d.example",
         "contact_name": "Anna",
         "status": "5.1.1",
+        # issue 5: the weekly report
+        "period": {"label": "2026-W47", "start": "16.11.2026", "end": "22.11.2026"},
+        "headlines": [{"label": "Pick rate", "value": "60 %", "previous": "50 %", "trend": "up"}],
+        "pipeline": [
+            {"label": "meeting", "count": 2, "value": 9000.0, "width": 100, "color": "#0b5cad"}
+        ],
+        "picks": [{"label": "16.11.", "count": 3, "width": 100, "color": "#2f9e6d"}],
+        "partners": [{"name": "<b>boiler</b>", "picks": 3, "weak_closer": True}],
+        "actions": [{"id": 7, "state": "contacted", "url": "http://x/a/f", "action": "feedback"}],
+        "reps": [{"name": "Rita", "picks": 2, "pick_rate_pct": "50 %", "cr_pct": "–"}],
+        "unsubscribe_url": "http://x/reports/unsubscribe/t",
     }
 
 

@@ -17,9 +17,9 @@ from sqlmodel import select
 
 from mailflow.models import Contact
 from mailflow.passwords import verify_password
+from mailflow.visibility import CONSOLE_ROLES
 from mailflow.web import runtime
 
-CONSOLE_ROLES = frozenset({"admin", "ops", "partner_manager", "manager"})
 F = TypeVar("F", bound=Callable[..., Any])
 bp = Blueprint("console_auth", __name__, url_prefix="/console")
 

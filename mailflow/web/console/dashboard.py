@@ -1,0 +1,168 @@
+"""The console dashboard: the weekly report's view with charts, CSV exports, the points
+leaderboard and the report schedule. Everything goes through the viewer's scope."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from sqlmodel import col, select
+
+from mailflow import ledger, reports, visibility
+from mailflow.actions import unit
+from mailflow.actions.errors import ActionError
+from mailflow.actions.points import convert_points
+from mailflow.actions.report import set_report_schedule
+from mailflow.models import Lead, Organization, ReportSubscription, Territory
+from mailflow.web import runtime
+from mailflow.web.console.auth import current_user, login_required
+from mailflow.web.console.scope import viewer
+
+bp = Blueprint("console_dashboard", __name__, url_prefix="/console")
+CSV_FIELDS = (
+    "key",
+    "name",
+    "offers",
+    "picked",
+    "pick_rate",
+    "decline_rate",
+    "ttp_median_h",
+    "ttp_mean_h",
+    "won",
+    "lost",
+    "cr",
+    "adt_days",
+    "ads",
+    "won_value",
+    "pipeline",
+    "pli",
+    "feedback_discipline",
+    "overdue",
+    "bounce_rate",
+    "weak_closer",
+)
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _period() -> reports.Period:
+    user = current_user()
+    assert user is not None
+    now = runtime().clock.now()
+    week = request.args.get("week", "")
+    if week:
+        try:
+            return reports.period_for(week, user, now)
+        except ValueError:
+            abort(400, description="week must look like 2026-W47")
+    return reports.last_week(now, reports.zone(user.timezone))
+
+
+@bp.get("/dashboard")
+@login_required()
+def dashboard() -> Any:
+    user = current_user()
+    assert user is not None and user.id is not None
+    period = _period()
+    with runtime().db.read() as s:
+        data = reports.view(s, runtime(), user, period)
+        sub = s.get(ReportSubscription, user.id)
+    return render_template("console/dashboard.html", lang="en", sub=sub, weekdays=WEEKDAYS, **data)
+
+
+@bp.get("/dashboard.csv")
+@login_required()
+def dashboard_csv() -> Any:
+    period = _period()
+    with runtime().db.read() as s:
+        rows = reports.partner_table(s, viewer(), period)
+    return _csv(f"kpis-{period.label}.csv", CSV_FIELDS, rows)
+
+
+@bp.get("/leads.csv")
+@login_required()
+def leads_csv() -> Any:
+    who = viewer()
+    with runtime().db.read() as s:
+        leads = s.exec(select(Lead).where(visibility.leads(who)).order_by(col(Lead.id))).all()
+        rows = []
+        for lead in leads:
+            row = {f: getattr(lead, f) for f in ("id", "state", "temperature", "city", "country")}
+            row["owner_id"] = lead.owner_id
+            if visibility.sees_customer(who, lead):
+                row["customer_email"] = lead.customer_email
+            rows.append(row)
+    fields = ("id", "state", "temperature", "city", "country", "owner_id", "customer_email")
+    return _csv("leads.csv", fields, rows)
+
+
+def _csv(name: str, fields: tuple[str, ...], rows: list[dict[str, Any]]) -> Response:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.post("/dashboard/schedule")
+@login_required()
+def schedule() -> Any:
+    user = current_user()
+    assert user is not None and user.id is not None
+    try:
+        with unit(runtime(), f"console:{user.id}", "console") as ctx:
+            set_report_schedule(
+                ctx,
+                user.id,
+                request.form.get("weekday", 0, type=int),
+                request.form.get("hour", 7, type=int),
+                subscribed=request.form.get("subscribed") == "on",
+            )
+    except ActionError as exc:
+        abort(exc.http_status, description=str(exc))
+    return redirect(url_for("console_dashboard.dashboard"))
+
+
+@bp.get("/points")
+@login_required()
+def points() -> Any:
+    territory = request.args.get("territory", type=int)
+    with runtime().db.read() as s:
+        board = ledger.leaderboard(s, viewer(), territory_id=territory)
+        territories = s.exec(select(Territory).order_by(col(Territory.name))).all()
+    return render_template(
+        "console/points.html",
+        lang="en",
+        board=board,
+        territories=territories,
+        territory=territory,
+        rate=runtime().settings.points_mdf_rate,
+        can_convert=viewer().role in ("admin", "ops", "partner_manager"),
+    )
+
+
+@bp.post("/points/convert")
+@login_required("admin", "ops", "partner_manager")
+def convert() -> Any:
+    user = current_user()
+    assert user is not None
+    org_id = request.form.get("organization_id", type=int) or 0
+    with runtime().db.read() as s:
+        allowed = s.exec(
+            select(Organization.id).where(
+                col(Organization.id) == org_id, visibility.organizations(viewer())
+            )
+        ).first()
+    if allowed is None:
+        abort(404)
+    try:
+        with unit(runtime(), f"console:{user.id}", "console") as ctx:
+            convert_points(ctx, org_id, request.form.get("points", 0, type=int))
+    except ActionError as exc:
+        abort(exc.http_status, description=str(exc))
+    return redirect(url_for("console_dashboard.points"))
