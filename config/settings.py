@@ -44,6 +44,10 @@ class Settings:
     inbound_max_bytes: int
     default_language: str
     log_level: str
+    # issue 6: optional DKIM signing (all three or none); the key is the file's content.
+    dkim_key: str | None = None
+    dkim_selector: str | None = None
+    dkim_domain: str | None = None
 
     @property
     def embedded(self) -> bool:
@@ -201,4 +205,20 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ),
         default_language=_get(env, "DEFAULT_LANGUAGE", "en", _language),
         log_level=_get(env, "LOG_LEVEL", "INFO").upper(),
+        **_dkim(env),
     )
+
+
+def _dkim(env: Mapping[str, str]) -> dict[str, str | None]:
+    """``MAILFLOW_DKIM_KEY_FILE`` (PEM RSA key, or base64 Ed25519 seed), ``_SELECTOR``,
+    ``_DOMAIN``: all three, or none for unsigned mail."""
+    values = {
+        "dkim_key": _raw(env, "DKIM_KEY"),
+        "dkim_selector": _raw(env, "DKIM_SELECTOR"),
+        "dkim_domain": _raw(env, "DKIM_DOMAIN"),
+    }
+    given = [k for k, v in values.items() if v]
+    if given and len(given) != 3:
+        missing = ", ".join(f"{PREFIX}{k.upper()}" for k, v in values.items() if not v)
+        raise SettingsError(f"DKIM needs a key, a selector and a domain; missing {missing}")
+    return values

@@ -51,6 +51,8 @@ class Contact(SQLModel, table=True):
     password_hash: str | None = Field(default=None, max_length=255)
     last_login_at: datetime | None = None
     created_at: datetime
+    # issue 6: False after a one-click unsubscribe from report emails (RFC 8058).
+    receives_reports: bool = True
 
 
 class Lead(SQLModel, table=True):
@@ -204,3 +206,19 @@ class ApiKey(SQLModel, table=True):
     scopes: list[str] = _json(list)
     created_at: datetime
     revoked_at: datetime | None = None
+
+
+# -- issue 6: branded emails, report opt-out ------------------------------------------------
+class Brand(SQLModel, table=True):
+    """How a manufacturer's emails look: one row per manufacturer Organization."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", unique=True)
+    name: str = Field(max_length=200)
+    sender_name: str | None = Field(default=None, max_length=200)
+    logo_url: str | None = Field(default=None, max_length=500)
+    color: str = Field(default="#0b5cad", max_length=7)
+    background: str = Field(default="#eef1f4", max_length=7)
+    footer: str | None = Field(default=None, max_length=500)
+    imprint: str | None = Field(default=None, max_length=1000)
+    updated_at: datetime

@@ -12,6 +12,7 @@ import pytest
 
 from mailflow.mail.compile import TEMPLATE_DIR, TemplateError, mjml_to_html
 from mailflow.mail.compose import AddressError, Envelope, compose
+from mailflow.mail.kinds import sample
 from mailflow.mail.render import Renderer
 
 KINDS = sorted(p.name for p in TEMPLATE_DIR.iterdir() if p.is_dir())
@@ -60,7 +61,7 @@ def test_every_message_kind_has_its_three_files() -> None:
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("lang", ["en", "de"])
 def test_every_template_renders_in_both_languages(kind: str, lang: str) -> None:
-    out = Renderer().render(kind, _context(lang))
+    out = Renderer().render(kind, {**sample(kind, lang), **_context(lang)})
     assert out.subject and "\n" not in out.subject
     assert "{{" not in out.html and "{%" not in out.html
     assert 'data-action="portal"' in out.html
