@@ -7,7 +7,7 @@ from typing import Any
 
 from config import Settings
 
-BENCHES = ("compose",)
+BENCHES = ("compose", "fanout")
 
 
 def run_bench(name: str, settings: Settings, *, quick: bool = False) -> dict[str, Any]:

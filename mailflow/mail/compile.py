@@ -39,6 +39,7 @@ _LEADING_SET = re.compile(
 _HREF_EXPR = re.compile(r'(?:href|src)="\{\{\s*([^}]*?)\s*\}\}"')
 _SAFE_HREF = re.compile(r"^(links\.\w+|.*\|\s*safe_url)$")
 _SCHEMES = ("http://", "https://")
+_SPACE = re.compile(r"[\s\x00-\x1f\x7f]")
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
 _STATEMENT = re.compile(r"\{%.*?%\}", re.S)
 _SHIELD = '<script type="text/x-mailflow-jinja">{}</script>'
@@ -88,7 +89,7 @@ def is_http_url(value: object) -> bool:
     if not isinstance(value, str):
         return False
     low = value.strip().lower()
-    return low.startswith(_SCHEMES) and len(low) > 8 and not any(c.isspace() for c in value.strip())
+    return low.startswith(_SCHEMES) and len(low) > 8 and not _SPACE.search(low)
 
 
 def safe_url(value: object) -> str:

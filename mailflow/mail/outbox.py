@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import formataddr, parseaddr
@@ -176,23 +177,30 @@ def dispatch(rt: Runtime, email_ids: list[int], batch: int = 200) -> int:
     """Send the given outbox rows; returns how many were sent by this call.
 
     1. claim up to ``batch`` rows with one UPDATE; 2. load their recipients once;
-    3. build and send each; 4. mark the sent ones with one UPDATE (failures one by one).
+    3. build each email in a helper thread while the previous one is on the wire, send;
+    4. mark the sent ones with one UPDATE (failures are written one by one).
     """
     sent = 0
     for start in range(0, len(email_ids), batch):
         rows = _claim_batch(rt, email_ids[start : start + batch])
         recipients = _recipients(rt, rows)
+        todo = []
+        for email in rows:
+            assert email.id is not None
+            recipient = recipients.get(email.contact_id) if email.contact_id else None
+            if _opted_out(email, recipient):
+                _finish(rt, email.id, "failed", "recipient unsubscribed from reports")
+            else:
+                todo.append((email, recipient))
         done: list[int] = []
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mailflow-build")
         try:
-            for email in rows:
-                assert email.id is not None
-                recipient = recipients.get(email.contact_id) if email.contact_id else None
-                if _opted_out(email, recipient):
-                    _finish(rt, email.id, "failed", "recipient unsubscribed from reports")
-                    continue
-                if _send_one(rt, email, recipient):
-                    done.append(email.id)
+            built = [pool.submit(build, rt, email, recipient) for email, recipient in todo]
+            for (email, _), future in zip(todo, built, strict=True):
+                if _send_one(rt, email, future):
+                    done.append(email.id)  # type: ignore[arg-type]
         finally:  # even when a send raised unexpectedly, what went out is marked
+            pool.shutdown(wait=True, cancel_futures=True)
             _mark_sent(rt, done)
         sent += len(done)
     return sent
@@ -206,11 +214,10 @@ def _opted_out(email: OutboundEmail, recipient: Recipient | None) -> bool:
     )
 
 
-def _send_one(rt: Runtime, email: OutboundEmail, recipient: Recipient | None) -> bool:
+def _send_one(rt: Runtime, email: OutboundEmail, built: Future[bytes]) -> bool:
     assert email.id is not None
     try:
-        data = build(rt, email, recipient)
-        rt.sender().send(_envelope_from(rt), email.to_addr, data)
+        rt.sender().send(_envelope_from(rt), email.to_addr, built.result())
     except (DeliveryError, AddressError) as exc:
         permanent = isinstance(exc, AddressError) or exc.permanent
         final = permanent or email.attempts >= MAX_ATTEMPTS
