@@ -57,7 +57,9 @@ def _header(name: str, value: str) -> bytes:
 def encoded_words(value: str) -> str:
     """RFC 2047 base64 encoded-words, folded; each word at most 75 characters and never
     splitting a character (``email.header.Header`` does the same ~30x slower)."""
-    words, chunk, size = [], [], 0
+    words: list[str] = []
+    chunk: list[str] = []
+    size = 0
     for char in value:
         n = len(char.encode("utf-8"))
         if size + n > _WORD_BYTES:

@@ -60,7 +60,7 @@ def active_versions(session: Session) -> dict[str, int]:
 
 def diff(old: Source, new: Source) -> str:
     """A unified diff of the three parts, as one text."""
-    chunks = []
+    chunks: list[str] = []
     for name in FIELDS:
         a, b = getattr(old, name).splitlines(), getattr(new, name).splitlines()
         chunks.extend(

@@ -45,6 +45,14 @@ def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
     app.jinja_env.globals["csrf_token"] = csrf_token
     # Other console pages add (label, endpoint) here to appear in the console's navigation.
     app.jinja_env.globals["console_nav"] = []
+    # issue 6: template console, one-click unsubscribe from reports
+    from mailflow.web import unsubscribe
+    from mailflow.web.console import templates_views
+
+    app.register_blueprint(templates_views.bp)
+    app.register_blueprint(unsubscribe.bp)
+    nav: list[tuple[str, str]] = app.jinja_env.globals["console_nav"]  # type: ignore[assignment]
+    nav.append(("Templates", "console_templates.index"))
     errors.register(app)
     if devmail is not None:
         from mailflow.web import devmail as devmail_views
