@@ -194,6 +194,10 @@ def validate(source: Source, layout_mjml: str) -> list[str]:
     documented variables, and send every Jinja-filled href/src through ``safe_url``."""
     if source.kind not in kinds.KINDS:
         return [f"unknown message kind {source.kind!r}"]
+    for name, text in (("subject", source.subject), ("text", source.body_text)):
+        bad = _TAG_WITH_LT.search(text)
+        if bad:  # harmless outside MJML, but one rule for all three parts is easier to keep
+            return [f"{name}: '<' inside a Jinja tag is not allowed: {bad.group(0)}"]
     try:
         html = html_source(source, layout_mjml)
     except TemplateError as exc:
