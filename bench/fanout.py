@@ -29,6 +29,7 @@ from mailflow.models import Contact, Lead, Offer, Organization
 from mailflow.runtime import Runtime
 
 _SINK = ("-c", "aiosmtpd.handlers.Sink")
+ROUNDS = 5
 
 
 @contextlib.contextmanager
@@ -85,6 +86,15 @@ def _queue_offers(rt: Runtime, n: int) -> list[int]:
         return list(ctx.outbox_ids)
 
 
+def _sample_bytes(rt: Runtime, email_id: int) -> bytes:
+    """The bytes of one of the offers, built outside the clock (it is sent again later)."""
+    with rt.db.read() as s:
+        sample = s.get(outbox.OutboundEmail, email_id)
+        assert sample is not None
+        s.expunge(sample)
+    return outbox.build(rt, sample)
+
+
 def _limit(port: int, data: bytes, n: int) -> float:
     conn = smtplib.SMTP("127.0.0.1", port)
     start = time.perf_counter()
@@ -108,14 +118,16 @@ def run(settings: Settings, *, quick: bool) -> dict[str, Any]:
             ids = _queue_offers(rt, n)
             with _sink() as port:
                 rt.use_smtp(f"smtp://127.0.0.1:{port}")
-                start = time.perf_counter()
-                sent = outbox.dispatch(rt, ids)
-                elapsed = time.perf_counter() - start
-                with rt.db.read() as s:
-                    sample = s.get(outbox.OutboundEmail, ids[0])
-                    assert sample is not None
-                    data = outbox.build(rt, sample)
-                limit_s = _limit(port, data, n)
+                data = _sample_bytes(rt, ids[0])
+                # Alternate the two in rounds, so a change in machine load hits both alike.
+                sent, elapsed, limit_s = 0, 0.0, 0.0
+                size = -(-len(ids) // ROUNDS)
+                for start in range(0, len(ids), size):
+                    chunk = ids[start : start + size]
+                    began = time.perf_counter()
+                    sent += outbox.dispatch(rt, chunk)
+                    elapsed += time.perf_counter() - began
+                    limit_s += _limit(port, data, len(chunk))
         finally:
             rt.close()
     return {
@@ -125,5 +137,6 @@ def run(settings: Settings, *, quick: bool) -> dict[str, Any]:
         "per_s": round(sent / elapsed, 1),
         "limit_per_s": round(n / limit_s, 1),
         "ratio": round((sent / elapsed) / (n / limit_s), 2),
+        "rounds": ROUNDS,
         "database": "postgresql" if url.startswith("postgresql") else "sqlite",
     }

@@ -40,6 +40,8 @@ _HREF_EXPR = re.compile(r'(?:href|src)="\{\{\s*([^}]*?)\s*\}\}"')
 _SAFE_HREF = re.compile(r"^(links\.\w+|.*\|\s*safe_url)$")
 _SCHEMES = ("http://", "https://")
 _SPACE = re.compile(r"[\s\x00-\x1f\x7f]")
+# The space between two attributes of a tag: a line break there changes nothing.
+_ATTRIBUTE_GAP = re.compile(r'" (?=[a-z][a-z-]*=")')
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
 _STATEMENT = re.compile(r"\{%.*?%\}", re.S)
 _SHIELD = '<script type="text/x-mailflow-jinja">{}</script>'
@@ -140,6 +142,7 @@ def mjml_to_html(mjml_source: str) -> str:
         raise TemplateError(f"MJML does not compile: {exc}") from None
     inliner = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False)
     html = _unshield(inliner.inline(_shield(html)))
+    html = _ATTRIBUTE_GAP.sub('"\n', html)  # short lines: the email can go out as 7bit
     return _ACTION_LINK.sub(r'<a href="{{ links.\1 }}" data-action="\1"', html)
 
 

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime, formataddr, parseaddr
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]+")
+_PART_HEAD = "Content-Type: text/{}; charset=utf-8\r\nContent-Transfer-Encoding: {}\r\n\r\n"
 _WORD_BYTES = 45  # 45 bytes → 60 base64 characters + 12 of "=?utf-8?b?…?=" ≤ 75
 _ADDR = re.compile(r"^[^\s<>()\[\]\\,;:\"@]+@[^\s<>()\[\]\\,;:\"@]+$")
 
@@ -111,21 +112,27 @@ def compose(env: Envelope, text: str, html: str, now: datetime | None = None) ->
     head += [_header(k, v) for k, v in env.extra_headers]
     head.append(f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n\r\n'.encode())
     sep = f"--{boundary}\r\n".encode()
-    part_head = (
-        "Content-Type: text/{}; charset=utf-8\r\n"
-        "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
-    )
     return b"".join(
         [
             *head,
             sep,
-            part_head.format("plain").encode(),
+            _PART_HEAD.format("plain", "quoted-printable").encode(),
             _qp(text),
             b"\r\n",
             sep,
-            part_head.format("html").encode(),
-            _qp(html),
+            *_html_part(html),
             b"\r\n",
             f"--{boundary}--\r\n".encode(),
         ]
     )
+
+
+def _html_part(html: str) -> tuple[bytes, bytes]:
+    """HTML needs no transfer encoding once every non-ASCII character is a character
+    reference (``&#252;``) and it has no NUL, no bare CR and no line over 998 octets
+    (RFC 5322 2.1.1; compile breaks long lines): then it goes as 7bit, with no
+    per-character encoding pass; otherwise as quoted-printable."""
+    body = html.replace("\r\n", "\n").encode("ascii", "xmlcharrefreplace")
+    if b"\x00" not in body and b"\r" not in body and max(map(len, body.split(b"\n"))) <= 998:
+        return _PART_HEAD.format("html", "7bit").encode(), body.replace(b"\n", b"\r\n")
+    return _PART_HEAD.format("html", "quoted-printable").encode(), _qp(html)

@@ -118,7 +118,9 @@ def test_compose_writes_a_threaded_multipart_alternative_email() -> None:
     assert msg["Reply-To"] == "reply+1.2.abc@r.example"
     assert msg["Auto-Submitted"] == "auto-generated"
     assert msg.get_body(("plain",)).get_content().replace("\r\n", "\n") == "Grüße\n"
-    assert msg.get_body(("html",)).get_content() == "<p>Grüße</p>"
+    # HTML goes out as 7bit ASCII: non-ASCII characters become character references.
+    assert msg.get_body(("html",)).get_content() == "<p>Gr&#252;&#223;e</p>"
+    assert msg.get_body(("html",))["Content-Transfer-Encoding"] == "7bit"
 
 
 def test_lead_data_cannot_inject_headers() -> None:
