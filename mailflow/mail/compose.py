@@ -1,7 +1,7 @@
 """Build the MIME bytes of one email directly.
 
 The standard ``EmailMessage`` costs milliseconds per email; this writes the same
-structure (multipart/alternative, quoted-printable UTF-8 parts, RFC 2047 headers) with
+structure (multipart/alternative: quoted-printable text, 7bit HTML; RFC 2047 headers) with
 C-level encoders. Header values never carry a line break: CR, LF and other controls in
 lead data become spaces, so lead fields cannot inject headers.
 """

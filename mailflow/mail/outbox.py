@@ -10,6 +10,7 @@ it once.
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -217,7 +218,7 @@ def _opted_out(email: OutboundEmail, recipient: Recipient | None) -> bool:
 def _send_one(rt: Runtime, email: OutboundEmail, built: Future[bytes]) -> bool:
     assert email.id is not None
     try:
-        rt.sender().send(_envelope_from(rt), email.to_addr, built.result())
+        rt.sender().send(_envelope_from(rt.settings.mail_from), email.to_addr, built.result())
     except (DeliveryError, AddressError) as exc:
         permanent = isinstance(exc, AddressError) or exc.permanent
         final = permanent or email.attempts >= MAX_ATTEMPTS
@@ -227,8 +228,9 @@ def _send_one(rt: Runtime, email: OutboundEmail, built: Future[bytes]) -> bool:
     return True
 
 
-def _envelope_from(rt: Runtime) -> str:
-    return parseaddr(rt.settings.mail_from)[1]
+@functools.cache
+def _envelope_from(mail_from: str) -> str:
+    return parseaddr(mail_from)[1]
 
 
 def due_ids(rt: Runtime, now: datetime, limit: int = 500) -> list[int]:
