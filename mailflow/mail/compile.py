@@ -14,12 +14,14 @@ out of tags inside MJML.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import css_inline
 import mjml
 from jinja2 import Environment, Template, TemplateSyntaxError, meta, select_autoescape
+from markupsafe import escape
 
 from mailflow import i18n
 from mailflow.mail import kinds
@@ -42,6 +44,7 @@ _SCHEMES = ("http://", "https://")
 _SPACE = re.compile(r"[\s\x00-\x1f\x7f]")
 # The space between two attributes of a tag: a line break there changes nothing.
 _ATTRIBUTE_GAP = re.compile(r'" (?=[a-z][a-z-]*=")')
+_PLAIN_GETTEXT = re.compile(r'\{\{ *_\( *"((?:[^"\\]|\\")*)" *\) *\}\}')
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
 _STATEMENT = re.compile(r"\{%.*?%\}", re.S)
 _SHIELD = '<script type="text/x-mailflow-jinja">{}</script>'
@@ -68,6 +71,12 @@ class Compiled:
     subject: Template
     text: Template
     html: Template
+    # Per language, the same templates with every argument-less ``_("…")`` already
+    # translated: fewer calls per render. Other languages use the generic ones above.
+    languages: Mapping[str, tuple[Template, Template, Template]] = field(default_factory=dict)
+
+    def for_language(self, lang: str | None) -> tuple[Template, Template, Template]:
+        return self.languages.get(lang or "") or (self.subject, self.text, self.html)
 
 
 def make_env(autoescape: bool) -> Environment:
@@ -185,9 +194,30 @@ def compile_source(source: Source, layout_mjml: str) -> Compiled:
             subject=TEXT_ENV.from_string(source.subject),
             text=TEXT_ENV.from_string(source.body_text),
             html=HTML_ENV.from_string(html),
+            languages={
+                lang: (
+                    TEXT_ENV.from_string(pretranslate(source.subject, lang, html=False)),
+                    TEXT_ENV.from_string(pretranslate(source.body_text, lang, html=False)),
+                    HTML_ENV.from_string(pretranslate(html, lang, html=True)),
+                )
+                for lang in i18n.LANGUAGES
+            },
         )
     except TemplateSyntaxError as exc:
         raise TemplateError(f"Jinja syntax error line {exc.lineno}: {exc.message}") from None
+
+
+def pretranslate(source: str, lang: str, *, html: bool) -> str:
+    """Replace each ``{{ _("literal") }}`` by its translation (HTML-escaped for the HTML
+    part, as autoescape would); calls with arguments stay calls."""
+
+    def fill(match: re.Match[str]) -> str:
+        text = i18n.gettext(lang, match.group(1).replace('\\"', '"'))
+        if any(mark in text for mark in ("{{", "{%", "{#", "}}", "%}", "#}")):
+            return match.group(0)
+        return str(escape(text)) if html else text
+
+    return _PLAIN_GETTEXT.sub(fill, source)
 
 
 def validate(source: Source, layout_mjml: str) -> list[str]:

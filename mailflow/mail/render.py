@@ -114,6 +114,7 @@ def render_compiled(tpl: Compiled, context: dict[str, Any]) -> Rendered:
     links = context.get("links")
     if links:  # only http(s) URLs become links, whatever an action put in
         context = {**context, "links": {k: v for k, v in links.items() if is_http_url(v)}}
-    subject = " ".join(tpl.subject.render(context).split())
+    subject_tpl, text_tpl, html_tpl = tpl.for_language(context.get("lang"))
+    subject = " ".join(subject_tpl.render(context).split())
     context = {**context, "subject_line": subject}
-    return Rendered(subject=subject, text=tpl.text.render(context), html=tpl.html.render(context))
+    return Rendered(subject=subject, text=text_tpl.render(context), html=html_tpl.render(context))
