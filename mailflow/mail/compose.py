@@ -9,6 +9,7 @@ lead data become spaces, so lead fields cannot inject headers.
 from __future__ import annotations
 
 import binascii
+import functools
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -70,6 +71,13 @@ def encoded_words(value: str) -> str:
     return "\r\n ".join(f"=?utf-8?b?{word}?=" for word in words)
 
 
+@functools.lru_cache(maxsize=256)
+def _from_header(sender: str) -> bytes:
+    """Senders are few (one per brand): parse and encode each once."""
+    name, addr = parseaddr(sender)
+    return _header("From", _mailbox(name, addr))
+
+
 def _mailbox(name: str | None, addr: str) -> str:
     addr = check_address(addr)
     return formataddr((clean(name), addr), charset="utf-8") if name else addr
@@ -85,10 +93,9 @@ def compose(env: Envelope, text: str, html: str, now: datetime | None = None) ->
     now = now or datetime.now(UTC)
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
-    sender_name, sender_addr = parseaddr(env.sender)
     boundary = "=_mf_" + secrets.token_hex(12)
     head = [
-        _header("From", _mailbox(sender_name, sender_addr)),
+        _from_header(env.sender),
         _header("To", _mailbox(env.to_name, env.to)),
         _header("Subject", env.subject),
         _header("Date", format_datetime(now)),

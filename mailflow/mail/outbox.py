@@ -157,9 +157,8 @@ def build(rt: Runtime, email: OutboundEmail, recipient: Recipient | None = None)
         ]
     rendered = rt.renderer.render(email.kind, ctx)
     reply_key = ctx.get("reply_key")
-    sender_name, sender_addr = parseaddr(rt.settings.mail_from)
     envelope = Envelope(
-        sender=formataddr((brand.get("sender_name") or sender_name, sender_addr)),
+        sender=_sender(rt.settings.mail_from, brand.get("sender_name")),
         to=email.to_addr,
         to_name=ctx.get("recipient_name"),
         subject=rendered.subject,
@@ -231,6 +230,13 @@ def _send_one(rt: Runtime, email: OutboundEmail, built: Future[bytes]) -> bool:
 @functools.cache
 def _envelope_from(mail_from: str) -> str:
     return parseaddr(mail_from)[1]
+
+
+@functools.lru_cache(maxsize=256)
+def _sender(mail_from: str, brand_sender_name: str | None) -> str:
+    """The From of an email: the brand's sender name on the configured address."""
+    name, addr = parseaddr(mail_from)
+    return formataddr((brand_sender_name or name, addr))
 
 
 def due_ids(rt: Runtime, now: datetime, limit: int = 500) -> list[int]:
