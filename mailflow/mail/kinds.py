@@ -117,5 +117,7 @@ def sample(kind: str, lang: str = "en") -> dict[str, Any]:
         "reset_url": "https://leads.example.com/console/reset/sample-token",
         "expires_minutes": 30,
     }
+    if kind not in REPORT_KINDS:  # the outbox adds the unsubscribe link to reports only
+        del data["links"]["unsubscribe"]
     keep = allowed(kind)
     return {k: v for k, v in data.items() if k in keep}
