@@ -141,6 +141,7 @@ def run(settings: Settings, *, quick: bool) -> dict[str, Any]:
         "limit_per_s": round(n / limit_s, 1),
         "ratio": round((sent / elapsed) / (n / limit_s), 2),
         "rounds": ROUNDS,
+        "dkim": "ed25519-sha256",
         # CPU of this process per email (the sink runs in its own): what load cannot blur.
         "cpu_ms_per_email": round(cpu * 1000 / max(sent, 1), 3),
         "limit_cpu_ms_per_email": round(limit_cpu * 1000 / n, 3),
