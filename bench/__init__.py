@@ -7,7 +7,7 @@ from typing import Any
 
 from config import Settings
 
-BENCHES = ("inbound", "pick", "match", "sweep", "csv_import", "kpi")
+BENCHES = ("inbound", "pick", "match", "sweep", "csv_import", "kpi", "compose", "fanout")
 
 
 def run_bench(name: str, settings: Settings, *, quick: bool = False) -> dict[str, Any]:

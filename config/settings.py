@@ -59,6 +59,10 @@ class Settings:
     redis_prefix: str = "mailflow:"  # keys in a shared Redis (rate limits)
     # issue 5: what one loyalty point is worth in MDF budget (currency units per point)
     points_mdf_rate: float = 0.5
+    # issue 6: optional DKIM signing (all three or none); the key is the file's content.
+    dkim_key: str | None = None
+    dkim_selector: str | None = None
+    dkim_domain: str | None = None
 
     @property
     def embedded(self) -> bool:
@@ -223,6 +227,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         api_rate_per_minute=_get(env, "API_RATE_PER_MINUTE", 120, lambda n, v: parse_int(n, v, 1)),
         redis_prefix=_get(env, "REDIS_PREFIX", "mailflow:"),
         points_mdf_rate=_get(env, "POINTS_MDF_RATE", 0.5, parse_float),
+        **_dkim(env),
     )
 
 
@@ -278,3 +283,18 @@ def _followup_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "queue_namespace": _get(env, "QUEUE_NAMESPACE", "mailflow"),
         "sweep_batch": _get(env, "SWEEP_BATCH", 200, lambda n, v: parse_int(n, v, 1)),
     }
+
+
+def _dkim(env: Mapping[str, str]) -> dict[str, Any]:
+    """``MAILFLOW_DKIM_KEY_FILE`` (PEM RSA key, or base64 Ed25519 seed), ``_SELECTOR``,
+    ``_DOMAIN``: all three, or none for unsigned mail."""
+    values = {
+        "dkim_key": _raw(env, "DKIM_KEY"),
+        "dkim_selector": _raw(env, "DKIM_SELECTOR"),
+        "dkim_domain": _raw(env, "DKIM_DOMAIN"),
+    }
+    given = [k for k, v in values.items() if v]
+    if given and len(given) != 3:
+        missing = ", ".join(f"{PREFIX}{k.upper()}" for k, v in values.items() if not v)
+        raise SettingsError(f"DKIM needs a key, a selector and a domain; missing {missing}")
+    return values

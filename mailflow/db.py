@@ -20,6 +20,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+READ_ONLY = "mailflow_read_only"
 
 
 def normalize_url(url: str) -> str:
@@ -43,7 +44,10 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Readers take no lock in WAL mode and see the last commit; writers take the write
+        # lock before they read, so a claim never works on a stale row.
+        read_only = conn.get_execution_options().get(READ_ONLY, False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -71,6 +75,12 @@ class Database:
         self._sessions = sessionmaker(
             bind=self.engine, class_=Session, expire_on_commit=False, autoflush=True
         )
+        self._read_sessions = sessionmaker(
+            bind=self.engine.execution_options(**{READ_ONLY: True}),
+            class_=Session,
+            expire_on_commit=False,
+            autoflush=True,
+        )
 
     @property
     def is_sqlite(self) -> bool:
@@ -86,9 +96,15 @@ class Database:
         finally:
             session.close()
 
-    # Reads use the same path: on SQLite a short IMMEDIATE transaction is the price of
-    # never reading a half-written claim, and reads are short.
-    read = transaction
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read: on SQLite a deferred transaction, so readers never wait for writers."""
+        session = self._read_sessions()
+        try:
+            with session.begin():
+                yield session
+        finally:
+            session.close()
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -62,6 +62,8 @@ class Contact(SQLModel, table=True):
     last_login_at: datetime | None = None
     created_at: datetime
     external_id: str | None = Field(default=None, unique=True, max_length=100)  # issue 7
+    # issue 6: False after a one-click unsubscribe from report emails (RFC 8058).
+    receives_reports: bool = True
 
 
 class Lead(SQLModel, table=True):
@@ -428,3 +430,19 @@ _covering: list[Any] = [
     Lead.owner_contact_id,
 ]
 Index("ix_lead_state_owner", *_covering)
+
+
+# -- issue 6: branded emails, report opt-out ------------------------------------------------
+class Brand(SQLModel, table=True):
+    """How a manufacturer's emails look: one row per manufacturer Organization."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", unique=True)
+    name: str = Field(max_length=200)
+    sender_name: str | None = Field(default=None, max_length=200)
+    logo_url: str | None = Field(default=None, max_length=500)
+    color: str = Field(default="#0b5cad", max_length=7)
+    background: str = Field(default="#eef1f4", max_length=7)
+    footer: str | None = Field(default=None, max_length=500)
+    imprint: str | None = Field(default=None, max_length=1000)
+    updated_at: datetime

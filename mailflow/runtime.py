@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING, Any
 from config import Settings
 from mailflow.clock import Clock
 from mailflow.db import Database
+from mailflow.mail.branding import BrandBook
 from mailflow.mail.render import Renderer
 from mailflow.mail.send import DeliveryError, SmtpSender
+from mailflow.mail.signing import DkimSigner
 from mailflow.tokens import Signer
 
 if TYPE_CHECKING:
@@ -37,7 +39,13 @@ class Runtime:
         self.db = Database(settings.database_url)
         self.signer = Signer(settings.secret_keys, settings.token_max_age_days * 86400)
         self.clock = clock or Clock()
-        self.renderer = Renderer()
+        self.renderer = Renderer(db=self.db)
+        self.brands = BrandBook(self.db, settings)
+        self.dkim = (
+            DkimSigner(settings.dkim_key.encode(), settings.dkim_selector, settings.dkim_domain)
+            if settings.dkim_key and settings.dkim_selector and settings.dkim_domain
+            else None
+        )
         self.smtp_url = settings.smtp_url
         self.queue: JobQueue | None = None
         # False leaves new emails in the outbox for the sweep (benchmarks that measure
@@ -57,11 +65,9 @@ class Runtime:
             self._sender.close()
         self.smtp_url, self._sender = url, None
 
-    def brand(self) -> dict[str, Any]:
-        from email.utils import parseaddr
-
-        name = parseaddr(self.settings.mail_from)[0] or "mailflow"
-        return {"name": name, "color": "#0b5cad", "base_url": self.settings.base_url}
+    def brand(self, organization_id: int | None = None) -> dict[str, Any]:
+        """How emails to a member of ``organization_id`` look (its manufacturer's Brand)."""
+        return self.brands.for_organization(organization_id)
 
     def reply_key(self, offer_id: int, contact_id: int) -> str:
         return self.signer.reply_key(offer_id, contact_id, self.clock.now().timestamp())

@@ -1,7 +1,7 @@
 """Build the MIME bytes of one email directly.
 
 The standard ``EmailMessage`` costs milliseconds per email; this writes the same
-structure (multipart/alternative, quoted-printable UTF-8 parts, RFC 2047 headers) with
+structure (multipart/alternative: quoted-printable text, 7bit HTML; RFC 2047 headers) with
 C-level encoders. Header values never carry a line break: CR, LF and other controls in
 lead data become spaces, so lead fields cannot inject headers.
 """
@@ -9,14 +9,16 @@ lead data become spaces, so lead fields cannot inject headers.
 from __future__ import annotations
 
 import binascii
+import functools
 import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.header import Header
 from email.utils import format_datetime, formataddr, parseaddr
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]+")
+_PART_HEAD = "Content-Type: text/{}; charset=utf-8\r\nContent-Transfer-Encoding: {}\r\n\r\n"
+_WORD_BYTES = 45  # 45 bytes → 60 base64 characters + 12 of "=?utf-8?b?…?=" ≤ 75
 _ADDR = re.compile(r"^[^\s<>()\[\]\\,;:\"@]+@[^\s<>()\[\]\\,;:\"@]+$")
 
 
@@ -51,8 +53,29 @@ def _header(name: str, value: str) -> bytes:
     value = clean(value)
     if value.isascii() and len(value) < 900:
         return f"{name}: {value}\r\n".encode("ascii")
-    encoded = Header(value, "utf-8", header_name=name).encode(linesep="\r\n")
-    return f"{name}: {encoded}\r\n".encode("ascii")
+    return f"{name}: {encoded_words(value)}\r\n".encode("ascii")
+
+
+def encoded_words(value: str) -> str:
+    """RFC 2047 base64 encoded-words, folded; each word at most 75 characters and never
+    splitting a character (``email.header.Header`` does the same ~30x slower)."""
+    data = value.encode("utf-8")
+    words = []
+    start = 0
+    while start < len(data):
+        end = min(start + _WORD_BYTES, len(data))
+        while end < len(data) and data[end] & 0xC0 == 0x80:  # inside a UTF-8 sequence
+            end -= 1
+        words.append(binascii.b2a_base64(data[start:end], newline=False).decode("ascii"))
+        start = end
+    return "\r\n ".join(f"=?utf-8?b?{word}?=" for word in words)
+
+
+@functools.lru_cache(maxsize=256)
+def _from_header(sender: str) -> bytes:
+    """Senders are few (one per brand): parse and encode each once."""
+    name, addr = parseaddr(sender)
+    return _header("From", _mailbox(name, addr))
 
 
 def _mailbox(name: str | None, addr: str) -> str:
@@ -70,10 +93,9 @@ def compose(env: Envelope, text: str, html: str, now: datetime | None = None) ->
     now = now or datetime.now(UTC)
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
-    sender_name, sender_addr = parseaddr(env.sender)
     boundary = "=_mf_" + secrets.token_hex(12)
     head = [
-        _header("From", _mailbox(sender_name, sender_addr)),
+        _from_header(env.sender),
         _header("To", _mailbox(env.to_name, env.to)),
         _header("Subject", env.subject),
         _header("Date", format_datetime(now)),
@@ -92,21 +114,27 @@ def compose(env: Envelope, text: str, html: str, now: datetime | None = None) ->
     head += [_header(k, v) for k, v in env.extra_headers]
     head.append(f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n\r\n'.encode())
     sep = f"--{boundary}\r\n".encode()
-    part_head = (
-        "Content-Type: text/{}; charset=utf-8\r\n"
-        "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
-    )
     return b"".join(
         [
             *head,
             sep,
-            part_head.format("plain").encode(),
+            _PART_HEAD.format("plain", "quoted-printable").encode(),
             _qp(text),
             b"\r\n",
             sep,
-            part_head.format("html").encode(),
-            _qp(html),
+            *_html_part(html),
             b"\r\n",
             f"--{boundary}--\r\n".encode(),
         ]
     )
+
+
+def _html_part(html: str) -> tuple[bytes, bytes]:
+    """HTML needs no transfer encoding once every non-ASCII character is a character
+    reference (``&#252;``) and it has no NUL, no bare CR and no line over 998 octets
+    (RFC 5322 2.1.1; compile breaks long lines): then it goes as 7bit, with no
+    per-character encoding pass; otherwise as quoted-printable."""
+    body = html.replace("\r\n", "\n").encode("ascii", "xmlcharrefreplace")
+    if b"\x00" not in body and b"\r" not in body and max(map(len, body.split(b"\n"))) <= 998:
+        return _PART_HEAD.format("html", "7bit").encode(), body.replace(b"\n", b"\r\n")
+    return _PART_HEAD.format("html", "quoted-printable").encode(), _qp(html)

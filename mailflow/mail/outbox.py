@@ -1,24 +1,30 @@
 """The outbox: emails are rows written in the action's transaction and sent afterwards.
 
 ``queue`` is called by actions. ``dispatch`` is called by a job with row ids: it claims
-each row with a conditional UPDATE (so two workers never send the same row), renders,
-composes and sends it. A crash after the claim leaves the row in ``sending``; the
-outbox sweep hands it back after a grace period and the re-send carries the same
-Message-ID, so a receiving client shows it once.
+a batch of rows with one conditional UPDATE (so two workers never send the same row),
+renders, composes, signs and sends each, and marks the batch sent with one UPDATE. A
+crash after the claim leaves rows in ``sending``; the outbox sweep hands them back after
+a grace period and the re-send carries the same Message-ID, so a receiving client shows
+it once.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.utils import formataddr, parseaddr
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import or_, update
 from sqlmodel import col, select
 
-from mailflow import i18n
+from mailflow import i18n, optout
 from mailflow.actions.context import ActionContext
+from mailflow.mail import kinds
 from mailflow.mail.compose import AddressError, Envelope, compose
 from mailflow.mail.send import DeliveryError
 from mailflow.models import Contact, OutboundEmail
@@ -65,15 +71,42 @@ def queue(
 
 
 def _claim(rt: Runtime, email_id: int) -> OutboundEmail | None:
+    claimed = _claim_batch(rt, [email_id])
+    return claimed[0] if claimed else None
+
+
+def _claim_batch(rt: Runtime, email_ids: list[int]) -> list[OutboundEmail]:
+    """Claim the still-queued rows among ``email_ids`` with one conditional UPDATE.
+    RETURNING names exactly the rows this UPDATE moved, so two workers given the same
+    ids never both get a row."""
     with rt.db.transaction() as s:
         claimed = s.exec(
             update(OutboundEmail)
-            .where(col(OutboundEmail.id) == email_id, col(OutboundEmail.state) == "queued")
+            .where(col(OutboundEmail.id).in_(email_ids), col(OutboundEmail.state) == "queued")
             .values(state="sending", attempts=OutboundEmail.attempts + 1, claimed_at=rt.clock.now())
+            .returning(col(OutboundEmail.id))
         )
-        if claimed.rowcount != 1:
-            return None
-        return s.get(OutboundEmail, email_id)
+        ids = [row[0] for row in claimed]
+        if not ids:
+            return []
+        rows = s.exec(
+            select(OutboundEmail)
+            .where(col(OutboundEmail.id).in_(ids))
+            .order_by(col(OutboundEmail.id))
+        ).all()
+        for row in rows:
+            s.expunge(row)
+        return list(rows)
+
+
+def _mark_sent(rt: Runtime, email_ids: list[int]) -> None:
+    if email_ids:
+        with rt.db.transaction() as s:
+            s.exec(
+                update(OutboundEmail)
+                .where(col(OutboundEmail.id).in_(email_ids), col(OutboundEmail.state) == "sending")
+                .values(state="sent", sent_at=rt.clock.now(), last_error=None)
+            )
 
 
 def _finish(rt: Runtime, email_id: int, state: str, error: str | None = None) -> None:
@@ -90,14 +123,44 @@ def _finish(rt: Runtime, email_id: int, state: str, error: str | None = None) ->
             row.next_attempt_at = now + timedelta(minutes=2 ** max(0, row.attempts - 1))
 
 
-def build(rt: Runtime, email: OutboundEmail) -> bytes:
+@dataclass(frozen=True)
+class Recipient:
+    organization_id: int | None
+    receives_reports: bool
+
+
+def _recipients(rt: Runtime, rows: list[OutboundEmail]) -> dict[int, Recipient]:
+    ids = {r.contact_id for r in rows if r.contact_id is not None}
+    if not ids:
+        return {}
+    with rt.db.read() as s:
+        found = s.exec(
+            select(Contact.id, Contact.organization_id, Contact.receives_reports).where(
+                col(Contact.id).in_(ids)
+            )
+        ).all()
+    return {cid: Recipient(org, bool(reports)) for cid, org, reports in found if cid is not None}
+
+
+def build(rt: Runtime, email: OutboundEmail, recipient: Recipient | None = None) -> bytes:
+    """Render, compose and (when configured) DKIM-sign one outbox row."""
     ctx = dict(email.context)
     ctx["lang"] = email.language
-    ctx.setdefault("brand", rt.brand())
+    brand = ctx.setdefault("brand", rt.brand(recipient.organization_id if recipient else None))
+    headers: list[tuple[str, str]] = [("X-Mailflow-Kind", email.kind)]
+    unsubscribe = ctx.get("unsubscribe_url")  # the weekly report's own subscription opt-out
+    if not unsubscribe and email.kind in kinds.REPORT_KINDS and email.contact_id is not None:
+        unsubscribe = optout.url(rt.settings.base_url, rt.settings.secret_keys, email.contact_id)
+        ctx["links"] = {**ctx.get("links", {}), "unsubscribe": unsubscribe}
+    if unsubscribe:  # RFC 8058 one-click opt-out
+        headers += [
+            ("List-Unsubscribe", f"<{unsubscribe}>"),
+            ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+        ]
     rendered = rt.renderer.render(email.kind, ctx)
     reply_key = ctx.get("reply_key")
     envelope = Envelope(
-        sender=rt.settings.mail_from,
+        sender=_sender(rt.settings.mail_from, brand.get("sender_name")),
         to=email.to_addr,
         to_name=ctx.get("recipient_name"),
         subject=rendered.subject,
@@ -106,46 +169,77 @@ def build(rt: Runtime, email: OutboundEmail) -> bytes:
         if email.lead_id
         else None,
         reply_to=f"reply+{reply_key}@{rt.settings.inbound_domain}" if reply_key else None,
-        extra_headers=(("X-Mailflow-Kind", email.kind), *_list_headers(ctx)),
+        extra_headers=tuple(headers),
     )
-    return compose(envelope, rendered.text, rendered.html, now=email.created_at)
+    data = compose(envelope, rendered.text, rendered.html, now=email.created_at)
+    return rt.dkim.sign(data) if rt.dkim else data
 
 
-def _list_headers(ctx: dict[str, Any]) -> tuple[tuple[str, str], ...]:
-    """RFC 8058 one-click opt-out for emails that carry an ``unsubscribe_url``."""
-    url = ctx.get("unsubscribe_url")
-    if not url:
-        return ()
-    return (
-        ("List-Unsubscribe", f"<{url}>"),
-        ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
-    )
+def dispatch(rt: Runtime, email_ids: list[int], batch: int = 200) -> int:
+    """Send the given outbox rows; returns how many were sent by this call.
 
-
-def dispatch(rt: Runtime, email_ids: list[int]) -> int:
-    """Send the given outbox rows; returns how many were sent by this call."""
+    1. claim up to ``batch`` rows with one UPDATE; 2. load their recipients once;
+    3. build each email in a helper thread while the previous one is on the wire, send;
+    4. mark the sent ones with one UPDATE (failures are written one by one).
+    """
     sent = 0
-    for email_id in email_ids:
-        email = _claim(rt, email_id)
-        if email is None:
-            continue  # sent or being sent by someone else
+    for start in range(0, len(email_ids), batch):
+        rows = _claim_batch(rt, email_ids[start : start + batch])
+        recipients = _recipients(rt, rows)
+        todo = []
+        for email in rows:
+            assert email.id is not None
+            recipient = recipients.get(email.contact_id) if email.contact_id else None
+            if _opted_out(email, recipient):
+                _finish(rt, email.id, "failed", "recipient unsubscribed from reports")
+            else:
+                todo.append((email, recipient))
+        done: list[int] = []
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mailflow-build")
         try:
-            data = build(rt, email)
-            rt.sender().send(bounce_address(rt, email_id), email.to_addr, data)
-        except (DeliveryError, AddressError) as exc:
-            permanent = isinstance(exc, AddressError) or exc.permanent
-            final = permanent or email.attempts >= MAX_ATTEMPTS
-            _finish(rt, email_id, "failed" if final else "queued", str(exc))
-            log.warning("email %s not sent (%s): %s", email_id, "final" if final else "retry", exc)
-            continue
-        _finish(rt, email_id, "sent")
-        sent += 1
+            built = [pool.submit(build, rt, email, recipient) for email, recipient in todo]
+            for (email, _), future in zip(todo, built, strict=True):
+                if _send_one(rt, email, future):
+                    done.append(email.id)  # type: ignore[arg-type]
+        finally:  # even when a send raised unexpectedly, what went out is marked
+            pool.shutdown(wait=True, cancel_futures=True)
+            _mark_sent(rt, done)
+        sent += len(done)
     return sent
 
 
+def _opted_out(email: OutboundEmail, recipient: Recipient | None) -> bool:
+    return (
+        email.kind in kinds.REPORT_KINDS
+        and recipient is not None
+        and not recipient.receives_reports
+    )
+
+
+def _send_one(rt: Runtime, email: OutboundEmail, built: Future[bytes]) -> bool:
+    assert email.id is not None
+    try:
+        rt.sender().send(bounce_address(rt, email.id), email.to_addr, built.result())
+    except (DeliveryError, AddressError) as exc:
+        permanent = isinstance(exc, AddressError) or exc.permanent
+        final = permanent or email.attempts >= MAX_ATTEMPTS
+        _finish(rt, email.id, "failed" if final else "queued", str(exc))
+        log.warning("email %s not sent (%s): %s", email.id, "final" if final else "retry", exc)
+        return False
+    return True
+
+
+@functools.cache
 def bounce_address(rt: Runtime, email_id: int) -> str:
     """The envelope sender (VERP): a bounce comes back to us naming the email that failed."""
     return f"bounce+{rt.signer.bounce_key(email_id)}@{rt.settings.inbound_domain}"
+
+
+@functools.lru_cache(maxsize=256)
+def _sender(mail_from: str, brand_sender_name: str | None) -> str:
+    """The From of an email: the brand's sender name on the configured address."""
+    name, addr = parseaddr(mail_from)
+    return formataddr((brand_sender_name or name, addr))
 
 
 def due_ids(rt: Runtime, now: datetime, limit: int = 500) -> list[int]:

@@ -1,13 +1,35 @@
-"""Render a compiled template for one recipient."""
+"""Render a compiled template for one recipient.
+
+Which version of a kind is live: the active ``EmailTemplate`` row ops saved in the
+console, else the files (version 0). The map of active versions is read with one query
+and kept for ``ttl`` seconds, so an email costs no database round trip; activating a
+version in this process calls :meth:`Renderer.invalidate`, other processes see it
+within the TTL. Compiled templates are cached per (kind, version) for good: a version's
+source never changes once saved.
+"""
 
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mailflow.mail.compile import TEMPLATE_DIR, Compiled, compile_source, file_source, layout
+from mailflow.mail.compile import (
+    TEMPLATE_DIR,
+    Compiled,
+    Source,
+    compile_source,
+    file_source,
+    is_http_url,
+    layout,
+)
+
+if TYPE_CHECKING:
+    from mailflow.db import Database
+
+ACTIVE_TTL_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -20,26 +42,79 @@ class Rendered:
 class Renderer:
     """Holds compiled templates, one per (kind, version); compiles on first use."""
 
-    def __init__(self, directory: Path = TEMPLATE_DIR) -> None:
+    def __init__(
+        self,
+        directory: Path = TEMPLATE_DIR,
+        db: Database | None = None,
+        ttl: float = ACTIVE_TTL_S,
+    ) -> None:
         self._directory = directory
+        self._db = db
+        self._ttl = ttl
         self._compiled: dict[tuple[str, int], Compiled] = {}
         self._lock = threading.Lock()
+        self._active: dict[str, Source] = {}
+        self._active_at = float("-inf")
 
-    def compiled(self, kind: str, version: int = 0) -> Compiled:
+    def invalidate(self) -> None:
+        """Forget which versions are active (after an activation or rollback)."""
+        self._active_at = float("-inf")
+
+    def active_version(self, kind: str) -> int:
+        source = self._active_sources().get(kind)
+        return source.version if source else 0
+
+    def _active_sources(self) -> dict[str, Source]:
+        if self._db is None or time.monotonic() - self._active_at < self._ttl:
+            return self._active
+        from sqlmodel import select
+
+        from mailflow.models import EmailTemplate
+
+        with self._db.read() as s:
+            rows = s.exec(select(EmailTemplate).where(EmailTemplate.active == True)).all()  # noqa: E712
+            self._active = {
+                r.kind: Source(r.kind, r.version, r.subject, r.body_text, r.body_mjml) for r in rows
+            }
+        self._active_at = time.monotonic()
+        return self._active
+
+    def compiled(self, kind: str, version: int | None = None) -> Compiled:
+        """The compiled template: ``version`` None = the active one."""
+        source = None
+        if version is None:
+            source = self._active_sources().get(kind)
+            version = source.version if source else 0
         key = (kind, version)
         found = self._compiled.get(key)
         if found is None:
             with self._lock:
                 found = self._compiled.get(key)
                 if found is None:
-                    source = file_source(kind, self._directory)
+                    if source is None:
+                        source = self._source(kind, version)
                     found = compile_source(source, layout(self._directory))
                     self._compiled[key] = found
         return found
 
-    def render(self, kind: str, context: dict[str, Any], version: int = 0) -> Rendered:
+    def _source(self, kind: str, version: int) -> Source:
+        if version == 0 or self._db is None:
+            return file_source(kind, self._directory)
+        from mailflow.mail import templates
+
+        with self._db.read() as s:
+            return templates.load_source(s, kind, version)
+
+    def render(self, kind: str, context: dict[str, Any], version: int | None = None) -> Rendered:
         tpl = self.compiled(kind, version)
-        subject = " ".join(tpl.subject.render(context).split())
-        return Rendered(
-            subject=subject, text=tpl.text.render(context), html=tpl.html.render(context)
-        )
+        return render_compiled(tpl, context)
+
+
+def render_compiled(tpl: Compiled, context: dict[str, Any]) -> Rendered:
+    links = context.get("links")
+    if links:  # only http(s) URLs become links, whatever an action put in
+        context = {**context, "links": {k: v for k, v in links.items() if is_http_url(v)}}
+    subject_tpl, text_tpl, html_tpl = tpl.for_language(context.get("lang"))
+    subject = " ".join(subject_tpl.render(context).split())
+    context = {**context, "subject_line": subject}
+    return Rendered(subject=subject, text=text_tpl.render(context), html=html_tpl.render(context))

@@ -74,6 +74,13 @@ def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
         ("Dashboard", "console_dashboard.dashboard"),
         ("Points", "console_dashboard.points"),
     ]
+    # issue 6: template console, one-click unsubscribe from reports
+    from mailflow.web import unsubscribe
+    from mailflow.web.console import templates_views
+
+    app.register_blueprint(templates_views.bp)
+    app.register_blueprint(unsubscribe.bp)
+    console_nav.append(("Templates", "console_templates.index"))
     errors.register(app)
     # issue 7: the partner's web app (manifest, icons) and console pages for webhooks, exports
     from mailflow.web import console_direct, portal_app

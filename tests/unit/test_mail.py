@@ -12,6 +12,7 @@ import pytest
 
 from mailflow.mail.compile import TEMPLATE_DIR, TemplateError, mjml_to_html
 from mailflow.mail.compose import AddressError, Envelope, compose
+from mailflow.mail.kinds import sample
 from mailflow.mail.render import Renderer
 
 KINDS = sorted(p.name for p in TEMPLATE_DIR.iterdir() if p.is_dir())
@@ -78,7 +79,7 @@ def test_every_message_kind_has_its_three_files() -> None:
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("lang", ["en", "de"])
 def test_every_template_renders_in_both_languages(kind: str, lang: str) -> None:
-    out = Renderer().render(kind, _context(lang))
+    out = Renderer().render(kind, {**sample(kind, lang), **_context(lang)})
     assert out.subject and "\n" not in out.subject
     assert "{{" not in out.html and "{%" not in out.html
     if kind != "bounce_notice":  # goes to the manufacturer's partner managers, not a partner
@@ -136,7 +137,9 @@ def test_compose_writes_a_threaded_multipart_alternative_email() -> None:
     assert msg["Reply-To"] == "reply+1.2.abc@r.example"
     assert msg["Auto-Submitted"] == "auto-generated"
     assert msg.get_body(("plain",)).get_content().replace("\r\n", "\n") == "Grüße\n"
-    assert msg.get_body(("html",)).get_content() == "<p>Grüße</p>"
+    # HTML goes out as 7bit ASCII: non-ASCII characters become character references.
+    assert msg.get_body(("html",)).get_content() == "<p>Gr&#252;&#223;e</p>"
+    assert msg.get_body(("html",))["Content-Transfer-Encoding"] == "7bit"
 
 
 def test_lead_data_cannot_inject_headers() -> None:

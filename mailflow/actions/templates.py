@@ -1,0 +1,89 @@
+"""Template versions: ops save a new version (validated first) and activate or roll back.
+
+The caller invalidates ``rt.renderer`` after the transaction commits, so this process
+renders the new version at once; other processes see it within the renderer's TTL.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlmodel import col, func, select
+
+from mailflow import audit
+from mailflow.actions.context import ActionContext
+from mailflow.actions.errors import ActionError, NotFound
+from mailflow.mail import kinds
+from mailflow.mail.compile import Source, layout, validate
+from mailflow.models import EmailTemplate
+
+
+class InvalidTemplate(ActionError):
+    """The source does not compile, uses unknown variables or unsafe links."""
+
+    code = "invalid_template"
+    http_status = 422
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+def save_template(
+    ctx: ActionContext, kind: str, subject: str, body_text: str, body_mjml: str
+) -> EmailTemplate:
+    """Store the source as the next version of ``kind`` and make it the active one."""
+    if kind not in kinds.KINDS:
+        raise NotFound(f"no message kind {kind!r}")
+    subject, body_text, body_mjml = (
+        subject.strip(),
+        body_text.replace("\r\n", "\n"),
+        body_mjml.replace("\r\n", "\n"),
+    )
+    errors = validate(Source(kind, -1, subject, body_text, body_mjml), layout())
+    if errors:
+        raise InvalidTemplate(errors)
+    latest = ctx.session.exec(
+        select(func.max(EmailTemplate.version)).where(EmailTemplate.kind == kind)
+    ).one()
+    row = EmailTemplate(
+        kind=kind,
+        version=(latest or 0) + 1,
+        subject=subject,
+        body_text=body_text,
+        body_mjml=body_mjml,
+        active=False,
+        created_by=ctx.actor,
+        created_at=ctx.now,
+    )
+    ctx.session.add(row)
+    ctx.session.flush()
+    audit.record(ctx, "template.saved", template=kind, version=row.version)
+    activate_template(ctx, kind, row.version)
+    return row
+
+
+def activate_template(ctx: ActionContext, kind: str, version: int) -> int:
+    """Make ``version`` live (0 = back to the files); a rollback is activating an older one."""
+    if kind not in kinds.KINDS:
+        raise NotFound(f"no message kind {kind!r}")
+    if version != 0:
+        exists = ctx.session.exec(
+            select(EmailTemplate.id).where(
+                EmailTemplate.kind == kind, EmailTemplate.version == version
+            )
+        ).first()
+        if exists is None:
+            raise NotFound(f"no version {version} of {kind!r}")
+    previous = ctx.session.exec(
+        select(EmailTemplate.version).where(
+            EmailTemplate.kind == kind,
+            EmailTemplate.active == True,  # noqa: E712
+        )
+    ).first()
+    ctx.session.exec(
+        update(EmailTemplate)
+        .where(col(EmailTemplate.kind) == kind)
+        .values(active=col(EmailTemplate.version) == version)
+    )
+    audit.record(ctx, "template.activated", template=kind, version=version, previous=previous or 0)
+    return version

@@ -1,0 +1,195 @@
+"""Console: email templates. List, edit with a live preview (desktop and phone width),
+versions with a diff and rollback, and a test email to yourself.
+
+The preview is a POST whose answer loads into a sandboxed iframe and carries its own
+CSP (inline styles, images from http(s) only: an email's needs, nothing else); the
+editor page allows only our own script, which submits the preview forms as you type.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+
+from mailflow.actions import unit
+from mailflow.actions.errors import NotFound
+from mailflow.actions.templates import InvalidTemplate, activate_template, save_template
+from mailflow.mail import kinds, templates
+from mailflow.mail.compile import Source, TemplateError, compile_source, layout, validate
+from mailflow.mail.render import render_compiled
+from mailflow.web import runtime
+from mailflow.web.console.auth import current_user, login_required
+from mailflow.web.console.testmail import send_test
+
+bp = Blueprint("console_templates", __name__, url_prefix="/console/templates")
+EDITOR_CSP = (
+    "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
+    "frame-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+PREVIEW_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src http: https: data:; "
+    "frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
+)
+
+
+@bp.get("/")
+@login_required()
+def index() -> Any:
+    with runtime().db.read() as s:
+        active = templates.active_versions(s)
+    return render_template(
+        "console/templates/list.html", lang="en", kinds=sorted(kinds.KINDS), active=active
+    )
+
+
+def _kind(kind: str) -> str:
+    if kind not in kinds.KINDS:
+        abort(404)
+    return kind
+
+
+def _editor(kind: str, source: Source, errors: list[str] | None = None, status: int = 200) -> Any:
+    with runtime().db.read() as s:
+        versions = templates.versions(s, kind)
+    page = render_template(
+        "console/templates/edit.html",
+        lang="en",
+        kind=kind,
+        source=source,
+        versions=versions,
+        variables=sorted(kinds.KINDS[kind] | kinds.COMMON),
+        errors=errors or [],
+    )
+    response = Response(page, status=status)
+    response.headers["Content-Security-Policy"] = EDITOR_CSP
+    response.headers["X-Frame-Options"] = "DENY"
+    return response
+
+
+@bp.get("/<kind>")
+@login_required()
+def edit(kind: str) -> Any:
+    _kind(kind)
+    with runtime().db.read() as s:
+        version = request.args.get("version", type=int)
+        if version is None:
+            version = runtime().renderer.active_version(kind)
+        try:
+            source = templates.load_source(s, kind, version)
+        except TemplateError:
+            abort(404)
+    return _editor(kind, source)
+
+
+def _posted(kind: str) -> Source:
+    form = request.form
+    return Source(
+        kind, -1, form.get("subject", ""), form.get("body_text", ""), form.get("body_mjml", "")
+    )
+
+
+@bp.post("/<kind>")
+@login_required("admin", "ops")
+def save(kind: str) -> Any:
+    source = _posted(_kind(kind))
+    rt = runtime()
+    try:
+        with unit(rt, f"console:{current_user().id}", "console") as ctx:  # type: ignore[union-attr]
+            row = save_template(ctx, kind, source.subject, source.body_text, source.body_mjml)
+    except InvalidTemplate as exc:
+        return _editor(kind, source, exc.errors, status=422)
+    rt.renderer.invalidate()
+    flash(f"Saved and activated version {row.version}.")
+    return redirect(url_for("console_templates.edit", kind=kind))
+
+
+@bp.post("/<kind>/activate")
+@login_required("admin", "ops")
+def activate(kind: str) -> Any:
+    version = request.form.get("version", type=int)
+    rt = runtime()
+    try:
+        with unit(rt, f"console:{current_user().id}", "console") as ctx:  # type: ignore[union-attr]
+            activate_template(ctx, _kind(kind), version if version is not None else -1)
+    except NotFound:
+        abort(404)
+    rt.renderer.invalidate()
+    flash(f"Version {version} is active now.")
+    return redirect(url_for("console_templates.edit", kind=kind))
+
+
+@bp.get("/<kind>/diff")
+@login_required()
+def diff(kind: str) -> Any:
+    _kind(kind)
+    old_v, new_v = request.args.get("a", 0, type=int), request.args.get("b", 0, type=int)
+    with runtime().db.read() as s:
+        try:
+            old, new = templates.load_source(s, kind, old_v), templates.load_source(s, kind, new_v)
+        except TemplateError:
+            abort(404)
+    return render_template(
+        "console/templates/diff.html",
+        lang="en",
+        kind=kind,
+        a=old_v,
+        b=new_v,
+        lines=templates.diff(old, new).splitlines(),
+    )
+
+
+def _sample(kind: str, lang: str) -> dict[str, Any]:
+    user = current_user()
+    context = kinds.sample(kind, lang)
+    context["brand"] = runtime().brand(user.organization_id if user else None)
+    if user is not None:
+        context["recipient_name"] = user.name
+    return context
+
+
+@bp.route("/<kind>/preview", methods=["GET", "POST"])
+@login_required()
+def preview(kind: str) -> Any:
+    """The email as HTML (or its text part with ``part=text``), filled with sample data:
+    a posted draft, or a saved ``version``."""
+    _kind(kind)
+    lang = "de" if request.values.get("lang") == "de" else "en"
+    if request.method == "POST":
+        source = _posted(kind)
+    else:
+        with runtime().db.read() as s:
+            try:
+                source = templates.load_source(s, kind, request.args.get("version", 0, type=int))
+            except TemplateError:
+                abort(404)
+    errors = validate(source, layout())
+    if errors:
+        body, status = render_template("console/templates/invalid.html", errors=errors), 422
+    else:
+        out = render_compiled(compile_source(source, layout()), _sample(kind, lang))
+        if request.values.get("part") == "text":
+            body, status = render_template("console/templates/text.html", out=out), 200
+        else:
+            body, status = out.html, 200
+    response = Response(body, status=status, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = PREVIEW_CSP
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/<kind>/test")
+@login_required()
+def test_email(kind: str) -> Any:
+    """Send the draft in the form, filled with sample data, to the logged-in user."""
+    source = _posted(_kind(kind))
+    errors = validate(source, layout())
+    if errors:
+        return _editor(kind, source, errors, status=422)
+    user = current_user()
+    assert user is not None
+    lang = "de" if request.form.get("lang") == "de" else (user.language or "en")
+    message = send_test(runtime(), source, _sample(kind, lang), user)
+    flash(message)
+    return _editor(kind, source)
