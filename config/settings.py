@@ -56,6 +56,9 @@ class Settings:
     queue_namespace: str = "mailflow"
     sweep_batch: int = 200
     api_rate_per_minute: int = 120  # issue 7: API token bucket per key
+    # signed-link routes: requests a minute per link and per client address
+    token_rate_per_minute: int = 30
+    token_rate_per_ip_per_minute: int = 600
     redis_prefix: str = "mailflow:"  # keys in a shared Redis (rate limits)
     # issue 5: what one loyalty point is worth in MDF budget (currency units per point)
     points_mdf_rate: float = 0.5
@@ -225,6 +228,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         log_level=_get(env, "LOG_LEVEL", "INFO").upper(),
         **_followup_settings(env),
         api_rate_per_minute=_get(env, "API_RATE_PER_MINUTE", 120, lambda n, v: parse_int(n, v, 1)),
+        token_rate_per_minute=_get(
+            env, "TOKEN_RATE_PER_MINUTE", 30, lambda n, v: parse_int(n, v, 1)
+        ),
+        token_rate_per_ip_per_minute=_get(
+            env, "TOKEN_RATE_PER_IP_PER_MINUTE", 600, lambda n, v: parse_int(n, v, 1)
+        ),
         redis_prefix=_get(env, "REDIS_PREFIX", "mailflow:"),
         points_mdf_rate=_get(env, "POINTS_MDF_RATE", 0.5, parse_float),
         **_dkim(env),

@@ -82,6 +82,9 @@ def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
     app.register_blueprint(unsubscribe.bp)
     console_nav.append(("Templates", "console_templates.index"))
     errors.register(app)
+    from mailflow.web import throttle
+
+    throttle.install(app)
     # issue 7: the partner's web app (manifest, icons) and console pages for webhooks, exports
     from mailflow.web import console_direct, portal_app
 

@@ -1,0 +1,60 @@
+"""Rate limits on the signed-link routes: per link and per client address.
+
+A link is a credential; guessing one is hopeless, but a flood against the dialogs (or a
+mail scanner gone wild) must not take the app down. Beyond the limit: 429 + Retry-After
+and a friendly page. The buckets are issue 7's token buckets (shared through Redis when
+it is configured).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from flask import Flask, current_app, make_response, render_template, request
+
+from mailflow.ratelimit import Limiter, make_limiter
+from mailflow.web import runtime
+
+TOKEN_PREFIXES = ("/a/", "/q/", "/e/", "/u/", "/reports/unsubscribe/")
+
+
+def _limiters() -> tuple[Limiter, Limiter]:
+    found = current_app.extensions.get("mailflow.token_limits")
+    if found is None:
+        settings = runtime().settings
+        prefix = settings.redis_prefix + "tl:"
+        found = (
+            make_limiter(settings.redis_url, settings.token_rate_per_minute, prefix + "t:"),
+            make_limiter(settings.redis_url, settings.token_rate_per_ip_per_minute, prefix + "ip:"),
+        )
+        current_app.extensions["mailflow.token_limits"] = found
+    return found
+
+
+def _link_key(path: str) -> str:
+    # The token itself never becomes a key: only a hash of it (keys may be logged by Redis).
+    token = path.split("/")[2] if path.count("/") >= 2 else path
+    return hashlib.sha256(token.encode()).hexdigest()[:32]
+
+
+def _check() -> Any:
+    path = request.path
+    if not path.startswith(TOKEN_PREFIXES):
+        return None
+    per_link, per_ip = _limiters()
+    for limiter, key in ((per_ip, request.remote_addr or "?"), (per_link, _link_key(path))):
+        verdict = limiter.hit(key)
+        if not verdict.allowed:
+            page = render_template(
+                "message.html", lang="en", tone="error", title="Too many requests",
+                text="Please wait a moment and try again.",
+            )  # fmt: skip
+            response = make_response(page, 429)
+            response.headers["Retry-After"] = str(max(1, verdict.retry_after))
+            return response
+    return None
+
+
+def install(app: Flask) -> None:
+    app.before_request(_check)
