@@ -7,7 +7,7 @@ through one of them, so the document and the implementation cannot drift apart.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -277,7 +277,3 @@ class WebhookOut(BaseModel):
 
 class WebhookList(BaseModel):
     items: list[WebhookOut]
-
-
-def dump(model: BaseModel) -> dict[str, Any]:
-    return model.model_dump(mode="json")

@@ -88,7 +88,7 @@ def make_env(autoescape: bool) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    env.filters["money"] = _money
+    env.filters["money"] = money
     env.filters["safe_url"] = safe_url
     env.tests["http_url"] = is_http_url
     i18n.install(env)
@@ -109,7 +109,7 @@ def safe_url(value: object) -> str:
     return value.strip() if isinstance(value, str) and is_http_url(value) else ""
 
 
-def _money(value: object, currency: str | None = None) -> str:
+def money(value: object, currency: str | None = None) -> str:
     if value in (None, ""):
         return ""
     try:

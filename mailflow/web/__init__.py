@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, Response, g
 
 from mailflow import i18n
+from mailflow.mail.compile import money
 from mailflow.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
     )
     app.extensions["mailflow"] = rt
     i18n.install(app.jinja_env)
-    app.jinja_env.filters["money"] = _money
+    app.jinja_env.filters["money"] = money
     app.jinja_env.globals["feedback_token"] = lambda view: rt.signer.link_token(
         view.offer.id, view.contact.id, "feedback"
     )
@@ -112,12 +113,6 @@ def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
         return {"status": "ok"}
 
     return app
-
-
-def _money(value: Any, currency: str | None = None) -> str:
-    from mailflow.mail.compile import _money as money
-
-    return money(value, currency)
 
 
 def runtime() -> Runtime:

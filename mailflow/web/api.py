@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, g, request, url_for
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from mailflow import apikeys, visibility
 from mailflow.actions import unit
@@ -22,7 +22,7 @@ from mailflow.api_schemas import LeadIn, LeadOut, LeadPage, LeadQuery, WithdrawI
 from mailflow.models import Lead, Organization
 from mailflow.ratelimit import Limiter, make_limiter
 from mailflow.web import runtime
-from mailflow.web.apilead import lead_out, may_see
+from mailflow.web.apilead import lead_out
 from mailflow.web.apispec import endpoint, openapi
 from mailflow.web.errors import problem
 
@@ -117,14 +117,11 @@ def create_lead(body: LeadIn) -> Any:
 @endpoint(bp, "GET", "/leads/<int:lead_id>", scope="leads:read", summary="A lead", response=LeadOut)
 def get_lead(lead_id: int) -> Any:
     with runtime().db.read() as session:
-        return lead_out(session, _visible(session, lead_id), g.organization)
-
-
-def _visible(session: Session, lead_id: int) -> Lead:
-    lead = session.get(Lead, lead_id)
-    if lead is None or not may_see(session, lead, g.organization):
-        raise NotFound(f"No lead {lead_id}.")
-    return lead
+        seen_by = visibility.for_organization(session, g.organization)
+        lead = session.get(Lead, lead_id)
+        if lead is None or not visibility.may_see_lead(session, seen_by, lead_id):
+            raise NotFound(f"No lead {lead_id}.")
+        return lead_out(session, lead, g.organization, seen_by)
 
 
 @endpoint(
@@ -138,8 +135,7 @@ def _visible(session: Session, lead_id: int) -> Lead:
 )
 def list_leads(query: LeadQuery) -> Any:
     org: Organization = g.organization
-    with runtime().db.read() as session:
-        stmt = select(Lead).where(visibility.leads(visibility.for_organization(session, org)))
+    stmt = select(Lead)
     if query.state:
         stmt = stmt.where(Lead.state == query.state)
     if query.temperature:
@@ -151,8 +147,10 @@ def list_leads(query: LeadQuery) -> Any:
     if query.after:
         stmt = stmt.where(col(Lead.id) < query.after)
     with runtime().db.read() as session:
-        leads = session.exec(stmt.order_by(col(Lead.id).desc()).limit(query.limit + 1)).all()
-        items = [lead_out(session, lead, org) for lead in leads[: query.limit]]
+        seen_by = visibility.for_organization(session, org)  # once, not once per lead
+        stmt = stmt.where(visibility.leads(seen_by)).order_by(col(Lead.id).desc())
+        leads = session.exec(stmt.limit(query.limit + 1)).all()
+        items = [lead_out(session, lead, org, seen_by) for lead in leads[: query.limit]]
     more = len(leads) > query.limit
     return LeadPage(items=items, next_after=items[-1].id if more and items else None)
 

@@ -8,6 +8,7 @@ from typing import Any
 from flask import g
 from sqlmodel import Session, col, select
 
+from mailflow import visibility
 from mailflow.actions import unit
 from mailflow.actions.decline import decline
 from mailflow.actions.errors import InvalidInput, NotAllowed, NotFound
@@ -49,11 +50,13 @@ def list_offers(query: OfferQuery) -> Any:
         stmt = stmt.where(Offer.organization_id == org.id)
     with runtime().db.read() as s:
         rows = s.exec(stmt.order_by(col(Offer.id).desc()).limit(query.limit)).all()
+        seen_by = visibility.for_organization(s, org)  # once, not once per offer
         items = []
         for offer, offered_to in rows:
             lead = s.get(Lead, offer.lead_id)
             assert lead is not None
-            items.append(OfferItem(offer=offer_out(offer, offered_to), lead=lead_out(s, lead, org)))
+            lead_view = lead_out(s, lead, org, seen_by)
+            items.append(OfferItem(offer=offer_out(offer, offered_to), lead=lead_view))
     return OfferPage(items=items)
 
 

@@ -10,12 +10,6 @@ from mailflow.api_schemas import LeadOut, OfferOut, OrgRef
 from mailflow.models import Lead, Offer, Organization
 
 
-def may_see(session: Session, lead: Lead, org: Organization) -> bool:
-    """Through the one visibility module: the caller's slice of the partner tree."""
-    assert lead.id is not None
-    return visibility.may_see_lead(session, visibility.for_organization(session, org), lead.id)
-
-
 def offer_out(offer: Offer, org: Organization) -> OfferOut:
     assert offer.id is not None and org.id is not None
     return OfferOut(
@@ -31,8 +25,11 @@ def offer_out(offer: Offer, org: Organization) -> OfferOut:
     )
 
 
-def lead_out(session: Session, lead: Lead, viewer: Organization) -> LeadOut:
-    seen_by = visibility.for_organization(session, viewer)
+def lead_out(
+    session: Session, lead: Lead, viewer: Organization, seen_by: visibility.Viewer | None = None
+) -> LeadOut:
+    """``seen_by``: the caller's visibility, when already computed for this request."""
+    seen_by = seen_by or visibility.for_organization(session, viewer)
     full = visibility.sees_customer(seen_by, lead)
     mine = seen_by.org_ids
     body = leadview.details(lead) if full else leadview.teaser(lead)
