@@ -109,7 +109,8 @@ def _header(msg: Message, name: str) -> str:
         value = msg.get(name)
         return str(value) if value is not None else ""
     except Exception:  # malformed header values raise on access in the new policy
-        raw = msg.get_all(name, failobj=[]) if hasattr(msg, "get_all") else []
+        # get_all() parses with the same policy and raises again: read the raw value
+        raw = [v for k, v in msg.raw_items() if k.lower() == name.lower()]
         return str(raw[0]) if raw else ""
 
 

@@ -48,8 +48,20 @@ def process(rt: Runtime, inbound_id: int) -> Outcome | None:
     if raw is None:
         return None
     row_id, data, rcpt_to, attempts = raw
-    if attempts > MAX_ATTEMPTS:
+    if attempts > MAX_ATTEMPTS:  # earlier tries died with their worker
         return _finish_alone(rt, row_id, Outcome("failed", f"set aside after {MAX_ATTEMPTS} tries"))
+    try:
+        return _run(rt, row_id, data, rcpt_to)
+    except Exception as exc:
+        if attempts >= MAX_ATTEMPTS:
+            log.exception("inbound #%s failed %s times; set aside for review", row_id, attempts)
+            reason = f"set aside after {MAX_ATTEMPTS} tries ({type(exc).__name__})"
+            return _finish_alone(rt, row_id, Outcome("failed", reason))
+        _release(rt, row_id)  # the job's retry may claim it again at once
+        raise
+
+
+def _run(rt: Runtime, row_id: int, data: bytes, rcpt_to: list[str]) -> Outcome:
     parsed = parse_message(data, rcpt_to, today=rt.clock.now().date())
     from mailflow.inbound import handle
 
@@ -57,6 +69,15 @@ def process(rt: Runtime, inbound_id: int) -> Outcome | None:
         outcome = _dedupe(ctx, row_id) or _loop(ctx, parsed) or handle.dispatch(ctx, parsed)
         _finish(ctx, row_id, outcome, parsed)
     return outcome
+
+
+def _release(rt: Runtime, row_id: int) -> None:
+    with rt.db.transaction() as s:
+        s.exec(
+            update(InboundEmail)
+            .where(col(InboundEmail.id) == row_id, col(InboundEmail.state) == "received")
+            .values(claimed_at=None)
+        )
 
 
 def _claim(rt: Runtime, inbound_id: int) -> tuple[int, bytes, list[str], int] | None:
