@@ -40,9 +40,13 @@ def _distribute(rt: Runtime) -> Callable[[int], None]:
 
 def _sweep_outbox(rt: Runtime) -> Callable[[], None]:
     def sweep_outbox() -> None:
-        ids = outbox.due_ids(rt, rt.clock.now())
-        for start in range(0, len(ids), OUTBOX_BATCH):
-            outbox.dispatch(rt, ids[start : start + OUTBOX_BATCH])
+        """Everything due, not just the first page: after a broker outage a backlog of
+        thousands waits here. A row that fails again backs off, so it is not due twice."""
+        seen: set[int] = set()
+        while ids := [i for i in outbox.due_ids(rt, rt.clock.now()) if i not in seen]:
+            seen.update(ids)
+            for start in range(0, len(ids), OUTBOX_BATCH):
+                outbox.dispatch(rt, ids[start : start + OUTBOX_BATCH])
 
     return sweep_outbox
 
