@@ -43,6 +43,7 @@ class Settings:
     inbound_webhook_secret: str | None
     inbound_max_bytes: int
     inbound_retention_days: int
+    outbox_retention_days: int
     default_language: str
     log_level: str
     # issue 4: SLAs, rings, reminders, processing queue, production queue
@@ -223,6 +224,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ),
         inbound_retention_days=_get(
             env, "INBOUND_RETENTION_DAYS", 90, lambda n, v: parse_int(n, v, 1)
+        ),
+        outbox_retention_days=_get(
+            env, "OUTBOX_RETENTION_DAYS", 90, lambda n, v: parse_int(n, v, 1)
         ),
         default_language=_get(env, "DEFAULT_LANGUAGE", "en", _language),
         log_level=_get(env, "LOG_LEVEL", "INFO").upper(),

@@ -71,6 +71,15 @@ def _sweep_inbound(rt: Runtime) -> Callable[[], None]:
     return sweep_inbound
 
 
+def _purge_retention(rt: Runtime) -> Callable[[], None]:
+    def purge_retention() -> None:
+        from mailflow import retention
+
+        retention.purge(rt)
+
+    return purge_retention
+
+
 def _refresh_partner_stats(rt: Runtime) -> Callable[[], None]:
     def refresh_partner_stats() -> None:
         from mailflow.actions.stats import refresh_partner_stats as refresh
@@ -153,6 +162,7 @@ ACTORS: dict[str, tuple[Callable[[Runtime], Callable[..., None]], int, int]] = {
     # Three tries in all; after that the inbound sweep sets the message aside for review.
     "process_inbound": (_process_inbound, 2, 120_000),
     "sweep_inbound": (_sweep_inbound, 0, 600_000),
+    "purge_retention": (_purge_retention, 0, 600_000),  # daily; the next day catches up
     # issue 8
     "refresh_partner_stats": (_refresh_partner_stats, 1, 600_000),
     # issue 4: a failed sweep is not retried: the next minute's sweep finds the same rows

@@ -26,6 +26,7 @@ SWEEPS: dict[str, int] = {
 # job name → cron fields, in the scheduler's explicit time zone (issue 4)
 CRONS: dict[str, dict[str, str]] = {
     "sweep_away": {"hour": "5", "minute": "30"},  # daily
+    "purge_retention": {"hour": "4", "minute": "15"},  # daily: data past its retention
     "queue_digest": {"day_of_week": "mon", "hour": "7", "minute": "0"},  # weekly
 }
 
