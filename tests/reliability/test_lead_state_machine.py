@@ -1,10 +1,14 @@
-"""A hypothesis state machine drives random sequences of actions — create, offer, pick,
-decline, reply, feedback, erase — and checks the invariants after every step:
+"""A hypothesis state machine drives random sequences of actions — create, qualify, offer,
+pick, decline, expire (the SLA sweep), reply (an email through the inbound pipeline),
+feedback, withdraw and erase — and checks the invariants after every step:
 
 * a lead has at most one owner, and only an owner's offer is ``picked``;
-* contact data only ever goes to the owner (emails and their rendered text);
+* contact data only ever goes to the owner: every new outbox email is rendered as it
+  would be sent and searched (decoded) for the customer's name, email, phone and street;
 * terminal states stay terminal;
-* every change of a lead's state is in the audit log.
+* every transition is audited: each offer that changed state has exactly one event for
+  that change, each lead's state changes form an unbroken chain of events, and no event
+  claims a change that did not happen.
 """
 
 from __future__ import annotations
@@ -27,15 +31,20 @@ from mailflow.actions.errors import ActionError
 from mailflow.actions.feedback import feedback
 from mailflow.actions.offer import offer_next_ring
 from mailflow.actions.pick import pick
+from mailflow.actions.qualification import approve
+from mailflow.actions.withdraw import withdraw
 from mailflow.inbound.process import process
 from mailflow.inbound.store import store_raw
 from mailflow.lifecycle import is_terminal_lead
+from mailflow.mail import outbox
 from mailflow.models import Contact, Event, Lead, Offer, OutboundEmail
 from mailflow.runtime import Runtime
 from mailflow.schemas import FeedbackIn
+from mailflow.sweeps import sweep_offers
 from tests.conftest import make_settings
 from tests.factories import World
 from tests.mail import reply
+from tests.reliability._pii import leaks
 
 _template: Path | None = None
 _names = itertools.count()
@@ -71,6 +80,11 @@ class LeadMachine(RuleBasedStateMachine):
         self.leads: list[int] = []
         self.terminal: dict[int, str] = {}
         self.erased: set[int] = set()
+        self.secrets: dict[int, list[str]] = {}
+        self.checked_emails: set[int] = set()
+        self.seen_event = 0
+        self.lead_states: dict[int, str] = {}
+        self.offer_states: dict[int, str] = {}
 
     def teardown(self) -> None:
         if hasattr(self, "rt"):
@@ -78,18 +92,66 @@ class LeadMachine(RuleBasedStateMachine):
             shutil.rmtree(self.tmp, ignore_errors=True)
 
     # -- rules -------------------------------------------------------------------
-    @rule(temperature=st.sampled_from(["hot", "warm", "cold"]))
-    def create_and_offer(self, temperature: str) -> None:
+    @rule(
+        temperature=st.sampled_from(["hot", "warm", "cold"]),
+        complete=st.booleans(),
+        offer_now=st.booleans(),
+    )
+    def create(self, temperature: str, complete: bool, offer_now: bool) -> None:
+        """A complete lead passes the gate (qualified); one without a requirement waits.
+        ``offer_now`` is the distribute job running at once (else the ``offer`` rule)."""
         n = next(_names)
+        fields = {
+            "customer_name": f"Zoë Überschär-{n}x",
+            "customer_email": f"kunde{n}x@customer{n}.example",
+            "customer_phone": f"+49 711 55{n:05d}",
+            "customer_street": f"Weißdornweg {n}b",
+        }
         lead = self.world.lead(
-            temperature=temperature,
-            customer_email=f"kunde{n}@customer{n}.example",
-            customer_name=f"Kunde Nummer{n}",
+            temperature=temperature, **fields, **({} if complete else {"requirement": None})
         )
         assert lead.id is not None
-        with unit(self.rt, "test", "job") as ctx:
-            offer_next_ring(ctx, lead.id)
+        assert lead.state == ("qualified" if complete else "new"), lead.qualify_note
         self.leads.append(lead.id)
+        self.secrets[lead.id] = list(fields.values())
+        if complete and offer_now:
+            with unit(self.rt, "system", "job") as ctx:
+                offer_next_ring(ctx, lead.id)
+
+    def _leads_in(self, *states: str) -> list[int]:
+        with self.rt.db.read() as s:
+            query = select(Lead.id).where(col(Lead.state).in_(states)).order_by(col(Lead.id))
+            return [i for i in s.exec(query) if i is not None]
+
+    @precondition(lambda self: bool(self.leads))
+    @rule(i=st.integers(0, 50))
+    def qualify(self, i: int) -> None:
+        waiting = self._leads_in("new")
+        if waiting:
+            lead_id = waiting[i % len(waiting)]
+            self._try(lambda ctx: approve(ctx, lead_id, "checked by phone"))
+
+    @precondition(lambda self: bool(self.leads))
+    @rule(i=st.integers(0, 50))
+    def offer(self, i: int) -> None:
+        ready = self._leads_in("qualified")
+        if ready:
+            lead_id = ready[i % len(ready)]
+            with unit(self.rt, "system", "job") as ctx:
+                offer_next_ring(ctx, lead_id)
+
+    @precondition(lambda self: bool(self.leads))
+    @rule(hours=st.sampled_from([1, 5, 13, 30, 80]))
+    def expire(self, hours: int) -> None:
+        """Time passes and the SLA sweep runs: overdue offers expire, leads move on."""
+        self.rt.clock.advance(hours=hours)
+        sweep_offers(self.rt)
+
+    @precondition(lambda self: bool(self.leads))
+    @rule(i=st.integers(0, 50))
+    def withdraw_one(self, i: int) -> None:
+        lead_id = self.leads[i % len(self.leads)]
+        self._try(lambda ctx: withdraw(ctx, lead_id, "the customer changed their mind"))
 
     def _open_offers(self) -> list[tuple[Offer, Contact]]:
         with self.rt.db.read() as s:
@@ -152,10 +214,11 @@ class LeadMachine(RuleBasedStateMachine):
         data = FeedbackIn(stage=stage, amount=12500 if stage == "won" else None)  # type: ignore[arg-type]
         self._try(lambda ctx: feedback(ctx, offer.id, contact.id, data))  # type: ignore[arg-type]
 
-    @precondition(lambda self: bool(self.leads))
+    @precondition(lambda self: len(set(self.leads) - self.erased) >= 2)
     @rule(i=st.integers(0, 50))
     def erase(self, i: int) -> None:
-        lead_id = self.leads[i % len(self.leads)]
+        candidates = sorted(set(self.leads) - self.erased)
+        lead_id = candidates[i % len(candidates)]
         with unit(self.rt, "cli", "cli") as ctx:
             erase_lead(ctx, lead_id)
         self.erased.add(lead_id)
@@ -192,23 +255,27 @@ class LeadMachine(RuleBasedStateMachine):
 
     @invariant()
     def contact_data_only_to_the_owner(self) -> None:
+        """Every new email, rendered and composed as it would be sent, decoded and searched."""
         if not hasattr(self, "rt"):
             return
         with self.rt.db.read() as s:
-            leads = {lead.id: lead for lead in s.exec(select(Lead))}
-            for email in s.exec(
-                select(OutboundEmail).where(col(OutboundEmail.lead_id).is_not(None))
-            ):
-                lead = leads[email.lead_id]
-                carries = (
-                    "customer_email" in (email.context.get("lead") or {})
-                    and email.context["lead"]["customer_email"] is not None
-                )
-                if carries:
-                    contact = s.get(Contact, email.contact_id)
-                    assert contact is not None and contact.organization_id == lead.owner_id, (
-                        email.kind
-                    )
+            owners = {lead.id: lead.owner_id for lead in s.exec(select(Lead))}
+            orgs = {c.id: c.organization_id for c in s.exec(select(Contact))}
+            fresh = [
+                e
+                for e in s.exec(select(OutboundEmail).order_by(col(OutboundEmail.id)))
+                if e.id not in self.checked_emails
+            ]
+        for email in fresh:
+            assert email.id is not None
+            self.checked_emails.add(email.id)
+            if email.lead_id is None or email.context == {"erased": True}:
+                continue
+            found = leaks(outbox.build(self.rt, email), self.secrets[email.lead_id])
+            if found:
+                assert orgs[email.contact_id] == owners[email.lead_id], (email.kind, found)
+            if email.kind == "details":  # the owner's email: the search does find the data
+                assert found, "the details email carries no contact data"
 
     @invariant()
     def terminal_states_stay_terminal(self) -> None:
@@ -223,28 +290,50 @@ class LeadMachine(RuleBasedStateMachine):
                     self.terminal[lead.id] = lead.state
 
     @invariant()
-    def every_state_change_is_audited(self) -> None:
+    def every_transition_is_audited(self) -> None:
         if not hasattr(self, "rt"):
             return
         with self.rt.db.read() as s:
-            for lead in s.exec(select(Lead)):
-                trail = s.exec(
+            leads = {lead.id: lead.state for lead in s.exec(select(Lead))}
+            offers = {offer.id: offer.state for offer in s.exec(select(Offer))}
+            new = list(
+                s.exec(
                     select(Event)
-                    .where(
-                        Event.lead_id == lead.id,
-                        col(Event.to_state).is_not(None),
-                        col(Event.kind).startswith("lead."),
-                    )
+                    .where(col(Event.id) > self.seen_event, col(Event.to_state).is_not(None))
                     .order_by(col(Event.id))
-                ).all()
-                assert trail, "a lead without a creation event"
-                assert trail[-1].to_state == lead.state
-                for before, after in itertools.pairwise(trail):
-                    assert after.from_state in (None, before.to_state)
+                )
+            )
+        for offer_id, state in offers.items():
+            before = self.offer_states.get(offer_id)
+            changes = [
+                (e.from_state, e.to_state)
+                for e in new
+                if e.offer_id == offer_id and e.kind.startswith("offer.")
+            ]
+            if before is None:  # offered in this step: opened, perhaps already closed
+                assert state == "open" or changes[-1:] == [("open", state)], (state, changes)
+            elif before != state:
+                assert changes == [(before, state)], (offer_id, before, state, changes)
+            else:
+                assert changes == [], (offer_id, state, changes)
+        for lead_id, state in leads.items():
+            assert lead_id is not None
+            chain = [e for e in new if e.lead_id == lead_id and e.kind.startswith("lead.")]
+            before = self.lead_states.get(lead_id)
+            if not chain:
+                assert before == state, f"lead {lead_id}: {before} → {state} without an event"
+                continue
+            assert chain[0].from_state == before, (lead_id, before, chain[0].kind)
+            assert chain[-1].to_state == state, (lead_id, state, chain[-1].kind)
+            for earlier, later in itertools.pairwise(chain):
+                assert later.from_state == earlier.to_state, (earlier.kind, later.kind)
+        self.lead_states = {k: v for k, v in leads.items() if k is not None}
+        self.offer_states = {k: v for k, v in offers.items() if k is not None}
+        self.seen_event = max([self.seen_event, *(e.id for e in new if e.id is not None)])
 
 
 LeadMachine.TestCase.settings = settings(
-    max_examples=25,
+    max_examples=15,
     stateful_step_count=30,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
