@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, or_, update
 from sqlmodel import col, select
 
 from mailflow.inbound.process import LEASE
@@ -49,8 +49,8 @@ def purge_raw(rt: Runtime) -> int:
     done = 0
     while True:
         with rt.db.transaction() as s:
-            rows = s.exec(
-                select(InboundEmail)
+            rows = s.exec(  # not the raw bytes themselves: up to 10 MB each
+                select(InboundEmail.id, InboundEmail.outcome)
                 .where(
                     col(InboundEmail.received_at) < cutoff,
                     col(InboundEmail.raw).is_not(None),
@@ -59,9 +59,13 @@ def purge_raw(rt: Runtime) -> int:
                 .order_by(col(InboundEmail.id))
                 .limit(PURGE_BATCH)
             ).all()
-            for row in rows:
-                row.raw = None
-                row.outcome = {k: v for k, v in row.outcome.items() if k in OUTCOME_FACTS}
+            for row_id, outcome in rows:
+                facts = {k: v for k, v in (outcome or {}).items() if k in OUTCOME_FACTS}
+                s.exec(
+                    update(InboundEmail)
+                    .where(col(InboundEmail.id) == row_id)
+                    .values(raw=None, outcome=facts)
+                )
         done += len(rows)
         if len(rows) < PURGE_BATCH:
             return done

@@ -7,13 +7,12 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -28,18 +27,10 @@ from mailflow.runtime import Runtime
 from mailflow.sweeps import sweep_offers
 from tests.conftest import TEST_KEYS, make_settings
 from tests.factories import World
+from tests.reliability._faults import ROOT, OwnRedis, wait_for
 from tests.services import REDIS_URL, port_open, require
 
 LEADS = 120
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _wait(condition: Callable[[], bool], timeout_s: float = 60.0, what: str = "") -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.01)
 
 
 def _unassigned(rt: Runtime) -> int:
@@ -134,7 +125,7 @@ def test_a_worker_killed_mid_sweep_loses_and_doubles_no_escalation(
         first = subprocess.Popen([sys.executable, "-c", WORKER], env=env, cwd=ROOT)
         workers.append(first)
         queue.send("sweep_offers")
-        _wait(lambda: _unassigned(rt) > 0, what="the sweep to start")
+        wait_for(lambda: _unassigned(rt) > 0, what="the sweep to start")
         first.send_signal(signal.SIGKILL)  # in the middle of the sweep
         first.wait(10)
         partial = _unassigned(rt)
@@ -143,7 +134,7 @@ def test_a_worker_killed_mid_sweep_loses_and_doubles_no_escalation(
         second = subprocess.Popen([sys.executable, "-c", WORKER], env=env, cwd=ROOT)
         workers.append(second)
         queue.send("sweep_offers")  # the scheduler's next minute
-        _wait(lambda: _unassigned(rt) == LEADS, what="the next sweep to finish")
+        wait_for(lambda: _unassigned(rt) == LEADS, what="the next sweep to finish")
         # The dead worker's message stays unacknowledged until Redis' heartbeat timeout
         # hands it back; that sweep, like any later one, finds nothing left to do.
         assert sweep_offers(rt) == 0
@@ -156,51 +147,6 @@ def test_a_worker_killed_mid_sweep_loses_and_doubles_no_escalation(
         queue.stop()
         capture.stop()
         rt.close()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class OwnRedis:
-    """A redis-server of this test alone: restarting the shared one would disturb others."""
-
-    def __init__(self, tmp: Path) -> None:
-        self.port = _free_port()
-        self.tmp = tmp
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--daemonize",
-                "no",
-                "--dir",
-                str(self.tmp),
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        _wait(lambda: port_open("127.0.0.1", self.port), 10, "redis-server")
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait(10)
 
 
 def test_a_redis_restart_during_a_sweep_loses_and_doubles_no_escalation(
@@ -217,14 +163,14 @@ def test_a_redis_restart_during_a_sweep_loses_and_doubles_no_escalation(
         _due_leads(rt, World(rt))
         queue.drain()  # the offer emails of the set-up
         queue.send("sweep_offers")
-        _wait(lambda: _unassigned(rt) > 0, what="the sweep to start")
+        wait_for(lambda: _unassigned(rt) > 0, what="the sweep to start")
         partial = _unassigned(rt)  # counted before the kill: the kill itself takes a moment
         own.stop()  # Redis goes away in the middle of the sweep …
         assert partial < LEADS, "Redis must go away in the middle of the sweep"
         time.sleep(0.5)
         own.start()  # … and comes back empty (no persistence)
         queue.send("sweep_offers")  # the scheduler's next minute
-        _wait(lambda: _unassigned(rt) == LEADS, 60, "the next sweep to finish")
+        wait_for(lambda: _unassigned(rt) == LEADS, 60, "the next sweep to finish")
         queue.drain()
         _assert_each_escalated_once(rt)
         queue.send("sweep_outbox")  # emails whose send job was lost go out from the outbox
