@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from mailflow.actions import unit
 from mailflow.actions.expire import due_lead_ids, expire_due
+from mailflow.actions.offer import due_undistributed, offer_next_ring
 from mailflow.actions.remind import (
     due_feedback_reminders,
     due_offer_reminders,
@@ -56,8 +57,10 @@ def _drain(
 
 
 def sweep_offers(rt: Runtime) -> int:
-    """Expire every open offer past its SLA; returns how many leads moved on."""
+    """Expire every open offer past its SLA, and offer every qualified lead whose distribute
+    job was lost; returns how many leads moved on."""
     moved = _drain(rt, due_lead_ids, expire_due)
+    moved += _drain(rt, due_undistributed, offer_next_ring)
     log.info("sweep_offers: %d leads moved on", moved)
     return moved
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime, timedelta
 
-from sqlmodel import select
+from sqlmodel import Session, col, select
 
 from mailflow import audit, leadview, lifecycle, sla
 from mailflow.actions.context import ActionContext
@@ -13,11 +14,26 @@ from mailflow.matchdata import PARTNER_KINDS, lead_place, load_pool, policy_for,
 from mailflow.matching import Candidate, Match, rank
 from mailflow.models import Contact, Lead, Offer, Organization
 
-__all__ = ["PARTNER_KINDS", "offer_contacts", "offer_next_ring", "open_ring"]
+__all__ = ["PARTNER_KINDS", "due_undistributed", "offer_contacts", "offer_next_ring", "open_ring"]
+# How long a qualified lead may wait for its distribute job before the sweep offers it.
+DISTRIBUTE_GRACE = timedelta(minutes=2)
 
 
 def _lock_lead(ctx: ActionContext, lead_id: int) -> Lead | None:
     return ctx.session.exec(select(Lead).where(Lead.id == lead_id).with_for_update()).first()
+
+
+def due_undistributed(session: Session, now: datetime, limit: int) -> list[int]:
+    """Qualified leads whose distribute job never ran: lost with a broker restart, or with
+    the worker that held it. ``offer_next_ring`` is safe to call twice, so a late job and
+    the sweep cannot both open a ring."""
+    rows = session.exec(
+        select(Lead.id)
+        .where(Lead.state == "qualified", col(Lead.updated_at) <= now - DISTRIBUTE_GRACE)
+        .order_by(col(Lead.id))
+        .limit(limit)
+    ).all()
+    return [r for r in rows if r is not None]
 
 
 def offer_next_ring(

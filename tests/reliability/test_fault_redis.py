@@ -1,6 +1,7 @@
 """Redis restarted (empty: no persistence) in the middle of 1,000 enqueues: the enqueues
 that hit the outage fail, the messages Redis held are gone, and still every email goes out,
-exactly once, after the next outbox sweep — the work lives in the outbox rows."""
+exactly once, after the next outbox sweep — the work lives in the outbox rows. The same
+for new leads: every lead is offered once after the next offer sweep."""
 
 from __future__ import annotations
 
@@ -11,13 +12,13 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 
 from mailflow.actions import unit
 from mailflow.broker import connect
 from mailflow.mail import outbox
 from mailflow.mail.capture import MailCapture
-from mailflow.models import Contact, OutboundEmail
+from mailflow.models import Contact, Event, Lead, Offer, OutboundEmail
 from mailflow.runtime import Runtime
 from tests.conftest import make_settings
 from tests.factories import World
@@ -92,3 +93,48 @@ def test_a_redis_restart_during_1000_enqueues_loses_no_email_after_the_next_swee
     assert {f"<{r.message_id}>" for r in rows} == set(by_message_id)
     assert {r.state for r in rows} == {"sent"}
     print(f"redis restart: {lost} enqueues failed, {sent_before} sent before the sweep")
+
+
+LEADS = 150
+
+
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+def test_a_redis_restart_while_leads_come_in_leaves_no_lead_undistributed(
+    tmp_path: Path, db_url: str
+) -> None:
+    """Each new lead's distribute job is enqueued after its commit; the ones lost with
+    Redis are found by the next offer sweep, and no lead gets a ring twice."""
+    require(shutil.which("redis-server") is not None, "redis-server")
+    own = OwnRedis(tmp_path).start()
+    rt = Runtime(make_settings(tmp_path, db_url, redis_url=own.url))
+    rt.send_mail_now = False  # the emails are the other test's subject
+    world = World(rt)
+    world.partner("Stuttgart")
+    world.partner("Ulm")
+    queue = connect(rt, namespace="mailflow-distribute", worker_threads=1)
+    try:
+        for n in range(LEADS):
+            if n == LEADS // 3:
+                own.stop()
+            if n == LEADS // 2:
+                own.start()
+            world.lead()
+        queue.drain()
+        with rt.db.read() as s:
+            waiting = s.exec(select(func.count()).where(Lead.state == "qualified")).one()
+        assert waiting > 0, "the outage must cost some distribute jobs, or it tested nothing"
+        rt.clock.advance(minutes=3)
+        queue.send("sweep_offers")  # the scheduler's next minute
+        queue.send("sweep_offers")  # and a second scheduler
+        queue.drain()
+    finally:
+        queue.stop()
+        own.stop()
+        rt.close()
+    with rt.db.read() as s:
+        states = Counter(s.exec(select(Lead.state)).all())
+        rings = Counter(s.exec(select(Event.lead_id).where(Event.kind == "lead.offered")).all())
+        offers = Counter(s.exec(select(Offer.lead_id, Offer.organization_id)).all())
+    assert states == {"offered": LEADS}
+    assert len(rings) == LEADS and set(rings.values()) == {1}
+    assert len(offers) == LEADS * 2 and set(offers.values()) == {1}
