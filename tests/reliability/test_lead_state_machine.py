@@ -274,8 +274,8 @@ class LeadMachine(RuleBasedStateMachine):
             found = leaks(outbox.build(self.rt, email), self.secrets[email.lead_id])
             if found:
                 assert orgs[email.contact_id] == owners[email.lead_id], (email.kind, found)
-            if email.kind == "details":  # the owner's email: the search does find the data
-                assert found, "the details email carries no contact data"
+            if email.kind == "details" and email.lead_id not in self.erased:
+                assert found, "the owner's details email: the search must find the data"
 
     @invariant()
     def terminal_states_stay_terminal(self) -> None:
@@ -333,7 +333,7 @@ class LeadMachine(RuleBasedStateMachine):
 
 
 LeadMachine.TestCase.settings = settings(
-    max_examples=15,
+    max_examples=10,  # ~300 steps: < 60 s on an idle machine, < 300 s (the timeout) loaded
     stateful_step_count=30,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
