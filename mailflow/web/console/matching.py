@@ -21,10 +21,12 @@ from mailflow.web.console.auth import current_user, login_required
 
 bp = Blueprint("console_matching", __name__, url_prefix="/console")
 MANAGERS = ("admin", "partner_manager", "manager")
+# The queue lists every new lead and the ranking names competing partners: not for reps.
+VIEWERS = (*MANAGERS, "ops")
 
 
 @bp.get("/qualification")
-@login_required()
+@login_required(*VIEWERS)
 def queue() -> Any:
     with runtime().db.read() as s:
         leads = s.exec(
@@ -40,7 +42,7 @@ def approve_lead(lead_id: int) -> Any:
 
 
 @bp.get("/leads/<int:lead_id>/matching")
-@login_required()
+@login_required(*VIEWERS)
 def explanation(lead_id: int) -> Any:
     rt = runtime()
     with rt.db.read() as s:
