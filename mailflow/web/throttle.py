@@ -13,10 +13,9 @@ from typing import Any
 
 from flask import Flask, current_app, make_response, render_template, request
 
+from mailflow.logredact import TOKEN_PREFIXES
 from mailflow.ratelimit import Limiter, make_limiter
 from mailflow.web import runtime
-
-TOKEN_PREFIXES = ("/a/", "/q/", "/e/", "/u/", "/reports/unsubscribe/", "/console/reset/")
 
 
 def _limiters() -> tuple[Limiter, Limiter]:
