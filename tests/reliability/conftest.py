@@ -3,18 +3,19 @@ that a request changed nothing, and console users of every role with their login
 
 from __future__ import annotations
 
-import functools
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 from sqlmodel import SQLModel
+from werkzeug.security import generate_password_hash
 
 import mailflow.models  # noqa: F401  (every table in the metadata)
+from mailflow.broker import JobQueue
 from mailflow.models import Contact, OrgAssignment, Territory
-from mailflow.passwords import hash_password
 from mailflow.runtime import Runtime
 from mailflow.visibility import CONSOLE_ROLES
 from tests.factories import World
@@ -38,9 +39,10 @@ def db_state(rt: Runtime) -> Callable[[], Snapshot]:
     return take
 
 
-@functools.cache
 def _password_hash() -> str:
-    return hash_password(PASSWORD)  # scrypt is slow on purpose: hash once
+    """A real hash the login checks, with few iterations: the attack tests log in often
+    (production hashes use scrypt, see mailflow.passwords)."""
+    return generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
 
 
 @pytest.fixture
@@ -68,6 +70,27 @@ def console_users(rt: Runtime, world: World) -> dict[str, str]:
                                 created_at=rt.clock.now()))  # fmt: skip
                 s.add(OrgAssignment(organization_id=dealer.id, manager_contact_id=user.id))
     return users
+
+
+def all_sent(rt: Runtime, queue: JobQueue) -> None:
+    """Wait until the outbox is empty: a send job may still be on its way to the worker
+    when the queue looks idle."""
+    from sqlmodel import col, func
+    from sqlmodel import select as select_rows
+
+    from mailflow.models import OutboundEmail
+
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        queue.drain()
+        with rt.db.read() as s:
+            waiting = s.exec(
+                select_rows(func.count()).where(col(OutboundEmail.state).in_(("queued", "sending")))
+            ).one()
+        if not waiting:
+            return
+        time.sleep(0.05)
+    raise AssertionError("emails still waiting in the outbox")
 
 
 def csrf_of(client: Any, path: str = "/console/login") -> str:

@@ -7,7 +7,6 @@ The mail goes through real SMTP to aiosmtpd; the received bytes are parsed."""
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable, Iterator
 from email import policy
 from email.parser import BytesParser
@@ -25,6 +24,7 @@ from mailflow.mail.capture import MailCapture
 from mailflow.models import Contact, Lead
 from mailflow.runtime import Runtime
 from tests.factories import World
+from tests.reliability.conftest import all_sent
 
 _, LAT, LON = CITIES["Stuttgart"]
 SQUARE = str(1337 * 1337)  # what a template injection of {{1337*1337}} would print
@@ -69,36 +69,17 @@ def db_url(sqlite_url: str) -> str:
 def _picked_lead(rt: Runtime, world: World, queue: JobQueue, **fields: Any) -> Lead:
     """A lead with these fields, offered, and picked by the console dealer's rep."""
     lead, _ = world.offered_lead(lat=LAT, lon=LON, **fields)
-    _all_sent(rt, queue)  # with a running worker, the ingest may have offered it already
+    all_sent(rt, queue)  # with a running worker, the ingest may have offered it already
     offers = world.offers(lead.id)  # type: ignore[arg-type]
     for offer in offers:
         rep = next((c for c in world.contacts(offer.organization_id) if c.role == "rep"), None)
         if rep is not None:
             with unit(rt, f"contact:{rep.id}", "web") as ctx:
                 pick(ctx, offer.id, rep.id)  # type: ignore[arg-type]
-    _all_sent(rt, queue)
+    all_sent(rt, queue)
     lead = world.reload(lead)
     assert lead.state == "picked", [(o.organization_id, o.state) for o in offers]
     return lead
-
-
-def _all_sent(rt: Runtime, queue: JobQueue) -> None:
-    """Wait until the outbox is empty (a send job may still be on its way to the worker)."""
-    from sqlmodel import col, func, select
-
-    from mailflow.models import OutboundEmail
-
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        queue.drain()
-        with rt.db.read() as s:
-            waiting = s.exec(
-                select(func.count()).where(col(OutboundEmail.state).in_(("queued", "sending")))
-            ).one()
-        if not waiting:
-            return
-        time.sleep(0.05)
-    raise AssertionError("emails still waiting in the outbox")
 
 
 # -- header injection ---------------------------------------------------------------------
@@ -278,7 +259,7 @@ def _weekly_reports(rt: Runtime, queue: JobQueue) -> None:
     for user in users:
         with unit(rt, "test", "job") as ctx:
             deliver_report(ctx, user, label)  # type: ignore[arg-type]
-    _all_sent(rt, queue)
+    all_sent(rt, queue)
 
 
 @pytest.mark.parametrize(

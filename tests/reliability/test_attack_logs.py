@@ -31,6 +31,7 @@ from mailflow.runtime import Runtime
 from mailflow.web import create_app
 from tests.factories import World
 from tests.mail import reply
+from tests.reliability.conftest import all_sent
 
 _LINK = re.compile(
     "(?:" + "|".join(re.escape(p) for p in TOKEN_PREFIXES) + r")([A-Za-z0-9_\-.]{20,})"
@@ -58,24 +59,6 @@ def _secrets_in(mails: list[Any]) -> set[str]:
     return found
 
 
-def _all_sent(rt: Runtime, queue: JobQueue) -> None:
-    from sqlmodel import col, func, select
-
-    from mailflow.models import OutboundEmail
-
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        queue.drain()
-        with rt.db.read() as s:
-            waiting = s.exec(
-                select(func.count()).where(col(OutboundEmail.state).in_(("queued", "sending")))
-            ).one()
-        if not waiting:
-            return
-        time.sleep(0.05)
-    raise AssertionError("emails still waiting in the outbox")
-
-
 def _links(mail: Any, action: str) -> str:
     found = re.search(rf'href="([^"]+)"[^>]*data-action="{action}"', mail.part("html"))
     assert found, f"no {action} link"
@@ -101,7 +84,7 @@ def test_a_whole_lead_flow_logs_no_token(
     world.partner("Ulm")
     world.partner("Karlsruhe")
     world.lead()
-    _all_sent(rt, queue)
+    all_sent(rt, queue)
     offers = [m for m in smtp.messages() if m.message["X-Mailflow-Kind"] == "offer"]
     base = rt.settings.base_url
     pick = _links(offers[0], "pick")
@@ -114,20 +97,20 @@ def test_a_whole_lead_flow_logs_no_token(
         assert client.get(link.removeprefix(base)).status_code == 200
     assert client.post(decline.removeprefix(base), data={"reason": "too far"}).status_code == 200
     assert client.post(pick.removeprefix(base)).status_code == 200
-    _all_sent(rt, queue)
+    all_sent(rt, queue)
     details = next(m for m in smtp.messages() if m.message["X-Mailflow-Kind"] == "details")
     feedback = _links(details, "feedback").removeprefix(base)
     assert client.post(feedback, data={"stage": "contacted"}).status_code == 200
     assert client.post(pick.removeprefix(base) + "x").status_code == 404  # tampered
     assert client.post(pick.removeprefix(base) + "/fail").status_code == 500
     _reply_by_smtp(rt, details, "won 12.500 EUR")
-    _all_sent(rt, queue)
+    all_sent(rt, queue)
     assert _lead_state(rt) == "won"  # the reply went through the whole inbound pipeline
     client.get("/console/reset")
     with client.session_transaction() as session:
         csrf = session["csrf"]
     client.post("/console/reset", data={"csrf": csrf, "email": console_users["admin"]})
-    _all_sent(rt, queue)
+    all_sent(rt, queue)
     secrets = _secrets_in(smtp.messages())
     secrets.add(optout.token(rt.settings.secret_keys, 1))
     assert len(secrets) >= 8
