@@ -424,3 +424,23 @@ def _token_for(cast: Cast, purpose: str, contact_id: int) -> str:
         user_id=cast.manager_id,
     )  # fmt: skip
     return twin.token(purpose)
+
+
+def test_the_back_field_of_a_dialog_never_redirects_elsewhere(
+    client: Any, cast: Cast, world: World
+) -> None:
+    """After a one-click action from the partner's own page, the dialog goes back to it —
+    only to that contact's own signed page, never to an address from the form."""
+    other = world.partner("Ulm")
+    others_portal = _token_for(cast, "portal", world.contacts(other.id)[0].id)  # type: ignore[arg-type]
+    assert client.post(f"/a/{cast.token('pick')}").status_code == 200
+    link = f"/a/{cast.token('feedback')}"
+    for back in ("https://evil.example/", "//evil.example", "/\\evil.example",
+                 "javascript:alert(1)", others_portal, cast.token("decline")):  # fmt: skip
+        answer = client.post(link, data={"stage": "contacted", "back": back})
+        assert answer.status_code == 200, back  # the page itself, no redirect
+        assert "Location" not in answer.headers, back
+    own = cast.token("portal")
+    answer = client.post(link, data={"stage": "contacted", "back": own})
+    assert answer.status_code == 303
+    assert answer.headers["Location"].endswith(f"/a/{own}")
