@@ -269,3 +269,33 @@ def test_the_login_keeps_a_local_next(client: Any, console_users: dict[str, str]
         data={"email": console_users["admin"], "password": PASSWORD, "csrf": csrf_of(client)},
     )
     assert urlsplit(answer.headers["Location"]).path == "/console/points"
+
+
+def test_a_dealers_manager_cannot_decide_on_leads_outside_its_slice(
+    app: Any,
+    world: World,
+    console_users: dict[str, str],
+    login: Callable[[Any, str], str],
+    db_state: Callable[[], Snapshot],
+) -> None:
+    """The qualification and override pages act on any lead id: a manager of a dealer
+    (not the manufacturer's) must not approve, offer or assign another slice's lead."""
+    waiting = world.lead(postal_code=None, city=None, country=None)  # not offered to anyone
+    assert waiting.state == "new"
+    other = world.partner("Ulm")
+    client = app.test_client()
+    csrf = login(client, "manager")
+    before = db_state()
+    assert f"/console/leads/{waiting.id}" not in client.get("/console/qualification").text
+    assert client.get(f"/console/leads/{waiting.id}/matching").status_code == 404
+    for action, form in (
+        ("approve", {}),
+        ("offer", {"organization_id": str(other.id)}),
+        ("assign", {"organization_id": str(_dealer(world))}),
+    ):
+        answer = client.post(f"/console/leads/{waiting.id}/{action}", data={"csrf": csrf, **form})
+        assert answer.status_code == 404, action
+    assert _without_logins(db_state()) == _without_logins(before)
+    admin = app.test_client()
+    login(admin, "admin")
+    assert f"/console/leads/{waiting.id}" in admin.get("/console/qualification").text
