@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 
 from mailflow.tokens import TokenExpired, TokenInvalid
 
@@ -37,7 +37,7 @@ def read(rt: Any, token: str) -> EscalationClaim:
         data = _serializer(rt).loads(token, max_age=rt.settings.token_max_age_days * 86400)
     except SignatureExpired as exc:
         raise TokenExpired(str(exc)) from None
-    except BadSignature as exc:
+    except BadData as exc:  # a bad signature, or a payload that is not ours
         raise TokenInvalid(str(exc)) from None
     if not isinstance(data, dict) or not {"l", "c"} <= data.keys():
         raise TokenInvalid("malformed escalation token")

@@ -1,4 +1,4 @@
-"""Keep action-link tokens out of access logs (the token is a credential)."""
+"""Keep signed-link tokens out of access and error logs (a token is a credential)."""
 
 from __future__ import annotations
 
@@ -6,18 +6,26 @@ import logging
 import re
 from typing import Any
 
-_TOKEN_PATH = re.compile(r"/a/[^/?\s\"]+")
+# Every route whose next path segment is a signed token (the rate limits use them too).
+TOKEN_PREFIXES = ("/a/", "/q/", "/e/", "/u/", "/reports/unsubscribe/", "/console/reset/")
+_TOKEN_PATH = re.compile("(" + "|".join(re.escape(p) for p in TOKEN_PREFIXES) + r")[^/?\s\"']+")
 
 
 def redact(text: str) -> str:
-    return _TOKEN_PATH.sub("/a/<token>", text)
+    return _TOKEN_PATH.sub(r"\1<token>", text)
 
 
 try:
     from gunicorn.glogging import Logger as _GunicornLogger
 
     class GunicornLogger(_GunicornLogger):
-        """``gunicorn --logger-class mailflow.logredact.GunicornLogger``."""
+        """``gunicorn --logger-class mailflow.logredact.GunicornLogger``: the access log's
+        request line and gunicorn's own messages (at debug level it names every path)."""
+
+        def setup(self, cfg: Any) -> None:
+            super().setup(cfg)
+            if not any(isinstance(f, RedactingFilter) for f in self.error_log.filters):
+                self.error_log.addFilter(RedactingFilter())
 
         def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
             atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)
@@ -31,7 +39,8 @@ except ImportError:  # gunicorn is a production dependency; tests may run withou
 
 
 class RedactingFilter(logging.Filter):
-    """For the werkzeug development server's request log."""
+    """For the werkzeug development server's request log and Flask's error log (which
+    names the path of a request that failed)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.args and isinstance(record.args, tuple):

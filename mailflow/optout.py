@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadData, URLSafeSerializer
 
 from mailflow.tokens import TokenInvalid
 
@@ -26,7 +26,7 @@ def token(secret_keys: Sequence[str], contact_id: int) -> str:
 def read(secret_keys: Sequence[str], value: str) -> int:
     try:
         data = _serializer(secret_keys).loads(value)
-    except BadSignature as exc:
+    except BadData as exc:  # a bad signature, or a payload that is not ours
         raise TokenInvalid(str(exc)) from None
     contact_id = data.get("u") if isinstance(data, dict) else None
     if not isinstance(contact_id, int):

@@ -7,7 +7,7 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 
 from mailflow.tokens import TokenExpired, TokenInvalid
 
@@ -24,7 +24,7 @@ def loads(keys: Sequence[str], salt: str, token: str, max_age_s: int | None) -> 
         data = URLSafeTimedSerializer(list(keys), salt=salt).loads(token, max_age=max_age_s)
     except SignatureExpired as exc:
         raise TokenExpired(str(exc)) from None
-    except BadSignature as exc:
+    except BadData as exc:  # a bad signature, or a payload that is not ours
         raise TokenInvalid(str(exc)) from None
     if not isinstance(data, dict) or not isinstance(data.get("c"), int):
         raise TokenInvalid("unexpected payload")

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 
 Action = Literal["pick", "decline", "feedback", "portal", "qualify"]
 ACTIONS: tuple[str, ...] = ("pick", "decline", "feedback", "portal", "qualify")
@@ -58,7 +58,7 @@ class Signer:
             data = self._links.loads(token, max_age=self._max_age_s)
         except SignatureExpired as exc:
             raise TokenExpired(str(exc)) from None
-        except BadSignature as exc:
+        except BadData as exc:  # a bad signature, or a payload that is not ours
             raise TokenInvalid(str(exc)) from None
         if not isinstance(data, dict) or data.get("a") not in ACTIONS:
             raise TokenInvalid("unexpected payload")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from sqlmodel import col, select
+
 from mailflow import audit, leadview, ledger, lifecycle
 from mailflow.actions._load import OfferScope, load_offer_scope
 from mailflow.actions.context import ActionContext
@@ -11,16 +15,24 @@ from mailflow.mail import outbox
 from mailflow.models import Feedback
 from mailflow.schemas import FeedbackIn
 
+# The same report again within this time is the same form posted twice (a double click,
+# a reloaded page, a reply sent twice): it is recorded once.
+REPLAY_WINDOW = timedelta(hours=1)
+
 
 def feedback(ctx: ActionContext, offer_id: int, contact_id: int, data: FeedbackIn) -> Feedback:
     """Record the report; move the lead to the reported stage when that is forward.
-    Reporting the current stage again adds a note without a transition."""
+    Reporting the current stage again adds a note without a transition; the very same
+    report again shortly after is a replay and returns the first one unchanged."""
     scope = load_offer_scope(ctx, offer_id, contact_id)
     lead = scope.lead
     assert lead.id is not None
     moved = lead.state != data.stage
     if lead.owner_id != scope.offer.organization_id or scope.offer.state != "picked":
         raise NotAllowed("only the partner who picked this lead can report on it")
+    replayed = _replay_of(ctx, lead.id, contact_id, data, lead.currency)
+    if replayed is not None:
+        return replayed
     if lead.state != data.stage:
         if not lifecycle.can_lead(lead.state, data.stage):
             raise WrongState(f"lead is {lead.state}; cannot report {data.stage}", state=lead.state)
@@ -84,3 +96,24 @@ def _thank(ctx: ActionContext, scope: OfferScope, row: Feedback) -> None:
         lead_id=scope.lead.id,
         offer_id=offer_id,
     )
+
+
+def _replay_of(
+    ctx: ActionContext, lead_id: int, contact_id: int, data: FeedbackIn, currency: str
+) -> Feedback | None:
+    last = ctx.session.exec(
+        select(Feedback)
+        .where(col(Feedback.lead_id) == lead_id, col(Feedback.contact_id) == contact_id)
+        .order_by(col(Feedback.id).desc())
+        .limit(1)
+    ).first()
+    if last is None or ctx.now - last.created_at > REPLAY_WINDOW:
+        return None
+    same = (
+        last.stage == data.stage
+        and last.amount == data.amount
+        and last.currency == (data.currency or (currency if data.amount is not None else None))
+        and last.reason == data.reason
+        and last.note == data.note
+    )
+    return last if same else None

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, Response, g
 
 from mailflow import i18n
+from mailflow.logredact import RedactingFilter
 from mailflow.mail.compile import money
 from mailflow.runtime import Runtime
 
@@ -34,6 +35,7 @@ def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
         SESSION_COOKIE_NAME="mailflow_console",
     )
     app.extensions["mailflow"] = rt
+    app.logger.addFilter(RedactingFilter())  # "Exception on /a/<token> [POST]"
     i18n.install(app.jinja_env)
     app.jinja_env.filters["money"] = money
     app.jinja_env.globals["feedback_token"] = lambda view: rt.signer.link_token(

@@ -15,10 +15,12 @@ from mailflow.web.console.auth import login_required
 bp = Blueprint("console_direct", __name__, url_prefix="/console")
 PAGE = 50
 NAV = [("Webhooks", "console_direct.webhooks"), ("Export", "console_direct.exports")]
+# Every partner's deliveries and every lead with its customer data: staff only.
+STAFF = ("admin", "ops")
 
 
 @bp.get("/webhooks")
-@login_required()
+@login_required(*STAFF)
 def webhooks() -> Any:
     state = request.args.get("state") or None
     page = max(1, request.args.get("page", 1, type=int))
@@ -57,13 +59,13 @@ def webhooks() -> Any:
 
 
 @bp.get("/export")
-@login_required()
+@login_required(*STAFF)
 def exports() -> Any:
     return render_template("console/exports.html", lang="en")
 
 
 @bp.get("/export/<what>.csv")
-@login_required()
+@login_required(*STAFF)
 def download(what: str) -> Any:
     if what not in ("leads", "kpis"):
         return Response("unknown export", status=404)

@@ -19,6 +19,19 @@ def problem(status: int, title: str, detail: str | None = None, **extra: Any) ->
     return response
 
 
+def invalid_link(status: int = 404) -> Response:
+    """The page for a signed link that is tampered, cut short, expired or not for this
+    place: it says so, instead of a bare "Not Found"."""
+    page = render_template(
+        "message.html",
+        lang="en",
+        tone="error",
+        title="This link is not valid",
+        text="The link may be incomplete. Please open it again from the email.",
+    )
+    return Response(page, status=status, mimetype="text/html")
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Any:

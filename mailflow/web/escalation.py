@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, make_response, render_template, request
+from flask import Blueprint, abort, g, make_response, render_template, request
 
 from mailflow import escalation_links, i18n
 from mailflow.actions import unit
@@ -17,15 +17,17 @@ from mailflow.actions.escalation import candidates, offer_to, widen, withdraw
 from mailflow.models import Contact, Lead
 from mailflow.tokens import TokenExpired, TokenInvalid
 from mailflow.web import runtime
+from mailflow.web.errors import invalid_link
 
 bp = Blueprint("escalation", __name__)
 
 
 def _claim(token: str) -> escalation_links.EscalationClaim:
+    g.token_route = True
     try:
         return escalation_links.read(runtime(), token)
     except (TokenExpired, TokenInvalid):
-        abort(404)
+        abort(invalid_link())
 
 
 def _render(status: int, lang: str, **context: Any) -> Any:
@@ -51,6 +53,8 @@ def show(token: str) -> Any:
 @bp.post("/e/<token>")
 def act(token: str) -> Any:
     claim = _claim(token)
+    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+        abort(403)  # the dialog posts only to itself: a form on another site is refused
     choice = request.form.get("choice", "")
     actor = f"contact:{claim.contact_id}"
     try:

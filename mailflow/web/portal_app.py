@@ -11,6 +11,7 @@ from mailflow import i18n
 from mailflow.models import Contact
 from mailflow.tokens import TokenExpired, TokenInvalid
 from mailflow.web import runtime
+from mailflow.web.errors import invalid_link
 
 bp = Blueprint("portal_app", __name__)
 
@@ -21,9 +22,9 @@ def manifest(token: str) -> Any:
     try:
         claim = runtime().signer.read_link(token)
     except (TokenExpired, TokenInvalid):
-        abort(404)
+        abort(invalid_link())
     if claim.action != "portal":
-        abort(404)
+        abort(invalid_link())
     with runtime().db.read() as session:
         contact = session.get(Contact, claim.contact_id)
     if contact is None:

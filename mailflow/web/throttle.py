@@ -13,10 +13,9 @@ from typing import Any
 
 from flask import Flask, current_app, make_response, render_template, request
 
+from mailflow.logredact import TOKEN_PREFIXES
 from mailflow.ratelimit import Limiter, make_limiter
 from mailflow.web import runtime
-
-TOKEN_PREFIXES = ("/a/", "/q/", "/e/", "/u/", "/reports/unsubscribe/")
 
 
 def _limiters() -> tuple[Limiter, Limiter]:
@@ -33,8 +32,11 @@ def _limiters() -> tuple[Limiter, Limiter]:
 
 
 def _link_key(path: str) -> str:
+    """The token right after the route's prefix (not the second path segment: that is
+    ``unsubscribe`` for every ``/reports/unsubscribe/<token>``, one bucket for all)."""
+    prefix = next(p for p in TOKEN_PREFIXES if path.startswith(p))
+    token = path[len(prefix) :].split("/", 1)[0]
     # The token itself never becomes a key: only a hash of it (keys may be logged by Redis).
-    token = path.split("/")[2] if path.count("/") >= 2 else path
     return hashlib.sha256(token.encode()).hexdigest()[:32]
 
 

@@ -19,6 +19,7 @@ from mailflow.actions.unsubscribe import unsubscribe_reports
 from mailflow.models import Contact
 from mailflow.tokens import TokenInvalid
 from mailflow.web import runtime
+from mailflow.web.errors import invalid_link
 
 bp = Blueprint("unsubscribe", __name__)
 
@@ -28,7 +29,7 @@ def _contact(token: str) -> Contact:
     try:
         contact_id = optout.read(runtime().settings.secret_keys, token)
     except TokenInvalid:
-        abort(404)
+        abort(invalid_link())
     with runtime().db.read() as s:
         contact = s.get(Contact, contact_id)
     if contact is None:

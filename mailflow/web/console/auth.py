@@ -73,8 +73,16 @@ def login_required(*roles: str) -> Callable[[F], F]:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a local path: never an open redirect to another site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Only a local path: never an open redirect to another site. Browsers drop tabs and
+    line breaks from a URL (``/<TAB>/evil`` becomes ``//evil``) and read ``\\`` as ``/``,
+    so a target with either is refused too."""
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and target.isprintable()
+    ):
         return target
     return url_for("console.index")
 

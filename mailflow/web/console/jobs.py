@@ -15,7 +15,7 @@ bp = Blueprint("console_jobs", __name__, url_prefix="/console")
 
 
 @bp.get("/failed-jobs")
-@login_required()
+@login_required("admin", "ops")  # job arguments of every partner
 def failed_jobs() -> Any:
     with runtime().db.read() as s:
         rows = s.exec(select(FailedJob).order_by(col(FailedJob.id).desc()).limit(200)).all()

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlmodel import col, select
 
+from mailflow import visibility
 from mailflow.actions import unit
 from mailflow.actions.errors import ActionError
 from mailflow.actions.override import assign, offer_to
@@ -18,17 +19,23 @@ from mailflow.matching import CRITERIA
 from mailflow.models import Lead
 from mailflow.web import runtime
 from mailflow.web.console.auth import current_user, login_required
+from mailflow.web.console.scope import viewer
 
 bp = Blueprint("console_matching", __name__, url_prefix="/console")
 MANAGERS = ("admin", "partner_manager", "manager")
+# The queue lists every new lead and the ranking names competing partners: not for reps.
+VIEWERS = (*MANAGERS, "ops")
 
 
 @bp.get("/qualification")
-@login_required()
+@login_required(*VIEWERS)
 def queue() -> Any:
     with runtime().db.read() as s:
         leads = s.exec(
-            select(Lead).where(Lead.state == "new").order_by(col(Lead.id)).limit(200)
+            select(Lead)
+            .where(Lead.state == "new", visibility.leads(viewer()))
+            .order_by(col(Lead.id))
+            .limit(200)
         ).all()
     return render_template("console/qualification.html", lang="en", leads=leads)
 
@@ -40,12 +47,12 @@ def approve_lead(lead_id: int) -> Any:
 
 
 @bp.get("/leads/<int:lead_id>/matching")
-@login_required()
+@login_required(*VIEWERS)
 def explanation(lead_id: int) -> Any:
     rt = runtime()
     with rt.db.read() as s:
         lead = s.get(Lead, lead_id)
-        if lead is None:
+        if lead is None or not visibility.may_see_lead(s, viewer(), lead_id):
             abort(404)
         ranking, pool = explain_lead(s, lead, rt.clock.now(), rt.settings.ring_size)
     ring = {m.organization_id for m in ranking.ring}
@@ -80,6 +87,9 @@ def assign_lead(lead_id: int) -> Any:
 def _act(lead_id: int, action: Any) -> Any:
     user = current_user()
     assert user is not None
+    with runtime().db.read() as s:
+        if not visibility.may_see_lead(s, viewer(), lead_id):
+            abort(404)  # a dealer's manager decides on its own slice only
     try:
         with unit(runtime(), f"console:{user.id}", "console") as ctx:
             action(ctx)
