@@ -22,8 +22,8 @@ synced at its commit, together with every earlier commit in it).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any

@@ -64,7 +64,9 @@ def fan_out(ctx: ActionContext, event: Event) -> None:
 
 def _active(ctx: ActionContext) -> list[tuple[Webhook, str]]:
     """The active webhooks with their organization's kind, read once per transaction."""
-    cached: list[tuple[Webhook, str]] | None = ctx.__dict__.get(_CACHE)
+    # Kept in the session, not the context: a batch of units in one transaction
+    # (inbound processing) reads them once too.
+    cached: list[tuple[Webhook, str]] | None = ctx.session.info.get(_CACHE)
     if cached is None:
         cached = [
             (hook, kind)
@@ -74,7 +76,7 @@ def _active(ctx: ActionContext) -> list[tuple[Webhook, str]]:
                 .where(Webhook.active == True)  # noqa: E712
             ).all()
         ]
-        ctx.__dict__[_CACHE] = cached
+        ctx.session.info[_CACHE] = cached
     return cached
 
 
