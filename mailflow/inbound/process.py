@@ -73,8 +73,9 @@ def process(rt: Runtime, inbound_id: int) -> Outcome | None:
     return done.outcomes.get(inbound_id)
 
 
-def process_batch(rt: Runtime, inbound_id: int, batch: int = BATCH) -> Processed:
+def process_batch(rt: Runtime, inbound_id: int, batch: int | None = None) -> Processed:
     """``inbound_id`` and, when it is fresh, up to ``batch - 1`` other fresh messages."""
+    batch = batch or BATCH
     attempts = _claimable(rt, inbound_id)
     if attempts is None:
         return Processed()

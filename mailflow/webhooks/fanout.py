@@ -40,6 +40,8 @@ def fan_out(ctx: ActionContext, event: Event) -> None:
     hooks = [h for h in _active(ctx) if name in h[0].events]
     if not hooks or event.lead_id is None:
         return
+    if event.id is None:  # the payload names the event: give it its id now
+        ctx.session.flush()
     lead = ctx.session.get(Lead, event.lead_id)
     assert lead is not None
     ids = []

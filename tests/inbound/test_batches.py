@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from mailflow.inbound.process import LEASE, MAX_ATTEMPTS, process_batch
 from mailflow.inbound.store import store_raw
-from mailflow.models import Event, InboundEmail
+from mailflow.models import Event, InboundEmail, Webhook, WebhookDelivery
 from mailflow.runtime import Runtime
 from tests.inbound.conftest import Offered
 from tests.mail import reply
@@ -138,3 +138,32 @@ def test_the_raw_store_commits_with_a_synced_write_ahead_log(offered: Offered) -
         assert s.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
     with rt.db.transaction() as s:
         assert s.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+
+
+def test_every_event_of_a_batch_reaches_the_webhooks_with_its_id(offered: Offered) -> None:
+    rt, world = offered.rt, offered.world
+    with rt.db.transaction() as s:
+        s.add(
+            Webhook(
+                organization_id=world.manufacturer(),
+                url="http://127.0.0.1:9/hook",
+                events=["lead.picked"],
+                secret="s" * 32,
+                created_at=rt.clock.now(),
+            )
+        )
+    second, offers = world.offered_lead()
+    contact = world.contacts(offers[0].organization_id)[0]
+    key = rt.reply_key(offers[0].id, contact.id)  # type: ignore[arg-type]
+    to = f"reply+{key}@{rt.settings.inbound_domain}"
+    first = _store(offered, _pick(offered, 0))
+    _store(offered, reply("pick", to=to, sender=contact.email))
+    done = process_batch(rt, first)
+    assert [o.state for o in done.outcomes.values()] == ["applied", "applied"]
+    with rt.db.read() as s:
+        picks = {e.lead_id: e.id for e in s.exec(select(Event).where(Event.kind == "lead.picked"))}
+        sent = s.exec(select(WebhookDelivery)).all()
+    assert set(picks) == {offered.lead.id, second.id}
+    assert sorted((d.event_id, d.payload["id"]) for d in sent) == sorted(
+        (i, f"evt_{i}") for i in picks.values()
+    )
