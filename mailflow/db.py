@@ -5,10 +5,24 @@ SQLite: WAL, a busy timeout, foreign keys, and every transaction opened with
 the driver's own implicit transaction handling is switched off for that.
 PostgreSQL: psycopg 3, READ COMMITTED; claims rely on conditional UPDATEs and
 ``FOR UPDATE SKIP LOCKED``.
+
+SQLite has one writer at a time. Threads of one process that want to write queue on a
+lock here instead: SQLite's own busy handler waits by sleeping 1, 2, 5, 10 … ms and trying
+again, which under contention (an SMTP server storing while workers process) cost more
+than the writes themselves. Other processes still meet the busy timeout.
+
+``synchronous=NORMAL`` in WAL mode: a commit survives the process crashing or being
+killed (it is in the WAL file, which the operating system holds); only a power cut or
+an OS crash can lose the last commits. That is acceptable for processing (a lost commit
+leaves the stored message unprocessed and the sweep runs it again), but not for the raw
+inbound store: an SMTP 250 tells the sender the message is ours to keep, so the store
+commits through :meth:`Database.durable_transaction`, ``synchronous=FULL`` (the WAL is
+synced at its commit, together with every earlier commit in it).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,7 +45,7 @@ def normalize_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, synchronous: str = "NORMAL") -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
@@ -39,7 +53,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -50,7 +64,7 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, synchronous: str = "NORMAL", **kwargs: Any) -> Engine:
     url = normalize_url(url)
     if url.startswith("sqlite"):
         path = make_url(url).database
@@ -59,11 +73,15 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
         )
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, synchronous)
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+class WriteLockTimeout(Exception):
+    """Another thread of this process held the SQLite write lock longer than the busy timeout."""
 
 
 class Database:
@@ -71,7 +89,14 @@ class Database:
 
     def __init__(self, url: str, **engine_kwargs: Any) -> None:
         self.url = normalize_url(url)
+        self._engine_kwargs = engine_kwargs
         self.engine = make_engine(self.url, **engine_kwargs)
+        self._durable: sessionmaker[Session] | None = None
+        # Re-entrant: a nested write transaction in one thread behaves as before (SQLite
+        # answers "database is locked" after the busy timeout) instead of hanging here.
+        self._write_lock: threading.RLock | None = (
+            threading.RLock() if self.engine.dialect.name == "sqlite" else None
+        )
         self._sessions = sessionmaker(
             bind=self.engine, class_=Session, expire_on_commit=False, autoflush=True
         )
@@ -89,12 +114,39 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One unit of work: commits on success, rolls back on any error."""
-        session = self._sessions()
+        with self._transaction(self._sessions) as session:
+            yield session
+
+    @contextmanager
+    def durable_transaction(self) -> Iterator[Session]:
+        """A transaction whose commit is on disk when it returns, even against a power cut
+        (SQLite: ``synchronous=FULL``; PostgreSQL commits are synced anyway)."""
+        if self._write_lock is None:
+            factory = self._sessions
+        else:
+            with self._write_lock:
+                if self._durable is None:
+                    engine = make_engine(self.url, synchronous="FULL", **self._engine_kwargs)
+                    self._durable = sessionmaker(
+                        bind=engine, class_=Session, expire_on_commit=False, autoflush=True
+                    )
+            factory = self._durable
+        with self._transaction(factory) as session:
+            yield session
+
+    @contextmanager
+    def _transaction(self, factory: sessionmaker[Session]) -> Iterator[Session]:
+        lock = self._write_lock
+        if lock is not None and not lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            raise WriteLockTimeout("database is locked")
+        session = factory()
         try:
             with session.begin():
                 yield session
         finally:
             session.close()
+            if lock is not None:
+                lock.release()
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -108,3 +160,6 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._durable is not None:
+            bind = self._durable.kw["bind"]
+            bind.dispose()

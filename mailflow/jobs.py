@@ -53,9 +53,11 @@ def _sweep_outbox(rt: Runtime) -> Callable[[], None]:
 
 def _process_inbound(rt: Runtime) -> Callable[[int], None]:
     def process_inbound(inbound_id: int) -> None:
-        from mailflow.inbound.process import process
+        from mailflow.inbound.process import ProcessingFailed, process_batch
 
-        process(rt, inbound_id)
+        done = process_batch(rt, inbound_id)  # and other fresh messages with it
+        if done.failed:  # the others committed; these wait for the sweep (their lease)
+            raise ProcessingFailed(f"inbound messages {done.failed} failed")
 
     return process_inbound
 

@@ -198,7 +198,7 @@ class InboundEmail(SQLModel, table=True):
     sha256: str = Field(max_length=64, index=True)
     size: int
     raw: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
-    state: str = Field(default="received", max_length=20)
+    state: str = Field(default="received", max_length=20, index=True)  # jobs find waiting ones
     attempts: int = 0
     claimed_at: datetime | None = None
     processed_at: datetime | None = None

@@ -12,13 +12,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from sqlmodel import Session
+
 from mailflow.actions.context import ActionContext
 from mailflow.actions.errors import ActionError
 
 if TYPE_CHECKING:
     from mailflow.runtime import Runtime
 
-__all__ = ["ActionContext", "ActionError", "unit"]
+__all__ = ["ActionContext", "ActionError", "Units", "unit", "units"]
 
 
 @contextmanager
@@ -29,3 +31,32 @@ def unit(rt: Runtime, actor: str, channel: str) -> Iterator[ActionContext]:
         )
         yield ctx
     rt.after_commit(ctx.outbox_ids, ctx.jobs)
+
+
+class Units:
+    """Several units of work in one transaction, each in its own SAVEPOINT: a unit that
+    raises is rolled back alone and the others still commit together. For batch work
+    where one commit per item would cost more than the items (inbound processing)."""
+
+    def __init__(self, rt: Runtime, session: Session) -> None:
+        self.rt, self.session = rt, session
+        self.now = rt.clock.now()
+        self.committed: list[ActionContext] = []
+
+    @contextmanager
+    def unit(self, actor: str, channel: str) -> Iterator[ActionContext]:
+        ctx = ActionContext(
+            session=self.session, rt=self.rt, actor=actor, channel=channel, now=self.now
+        )
+        with self.session.begin_nested():
+            yield ctx
+        self.committed.append(ctx)
+
+
+@contextmanager
+def units(rt: Runtime) -> Iterator[Units]:
+    with rt.db.transaction() as session:
+        batch = Units(rt, session)
+        yield batch
+    done = batch.committed
+    rt.after_commit([i for c in done for i in c.outbox_ids], [j for c in done for j in c.jobs])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import update
-from sqlmodel import col, select
+from sqlmodel import col
 
 from mailflow import audit, followup, leadview, ledger
 from mailflow.actions._load import OfferScope, load_offer_scope
@@ -37,9 +37,9 @@ def pick(ctx: ActionContext, offer_id: int, contact_id: int) -> Picked:
         raise OfferClosed(f"offer is {offer.state}", state=offer.state)
     _check_queue(ctx, scope)
     _claim_lead(ctx, scope)
+    # The conditional UPDATEs also set the loaded lead and offer (synchronize_session),
+    # so they need no reload.
     losers = _close_others(ctx, lead.id, offer.id)  # type: ignore[arg-type]
-    ctx.session.refresh(lead)
-    ctx.session.refresh(offer)
     audit.record(
         ctx,
         "offer.picked",
@@ -115,21 +115,15 @@ def _claim_lead(ctx: ActionContext, scope: OfferScope) -> None:
 
 
 def _close_others(ctx: ActionContext, lead_id: int, winner_id: int) -> list[Offer]:
-    others = list(
-        ctx.session.exec(
-            select(Offer).where(
-                Offer.lead_id == lead_id, Offer.state == "open", Offer.id != winner_id
-            )
-        )
-    )
-    ctx.session.exec(
+    closed = ctx.session.exec(
         update(Offer)
         .where(
             col(Offer.lead_id) == lead_id, col(Offer.state) == "open", col(Offer.id) != winner_id
         )
         .values(state="taken", responded_at=ctx.now)
+        .returning(Offer)
     )
-    return others
+    return sorted((row[0] for row in closed), key=lambda o: o.id or 0)
 
 
 def _notify(ctx: ActionContext, scope: OfferScope, losers: list[Offer]) -> None:

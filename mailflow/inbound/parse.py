@@ -6,12 +6,14 @@ capped, and unknown or broken charsets fall back to UTF-8 with replacement, then
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from email import policy
+from email.headerregistry import BaseHeader
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
+from email.policy import EmailPolicy
 from email.utils import getaddresses, parseaddr
 from typing import Any
 
@@ -30,6 +32,27 @@ MAX_TEXT = 200_000
 _REPLY_KEY = re.compile(r"\breply\+([0-9a-z.]{5,60})@", re.IGNORECASE)
 _BOUNCE_KEY = re.compile(r"\bbounce\+([0-9a-z.]{3,60})@", re.IGNORECASE)
 _MSGID = re.compile(r"<([^<>\s]{1,400})>")
+
+
+class _ParseOncePolicy(EmailPolicy):
+    """``policy.default``, but a header value is parsed once, not at every access: the
+    stdlib re-parses Content-Type for every ``get_content_type()`` and the header parser
+    was most of the time spent on a short reply. Header objects are immutable strings,
+    so one parsed value can serve every access (and every message with the same value)."""
+
+    def header_fetch_parse(self, name: str, value: str) -> Any:
+        if len(value) > 2000:  # a hostile 100 KB header is parsed as before, and not kept
+            return super().header_fetch_parse(name, value)
+        return _fetch_parse(name, value)
+
+
+@functools.lru_cache(maxsize=1024)
+def _fetch_parse(name: str, value: str) -> BaseHeader:
+    header: BaseHeader = EmailPolicy.header_fetch_parse(_POLICY, name, value)
+    return header
+
+
+_POLICY = _ParseOncePolicy()
 
 
 @dataclass
@@ -73,7 +96,7 @@ def parse_message(
     raw: bytes, rcpt_to: list[str] | None = None, today: date | None = None
 ) -> Parsed:
     try:
-        msg = BytesParser(policy=policy.default).parsebytes(raw.replace(b"\x00", b""))
+        msg = BytesParser(policy=_POLICY).parsebytes(raw.replace(b"\x00", b""))
     except Exception:  # the stdlib parser is lenient, but be sure: unparseable is "other"
         return Parsed(kind="other", problems=["unparseable"])
     parsed = Parsed(kind="other")

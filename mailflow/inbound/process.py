@@ -1,11 +1,17 @@
-"""Processing one stored message, as a job, in a fixed order:
+"""Processing stored messages, as a job, in a fixed order:
 
 claim → parse → dedupe → our own mail (loop) → bounce → auto-reply → route → verify sender
 → interpret → act through the same actions as the dialogs → confirm by email.
 
-The action, the confirmation email and the message's final state commit in one
-transaction, so a message is applied at most once even when it is processed twice.
-A message that keeps failing is set aside after ``MAX_ATTEMPTS`` for the review queue.
+A job claims its message and up to ``BATCH - 1`` other fresh ones with one committed
+UPDATE (so every try counts even when the process dies), parses them outside the write
+lock, then runs them in one transaction, each in its own SAVEPOINT: the action, the
+confirmation email and the message's final state commit together, so a message is
+applied at most once even when it is processed twice, and a message that raises is
+rolled back alone while the others commit; its claim is released so the job's retry
+can take it at once. A message that was tried before is processed alone, so a message
+that kills its worker cannot take others down with it twice; after ``MAX_ATTEMPTS``
+it is set aside for the review queue.
 """
 
 from __future__ import annotations
@@ -15,13 +21,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import or_, update
-from sqlmodel import col, select
+from sqlalchemy import func, or_, update
+from sqlalchemy.orm import defer
+from sqlmodel import Session, col, select
 
-from mailflow.actions import unit
-from mailflow.actions.context import ActionContext
+from mailflow.actions import ActionContext, units
 from mailflow.inbound.parse import Parsed, parse_message
-from mailflow.models import InboundEmail, OutboundEmail
+from mailflow.models import Contact, InboundEmail, Lead, Offer, Organization, OutboundEmail
 from mailflow.tokens import TokenExpired, TokenInvalid
 
 if TYPE_CHECKING:
@@ -30,11 +36,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 LEASE = timedelta(minutes=5)
+BATCH = 25  # messages per processing transaction at most
 
 
 @dataclass
 class Outcome:
-    state: str  # applied | refused | review | duplicate | ignored | bounce | auto_reply
+    state: str  # applied | refused | review | duplicate | ignored | bounce | auto_reply | failed
     reason: str
     data: dict[str, Any] = field(default_factory=dict)
     offer_id: int | None = None
@@ -42,51 +49,137 @@ class Outcome:
     lead_id: int | None = None
 
 
+@dataclass
+class Claimed:
+    id: int
+    attempts: int
+    parsed: Parsed | None  # None once it has had MAX_ATTEMPTS tries: it is not looked at again
+
+
+@dataclass
+class Processed:
+    outcomes: dict[int, Outcome] = field(default_factory=dict)
+    failed: list[int] = field(default_factory=list)  # raised; rolled back and released for a retry
+
+
+class ProcessingFailed(Exception):
+    """Messages raised while processed; each was rolled back alone and stays for a retry."""
+
+
 def process(rt: Runtime, inbound_id: int) -> Outcome | None:
     """Run the pipeline for one message; None when someone else holds it or it is done."""
-    raw = _claim(rt, inbound_id)
-    if raw is None:
-        return None
-    row_id, data, rcpt_to, attempts = raw
-    if attempts > MAX_ATTEMPTS:  # earlier tries died with their worker
-        return _finish_alone(rt, row_id, Outcome("failed", f"set aside after {MAX_ATTEMPTS} tries"))
-    try:
-        return _run(rt, row_id, data, rcpt_to)
-    except Exception as exc:
-        if attempts >= MAX_ATTEMPTS:
-            log.exception("inbound #%s failed %s times; set aside for review", row_id, attempts)
-            reason = f"set aside after {MAX_ATTEMPTS} tries ({type(exc).__name__})"
-            return _finish_alone(rt, row_id, Outcome("failed", reason))
-        _release(rt, row_id)  # the job's retry may claim it again at once
-        raise
+    done = process_batch(rt, inbound_id, batch=1)
+    if done.failed:
+        raise ProcessingFailed(f"inbound message #{inbound_id} failed; it will be retried")
+    return done.outcomes.get(inbound_id)
 
 
-def _run(rt: Runtime, row_id: int, data: bytes, rcpt_to: list[str]) -> Outcome:
-    parsed = parse_message(data, rcpt_to, today=rt.clock.now().date())
+def process_batch(rt: Runtime, inbound_id: int, batch: int | None = None) -> Processed:
+    """``inbound_id`` and, when it is fresh, up to ``batch - 1`` other fresh messages."""
+    batch = batch or BATCH
+    attempts = _claimable(rt, inbound_id)
+    if attempts is None:
+        return Processed()
+    today = rt.clock.now().date()
+    done = Processed()
+    claimed: list[Claimed] = []
+    failures: list[tuple[int, int, Exception]] = []  # (id, tries, error)
+    for row_id, tries, rcpt, raw in _claim(rt, inbound_id, batch if attempts == 0 else 1):
+        if tries > MAX_ATTEMPTS:  # earlier tries died with their worker
+            claimed.append(Claimed(row_id, tries, None))
+            continue
+        try:
+            claimed.append(Claimed(row_id, tries, parse_message(raw, rcpt, today)))
+        except Exception as exc:  # a message that crashes the parser must not stop the others
+            log.exception("inbound message #%s could not be parsed (try %s)", row_id, tries)
+            failures.append((row_id, tries, exc))
+    if claimed:
+        from mailflow.inbound import handle
+
+        with units(rt) as batch_units:
+            known = _prefetch(batch_units.session, rt, claimed)
+            for item in claimed:
+                try:
+                    with batch_units.unit("inbound", "email") as ctx:
+                        outcome = _pipeline(ctx, item, known, handle.dispatch)
+                        row = ctx.session.get(InboundEmail, item.id)
+                        assert row is not None
+                        _record(row, outcome, item.parsed, ctx.now)
+                except Exception as exc:  # rolled back alone; the others go on
+                    log.exception("inbound message #%s failed (try %s)", item.id, item.attempts)
+                    failures.append((item.id, item.attempts, exc))
+                    continue
+                done.outcomes[item.id] = outcome
+    for row_id, tries, error in failures:
+        if tries >= MAX_ATTEMPTS:
+            reason = f"set aside after {MAX_ATTEMPTS} tries ({type(error).__name__})"
+            done.outcomes[row_id] = _finish_alone(rt, row_id, Outcome("failed", reason))
+        else:
+            _release(rt, row_id)  # the job's retry (or the sweep) may claim it again at once
+            done.failed.append(row_id)
+    return done
     from mailflow.inbound import handle
 
-    with unit(rt, "inbound", "email") as ctx:
-        outcome = _dedupe(ctx, row_id) or _loop(ctx, parsed) or handle.dispatch(ctx, parsed)
-        _finish(ctx, row_id, outcome, parsed)
-    return outcome
+    with units(rt) as batch_units:
+        known = _prefetch(batch_units.session, rt, claimed)
+        for item in claimed:
+            try:
+                with batch_units.unit("inbound", "email") as ctx:
+                    outcome = _pipeline(ctx, item, known, handle.dispatch)
+                    row = ctx.session.get(InboundEmail, item.id)
+                    assert row is not None
+                    _record(row, outcome, item.parsed, ctx.now)
+            except Exception:  # rolled back alone; the others go on, the sweep retries it
+                log.exception("inbound message #%s failed (try %s)", item.id, item.attempts)
+                done.failed.append(item.id)
+                continue
+            done.outcomes[item.id] = outcome
+    return done
 
 
-def _release(rt: Runtime, row_id: int) -> None:
-    with rt.db.transaction() as s:
-        s.exec(
-            update(InboundEmail)
-            .where(col(InboundEmail.id) == row_id, col(InboundEmail.state) == "received")
-            .values(claimed_at=None)
-        )
+def _pipeline(ctx: ActionContext, item: Claimed, known: _Known, dispatch: Any) -> Outcome:
+    if item.parsed is None:
+        return Outcome("failed", f"set aside after {MAX_ATTEMPTS} tries")
+    return _dedupe(item.id, known) or _loop(item.parsed, known) or dispatch(ctx, item.parsed)
 
 
-def _claim(rt: Runtime, inbound_id: int) -> tuple[int, bytes, list[str], int] | None:
+def _claimable(rt: Runtime, inbound_id: int) -> int | None:
+    """Its tries so far when the message waits for processing; a read, so the jobs of
+    messages another job already took cost no write lock."""
+    with rt.db.read() as s:
+        row = s.exec(
+            select(InboundEmail.state, InboundEmail.claimed_at, InboundEmail.attempts).where(
+                col(InboundEmail.id) == inbound_id
+            )
+        ).first()
+    if row is None or row[0] != "received":
+        return None
+    if row[1] is not None and row[1] >= rt.clock.now() - LEASE:
+        return None
+    return int(row[2])
+
+
+def _claim(rt: Runtime, inbound_id: int, batch: int) -> list[tuple[int, int, list[str], bytes]]:
     now = rt.clock.now()
     with rt.db.transaction() as s:
-        claimed = s.exec(
+        ids = [inbound_id]
+        if batch > 1:
+            ids += s.exec(  # type: ignore[arg-type]
+                select(InboundEmail.id)
+                .where(
+                    col(InboundEmail.state) == "received",
+                    col(InboundEmail.claimed_at).is_(None),
+                    col(InboundEmail.attempts) == 0,
+                    col(InboundEmail.id) != inbound_id,
+                )
+                .order_by(col(InboundEmail.id))
+                .limit(batch - 1)
+                .with_for_update(skip_locked=True)
+            ).all()
+        rows = s.exec(
             update(InboundEmail)
             .where(
-                col(InboundEmail.id) == inbound_id,
+                col(InboundEmail.id).in_(ids),
                 col(InboundEmail.state) == "received",
                 or_(
                     col(InboundEmail.claimed_at).is_(None),
@@ -94,36 +187,91 @@ def _claim(rt: Runtime, inbound_id: int) -> tuple[int, bytes, list[str], int] | 
                 ),
             )
             .values(attempts=InboundEmail.attempts + 1, claimed_at=now)
+            .returning(
+                col(InboundEmail.id),
+                col(InboundEmail.attempts),
+                col(InboundEmail.rcpt_to),
+                col(InboundEmail.raw),
+            )
+        ).all()
+    return sorted((r[0], r[1], list(r[2] or []), r[3] or b"") for r in rows)
+
+
+@dataclass
+class _Known:
+    first_copy: dict[str, int]  # Message-ID (or raw hash) → the first stored copy's id
+    keys: dict[int, str]  # claimed id → its dedupe key
+    ours: set[str]  # Message-IDs among the batch that are our own emails'
+    loaded: list[Any]  # rows the session's identity map must keep (it only holds weak refs)
+
+
+def _prefetch(session: Session, rt: Runtime, claimed: list[Claimed]) -> _Known:
+    """What every message of the batch needs, in a few queries instead of a few each:
+    the rows themselves (without the raw bytes), the first copy of each message, which
+    Message-IDs are our own, and the offers, leads and contacts the replies route to."""
+    ids = [c.id for c in claimed]
+    rows = session.exec(
+        select(InboundEmail).where(col(InboundEmail.id).in_(ids)).options(defer(InboundEmail.raw))  # type: ignore[arg-type]
+    ).all()
+    keys = {r.id: r.message_id or r.sha256 for r in rows if r.id is not None}
+    first_copy: dict[str, int] = {}
+    for key_col, values in (
+        (col(InboundEmail.message_id), {r.message_id for r in rows if r.message_id}),
+        (col(InboundEmail.sha256), {r.sha256 for r in rows if not r.message_id}),
+    ):
+        if values:
+            query = select(key_col, func.min(InboundEmail.id)).where(key_col.in_(values))
+            first_copy.update(session.exec(query.group_by(key_col)).all())  # type: ignore[arg-type]
+    message_ids = {c.parsed.message_id for c in claimed if c.parsed and c.parsed.message_id}
+    ours: set[str] = set()
+    if message_ids:
+        ours = set(
+            session.exec(
+                select(OutboundEmail.message_id).where(
+                    col(OutboundEmail.message_id).in_(message_ids)
+                )
+            ).all()
         )
-        if claimed.rowcount != 1:
-            return None
-        row = s.get(InboundEmail, inbound_id)
-        assert row is not None
-        return inbound_id, row.raw or b"", list(row.rcpt_to), row.attempts
+    return _Known(first_copy, keys, ours, [*rows, *_load_routes(session, rt, claimed)])
 
 
-def _dedupe(ctx: ActionContext, row_id: int) -> Outcome | None:
+def _load_routes(session: Session, rt: Runtime, claimed: list[Claimed]) -> list[Any]:
+    """Load the offers, leads, partners and contacts named by reply keys into the session,
+    so the pipeline's and the actions' own lookups find them without a query each."""
+    offer_ids, contact_ids = set(), set()
+    for item in claimed:
+        if item.parsed is None or not item.parsed.reply_key:
+            continue
+        try:
+            offer_id, contact_id = rt.read_reply_key(item.parsed.reply_key)
+        except (TokenExpired, TokenInvalid):
+            continue
+        offer_ids.add(offer_id)
+        contact_ids.add(contact_id)
+    if not offer_ids:
+        return []
+    rows = session.exec(
+        select(Offer, Lead, Organization)
+        .join(Lead, col(Lead.id) == Offer.lead_id)
+        .join(Organization, col(Organization.id) == Offer.organization_id)
+        .where(col(Offer.id).in_(offer_ids))
+    ).all()
+    contacts = session.exec(select(Contact).where(col(Contact.id).in_(contact_ids))).all()
+    return [*rows, *contacts]
+
+
+def _dedupe(row_id: int, known: _Known) -> Outcome | None:
     """The first stored copy of a message wins; later copies (retries, 3× delivery) are dropped."""
-    row = ctx.session.get(InboundEmail, row_id)
-    assert row is not None
-    key_col = col(InboundEmail.message_id) if row.message_id else col(InboundEmail.sha256)
-    key = row.message_id or row.sha256
-    first = ctx.session.exec(
-        select(InboundEmail.id).where(key_col == key).order_by(col(InboundEmail.id))
-    ).first()
+    first = known.first_copy.get(known.keys.get(row_id, ""))
     if first is not None and first != row_id:
         return Outcome("duplicate", f"same message as #{first}", {"first": first})
     return None
 
 
-def _loop(ctx: ActionContext, parsed: Parsed) -> Outcome | None:
+def _loop(parsed: Parsed, known: _Known) -> Outcome | None:
     """Our own email came back (a forwarding loop, an autoresponder echo): never act on it."""
-    if parsed.ours:
+    if parsed.ours or (parsed.message_id and parsed.message_id in known.ours):
         return Outcome("ignored", "our own email came back")
-    if parsed.message_id:
-        query = select(OutboundEmail.id).where(OutboundEmail.message_id == parsed.message_id)
-        if ctx.session.exec(query).first() is not None:
-            return Outcome("ignored", "our own email came back")
     return None
 
 
@@ -141,19 +289,20 @@ def _record(row: InboundEmail, outcome: Outcome, parsed: Parsed | None, now: dat
     row.outcome = summary
 
 
-def _finish(ctx: ActionContext, row_id: int, outcome: Outcome, parsed: Parsed) -> None:
-    row = ctx.session.get(InboundEmail, row_id)
-    assert row is not None
-    _record(row, outcome, parsed, ctx.now)
+def _release(rt: Runtime, row_id: int) -> None:
+    with rt.db.transaction() as s:
+        s.exec(
+            update(InboundEmail)
+            .where(col(InboundEmail.id) == row_id, col(InboundEmail.state) == "received")
+            .values(claimed_at=None)
+        )
 
 
-def _finish_alone(
-    rt: Runtime, row_id: int, outcome: Outcome, parsed: Parsed | None = None
-) -> Outcome:
+def _finish_alone(rt: Runtime, row_id: int, outcome: Outcome) -> Outcome:
     with rt.db.transaction() as s:
         row = s.get(InboundEmail, row_id)
         assert row is not None
-        _record(row, outcome, parsed, rt.clock.now())
+        _record(row, outcome, None, rt.clock.now())
     return outcome
 
 

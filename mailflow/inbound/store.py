@@ -29,7 +29,7 @@ def store_raw(
 ) -> int:
     """Commit the raw bytes; returns the row id. Any failure is a :class:`StoreError`."""
     try:
-        with rt.db.transaction() as session:
+        with rt.db.durable_transaction() as session:
             row = InboundEmail(
                 received_at=rt.clock.now(),
                 channel=channel,

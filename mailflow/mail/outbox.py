@@ -64,9 +64,7 @@ def queue(
         created_at=ctx.now,
     )
     ctx.session.add(email)
-    ctx.session.flush()
-    assert email.id is not None
-    ctx.outbox_ids.append(email.id)
+    ctx.outbox.append(email)  # its id comes with the next flush: ``ctx.outbox_ids``
     return email
 
 

@@ -40,6 +40,8 @@ def fan_out(ctx: ActionContext, event: Event) -> None:
     hooks = [h for h in _active(ctx) if name in h[0].events]
     if not hooks or event.lead_id is None:
         return
+    if event.id is None:  # the payload names the event: give it its id now
+        ctx.session.flush()
     lead = ctx.session.get(Lead, event.lead_id)
     assert lead is not None
     ids = []
@@ -64,7 +66,9 @@ def fan_out(ctx: ActionContext, event: Event) -> None:
 
 def _active(ctx: ActionContext) -> list[tuple[Webhook, str]]:
     """The active webhooks with their organization's kind, read once per transaction."""
-    cached: list[tuple[Webhook, str]] | None = ctx.__dict__.get(_CACHE)
+    # Kept in the session, not the context: a batch of units in one transaction
+    # (inbound processing) reads them once too.
+    cached: list[tuple[Webhook, str]] | None = ctx.session.info.get(_CACHE)
     if cached is None:
         cached = [
             (hook, kind)
@@ -74,7 +78,7 @@ def _active(ctx: ActionContext) -> list[tuple[Webhook, str]]:
                 .where(Webhook.active == True)  # noqa: E712
             ).all()
         ]
-        ctx.__dict__[_CACHE] = cached
+        ctx.session.info[_CACHE] = cached
     return cached
 
 

@@ -1,0 +1,15 @@
+"""``mailflow bench inbound`` runs end to end and reports its figures (speed is not asserted)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench import run_bench
+from tests.conftest import make_settings
+
+
+def test_bench_inbound_applies_every_reply_and_reports_both_figures(tmp_path: Path) -> None:
+    result = run_bench("inbound", make_settings(tmp_path, "sqlite://"), quick=True)
+    assert result["messages"] == 60
+    assert result["per_s"] > 0 and result["limit_per_s"] > 0 and result["parse_ms_30kb"] > 0
+    assert len(result["rounds"]["per_s"]) == len(result["rounds"]["limit_per_s"]) == 1
