@@ -141,12 +141,14 @@ def rank_lead(
 ) -> Ranking:
     """Every active partner ranked for ``lead`` (or excluded with a reason): the call the
     offer action, the console and the API make."""
+    policy = policy or policy_for(session, lead)
+    token, load = _token_and_load(session)
     return rank_pool(
-        partner_pool(session),
+        partner_pool(session, token),
         place or lead_place(lead),
         now=now,
-        policy=policy or policy_for(session, lead),
-        open_leads=open_leads(session),
+        policy=policy,
+        open_leads=load,
         skip=skip,
         limit=limit,
         only=only,
@@ -159,10 +161,10 @@ def explain_lead(session: Session, lead: Lead, now: datetime, ring_size: int) ->
     return rank_lead(session, lead, now=now, limit=ring_size, skip=already)
 
 
-def partner_pool(session: Session) -> PartnerPool:
-    """The cached pool if its token is still current, else a fresh one. The token is read
-    before the partners: a change committed in between makes the next call rebuild."""
-    token = session.execute(select(MV.token).where(MV.id == 1)).scalar_one_or_none()
+def partner_pool(session: Session, token: str | None) -> PartnerPool:
+    """The cached pool if it was built under ``token`` (read in this transaction before
+    the partners are: a change committed in between only makes the next call rebuild),
+    else a fresh one."""
     key = str(session.get_bind().engine.url)
     cached = _POOLS.get(key)
     if token is not None and cached is not None and cached[0] == token:
@@ -178,26 +180,30 @@ def forget_pools() -> None:
     _POOLS.clear()
 
 
-# Counted here, not by a GROUP BY: the index on (state, owner_id) covers the query.
-OPEN_LOAD_SQL = (
-    "SELECT owner_id FROM lead WHERE state IN ("
+# One round trip for both: the pool's version token, and the owner of every open lead
+# (counted here, not by a GROUP BY: the index on (state, owner_id) covers the query).
+TOKEN_AND_LOAD_SQL = (
+    "SELECT token, NULL FROM matchpoolversion WHERE id = 1 UNION ALL "
+    "SELECT NULL, owner_id FROM lead WHERE state IN ("
     + ", ".join(f"'{state}'" for state in OPEN_STAGES)
     + ") AND owner_id IS NOT NULL"
 )
 
 
-def open_leads(session: Session) -> tuple[np.ndarray, np.ndarray]:
-    """Open leads per partner that has any (partner ids, counts): the live ``load``. Read
-    with the driver's cursor, in the session's transaction: one row per partner with open
-    leads, on every call, so it skips the ORM's per-row work."""
+def _token_and_load(session: Session) -> tuple[str | None, tuple[np.ndarray, np.ndarray]]:
+    """The version token, and the live load: open leads per partner that has any (partner
+    ids, counts). Read with the driver's cursor in the session's transaction: this runs
+    for every ranking and returns one row per open lead, so it skips the ORM's row work."""
     cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
-        cursor.execute(OPEN_LOAD_SQL)
-        owners = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1)
+        cursor.execute(TOKEN_AND_LOAD_SQL)
+        rows = cursor.fetchall()
     finally:
         cursor.close()
+    token = next((r[0] for r in rows if r[0] is not None), None)
+    owners = np.fromiter((r[1] for r in rows if r[0] is None), dtype=np.int64)
     ids, counts = np.unique(owners, return_counts=True)
-    return ids, counts
+    return token, (ids, counts)
 
 
 def _partners() -> Any:

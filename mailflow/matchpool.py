@@ -12,7 +12,7 @@ compares them); the rows a person reads are explained by those per-partner rules
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import numpy as np
@@ -20,6 +20,7 @@ import numpy as np
 from mailflow.geo import EARTH_RADIUS_KM
 from mailflow.matching import (
     COUNTRY_LANGUAGE,
+    CRITERIA,
     LEVELS,
     SMALL_LEVELS,
     Candidate,
@@ -92,9 +93,9 @@ class PartnerPool:
     capacity: np.ndarray  # NaN: no limit
     small: Mask
     static: dict[str, np.ndarray]  # criterion → value 0..1, for the criteria fixed per partner
-    recent: np.ndarray
     most_recent: int
     load: np.ndarray  # the candidates' own load (for callers without a live load)
+    _weighted: dict[tuple[tuple[str, float], ...], np.ndarray] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.candidates)
@@ -114,6 +115,7 @@ class PartnerPool:
                   for c in cands]  # fmt: skip
         rad = np.radians(np.array(coords, dtype=float).reshape(n, 2))
         recent = np.array([c.performance.recent_offers for c in cands], dtype=float)
+        most = int(recent.max()) if n else 0
         return cls(
             candidates=cands,
             ids=np.array([c.organization_id for c in cands], dtype=np.int64),
@@ -141,9 +143,9 @@ class PartnerPool:
                 "conversion": perf[:, 0],
                 "speed": perf[:, 1],
                 "discipline": perf[:, 2],
+                "balance": np.ones(n) if not most else 1 - recent / (most + 1),
             },
-            recent=recent,
-            most_recent=int(recent.max()) if n else 0,
+            most_recent=most,
             load=np.array([c.load for c in cands], dtype=float),
         )
 
@@ -225,26 +227,35 @@ class PartnerPool:
         :func:`mailflow.matching._score` computes it for one."""
         load, distance = load[rows], distance[rows]
         capacity = self.capacity[rows]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            limited = ~np.isnan(capacity) & (capacity != 0)
-            values = {
-                "expertise": self._expertise(lead)[rows],
-                "distance": np.where(np.isnan(distance), 0.3, np.maximum(0.0, 1 - distance / 300)),
-                "load": np.where(limited, np.maximum(0.0, 1 - load / capacity), 1 / (1 + load / 5)),
-                "language": self._language(lead)[rows],
-            }  # fmt: skip
-        most = self.most_recent
-        values["balance"] = np.ones(len(rows)) if most == 0 else 1 - self.recent[rows] / (most + 1)
-        for name, column in self.static.items():
-            values[name] = column[rows]
         weights = policy.weights
-        total = sum(weights.get(k, 0.0) for k in values) or 1.0
-        score = np.zeros(len(rows))
-        for name, value in values.items():
-            weight = weights.get(name, 0.0)
-            if weight:
-                score += weight * value
-        return 100 * score / total
+        w = {k: weights.get(k, 0.0) for k in CRITERIA}
+        score = self.static_score(w)[rows]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if w["distance"]:
+                near = np.where(np.isnan(distance), 0.3, np.maximum(0.0, 1 - distance / 300))
+                score += w["distance"] * near
+            if w["load"]:
+                limited = ~np.isnan(capacity) & (capacity != 0)
+                free = np.where(limited, np.maximum(0.0, 1 - load / capacity), 1 / (1 + load / 5))
+                score += w["load"] * free
+        if w["expertise"]:
+            score += w["expertise"] * self._expertise(lead)[rows]
+        if w["language"]:
+            score += w["language"] * self._language(lead)[rows]
+        return 100 * score / (sum(w.values()) or 1.0)
+
+    def static_score(self, weights: dict[str, float]) -> np.ndarray:
+        """The weighted sum of the criteria fixed per partner, once per set of weights (a
+        pool lives until the next partner change; campaigns have few weight sets)."""
+        key = tuple(sorted((k, v) for k, v in weights.items() if k in self.static))
+        cached = self._weighted.get(key)
+        if cached is None:
+            cached = np.zeros(len(self))
+            for name, column in self.static.items():
+                if weights.get(name, 0.0):
+                    cached = cached + weights[name] * column
+            self._weighted[key] = cached
+        return cached
 
     def _expertise(self, lead: LeadPlace) -> np.ndarray:
         wanted = (lead.product_line or "").casefold()
