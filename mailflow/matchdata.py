@@ -11,6 +11,7 @@ read per call with a query over open leads only.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -169,7 +170,11 @@ def partner_pool(session: Session, token: str | None) -> PartnerPool:
     cached = _POOLS.get(key)
     if token is not None and cached is not None and cached[0] == token:
         return cached[1]
-    pool = PartnerPool.of(_candidate(r) for r in session.execute(_partners()))
+    gc.disable()  # tens of thousands of small objects: no collection passes meanwhile
+    try:
+        pool = PartnerPool.of(_candidate(r) for r in session.execute(_partners()))
+    finally:
+        gc.enable()
     if token is not None:  # no token row (a truncated table): never cache
         _POOLS[key] = (token, pool)
     return pool

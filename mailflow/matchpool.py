@@ -55,10 +55,14 @@ def _epoch(moment: datetime | None) -> float:
 
 def _index(sets: Sequence[set[str]]) -> dict[str, Mask]:
     """term → which partners have it."""
-    masks: dict[str, Mask] = {}
+    members: dict[str, list[int]] = {}
     for i, terms in enumerate(sets):
         for term in terms:
-            masks.setdefault(term, np.zeros(len(sets), dtype=bool))[i] = True
+            members.setdefault(term, []).append(i)
+    masks = {}
+    for term, at in members.items():
+        masks[term] = np.zeros(len(sets), dtype=bool)
+        masks[term][at] = True
     return masks
 
 
