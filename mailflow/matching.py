@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from mailflow.geo import haversine_km
-
 if TYPE_CHECKING:
     from mailflow.ranking import Ranking
 
@@ -300,9 +298,3 @@ def _match(s: Scored, extra: str) -> Match:
     best = max(rest.items(), key=lambda kv: kv[1][0] * kv[1][1])[1][2]
     why = f"score {s.score:.0f}: {where}, {best}"
     return Match(s.candidate.organization_id, s.distance_km, f"{why}; {extra}" if extra else why)
-
-
-def _distance(lead: LeadPlace, c: Candidate) -> float | None:
-    if None in (lead.lat, lead.lon, c.lat, c.lon):
-        return None
-    return haversine_km(lead.lat, lead.lon, c.lat, c.lon)  # type: ignore[arg-type]
