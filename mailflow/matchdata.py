@@ -1,40 +1,43 @@
 """Queries that feed the pure matcher: the lead's place, its campaign's policy, the
-candidates (with performance from :class:`PartnerStats` and live load, in one query,
-pre-filtered by country and bounding box in SQL), and the customer's existing partners.
+customer's existing partners, the partner pool and the live load.
+
+The pool (every active partner's static matching data with its :class:`PartnerStats`) is
+cached per process and database as a :class:`~mailflow.matchpool.PartnerPool` and checked
+on every call against the version token that database triggers replace whenever a
+partner, a contact's reachability or the stats change (:mod:`mailflow.poolversion`): one
+primary-key read. What moves with every pick and close, the open leads per partner, is
+read per call with a query over open leads only.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+import gc
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, cast, exists, func, or_, select, union_all
+import numpy as np
+from sqlalchemy import exists, select, union_all
 from sqlmodel import Session
 
 from mailflow import postal
 from mailflow.enrich import FREEMAIL, email_domain
 from mailflow.geo import locate_city
 from mailflow.lifecycle import OPEN_STAGES
-from mailflow.matching import (
-    Candidate,
-    LeadPlace,
-    Performance,
-    Policy,
-    Ranking,
-    explain,
-    policy_weights,
-)
+from mailflow.matching import Candidate, LeadPlace, Performance, Policy, policy_weights
+from mailflow.matchpool import PartnerPool
 from mailflow.models import (
     Campaign,
     Contact,
     CustomerLink,
     Lead,
+    MatchPoolVersion,
+    Offer,
     Organization,
     PartnerStats,
     PostalCode,
 )
+from mailflow.ranking import Ranking, rank_pool
 
 PARTNER_KINDS = ("dealer", "distributor")
 # Core columns (typed loosely: these queries build SQL, not model instances)
@@ -45,21 +48,12 @@ C: Any = Contact.__table__.c  # type: ignore[attr-defined]
 CL: Any = CustomerLink.__table__.c  # type: ignore[attr-defined]
 PC: Any = PostalCode.__table__.c  # type: ignore[attr-defined]
 CA: Any = Campaign.__table__  # type: ignore[attr-defined]
-RADII_KM: tuple[float | None, ...] = (25.0, 50.0, 100.0, 200.0, 400.0, None)
-ENOUGH = 25  # search near first; widen until this many partners are in the pool
+OF: Any = Offer.__table__.c  # type: ignore[attr-defined]
+MV: Any = MatchPoolVersion.__table__.c  # type: ignore[attr-defined]
 DEFAULT_SMALL_SHARE = 0.34
-
-
-@dataclass(frozen=True)
-class Pool:
-    candidates: list[Candidate]
-    radius_km: float | None  # the search radius used; None: the whole country
-    outside: int | None = None  # partners in the country beyond the radius (explain only)
-
-
-def pool_size(already: int, ring_size: int) -> int:
-    """How many partners to load: enough for this ring, the rings after it, and fairness."""
-    return max(ENOUGH, already + 5 * ring_size)
+# database (URL) → (version token, pool built under it); one entry per database this
+# process talks to. Entries are replaced whole, never changed, so threads can share them.
+_POOLS: dict[str, tuple[str, PartnerPool]] = {}
 
 
 def locate(
@@ -135,7 +129,89 @@ def business_domain(email: str | None) -> str | None:
     return None if domain in FREEMAIL else domain
 
 
-def _columns() -> list[Any]:
+def rank_lead(
+    session: Session,
+    lead: Lead,
+    *,
+    now: datetime,
+    limit: int,
+    skip: Iterable[int] = (),
+    place: LeadPlace | None = None,
+    policy: Policy | None = None,
+    only: int | None = None,
+) -> Ranking:
+    """Every active partner ranked for ``lead`` (or excluded with a reason): the call the
+    offer action, the console and the API make."""
+    policy = policy or policy_for(session, lead)
+    token, load = _token_and_load(session)
+    return rank_pool(
+        partner_pool(session, token),
+        place or lead_place(lead),
+        now=now,
+        policy=policy,
+        open_leads=load,
+        skip=skip,
+        limit=limit,
+        only=only,
+    )
+
+
+def explain_lead(session: Session, lead: Lead, now: datetime, ring_size: int) -> Ranking:
+    """What the matcher would do for ``lead`` now, for the console and the API (reads only)."""
+    already = set(session.scalars(select(OF.organization_id).where(OF.lead_id == lead.id)))
+    return rank_lead(session, lead, now=now, limit=ring_size, skip=already)
+
+
+def partner_pool(session: Session, token: str | None) -> PartnerPool:
+    """The cached pool if it was built under ``token`` (read in this transaction before
+    the partners are: a change committed in between only makes the next call rebuild),
+    else a fresh one."""
+    key = str(session.get_bind().engine.url)
+    cached = _POOLS.get(key)
+    if token is not None and cached is not None and cached[0] == token:
+        return cached[1]
+    gc.disable()  # tens of thousands of small objects: no collection passes meanwhile
+    try:
+        pool = PartnerPool.of(_candidate(r) for r in session.execute(_partners()))
+    finally:
+        gc.enable()
+    if token is not None:  # no token row (a truncated table): never cache
+        _POOLS[key] = (token, pool)
+    return pool
+
+
+def forget_pools() -> None:
+    """Drop this process's cached pools (the bench times a cold build with it)."""
+    _POOLS.clear()
+
+
+# One round trip for both: the pool's version token, and the owner of every open lead
+# (counted here, not by a GROUP BY: the index on (state, owner_id) covers the query).
+TOKEN_AND_LOAD_SQL = (
+    "SELECT token, NULL FROM matchpoolversion WHERE id = 1 UNION ALL "
+    "SELECT NULL, owner_id FROM lead WHERE state IN ("
+    + ", ".join(f"'{state}'" for state in OPEN_STAGES)
+    + ") AND owner_id IS NOT NULL"
+)
+
+
+def _token_and_load(session: Session) -> tuple[str | None, tuple[np.ndarray, np.ndarray]]:
+    """The version token, and the live load: open leads per partner that has any (partner
+    ids, counts). Read with the driver's cursor in the session's transaction: this runs
+    for every ranking and returns one row per open lead, so it skips the ORM's row work."""
+    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(TOKEN_AND_LOAD_SQL)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    token = next((r[0] for r in rows if r[0] is not None), None)
+    owners = np.fromiter((r[1] for r in rows if r[0] is None), dtype=np.int64)
+    ids, counts = np.unique(owners, return_counts=True)
+    return token, (ids, counts)
+
+
+def _partners() -> Any:
     o, s = ORG, S
     reachable = (
         exists()
@@ -146,72 +222,18 @@ def _columns() -> list[Any]:
         )
         .label("has_contact")
     )
-    return [
+    columns = [
         o.id, o.name, o.country, o.lat, o.lon, o.away_until, reachable, o.level,
         o.certifications, o.expertise, o.product_lines, o.languages, o.territory, o.capacity,
         s.offers, s.picks, s.won, s.unreported, s.median_pick_hours, s.recent_offers,
     ]  # fmt: skip
-
-
-def _base(country: str | None) -> Any:
-    o = ORG
-    query = (
-        select(*_columns(), func.coalesce(_load_subquery().c.n, 0))
+    return (
+        select(*columns)
         .select_from(Organization.__table__)  # type: ignore[attr-defined]
         .outerjoin(PartnerStats.__table__, S.organization_id == o.id)  # type: ignore[attr-defined]
-        .outerjoin(_load_subquery(), _load_subquery().c.owner_id == o.id)
         .where(o.kind.in_(PARTNER_KINDS), o.active == True)  # noqa: E712
+        .order_by(o.id)
     )
-    if country:  # own country, or a territory that names it
-        query = query.where(
-            or_(o.country == country, cast(o.territory, String).like(f'%"{country}%'))
-        )
-    return query
-
-
-_LOAD: Any = None
-
-
-def _load_subquery() -> Any:
-    global _LOAD
-    if _LOAD is None:
-        _LOAD = (
-            select(L.owner_id, func.count().label("n"))
-            .where(L.state.in_(OPEN_STAGES))
-            .group_by(L.owner_id)
-            .subquery("load")
-        )
-    return _LOAD
-
-
-def _in_box(query: Any, lat: float, lon: float, radius: float) -> Any:
-    o = ORG
-    dlat = radius / 111.0
-    dlon = radius / (111.0 * max(0.1, math.cos(math.radians(lat))))
-    box = o.lat.between(lat - dlat, lat + dlat) & o.lon.between(lon - dlon, lon + dlon)
-    return query.where(or_(o.lat.is_(None), box))
-
-
-def load_pool(
-    session: Session, place: LeadPlace, *, enough: int = ENOUGH, explain: bool = False
-) -> Pool:
-    """Candidates near the lead: the smallest search radius that yields ``enough``
-    partners, else the whole country. With ``explain`` also count who was left out."""
-    base = _base(place.country)
-    radii = RADII_KM if place.lat is not None and place.lon is not None else (None,)
-    rows: Sequence[Any] = []
-    used: float | None = None
-    for radius in radii:
-        used = radius
-        query = base if radius is None else _in_box(base, place.lat, place.lon, radius)  # type: ignore[arg-type]
-        rows = session.execute(query).all()
-        if len(rows) >= enough:
-            break
-    outside = None
-    if explain and used is not None:
-        total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
-        outside = int(total) - len(rows)
-    return Pool([_candidate(r) for r in rows], used, outside)
 
 
 def _candidate(r: Any) -> Candidate:
@@ -231,21 +253,5 @@ def _candidate(r: Any) -> Candidate:
         languages=tuple(r[11] or ()),
         territory=tuple(r[12] or ()),
         capacity=r[13],
-        load=int(r[20] or 0),
         performance=perf,
     )
-
-
-def explain_lead(session: Session, lead: Lead, now: Any, ring_size: int) -> tuple[Ranking, Pool]:
-    """What the matcher would do for ``lead`` now, for the console (reads only)."""
-    from mailflow.models import Offer
-
-    of: Any = Offer.__table__.c  # type: ignore[attr-defined]
-    already = set(session.scalars(select(of.organization_id).where(of.lead_id == lead.id)))
-    place = lead_place(lead)
-    pool = load_pool(session, place, enough=pool_size(len(already), ring_size), explain=True)
-    ranking = explain(
-        place, pool.candidates, now=now, skip=already, limit=ring_size,
-        policy=policy_for(session, lead),
-    )  # fmt: skip
-    return ranking, pool

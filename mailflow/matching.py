@@ -4,7 +4,9 @@ Pure: takes the lead and plain candidate records (their performance figures alre
 loaded by :mod:`mailflow.matchdata`) and returns a ranking that explains itself. Hard
 filters (already offered, no reachable contact, away, territory, a required certification,
 full capacity, too far) exclude a partner with a reason; every partner left gets a score
-from weighted soft criteria, each 0..1, shown one by one on the console.
+from weighted soft criteria, each 0..1, shown one by one on the console. The rules here
+are per partner and explain one row; :mod:`mailflow.matchpool` applies the same rules to
+every partner at once for the ranking itself.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from mailflow.geo import haversine_km
+if TYPE_CHECKING:
+    from mailflow.ranking import Ranking
 
 LEVELS = {"premium": 1.0, "gold": 0.75, "silver": 0.5, "standard": 0.25}
 SMALL_LEVELS = frozenset({"silver", "standard"})
@@ -107,13 +111,6 @@ class Scored:
         return self.candidate.level in SMALL_LEVELS
 
 
-@dataclass(frozen=True)
-class Ranking:
-    ranked: list[Scored]  # best first
-    excluded: list[tuple[Candidate, str]]
-    ring: list[Match]
-
-
 def policy_weights(overrides: Mapping[str, float] | None) -> dict[str, float]:
     weights = dict(DEFAULT_WEIGHTS)
     for name, value in (overrides or {}).items():
@@ -131,20 +128,13 @@ def explain(
     limit: int = 3,
     policy: Policy | None = None,
 ) -> Ranking:
-    policy = policy or Policy()
-    skipped = set(skip)
-    pool = list(candidates)
-    most_recent = max((c.performance.recent_offers for c in pool), default=0)
-    ranked, excluded = [], []
-    for c in pool:
-        distance = _distance(lead, c)
-        reason = _excluded(c, lead, now, skipped, policy, distance)
-        if reason:
-            excluded.append((c, reason))
-        else:
-            ranked.append(_score(c, lead, policy, distance, most_recent))
-    ranked.sort(key=lambda s: (not s.existing_customer, -s.score, s.candidate.organization_id))
-    return Ranking(ranked, excluded, _ring(ranked, limit, policy.small_share))
+    """Rank ``candidates`` for ``lead``: every one is either excluded by a hard filter or
+    scored (see :mod:`mailflow.ranking`, which does it for all at once)."""
+    from mailflow.matchpool import PartnerPool
+    from mailflow.ranking import rank_pool
+
+    pool = PartnerPool.of(candidates)
+    return rank_pool(pool, lead, now=now, policy=policy, skip=skip, limit=limit)
 
 
 def rank(
@@ -308,9 +298,3 @@ def _match(s: Scored, extra: str) -> Match:
     best = max(rest.items(), key=lambda kv: kv[1][0] * kv[1][1])[1][2]
     why = f"score {s.score:.0f}: {where}, {best}"
     return Match(s.candidate.organization_id, s.distance_km, f"{why}; {extra}" if extra else why)
-
-
-def _distance(lead: LeadPlace, c: Candidate) -> float | None:
-    if None in (lead.lat, lead.lon, c.lat, c.lon):
-        return None
-    return haversine_km(lead.lat, lead.lon, c.lat, c.lon)  # type: ignore[arg-type]

@@ -23,6 +23,23 @@ def alembic_config(url: str) -> Config:
 def upgrade(url: str, revision: str = "head") -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     command.upgrade(alembic_config(url), revision)
+    _reinstall_triggers(url)
+
+
+def _reinstall_triggers(url: str) -> None:
+    """SQLite batch-mode migrations rebuild tables and drop their triggers: put back the
+    partner-pool version triggers (idempotent; nothing to do before their migration)."""
+    from mailflow import poolversion
+    from mailflow.db import make_engine
+
+    if not normalize_url(url).startswith("sqlite"):
+        return  # PostgreSQL keeps triggers across ALTER TABLE
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            poolversion.install(conn)
+    finally:
+        engine.dispose()
 
 
 def current(url: str) -> str | None:

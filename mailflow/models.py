@@ -297,6 +297,16 @@ class PartnerStats(SQLModel, table=True):
     refreshed_at: datetime
 
 
+class MatchPoolVersion(SQLModel, table=True):
+    """One row whose token database triggers replace, in the writing transaction, whenever
+    something the matcher caches per process changes (an organization, a contact's
+    reachability, PartnerStats; see :mod:`mailflow.poolversion`). A cached partner pool is
+    current while the token it was built under is still the one in this row."""
+
+    id: int = Field(default=1, primary_key=True)
+    token: str = Field(max_length=32)
+
+
 class FailedJob(SQLModel, table=True):
     """A job that exhausted its retries (issue 4): kept for the console, never retried blindly."""
 

@@ -10,8 +10,8 @@ from sqlmodel import Session, col, select
 from mailflow import audit, leadview, lifecycle, sla
 from mailflow.actions.context import ActionContext
 from mailflow.mail import outbox
-from mailflow.matchdata import PARTNER_KINDS, lead_place, load_pool, policy_for, pool_size
-from mailflow.matching import Candidate, Match, rank
+from mailflow.matchdata import PARTNER_KINDS, lead_place, rank_lead
+from mailflow.matching import Match
 from mailflow.models import Contact, Lead, Offer, Organization
 
 __all__ = ["PARTNER_KINDS", "due_undistributed", "offer_contacts", "offer_next_ring", "open_ring"]
@@ -57,23 +57,13 @@ def offer_next_ring(
         place = replace(place, country=None)
     if only is not None:
         already = set()
-    size = ctx.settings.ring_size
-    policy = policy_for(ctx.session, lead)
-    pool = load_pool(ctx.session, place, enough=pool_size(len(already), size))
-    matches = rank(place, _only(pool.candidates, only), now=ctx.now, skip=already, limit=size,
-                   policy=policy)  # fmt: skip
-    if not matches and pool.radius_km is not None:  # nobody near: look country-wide
-        wide = load_pool(ctx.session, place, enough=10**9)
-        matches = rank(place, _only(wide.candidates, only), now=ctx.now, skip=already, limit=size,
-                       policy=policy)  # fmt: skip
+    ranking = rank_lead(ctx.session, lead, now=ctx.now, limit=ctx.settings.ring_size,
+                        skip=already, place=place, only=only)  # fmt: skip
+    matches = ranking.ring
     if not matches:
         _unassign(ctx, lead, "no_partner_left")
         return []
     return open_ring(ctx, lead, matches)
-
-
-def _only(candidates: list[Candidate], only: int | None) -> list[Candidate]:
-    return candidates if only is None else [c for c in candidates if c.organization_id == only]
 
 
 def _due_for_ring(ctx: ActionContext, lead: Lead) -> bool:

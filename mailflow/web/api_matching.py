@@ -2,7 +2,9 @@
 
 ``POST /api/v1/leads/<id>/offer`` ``{"organization_ids": [..]}`` opens a ring with exactly
 those partners; ``POST /api/v1/leads/<id>/assign`` ``{"organization_id": n}`` gives the
-lead to one partner. ``GET /api/v1/leads/<id>/matching`` returns the explanation.
+lead to one partner. ``GET /api/v1/leads/<id>/matching`` returns the explanation: every
+active partner is ranked; the best ``limit`` (default 50, ``all``) come with their scores,
+the excluded ones as counts per reason with the nearest few as examples.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from mailflow.web.api import _authenticate
 from mailflow.web.errors import problem
 
 bp = Blueprint("api_matching", __name__, url_prefix="/api/v1")
+TOP = 50
+EXAMPLES = 20
 bp.before_request(_authenticate)
 
 
@@ -79,10 +83,16 @@ def matching(lead_id: int) -> Any:
         lead = s.get(Lead, lead_id)
         if lead is None:
             return problem(404, "Not Found", f"No lead {lead_id}.")
-        ranking, pool = explain_lead(s, lead, rt.clock.now(), rt.settings.ring_size)
+        ranking = explain_lead(s, lead, rt.clock.now(), rt.settings.ring_size)
+        limit = _limit(request.args.get("limit"))
+        if limit is None:
+            return problem(422, "Unprocessable Content", "limit: a positive number or all.")
+        shown = ranking.top(None if limit == 0 else limit)
+        groups = ranking.exclusion_groups(EXAMPLES)
     return {
         "lead_id": lead_id,
-        "radius_km": pool.radius_km,
+        "partners": len(ranking.pool),
+        "eligible": ranking.eligible,
         "ring": [m.organization_id for m in ranking.ring],
         "candidates": [
             {
@@ -94,10 +104,21 @@ def matching(lead_id: int) -> Any:
                     k: {"value": v, "weight": w, "note": n} for k, (v, w, n) in s.parts.items()
                 },
             }
-            for s in ranking.ranked
+            for s in shown
         ],
+        "excluded_counts": {g.reason: g.count for g in groups},
         "excluded": [
             {"organization_id": c.organization_id, "name": c.name, "reason": why}
-            for c, why in ranking.excluded
+            for g in groups
+            for c, why in g.examples
         ],
     }
+
+
+def _limit(raw: str | None) -> int | None:
+    """``?limit=N`` candidates (default 50), ``all`` for every one (0); None if invalid."""
+    if raw is None:
+        return TOP
+    if raw == "all":
+        return 0
+    return int(raw) if raw.isdigit() and int(raw) > 0 else None

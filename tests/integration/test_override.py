@@ -124,3 +124,37 @@ def test_a_plain_ops_user_may_look_but_not_override(rt: Runtime, client: Any, wo
                            data={"csrf": _csrf(page.get_data(True)),
                                  "organization_id": str(partner.id)})  # fmt: skip
     assert response.status_code == 403 and world.reload(lead).state == "qualified"
+
+
+def test_the_console_shows_the_top_of_a_long_ranking_and_all_on_request(
+    rt: Runtime, client: Any, world: World
+) -> None:
+    for _ in range(53):
+        world.partner("Stuttgart")
+    world.partner("Hamburg", name="Nordlicht")
+    world.partner("Wien", name="Donau")
+    lead = world.lead()
+    _user(rt, world, role="partner_manager")
+    _login(client)
+    page = client.get(f"/console/leads/{lead.id}/matching").get_data(as_text=True)
+    assert page.count('type="checkbox" name="organization_id"') == 50
+    assert "Nordlicht" not in page and "Show all 54 eligible partners" in page
+    assert "outside its territory: " in page and "Donau" in page  # the reason, an example
+    everything = client.get(f"/console/leads/{lead.id}/matching?all=1").get_data(as_text=True)
+    assert everything.count('type="checkbox" name="organization_id"') == 54
+    assert "Nordlicht" in everything
+
+
+def test_the_api_ranks_every_partner_on_request(client: Any, world: World) -> None:
+    for city in ("Stuttgart", "Ulm", "Hamburg"):
+        world.partner(city)
+    world.partner("Wien")
+    lead = world.lead()
+    url = f"/api/v1/leads/{lead.id}/matching"
+    top = client.get(f"{url}?limit=2", headers=_auth(world.api_key())).get_json()
+    assert len(top["candidates"]) == 2 and top["eligible"] == 3 and top["partners"] == 4
+    assert top["excluded_counts"] == {"outside its territory": 1}
+    every = client.get(f"{url}?limit=all", headers=_auth(world.api_key())).get_json()
+    assert len(every["candidates"]) == 3
+    bad = client.get(f"{url}?limit=-1", headers=_auth(world.api_key()))
+    assert bad.status_code == 422

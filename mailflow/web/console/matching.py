@@ -25,6 +25,8 @@ bp = Blueprint("console_matching", __name__, url_prefix="/console")
 MANAGERS = ("admin", "partner_manager", "manager")
 # The queue lists every new lead and the ranking names competing partners: not for reps.
 VIEWERS = (*MANAGERS, "ops")
+TOP = 50  # candidates shown before "show all"
+EXAMPLES = 5  # excluded partners shown per reason
 
 
 @bp.get("/qualification")
@@ -54,15 +56,17 @@ def explanation(lead_id: int) -> Any:
         lead = s.get(Lead, lead_id)
         if lead is None or not visibility.may_see_lead(s, viewer(), lead_id):
             abort(404)
-        ranking, pool = explain_lead(s, lead, rt.clock.now(), rt.settings.ring_size)
-    ring = {m.organization_id for m in ranking.ring}
+        ranking = explain_lead(s, lead, rt.clock.now(), rt.settings.ring_size)
+    show_all = request.args.get("all") == "1"
     return render_template(
         "console/matching.html",
         lang="en",
         lead=lead,
         ranking=ranking,
-        pool=pool,
-        ring=ring,
+        ranked=ranking.top(None if show_all else TOP),
+        show_all=show_all,
+        groups=ranking.exclusion_groups(EXAMPLES),
+        ring={m.organization_id for m in ranking.ring},
         criteria=CRITERIA,
     )
 
