@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import logging
 import secrets
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import formataddr, parseaddr
@@ -179,7 +179,7 @@ def dispatch(rt: Runtime, email_ids: list[int], batch: int = 200) -> int:
     """Send the given outbox rows; returns how many were sent by this call.
 
     1. claim up to ``batch`` rows with one UPDATE; 2. load their recipients once;
-    3. build each email in a helper thread while the previous one is on the wire, send;
+    3. send each, building the next email while the relay takes in the current one;
     4. mark the sent ones with one UPDATE (failures are written one by one).
     """
     sent = 0
@@ -195,17 +195,41 @@ def dispatch(rt: Runtime, email_ids: list[int], batch: int = 200) -> int:
             else:
                 todo.append((email, recipient))
         done: list[int] = []
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mailflow-build")
         try:
-            built = [pool.submit(build, rt, email, recipient) for email, recipient in todo]
-            for (email, _), future in zip(todo, built, strict=True):
-                if _send_one(rt, email, future):
-                    done.append(email.id)  # type: ignore[arg-type]
+            _send_all(rt, todo, done)
         finally:  # even when a send raised unexpectedly, what went out is marked
-            pool.shutdown(wait=True, cancel_futures=True)
             _mark_sent(rt, done)
         sent += len(done)
     return sent
+
+
+def _send_all(
+    rt: Runtime, todo: list[tuple[OutboundEmail, Recipient | None]], done: list[int]
+) -> None:
+    """Send ``todo`` in order, appending the ids the relay accepted to ``done``. Email
+    i + 1 is built while the relay answers email i (see ``SmtpSender.send``); a build
+    error is kept and raised at that email's turn, as if it was built then."""
+    ahead: dict[int, bytes | Exception] = {}
+
+    def build_at(i: int) -> None:
+        if i < len(todo) and i not in ahead:
+            try:
+                ahead[i] = build(rt, *todo[i])
+            except Exception as exc:  # raised again at its turn below
+                ahead[i] = exc
+
+    for i, (email, _) in enumerate(todo):
+        assert email.id is not None
+        build_at(i)
+        data = ahead.pop(i)
+        if isinstance(data, AddressError):
+            _finish(rt, email.id, "failed", str(data))
+            log.warning("email %s not sent (final): %s", email.id, data)
+            continue
+        if isinstance(data, Exception):
+            raise data
+        if _send_one(rt, email, data, functools.partial(build_at, i + 1)):
+            done.append(email.id)
 
 
 def _opted_out(email: OutboundEmail, recipient: Recipient | None) -> bool:
@@ -216,10 +240,12 @@ def _opted_out(email: OutboundEmail, recipient: Recipient | None) -> bool:
     )
 
 
-def _send_one(rt: Runtime, email: OutboundEmail, built: Future[bytes]) -> bool:
+def _send_one(
+    rt: Runtime, email: OutboundEmail, data: bytes, while_waiting: Callable[[], None]
+) -> bool:
     assert email.id is not None
     try:
-        rt.sender().send(bounce_address(rt, email.id), email.to_addr, built.result())
+        rt.sender().send(bounce_address(rt, email.id), email.to_addr, data, while_waiting)
     except (DeliveryError, AddressError) as exc:
         permanent = isinstance(exc, AddressError) or exc.permanent
         final = permanent or email.attempts >= MAX_ATTEMPTS

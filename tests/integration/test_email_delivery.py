@@ -196,3 +196,24 @@ def test_dkim_signer_signs_the_unsubscribe_headers() -> None:
     header = signer.sign(message).split(b"\r\n\r\n")[0].decode()
     signed = re.search(r"h=([^;]+);", header.replace("\r\n", ""))
     assert signed and "list-unsubscribe : list-unsubscribe-post" in signed.group(1)
+
+
+def test_an_ed25519_signature_verifies_over_folded_headers_and_trailing_blank_lines() -> None:
+    seed, public = _ed25519()
+    signer = DkimSigner(seed.encode(), "s", "n.example")
+    message = (
+        b"From: Nordwind <a@n.example>\r\nTo:   b@d.example  \r\n"
+        b"Subject: =?utf-8?b?TmV1ZXIgTGVhZCAoaGVpw58p?=\r\n =?utf-8?b?IFN0dXR0Z2FydA==?=\r\n"
+        b"X-Not-Signed: a\r\nMIME-Version: 1.0\r\n\r\nbody line\r\n\r\n\r\n"
+    )
+    signed = signer.sign(message)
+    record = b"v=DKIM1; k=ed25519; p=" + public.encode()
+
+    def dns(name: bytes, timeout: int = 5) -> bytes | None:
+        return record if name == b"s._domainkey.n.example." else None
+
+    assert dkim.verify(signed, dnsfunc=dns)
+    assert dkim.verify(signed.replace(b"X-Not-Signed: a", b"X-Not-Signed: b"), dnsfunc=dns)
+    assert dkim.verify(signed + b"\r\n", dnsfunc=dns)  # more trailing blank lines: same body
+    assert not dkim.verify(signed.replace(b"b@d.example", b"c@d.example"), dnsfunc=dns)
+    assert not dkim.verify(signed.replace(b"body line", b"body lime"), dnsfunc=dns)
