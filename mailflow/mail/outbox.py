@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import or_, update
 from sqlmodel import col, select
 
-from mailflow import i18n, optout
+from mailflow import i18n, signed
 from mailflow.actions.context import ActionContext
 from mailflow.mail import kinds
 from mailflow.mail.compose import AddressError, Envelope, compose
 from mailflow.mail.send import DeliveryError
-from mailflow.models import Contact, OutboundEmail
+from mailflow.models import Contact, OutboundEmail, ReportSubscription
 
 if TYPE_CHECKING:
     from mailflow.runtime import Runtime
@@ -126,7 +126,7 @@ def _finish(rt: Runtime, email_id: int, state: str, error: str | None = None) ->
 @dataclass(frozen=True)
 class Recipient:
     organization_id: int | None
-    receives_reports: bool
+    receives_reports: bool  # False once the contact opted out of the weekly report
 
 
 def _recipients(rt: Runtime, rows: list[OutboundEmail]) -> dict[int, Recipient]:
@@ -135,11 +135,11 @@ def _recipients(rt: Runtime, rows: list[OutboundEmail]) -> dict[int, Recipient]:
         return {}
     with rt.db.read() as s:
         found = s.exec(
-            select(Contact.id, Contact.organization_id, Contact.receives_reports).where(
-                col(Contact.id).in_(ids)
-            )
+            select(Contact.id, Contact.organization_id, ReportSubscription.opted_out)
+            .outerjoin(ReportSubscription, col(ReportSubscription.contact_id) == col(Contact.id))
+            .where(col(Contact.id).in_(ids))
         ).all()
-    return {cid: Recipient(org, bool(reports)) for cid, org, reports in found if cid is not None}
+    return {cid: Recipient(org, not opted_out) for cid, org, opted_out in found if cid is not None}
 
 
 def build(rt: Runtime, email: OutboundEmail, recipient: Recipient | None = None) -> bytes:
@@ -148,10 +148,11 @@ def build(rt: Runtime, email: OutboundEmail, recipient: Recipient | None = None)
     ctx["lang"] = email.language
     brand = ctx.setdefault("brand", rt.brand(recipient.organization_id if recipient else None))
     headers: list[tuple[str, str]] = [("X-Mailflow-Kind", email.kind)]
-    unsubscribe = ctx.get("unsubscribe_url")  # the weekly report's own subscription opt-out
+    unsubscribe = ctx.get("unsubscribe_url")  # put in by the report action
     if not unsubscribe and email.kind in kinds.REPORT_KINDS and email.contact_id is not None:
-        unsubscribe = optout.url(rt.settings.base_url, rt.settings.secret_keys, email.contact_id)
-        ctx["links"] = {**ctx.get("links", {}), "unsubscribe": unsubscribe}
+        keys = rt.settings.secret_keys
+        unsubscribe = signed.unsubscribe_url(rt.settings.base_url, keys, email.contact_id)
+        ctx["unsubscribe_url"] = unsubscribe
     if unsubscribe:  # RFC 8058 one-click opt-out
         headers += [
             ("List-Unsubscribe", f"<{unsubscribe}>"),
