@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 class _NoRelay:
     """Stands in for a relay while ``MAILFLOW_SMTP_URL=capture`` has no capture server."""
 
-    def send(self, mail_from: str, to: str, data: bytes, while_waiting: object = None) -> None:
+    def send(self, mail_from: str, to: str, data: bytes) -> None:
         raise DeliveryError("no SMTP relay: set MAILFLOW_SMTP_URL or run `mailflow demo`")
 
     def close(self) -> None:

@@ -1,8 +1,7 @@
 """SMTP delivery with one reused connection per sender.
 
-One mail transaction is smtplib's ``sendmail`` in its parts, so that the caller can do
-work (build its next email) between writing a message and reading the relay's answer to
-it: the relay takes the message in while we build, instead of one waiting for the other.
+One mail transaction is smtplib's ``sendmail`` in its parts, without its per-address
+parse and its dot-stuffing regex (together about a third of smtplib's CPU per email).
 """
 
 from __future__ import annotations
@@ -12,7 +11,6 @@ import re
 import smtplib
 import ssl
 import threading
-from collections.abc import Callable
 from urllib.parse import unquote, urlsplit
 
 # An address that needs no quoting in a MAIL/RCPT path (smtplib parses every address).
@@ -56,29 +54,15 @@ class SmtpSender:
             conn.login(self.user, self.password or "")
         return conn
 
-    def send(
-        self,
-        mail_from: str,
-        to: str,
-        data: bytes,
-        while_waiting: Callable[[], object] | None = None,
-    ) -> None:
+    def send(self, mail_from: str, to: str, data: bytes) -> None:
         """Send one message; reconnects once when a reused connection has gone stale.
-
-        ``while_waiting`` runs at most once, after the message is written and before the
-        relay's answer to it is read. Returning means the relay accepted the message."""
-        pending = [while_waiting] if while_waiting else []
-
-        def once() -> None:  # not again when a stale connection makes us send twice
-            while pending:
-                pending.pop()()
-
+        Returning means the relay accepted the message."""
         with self._lock:
             for attempt in (1, 2):
                 try:
                     if self._conn is None:
                         self._conn = self._connect()
-                    _transaction(self._conn, mail_from, to, data, once)
+                    _transaction(self._conn, mail_from, to, data)
                     return
                 except smtplib.SMTPRecipientsRefused as exc:
                     code = next(iter(exc.recipients.values()))[0]
@@ -114,11 +98,9 @@ def _path(address: str) -> str:
     return f"<{address}>" if _PLAIN_ADDRESS.match(address) else smtplib.quoteaddr(address)
 
 
-def _transaction(
-    conn: smtplib.SMTP, mail_from: str, to: str, data: bytes, while_waiting: Callable[[], None]
-) -> None:
+def _transaction(conn: smtplib.SMTP, mail_from: str, to: str, data: bytes) -> None:
     """MAIL, RCPT, DATA as ``sendmail`` does them (same errors raised, RSET after a
-    refusal), with ``while_waiting`` between writing the message and reading the reply."""
+    refusal)."""
     conn.ehlo_or_helo_if_needed()
     size = f" SIZE={len(data)}" if conn.does_esmtp and conn.has_extn("size") else ""
     conn.putcmd("mail", f"FROM:{_path(mail_from)}{size}")
@@ -143,7 +125,6 @@ def _transaction(
     if not body.endswith(b"\r\n"):
         body += b"\r\n"
     conn.send(body + b".\r\n")
-    while_waiting()
     code, resp = conn.getreply()
     if code != 250:
         _reset(conn, code)
