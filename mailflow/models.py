@@ -62,8 +62,6 @@ class Contact(SQLModel, table=True):
     last_login_at: datetime | None = None
     created_at: datetime
     external_id: str | None = Field(default=None, unique=True, max_length=100)  # issue 7
-    # issue 6: False after a one-click unsubscribe from report emails (RFC 8058).
-    receives_reports: bool = True
 
 
 class Lead(SQLModel, table=True):
@@ -400,6 +398,7 @@ class ReportSubscription(SQLModel, table=True):
     contact_id: int = Field(foreign_key="contact.id", primary_key=True)
     weekday: int = 0  # 0 = Monday
     hour: int = 7
+    # The one opt-out of report emails: the RFC 8058 link, the page and the console set it.
     opted_out: bool = False
     last_period: str | None = Field(default=None, max_length=10)  # ISO week "2026-W47"
     updated_at: datetime

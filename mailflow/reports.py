@@ -321,5 +321,4 @@ def view(session: Session, rt: Runtime, contact: Contact, period: Period) -> dic
 
 
 def unsubscribe_url(rt: Runtime, contact_id: int) -> str:
-    token = signed.dumps(rt.settings.secret_keys, signed.UNSUBSCRIBE, {"c": contact_id})
-    return f"{rt.settings.base_url}/reports/unsubscribe/{token}"
+    return signed.unsubscribe_url(rt.settings.base_url, rt.settings.secret_keys, contact_id)

@@ -1,5 +1,11 @@
 """Signed tokens for report opt-outs and password resets (itsdangerous, one salt each,
-key rotation like the action links: the newest key signs, all verify)."""
+key rotation like the action links: the newest key signs, all verify).
+
+The report opt-out token names only the contact and never expires: an old report must
+still be able to unsubscribe. Reports sent before the two opt-out links were unified
+carry ``/u/<token>`` links with an untimed token (``{"u": contact}``) under the same
+salt; :func:`read_unsubscribe` accepts those too.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadData, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
 from mailflow.tokens import TokenExpired, TokenInvalid
 
@@ -34,3 +40,24 @@ def loads(keys: Sequence[str], salt: str, token: str, max_age_s: int | None) -> 
 def fingerprint(password_hash: str | None) -> str:
     """Binds a reset token to the current password: once it changes, the token is spent."""
     return hashlib.sha256((password_hash or "-").encode()).hexdigest()[:16]
+
+
+def unsubscribe_url(base_url: str, keys: Sequence[str], contact_id: int) -> str:
+    """The one opt-out link of report emails (page, button and RFC 8058 one-click POST)."""
+    return f"{base_url}/reports/unsubscribe/{dumps(keys, UNSUBSCRIBE, {'c': contact_id})}"
+
+
+def read_unsubscribe(keys: Sequence[str], token: str) -> int:
+    """The contact an opt-out token names: a current token or one of an older ``/u/`` link."""
+    try:
+        return int(loads(keys, UNSUBSCRIBE, token, None)["c"])
+    except TokenInvalid:
+        pass
+    try:
+        data = URLSafeSerializer(list(keys), salt=UNSUBSCRIBE).loads(token)
+    except BadData as exc:  # a bad signature, or a payload that is not ours
+        raise TokenInvalid(str(exc)) from None
+    contact_id = data.get("u") if isinstance(data, dict) else None
+    if not isinstance(contact_id, int):
+        raise TokenInvalid("unexpected payload")
+    return contact_id

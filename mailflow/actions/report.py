@@ -1,4 +1,4 @@
-"""deliver_report, opt_out, set_report_schedule: the weekly report's state changes.
+"""deliver_report, opt_out, opt_in, set_report_schedule: the weekly report's state changes.
 
 Delivery claims the period with one conditional UPDATE of the contact's subscription
 (``last_period`` differs from the period) and checks the row count, so a sweep run twice
@@ -65,6 +65,18 @@ def opt_out(ctx: ActionContext, contact_id: int) -> bool:
         return False
     sub.opted_out, sub.updated_at = True, ctx.now
     audit.record(ctx, "report.opted_out", contact_id=contact_id)
+    return True
+
+
+def opt_in(ctx: ActionContext, contact_id: int) -> bool:
+    """Start the weekly report again after an opt-out; True when this call changed something."""
+    if ctx.session.get(Contact, contact_id) is None:
+        raise NotFound("no such contact")
+    sub = _subscription(ctx, contact_id)
+    if not sub.opted_out:
+        return False
+    sub.opted_out, sub.updated_at = False, ctx.now
+    audit.record(ctx, "report.opted_in", contact_id=contact_id)
     return True
 
 

@@ -61,6 +61,7 @@ class BrandBook:
         self._loaded_at = float("-inf")
         self._brands: dict[int, dict[str, Any]] = {}
         self._parents: dict[int, int | None] = {}
+        self._default = default_brand(settings)  # settings are frozen: parse them once
 
     def invalidate(self) -> None:
         self._loaded_at = float("-inf")
@@ -88,4 +89,4 @@ class BrandBook:
             org = self._parents.get(org)
         if len(self._brands) == 1:
             return next(iter(self._brands.values()))
-        return default_brand(self._settings)
+        return self._default

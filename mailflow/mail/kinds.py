@@ -89,7 +89,7 @@ _DETAILS = {
 }
 _LINKS = {
     a: f"https://leads.example.com/a/sample-{a}"
-    for a in ("pick", "decline", "feedback", "portal", "console", "unsubscribe")
+    for a in ("pick", "decline", "feedback", "portal", "console")
 }
 _OFFER = {"id": 77, "ring": 1, "expires_at": "2026-12-01T16:00:00+00:00", "distance_km": 12}
 
@@ -192,7 +192,5 @@ def sample(kind: str, lang: str = "en") -> dict[str, Any]:
         "reps": [{"name": "Rita", "picks": 2, "pick_rate_pct": "50 %", "cr_pct": "–"}],
         "unsubscribe_url": "https://leads.example.com/reports/unsubscribe/sample",
     }
-    if kind not in REPORT_KINDS:  # the outbox adds the unsubscribe link to reports only
-        del data["links"]["unsubscribe"]
     keep = allowed(kind)
     return {k: v for k, v in data.items() if k in keep}

@@ -13,7 +13,8 @@ from __future__ import annotations
 import functools
 import logging
 import secrets
-from concurrent.futures import Future, ThreadPoolExecutor
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import formataddr, parseaddr
@@ -22,12 +23,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import or_, update
 from sqlmodel import col, select
 
-from mailflow import i18n, optout
+from mailflow import i18n, signed
 from mailflow.actions.context import ActionContext
 from mailflow.mail import kinds
 from mailflow.mail.compose import AddressError, Envelope, compose
 from mailflow.mail.send import DeliveryError
-from mailflow.models import Contact, OutboundEmail
+from mailflow.models import Contact, OutboundEmail, ReportSubscription
 
 if TYPE_CHECKING:
     from mailflow.runtime import Runtime
@@ -124,7 +125,7 @@ def _finish(rt: Runtime, email_id: int, state: str, error: str | None = None) ->
 @dataclass(frozen=True)
 class Recipient:
     organization_id: int | None
-    receives_reports: bool
+    receives_reports: bool  # False once the contact opted out of the weekly report
 
 
 def _recipients(rt: Runtime, rows: list[OutboundEmail]) -> dict[int, Recipient]:
@@ -133,11 +134,11 @@ def _recipients(rt: Runtime, rows: list[OutboundEmail]) -> dict[int, Recipient]:
         return {}
     with rt.db.read() as s:
         found = s.exec(
-            select(Contact.id, Contact.organization_id, Contact.receives_reports).where(
-                col(Contact.id).in_(ids)
-            )
+            select(Contact.id, Contact.organization_id, ReportSubscription.opted_out)
+            .outerjoin(ReportSubscription, col(ReportSubscription.contact_id) == col(Contact.id))
+            .where(col(Contact.id).in_(ids))
         ).all()
-    return {cid: Recipient(org, bool(reports)) for cid, org, reports in found if cid is not None}
+    return {cid: Recipient(org, not opted_out) for cid, org, opted_out in found if cid is not None}
 
 
 def build(rt: Runtime, email: OutboundEmail, recipient: Recipient | None = None) -> bytes:
@@ -146,10 +147,11 @@ def build(rt: Runtime, email: OutboundEmail, recipient: Recipient | None = None)
     ctx["lang"] = email.language
     brand = ctx.setdefault("brand", rt.brand(recipient.organization_id if recipient else None))
     headers: list[tuple[str, str]] = [("X-Mailflow-Kind", email.kind)]
-    unsubscribe = ctx.get("unsubscribe_url")  # the weekly report's own subscription opt-out
+    unsubscribe = ctx.get("unsubscribe_url")  # put in by the report action
     if not unsubscribe and email.kind in kinds.REPORT_KINDS and email.contact_id is not None:
-        unsubscribe = optout.url(rt.settings.base_url, rt.settings.secret_keys, email.contact_id)
-        ctx["links"] = {**ctx.get("links", {}), "unsubscribe": unsubscribe}
+        keys = rt.settings.secret_keys
+        unsubscribe = signed.unsubscribe_url(rt.settings.base_url, keys, email.contact_id)
+        ctx["unsubscribe_url"] = unsubscribe
     if unsubscribe:  # RFC 8058 one-click opt-out
         headers += [
             ("List-Unsubscribe", f"<{unsubscribe}>"),
@@ -177,7 +179,7 @@ def dispatch(rt: Runtime, email_ids: list[int], batch: int = 200) -> int:
     """Send the given outbox rows; returns how many were sent by this call.
 
     1. claim up to ``batch`` rows with one UPDATE; 2. load their recipients once;
-    3. build each email in a helper thread while the previous one is on the wire, send;
+    3. build the emails in a helper thread while this one sends and waits for the relay;
     4. mark the sent ones with one UPDATE (failures are written one by one).
     """
     sent = 0
@@ -193,17 +195,42 @@ def dispatch(rt: Runtime, email_ids: list[int], batch: int = 200) -> int:
             else:
                 todo.append((email, recipient))
         done: list[int] = []
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mailflow-build")
         try:
-            built = [pool.submit(build, rt, email, recipient) for email, recipient in todo]
-            for (email, _), future in zip(todo, built, strict=True):
-                if _send_one(rt, email, future):
-                    done.append(email.id)  # type: ignore[arg-type]
+            _send_all(rt, todo, done)
         finally:  # even when a send raised unexpectedly, what went out is marked
-            pool.shutdown(wait=True, cancel_futures=True)
             _mark_sent(rt, done)
         sent += len(done)
     return sent
+
+
+def _send_all(
+    rt: Runtime, todo: list[tuple[OutboundEmail, Recipient | None]], done: list[int]
+) -> None:
+    """Send ``todo`` in order, appending the ids the relay accepted to ``done``; a helper
+    thread builds the emails ahead while this one waits for the relay's answers."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mailflow-build")
+    try:
+        built = [pool.submit(_build_and_yield, rt, email, r) for email, r in todo]
+        for (email, _), future in zip(todo, built, strict=True):
+            assert email.id is not None
+            try:
+                data = future.result()
+            except AddressError as exc:
+                _finish(rt, email.id, "failed", str(exc))
+                log.warning("email %s not sent (final): %s", email.id, exc)
+                continue
+            if _send_one(rt, email, data):
+                done.append(email.id)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _build_and_yield(rt: Runtime, email: OutboundEmail, recipient: Recipient | None) -> bytes:
+    data = build(rt, email, recipient)
+    # Give the GIL up after each email: the sending thread, woken by the relay's answer,
+    # takes it now instead of after the interpreter's 5 ms switch interval.
+    time.sleep(0)
+    return data
 
 
 def _opted_out(email: OutboundEmail, recipient: Recipient | None) -> bool:
@@ -214,10 +241,10 @@ def _opted_out(email: OutboundEmail, recipient: Recipient | None) -> bool:
     )
 
 
-def _send_one(rt: Runtime, email: OutboundEmail, built: Future[bytes]) -> bool:
+def _send_one(rt: Runtime, email: OutboundEmail, data: bytes) -> bool:
     assert email.id is not None
     try:
-        rt.sender().send(bounce_address(rt, email.id), email.to_addr, built.result())
+        rt.sender().send(bounce_address(rt, email.id), email.to_addr, data)
     except (DeliveryError, AddressError) as exc:
         permanent = isinstance(exc, AddressError) or exc.permanent
         final = permanent or email.attempts >= MAX_ATTEMPTS

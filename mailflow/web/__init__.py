@@ -73,16 +73,15 @@ def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
     app.register_blueprint(reset.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(report_views.bp)
+    app.register_blueprint(report_views.legacy)
     console_nav += [
         ("Dashboard", "console_dashboard.dashboard"),
         ("Points", "console_dashboard.points"),
     ]
-    # issue 6: template console, one-click unsubscribe from reports
-    from mailflow.web import unsubscribe
+    # issue 6: template console
     from mailflow.web.console import templates_views
 
     app.register_blueprint(templates_views.bp)
-    app.register_blueprint(unsubscribe.bp)
     console_nav.append(("Templates", "console_templates.index"))
     errors.register(app)
     from mailflow.web import throttle

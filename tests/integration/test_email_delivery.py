@@ -14,11 +14,12 @@ import dkim
 import pytest
 from sqlmodel import select
 
+from mailflow import reports, signed
 from mailflow.actions import unit
 from mailflow.mail import kinds, outbox
 from mailflow.mail.capture import MailCapture
 from mailflow.mail.signing import DkimSigner
-from mailflow.models import Brand, Contact, Event, OutboundEmail
+from mailflow.models import Brand, Contact, Event, OutboundEmail, ReportSubscription
 from mailflow.runtime import Runtime
 from tests.factories import World
 
@@ -133,9 +134,20 @@ def test_a_half_configured_dkim_is_a_startup_error(tmp_path: Path) -> None:
 
 def _queue_report(rt: Runtime, contact: Contact) -> None:
     with unit(rt, "system", "job") as ctx:
-        # without a subscription link of its own, the outbox adds the contact-wide opt-out
+        # without a link of its own in the context, the outbox adds the opt-out link
         context = {k: v for k, v in kinds.sample("weekly_report").items() if k != "unsubscribe_url"}
         outbox.queue(ctx, "weekly_report", contact, context)
+
+
+def _opted_out(rt: Runtime, contact_id: int | None) -> bool:
+    with rt.db.read() as s:
+        sub = s.get(ReportSubscription, contact_id)
+    return sub is not None and sub.opted_out
+
+
+def _events(rt: Runtime, kind: str) -> int:
+    with rt.db.read() as s:
+        return len(s.exec(select(Event).where(Event.kind == kind)).all())
 
 
 def test_reports_carry_a_one_click_unsubscribe_that_works(
@@ -147,35 +159,74 @@ def test_reports_carry_a_one_click_unsubscribe_that_works(
     assert _dispatch_all(rt) == 1
     message = smtp.messages()[0].message
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    url = re.fullmatch(r"<(http://mailflow\.test/u/[^>]+)>", message["List-Unsubscribe"])
+    url = re.fullmatch(
+        r"<(http://mailflow\.test/reports/unsubscribe/[^>]+)>", message["List-Unsubscribe"]
+    )
     assert url
     path = url.group(1).removeprefix("http://mailflow.test")
-    assert path in smtp.messages()[0].part("html")
+    assert path in smtp.messages()[0].part("html") and path in smtp.messages()[0].part("plain")
 
     assert "Unsubscribe" in client.get(path).get_data(as_text=True)  # GET changes nothing
-    with rt.db.read() as s:
-        assert s.get(Contact, contact.id).receives_reports is True  # type: ignore[union-attr]
-    answer = client.post(
+    assert not _opted_out(rt, contact.id)
+    answer = client.post(  # what a mail client sends (RFC 8058 3.2), from elsewhere
         path,
-        data={"List-Unsubscribe": "One-Click"},
-        headers={"Sec-Fetch-Site": "cross-site"},  # a mail provider posts from elsewhere
+        data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+        headers={"Sec-Fetch-Site": "cross-site"},
     )
     assert answer.status_code == 200
-    with rt.db.read() as s:
-        assert s.get(Contact, contact.id).receives_reports is False  # type: ignore[union-attr]
-        events = s.exec(select(Event).where(Event.kind == "contact.reports_off")).all()
-    assert len(events) == 1
+    assert _opted_out(rt, contact.id) and _events(rt, "report.opted_out") == 1
     client.post(path, data={"List-Unsubscribe": "One-Click"})  # twice: one event
-    _queue_report(rt, contact)
+    assert _events(rt, "report.opted_out") == 1
+    _queue_report(rt, contact)  # queued before the opt-out was seen: not sent either
     assert _dispatch_all(rt) == 0
     assert len(smtp.messages()) == 1
-    with rt.db.read() as s:
-        assert len(s.exec(select(Event).where(Event.kind == "contact.reports_off")).all()) == 1
+
+
+def test_the_page_after_unsubscribing_offers_to_subscribe_again_in_the_contacts_language(
+    rt: Runtime, world: World, smtp: MailCapture, client: Any
+) -> None:
+    org = world.partner("Ulm", language="de")
+    [contact] = world.contacts(org.id)  # type: ignore[arg-type]
+    assert contact.id is not None
+    path = "/reports/unsubscribe/" + reports.unsubscribe_url(rt, contact.id).rsplit("/", 1)[1]
+    confirm = client.get(path).get_data(as_text=True)
+    assert 'lang="de"' in confirm and "Wochenbericht abbestellen" in confirm
+    done = client.post(path).get_data(as_text=True)
+    assert "Sie erhalten keine Wochenberichte mehr" in done
+    again = re.search(r'<form method="post" action="([^"]+/resubscribe)">', done)
+    assert again and again.group(1).startswith("/reports/unsubscribe/")
+    assert _opted_out(rt, contact.id)
+    page = client.post(again.group(1)).get_data(as_text=True)
+    assert "Sie erhalten den Wochenbericht wieder" in page
+    assert not _opted_out(rt, contact.id) and _events(rt, "report.opted_in") == 1
+    _queue_report(rt, contact)
+    assert _dispatch_all(rt) == 1
+
+
+def test_the_older_contact_wide_links_in_sent_reports_still_work(
+    rt: Runtime, world: World, client: Any
+) -> None:
+    from itsdangerous import URLSafeSerializer
+
+    org = world.partner("Ulm")
+    [contact] = world.contacts(org.id)  # type: ignore[arg-type]
+    old = URLSafeSerializer(list(rt.settings.secret_keys), salt=signed.UNSUBSCRIBE)
+    path = f"/u/{old.dumps({'u': contact.id})}"  # as the outbox wrote them before
+    shown = client.get(path)
+    assert shown.status_code == 303
+    assert shown.headers["Location"].startswith("/reports/unsubscribe/")
+    assert "Unsubscribe" in client.get(shown.headers["Location"]).get_data(as_text=True)
+    assert not _opted_out(rt, contact.id)
+    assert client.post(path, data={"List-Unsubscribe": "One-Click"}).status_code == 200
+    assert _opted_out(rt, contact.id)
 
 
 def test_a_forged_unsubscribe_link_is_refused(client: Any) -> None:
     assert client.post("/u/eyJ1IjoxfQ.forged").status_code == 404
     assert client.get("/u/not-a-token").status_code == 404
+    assert client.post("/reports/unsubscribe/eyJjIjoxfQ.forged.x").status_code == 404
+    assert client.post("/reports/unsubscribe/eyJjIjoxfQ.forged.x/resubscribe").status_code == 404
 
 
 def test_offers_carry_no_unsubscribe_header(rt: Runtime, world: World, smtp: MailCapture) -> None:
@@ -196,3 +247,24 @@ def test_dkim_signer_signs_the_unsubscribe_headers() -> None:
     header = signer.sign(message).split(b"\r\n\r\n")[0].decode()
     signed = re.search(r"h=([^;]+);", header.replace("\r\n", ""))
     assert signed and "list-unsubscribe : list-unsubscribe-post" in signed.group(1)
+
+
+def test_an_ed25519_signature_verifies_over_folded_headers_and_trailing_blank_lines() -> None:
+    seed, public = _ed25519()
+    signer = DkimSigner(seed.encode(), "s", "n.example")
+    message = (
+        b"From: Nordwind <a@n.example>\r\nTo:   b@d.example  \r\n"
+        b"Subject: =?utf-8?b?TmV1ZXIgTGVhZCAoaGVpw58p?=\r\n =?utf-8?b?IFN0dXR0Z2FydA==?=\r\n"
+        b"X-Not-Signed: a\r\nMIME-Version: 1.0\r\n\r\nbody line\r\n\r\n\r\n"
+    )
+    signed = signer.sign(message)
+    record = b"v=DKIM1; k=ed25519; p=" + public.encode()
+
+    def dns(name: bytes, timeout: int = 5) -> bytes | None:
+        return record if name == b"s._domainkey.n.example." else None
+
+    assert dkim.verify(signed, dnsfunc=dns)
+    assert dkim.verify(signed.replace(b"X-Not-Signed: a", b"X-Not-Signed: b"), dnsfunc=dns)
+    assert dkim.verify(signed + b"\r\n", dnsfunc=dns)  # more trailing blank lines: same body
+    assert not dkim.verify(signed.replace(b"b@d.example", b"c@d.example"), dnsfunc=dns)
+    assert not dkim.verify(signed.replace(b"body line", b"body lime"), dnsfunc=dns)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from sqlmodel import select
 
@@ -89,3 +90,62 @@ def test_the_renderer_reads_active_versions_once_not_per_email(
     # claim's reload, recipients, active templates, brands, organizations: not per email
     assert len(selects) <= 6, selects
     assert sum("emailtemplate" in s.lower() for s in statements) == 1
+
+
+class _RefusingRelay:
+    """A real aiosmtpd relay that answers 451 at the end of DATA for one recipient."""
+
+    def __init__(self, refuse: str) -> None:
+        self.refuse = refuse
+        self.accepted: list[tuple[str, bytes]] = []
+
+    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
+        if self.refuse in envelope.rcpt_tos:
+            return "451 4.3.0 try again later"
+        self.accepted.append((envelope.rcpt_tos[0], envelope.original_content))
+        return "250 OK"
+
+
+def test_an_email_the_relay_refuses_after_its_data_stays_queued_and_the_next_still_goes(
+    rt: Runtime, world: World
+) -> None:
+    from aiosmtpd.controller import Controller
+
+    from mailflow.mail.capture import _free_port
+
+    world.partner("Stuttgart", contacts=3)
+    world.offered_lead()
+    ids = _ids(rt)
+    with rt.db.read() as s:
+        first = s.get(OutboundEmail, min(ids))
+        assert first is not None
+    relay = _RefusingRelay(first.to_addr)
+    port = _free_port("127.0.0.1")
+    controller = Controller(relay, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        rt.use_smtp(f"smtp://127.0.0.1:{port}")
+        assert outbox.dispatch(rt, ids) == 2
+    finally:
+        controller.stop()
+    with rt.db.read() as s:
+        rows = {e.id: e for e in s.exec(select(OutboundEmail))}
+    refused = rows[min(ids)]
+    assert refused.state == "queued" and refused.sent_at is None
+    assert "451" in (refused.last_error or "") and refused.next_attempt_at is not None
+    assert sorted(e.state for i, e in rows.items() if i != min(ids)) == ["sent", "sent"]
+    # the two others arrived once each, whole
+    assert sorted(to for to, _ in relay.accepted) == sorted(
+        e.to_addr for i, e in rows.items() if i != min(ids)
+    )
+    assert all(raw.rstrip().endswith(b"--") for _, raw in relay.accepted)
+
+
+def test_lines_starting_with_a_dot_arrive_unchanged(rt: Runtime, smtp: MailCapture) -> None:
+    data = (
+        b"From: a@n.example\r\nTo: b@d.example\r\nSubject: dots\r\n\r\n"
+        b".starts with a dot\r\n..two dots\r\n.\r\nmiddle . dot\r\n.end"
+    )
+    rt.sender().send("bounce@n.example", "b@d.example", data)
+    [mail] = smtp.messages()
+    assert mail.raw.rstrip(b"\r\n") == data

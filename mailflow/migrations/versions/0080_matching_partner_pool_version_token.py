@@ -6,7 +6,7 @@ mailflow/poolversion.py, which also re-installs the triggers after each upgrade 
 SQLite batch mode drops a table's triggers when it rebuilds the table).
 
 Revision ID: 0080
-Revises: 0020
+Revises: 0070
 Create Date: 2026-11-28 14:11:52.817565
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 from mailflow import poolversion
 
 revision = "0080"
-down_revision = "0020"
+down_revision = "0070"
 branch_labels = None
 depends_on = None
 
