@@ -56,8 +56,7 @@ def _through_proxy(url: str, port: int) -> str:
 def proxied(offered: Offered, tmp_path: Path) -> Iterator[tuple[Runtime, TcpProxy]]:
     """A second runtime that reaches the test's PostgreSQL through a proxy we can cut."""
     url = offered.rt.settings.database_url
-    if not url.startswith("postgresql"):
-        pytest.skip("the proxy stands in front of PostgreSQL; SQLite has no server to lose")
+    assert url.startswith("postgresql"), "the proxy stands in front of a database server"
     parts = urlsplit(url)
     proxy = TcpProxy((parts.hostname or "127.0.0.1", parts.port or 5432)).up()
     rt = Runtime(make_settings(tmp_path / "smtp", _through_proxy(url, proxy.port)))
@@ -75,6 +74,7 @@ def _send(port: int, offered: Offered, raw: bytes) -> tuple[int, bytes]:
         return smtp.data(raw)
 
 
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)  # a server to lose
 def test_the_database_down_during_data_gives_451_and_the_resent_message_is_stored_once(
     offered: Offered, proxied: tuple[Runtime, TcpProxy]
 ) -> None:
