@@ -60,6 +60,9 @@ class Settings:
     # signed-link routes: requests a minute per link and per client address
     token_rate_per_minute: int = 30
     token_rate_per_ip_per_minute: int = 600
+    # console login: failed attempts a minute per account and per client address
+    login_failures_per_minute: int = 5
+    login_failures_per_ip_per_minute: int = 30
     redis_prefix: str = "mailflow:"  # keys in a shared Redis (rate limits)
     # issue 5: what one loyalty point is worth in MDF budget (currency units per point)
     points_mdf_rate: float = 0.5
@@ -237,6 +240,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ),
         token_rate_per_ip_per_minute=_get(
             env, "TOKEN_RATE_PER_IP_PER_MINUTE", 600, lambda n, v: parse_int(n, v, 1)
+        ),
+        login_failures_per_minute=_get(
+            env, "LOGIN_FAILURES_PER_MINUTE", 5, lambda n, v: parse_int(n, v, 1)
+        ),
+        login_failures_per_ip_per_minute=_get(
+            env, "LOGIN_FAILURES_PER_IP_PER_MINUTE", 30, lambda n, v: parse_int(n, v, 1)
         ),
         redis_prefix=_get(env, "REDIS_PREFIX", "mailflow:"),
         points_mdf_rate=_get(env, "POINTS_MDF_RATE", 0.5, parse_float),

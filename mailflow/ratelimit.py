@@ -23,6 +23,10 @@ class Verdict:
 class Limiter(Protocol):
     def hit(self, key: str) -> Verdict: ...
 
+    def peek(self, key: str) -> Verdict:
+        """Whether a hit would be allowed now, without taking a token."""
+        ...
+
 
 def _refill(tokens: float, last: float, now: float, rate: int) -> float:
     return min(float(rate), tokens + (now - last) * rate / 60.0)
@@ -45,6 +49,17 @@ class MemoryLimiter:
             self._buckets[key] = (tokens, now)
         wait = 0 if allowed else math.ceil((1 - tokens) * 60.0 / self.rate)
         return Verdict(allowed, wait, int(tokens))
+
+    def peek(self, key: str) -> Verdict:
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.get(key, (float(self.rate), now))
+        return _verdict(_refill(tokens, last, now, self.rate), self.rate)
+
+
+def _verdict(tokens: float, rate: int) -> Verdict:
+    allowed = tokens >= 1
+    return Verdict(allowed, 0 if allowed else math.ceil((1 - tokens) * 60.0 / rate), int(tokens))
 
 
 # KEYS[1] = bucket; ARGV = rate a minute, now (s); returns {allowed, tokens*1000}
@@ -78,6 +93,14 @@ class RedisLimiter:
         tokens = int(milli) / 1000
         wait = 0 if allowed else math.ceil((1 - tokens) * 60.0 / self.rate)
         return Verdict(bool(allowed), wait, int(tokens))
+
+    def peek(self, key: str) -> Verdict:
+        now = self._client.time()
+        stored, at = self._client.hmget(self.prefix + key, "t", "at")
+        if stored is None or at is None:
+            return _verdict(float(self.rate), self.rate)
+        elapsed = max(0.0, now[0] + now[1] / 1e6 - float(at))
+        return _verdict(_refill(float(stored), 0.0, elapsed, self.rate), self.rate)
 
 
 def make_limiter(redis_url: str | None, rate_per_minute: int, prefix: str) -> Limiter:

@@ -40,6 +40,16 @@ def _link_key(path: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()[:32]
 
 
+def too_many(retry_after: int) -> Any:
+    page = render_template(
+        "message.html", lang="en", tone="error", title="Too many requests",
+        text="Please wait a moment and try again.",
+    )  # fmt: skip
+    response = make_response(page, 429)
+    response.headers["Retry-After"] = str(max(1, retry_after))
+    return response
+
+
 def _check() -> Any:
     path = request.path
     if not path.startswith(TOKEN_PREFIXES):
@@ -48,14 +58,40 @@ def _check() -> Any:
     for limiter, key in ((per_ip, request.remote_addr or "?"), (per_link, _link_key(path))):
         verdict = limiter.hit(key)
         if not verdict.allowed:
-            page = render_template(
-                "message.html", lang="en", tone="error", title="Too many requests",
-                text="Please wait a moment and try again.",
-            )  # fmt: skip
-            response = make_response(page, 429)
-            response.headers["Retry-After"] = str(max(1, verdict.retry_after))
-            return response
+            return too_many(verdict.retry_after)
     return None
+
+
+def _login_buckets(account: str) -> list[tuple[Limiter, str]]:
+    found = current_app.extensions.get("mailflow.login_limits")
+    if found is None:
+        settings = runtime().settings
+        prefix = settings.redis_prefix + "ll:"
+        found = (
+            make_limiter(settings.redis_url, settings.login_failures_per_minute, prefix + "a:"),
+            make_limiter(
+                settings.redis_url, settings.login_failures_per_ip_per_minute, prefix + "ip:"
+            ),
+        )
+        current_app.extensions["mailflow.login_limits"] = found
+    per_account, per_ip = found
+    account_key = hashlib.sha256(account.encode()).hexdigest()[:32]
+    return [(per_ip, request.remote_addr or "?"), (per_account, account_key)]
+
+
+def login_refused(account: str) -> Any:
+    """429 while the account or the client address has used up its failed attempts:
+    guessing passwords costs a minute per few tries, the right password included."""
+    for limiter, key in _login_buckets(account):
+        verdict = limiter.peek(key)
+        if not verdict.allowed:
+            return too_many(verdict.retry_after)
+    return None
+
+
+def login_failed(account: str) -> None:
+    for limiter, key in _login_buckets(account):
+        limiter.hit(key)
 
 
 def install(app: Flask) -> None:

@@ -219,6 +219,29 @@ def test_the_login_form_needs_its_csrf_token(
     assert db_state() == before
 
 
+def test_guessing_passwords_is_stopped_after_a_few_failures(
+    app: Any, rt: Runtime, console_users: dict[str, str]
+) -> None:
+    from tests.reliability.conftest import PASSWORD
+
+    rt.settings = rt.settings.with_(login_failures_per_minute=3, login_failures_per_ip_per_minute=5)
+    client = app.test_client()
+
+    def attempt(role: str, password: str, address: str = "10.0.0.1") -> Any:
+        data = {"email": console_users[role], "password": password, "csrf": csrf_of(client)}
+        return client.post("/console/login", data=data, environ_base={"REMOTE_ADDR": address})
+
+    assert [attempt("admin", f"guess {i}").status_code for i in range(4)] == [401, 401, 401, 429]
+    refused = attempt("admin", PASSWORD)  # the right password too, while the account is locked
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+    assert b"Too many requests" in refused.data
+    assert attempt("ops", PASSWORD).status_code == 302  # another account from the same address
+    # the address: two more failures on another account use up its five
+    assert [attempt("rep", f"guess {i}").status_code for i in range(3)] == [401, 401, 429]
+    assert attempt("manager", PASSWORD).status_code == 429
+    assert attempt("manager", PASSWORD, address="10.0.0.2").status_code == 302
+
+
 EVIL_NEXT = [
     "https://evil.example/",
     "http://evil.example",

@@ -18,7 +18,7 @@ from sqlmodel import select
 from mailflow.models import Contact
 from mailflow.passwords import verify_password
 from mailflow.visibility import CONSOLE_ROLES
-from mailflow.web import runtime
+from mailflow.web import runtime, throttle
 
 F = TypeVar("F", bound=Callable[..., Any])
 bp = Blueprint("console_auth", __name__, url_prefix="/console")
@@ -94,6 +94,9 @@ def login() -> Any:
         check_csrf()
         email = request.form.get("email", "").strip().lower()
         password = request.form.get("password", "")
+        refused = throttle.login_refused(email)
+        if refused is not None:
+            return refused
         with runtime().db.transaction() as s:
             user = s.exec(select(Contact).where(Contact.email == email)).first()
             ok = (
@@ -108,6 +111,7 @@ def login() -> Any:
             session["contact_id"] = user.id
             csrf_token()
             return redirect(_safe_next(request.args.get("next")))
+        throttle.login_failed(email)
         error = "Email or password is not right."
     return render_template("console/login.html", lang="en", error=error), 401 if error else 200
 
