@@ -242,6 +242,28 @@ def test_guessing_passwords_is_stopped_after_a_few_failures(
     assert attempt("manager", PASSWORD, address="10.0.0.2").status_code == 302
 
 
+def test_reset_requests_spend_the_same_budget(
+    app: Any, rt: Runtime, console_users: dict[str, str]
+) -> None:
+    """Each request sends an email: a flood of them for one account is cut off."""
+    from sqlmodel import col, func, select
+
+    from mailflow.models import OutboundEmail
+
+    rt.settings = rt.settings.with_(login_failures_per_minute=3)
+    client = app.test_client()
+
+    def ask(role: str) -> int:
+        data = {"email": console_users[role], "csrf": csrf_of(client)}
+        return int(client.post("/console/reset", data=data).status_code)
+
+    assert [ask("admin") for _ in range(4)] == [200, 200, 200, 429]
+    assert ask("ops") == 200  # another account
+    with rt.db.read() as s:
+        sent = s.exec(select(func.count()).where(col(OutboundEmail.kind) == "password_reset")).one()
+    assert sent == 4
+
+
 EVIL_NEXT = [
     "https://evil.example/",
     "http://evil.example",

@@ -9,7 +9,7 @@ from flask import Blueprint, render_template, request
 from mailflow.actions import unit
 from mailflow.actions.errors import ActionError, InvalidInput
 from mailflow.actions.password import check_reset_token, request_password_reset, reset_password
-from mailflow.web import runtime
+from mailflow.web import runtime, throttle
 from mailflow.web.console.auth import check_csrf
 
 bp = Blueprint("console_reset", __name__, url_prefix="/console/reset")
@@ -20,6 +20,12 @@ SENT = "If this address has a console login, we sent it a link to choose a new p
 def ask() -> Any:
     if request.method == "POST":
         check_csrf()
+        email = request.form.get("email", "").strip().lower()
+        # each request sends an email: it spends the same budget as a failed login
+        refused = throttle.login_refused(email)
+        if refused is not None:
+            return refused
+        throttle.login_failed(email)
         with unit(runtime(), "anonymous", "console") as ctx:
             request_password_reset(ctx, request.form.get("email", ""))
         return render_template("console/reset.html", lang="en", sent=SENT)
