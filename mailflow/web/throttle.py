@@ -18,26 +18,31 @@ from mailflow.ratelimit import Limiter, make_limiter
 from mailflow.web import runtime
 
 
-def _limiters() -> tuple[Limiter, Limiter]:
-    found = current_app.extensions.get("mailflow.token_limits")
+def _limiters(name: str, per_key: int, per_ip: int) -> tuple[Limiter, Limiter]:
+    """A limiter per key and one per client address, made once per app (in Redis under
+    ``name`` when it is configured)."""
+    found = current_app.extensions.get(f"mailflow.limits.{name}")
     if found is None:
         settings = runtime().settings
-        prefix = settings.redis_prefix + "tl:"
+        prefix = f"{settings.redis_prefix}{name}:"
         found = (
-            make_limiter(settings.redis_url, settings.token_rate_per_minute, prefix + "t:"),
-            make_limiter(settings.redis_url, settings.token_rate_per_ip_per_minute, prefix + "ip:"),
+            make_limiter(settings.redis_url, per_key, prefix + "k:"),
+            make_limiter(settings.redis_url, per_ip, prefix + "ip:"),
         )
-        current_app.extensions["mailflow.token_limits"] = found
+        current_app.extensions[f"mailflow.limits.{name}"] = found
     return found
+
+
+def _hashed(secret: str) -> str:
+    """A secret never becomes a key itself: only a hash of it (keys may be logged by Redis)."""
+    return hashlib.sha256(secret.encode()).hexdigest()[:32]
 
 
 def _link_key(path: str) -> str:
     """The token right after the route's prefix (not the second path segment: that is
     ``unsubscribe`` for every ``/reports/unsubscribe/<token>``, one bucket for all)."""
     prefix = next(p for p in TOKEN_PREFIXES if path.startswith(p))
-    token = path[len(prefix) :].split("/", 1)[0]
-    # The token itself never becomes a key: only a hash of it (keys may be logged by Redis).
-    return hashlib.sha256(token.encode()).hexdigest()[:32]
+    return _hashed(path[len(prefix) :].split("/", 1)[0])
 
 
 def too_many(retry_after: int) -> Any:
@@ -54,7 +59,10 @@ def _check() -> Any:
     path = request.path
     if not path.startswith(TOKEN_PREFIXES):
         return None
-    per_link, per_ip = _limiters()
+    settings = runtime().settings
+    per_link, per_ip = _limiters(
+        "tl", settings.token_rate_per_minute, settings.token_rate_per_ip_per_minute
+    )
     for limiter, key in ((per_ip, request.remote_addr or "?"), (per_link, _link_key(path))):
         verdict = limiter.hit(key)
         if not verdict.allowed:
@@ -63,20 +71,11 @@ def _check() -> Any:
 
 
 def _login_buckets(account: str) -> list[tuple[Limiter, str]]:
-    found = current_app.extensions.get("mailflow.login_limits")
-    if found is None:
-        settings = runtime().settings
-        prefix = settings.redis_prefix + "ll:"
-        found = (
-            make_limiter(settings.redis_url, settings.login_failures_per_minute, prefix + "a:"),
-            make_limiter(
-                settings.redis_url, settings.login_failures_per_ip_per_minute, prefix + "ip:"
-            ),
-        )
-        current_app.extensions["mailflow.login_limits"] = found
-    per_account, per_ip = found
-    account_key = hashlib.sha256(account.encode()).hexdigest()[:32]
-    return [(per_ip, request.remote_addr or "?"), (per_account, account_key)]
+    settings = runtime().settings
+    per_account, per_ip = _limiters(
+        "ll", settings.login_failures_per_minute, settings.login_failures_per_ip_per_minute
+    )
+    return [(per_ip, request.remote_addr or "?"), (per_account, _hashed(account))]
 
 
 def login_refused(account: str) -> Any:
