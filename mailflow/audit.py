@@ -1,11 +1,21 @@
-"""The audit log: every state change appends one Event in the same transaction."""
+"""The audit log: every state change appends one Event in the same transaction.
+
+Events are written with one prepared INSERT on the transaction's connection, not as ORM
+objects: an action records several, and the unit of work's bookkeeping cost more than
+the rows (inbound replies are processed by the batch). Nothing holds an Event object:
+the id is returned, and the webhook outbox gets a detached copy when it wants one."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import insert
+from sqlmodel import col
+
 from mailflow.actions.context import ActionContext
 from mailflow.models import Event
+
+_INSERT = insert(Event).returning(col(Event.id))
 
 
 def record(
@@ -18,21 +28,23 @@ def record(
     from_state: str | None = None,
     to_state: str | None = None,
     **data: Any,
-) -> Event:
-    event = Event(
-        at=ctx.now,
-        kind=kind,
-        lead_id=lead_id,
-        offer_id=offer_id,
-        organization_id=organization_id,
-        actor=ctx.actor,
-        channel=ctx.channel,
-        from_state=from_state,
-        to_state=to_state,
-        data={k: v for k, v in data.items() if v is not None},
-    )
-    ctx.session.add(event)
-    from mailflow.webhooks.fanout import fan_out  # issue 7: the webhook outbox
+) -> int:
+    values: dict[str, Any] = {
+        "at": ctx.now,
+        "kind": kind,
+        "lead_id": lead_id,
+        "offer_id": offer_id,
+        "organization_id": organization_id,
+        "actor": ctx.actor,
+        "channel": ctx.channel,
+        "from_state": from_state,
+        "to_state": to_state,
+        "data": {k: v for k, v in data.items() if v is not None},
+    }
+    event_id = ctx.session.connection().execute(_INSERT, values).scalar_one()
+    assert event_id is not None
+    from mailflow.webhooks import fanout  # issue 7: the webhook outbox
 
-    fan_out(ctx, event)
-    return event
+    if fanout.subscribed(ctx, kind):
+        fanout.fan_out(ctx, Event(id=event_id, **values))
+    return event_id

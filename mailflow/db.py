@@ -6,10 +6,13 @@ the driver's own implicit transaction handling is switched off for that.
 PostgreSQL: psycopg 3, READ COMMITTED; claims rely on conditional UPDATEs and
 ``FOR UPDATE SKIP LOCKED``.
 
-SQLite has one writer at a time. Threads of one process that want to write queue on a
-lock here instead: SQLite's own busy handler waits by sleeping 1, 2, 5, 10 … ms and trying
-again, which under contention (an SMTP server storing while workers process) cost more
-than the writes themselves. Other processes still meet the busy timeout.
+SQLite has one writer at a time. Writers queue on a lock here instead: SQLite's own busy
+handler waits by sleeping 1, 2, 5, 10 … ms and trying again, which under contention (an
+SMTP server storing while workers process) cost more than the writes themselves. Threads
+of one process queue on a re-entrant lock; processes (the SMTP server, the workers, the
+web app on one SQLite file) on an advisory ``flock`` of ``<database>-writer``, tried every
+half millisecond while another process holds it. Where ``flock`` does not exist (Windows)
+processes meet the busy timeout as before.
 
 ``synchronous=NORMAL`` in WAL mode: a commit survives the process crashing or being
 killed (it is in the WAL file, which the operating system holds); only a power cut or
@@ -22,7 +25,9 @@ synced at its commit, together with every earlier commit in it).
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -81,7 +86,81 @@ def make_engine(url: str, *, synchronous: str = "NORMAL", **kwargs: Any) -> Engi
 
 
 class WriteLockTimeout(Exception):
-    """Another thread of this process held the SQLite write lock longer than the busy timeout."""
+    """Another writer held the SQLite write lock longer than the busy timeout."""
+
+
+class _WriterLock:
+    """One SQLite writer at a time: threads on an RLock, processes on ``flock``.
+
+    Re-entrant within a thread (a nested write transaction then meets SQLite's own
+    "database is locked" as before instead of hanging here)."""
+
+    def __init__(self, database: str | None) -> None:
+        self._threads = threading.RLock()
+        self._depth = 0
+        self._path = f"{database}-writer" if database and database != ":memory:" else None
+        self._fd: int | None = None
+
+    def acquire(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        if not self._threads.acquire(timeout=timeout):
+            return False
+        if self._depth == 0 and not self._lock_file(deadline):
+            self._threads.release()
+            return False
+        self._depth += 1
+        return True
+
+    def release(self) -> None:
+        self._depth -= 1
+        if self._depth == 0 and self._fd is not None:
+            import fcntl
+
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self._threads.release()
+
+    def _lock_file(self, deadline: float) -> bool:
+        try:
+            import fcntl
+        except ImportError:  # no flock here: processes meet SQLite's busy timeout
+            return True
+        if self._path is None:
+            return True
+        if self._fd is None or self._fd_stale():
+            self._reopen()
+        assert self._fd is not None
+        try:  # the common case: free, or held by another process for a moment
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            pass
+        while True:  # a blocking flock cannot time out; wait in short non-blocking tries
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                time.sleep(min(0.0005, remaining))
+
+    def _fd_stale(self) -> bool:
+        try:  # a forked child shares the parent's open file: it must have its own
+            return self._pid != os.getpid()
+        except AttributeError:
+            return True
+
+    def _reopen(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+        assert self._path is not None
+        self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+        self._pid = os.getpid()
+
+    def close(self) -> None:
+        if self._fd is not None and self._depth == 0:
+            os.close(self._fd)
+            self._fd = None
 
 
 class Database:
@@ -92,10 +171,11 @@ class Database:
         self._engine_kwargs = engine_kwargs
         self.engine = make_engine(self.url, **engine_kwargs)
         self._durable: sessionmaker[Session] | None = None
-        # Re-entrant: a nested write transaction in one thread behaves as before (SQLite
-        # answers "database is locked" after the busy timeout) instead of hanging here.
-        self._write_lock: threading.RLock | None = (
-            threading.RLock() if self.engine.dialect.name == "sqlite" else None
+        self._durable_init = threading.Lock()
+        self._write_lock: _WriterLock | None = (
+            _WriterLock(make_url(self.url).database)
+            if self.engine.dialect.name == "sqlite"
+            else None
         )
         self._sessions = sessionmaker(
             bind=self.engine, class_=Session, expire_on_commit=False, autoflush=True
@@ -124,7 +204,7 @@ class Database:
         if self._write_lock is None:
             factory = self._sessions
         else:
-            with self._write_lock:
+            with self._durable_init:
                 if self._durable is None:
                     engine = make_engine(self.url, synchronous="FULL", **self._engine_kwargs)
                     self._durable = sessionmaker(
@@ -160,6 +240,8 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._write_lock is not None:
+            self._write_lock.close()
         if self._durable is not None:
             bind = self._durable.kw["bind"]
             bind.dispose()

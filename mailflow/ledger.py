@@ -6,13 +6,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
 
 from mailflow import audit, points, visibility
 from mailflow.actions.context import ActionContext
 from mailflow.models import Feedback, Lead, Organization, OrgAssignment, PointsEntry
 from mailflow.visibility import Viewer
+
+_INSERT = insert(PointsEntry)
 
 
 def write(
@@ -22,19 +24,19 @@ def write(
     *,
     contact_id: int | None = None,
     lead_id: int | None = None,
-) -> list[PointsEntry]:
-    rows = []
+) -> None:
+    """One ledger row per award, each mirrored by an event (prepared INSERTs, as
+    :mod:`mailflow.audit` writes events)."""
     for award in awards:
-        row = PointsEntry(
-            organization_id=organization_id,
-            contact_id=contact_id,
-            lead_id=lead_id,
-            kind=award.kind,
-            points=award.points,
-            at=ctx.now,
-        )
-        ctx.session.add(row)
-        rows.append(row)
+        values = {
+            "organization_id": organization_id,
+            "contact_id": contact_id,
+            "lead_id": lead_id,
+            "kind": award.kind,
+            "points": award.points,
+            "at": ctx.now,
+        }
+        ctx.session.connection().execute(_INSERT, values)
         audit.record(
             ctx,
             "points.awarded",
@@ -44,7 +46,6 @@ def write(
             points=award.points,
             contact_id=contact_id,
         )
-    return rows
 
 
 def award_pick(ctx: ActionContext, lead: Lead, organization_id: int, contact_id: int) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from mailflow import followup
 from mailflow.lifecycle import OPEN_STAGES
@@ -22,20 +22,35 @@ class Overdue:
     offer_id: int  # the picked offer: its links carry the one-click status buttons
 
 
+def _overdue(organization_id: int, now: datetime) -> tuple[Any, ...]:
+    return (
+        Lead.owner_id == organization_id,
+        col(Lead.state).in_(OPEN_STAGES),
+        col(Lead.feedback_due_at) <= now,
+        Offer.organization_id == organization_id,
+        Offer.state == "picked",
+    )
+
+
 def overdue_leads(session: Session, organization_id: int, now: datetime) -> list[Overdue]:
     rows = session.exec(
         select(Lead, Offer.id)
         .join(Offer, col(Offer.lead_id) == Lead.id)
-        .where(
-            Lead.owner_id == organization_id,
-            col(Lead.state).in_(OPEN_STAGES),
-            col(Lead.feedback_due_at) <= now,
-            Offer.organization_id == organization_id,
-            Offer.state == "picked",
-        )
+        .where(*_overdue(organization_id, now))
         .order_by(col(Lead.feedback_due_at))
     ).all()
     return [Overdue(lead, offer_id) for lead, offer_id in rows if offer_id is not None]
+
+
+def overdue_count(session: Session, organization_id: int, now: datetime) -> int:
+    """How many; for the pick's check, which needs the leads only when it refuses."""
+    query = (
+        select(func.count())
+        .select_from(Lead)
+        .join(Offer, col(Offer.lead_id) == Lead.id)
+        .where(*_overdue(organization_id, now))
+    )
+    return int(session.exec(query).one())
 
 
 def gate(
@@ -43,8 +58,11 @@ def gate(
 ) -> tuple[followup.Gate, list[Overdue]]:
     assert organization.id is not None
     overdue = overdue_leads(session, organization.id, now)
-    limit = followup.queue_limit(organization.level, settings.queue_limits, settings.queue_limit)
-    return followup.Gate(len(overdue), limit), overdue
+    return followup.Gate(len(overdue), limit_of(settings, organization)), overdue
+
+
+def limit_of(settings: Any, organization: Organization) -> int:
+    return followup.queue_limit(organization.level, settings.queue_limits, settings.queue_limit)
 
 
 def status_buttons(rt: Any, item: Overdue, contact_id: int) -> dict[str, Any]:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col
 
 from mailflow import audit, followup, leadview, ledger
@@ -14,7 +16,7 @@ from mailflow.actions.errors import AlreadyTaken, OfferClosed, QueueBlocked
 from mailflow.actions.offer import offer_contacts
 from mailflow.mail import outbox
 from mailflow.models import Lead, Offer, Organization
-from mailflow.processing_queue import gate
+from mailflow.processing_queue import gate, limit_of, overdue_count
 
 
 @dataclass(frozen=True)
@@ -37,8 +39,6 @@ def pick(ctx: ActionContext, offer_id: int, contact_id: int) -> Picked:
         raise OfferClosed(f"offer is {offer.state}", state=offer.state)
     _check_queue(ctx, scope)
     _claim_lead(ctx, scope)
-    # The conditional UPDATEs also set the loaded lead and offer (synchronize_session),
-    # so they need no reload.
     losers = _close_others(ctx, lead.id, offer.id)  # type: ignore[arg-type]
     audit.record(
         ctx,
@@ -76,7 +76,10 @@ def pick(ctx: ActionContext, offer_id: int, contact_id: int) -> Picked:
 def _check_queue(ctx: ActionContext, scope: OfferScope) -> None:
     """The processing-queue gate: too many picked leads without feedback, no new pick."""
     org = ctx.session.get(Organization, scope.offer.organization_id)
-    assert org is not None
+    assert org is not None and org.id is not None
+    count = overdue_count(ctx.session, org.id, ctx.now)
+    if count <= limit_of(ctx.settings, org):  # the common case: no list to load
+        return
     verdict, overdue = gate(ctx.session, ctx.settings, org, ctx.now)
     if verdict.blocked:
         raise QueueBlocked(
@@ -87,31 +90,46 @@ def _check_queue(ctx: ActionContext, scope: OfferScope) -> None:
 
 
 def _claim_lead(ctx: ActionContext, scope: OfferScope) -> None:
+    """Two conditional UPDATEs; the loaded lead and offer are given the new values as
+    committed ones (no reload, no re-flush). Not the ORM's own session synchronisation:
+    it compares the criteria with every Lead and Offer in the session, which in a batch
+    of inbound replies are many."""
     days = ctx.settings.feedback_reminder_days
+    lead_values = {
+        "state": "picked",
+        "owner_id": scope.offer.organization_id,
+        "owner_contact_id": scope.contact.id,
+        "picked_at": ctx.now,
+        "updated_at": ctx.now,
+        # the feedback schedule starts now (reminders and the processing queue read it)
+        "feedback_due_at": followup.feedback_due_at(ctx.now, days),
+        "next_reminder_at": followup.next_reminder_at(ctx.now, 0, days),
+        "reminders_sent": 0,
+    }
     claimed = ctx.session.exec(
         update(Lead)
         .where(col(Lead.id) == scope.lead.id, col(Lead.state) == "offered")
-        .values(
-            state="picked",
-            owner_id=scope.offer.organization_id,
-            owner_contact_id=scope.contact.id,
-            picked_at=ctx.now,
-            updated_at=ctx.now,
-            # the feedback schedule starts now (reminders and the processing queue read it)
-            feedback_due_at=followup.feedback_due_at(ctx.now, days),
-            next_reminder_at=followup.next_reminder_at(ctx.now, 0, days),
-            reminders_sent=0,
-        )
+        .values(**lead_values)
+        .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:
         raise AlreadyTaken("another partner picked this lead first")
+    offer_values = {"state": "picked", "responded_at": ctx.now, "responded_by_id": scope.contact.id}
     won = ctx.session.exec(
         update(Offer)
         .where(col(Offer.id) == scope.offer.id, col(Offer.state) == "open")
-        .values(state="picked", responded_at=ctx.now, responded_by_id=scope.contact.id)
+        .values(**offer_values)
+        .execution_options(synchronize_session=False)
     )
     if won.rowcount != 1:
         raise AlreadyTaken("this offer was closed meanwhile")
+    _committed(scope.lead, lead_values)
+    _committed(scope.offer, offer_values)
+
+
+def _committed(row: Any, values: dict[str, Any]) -> None:
+    for key, value in values.items():
+        set_committed_value(row, key, value)
 
 
 def _close_others(ctx: ActionContext, lead_id: int, winner_id: int) -> list[Offer]:
@@ -122,6 +140,7 @@ def _close_others(ctx: ActionContext, lead_id: int, winner_id: int) -> list[Offe
         )
         .values(state="taken", responded_at=ctx.now)
         .returning(Offer)
+        .execution_options(synchronize_session=False, populate_existing=True)
     )
     return sorted((row[0] for row in closed), key=lambda o: o.id or 0)
 

@@ -50,9 +50,8 @@ def deliver_report(ctx: ActionContext, contact_id: int, period_label: str) -> bo
     context = reports.view(ctx.session, ctx.rt, contact, period)
     context["unsubscribe_url"] = reports.unsubscribe_url(ctx.rt, contact_id)
     context["links"] = {"portal": f"{ctx.settings.base_url}/console/dashboard"}
-    email = outbox.queue(ctx, "weekly_report", contact, context)
-    ctx.session.flush()  # the event names the email's id
-    audit.record(ctx, "report.sent", period=period_label, contact_id=contact_id, email_id=email.id)
+    email_id = outbox.queue(ctx, "weekly_report", contact, context)
+    audit.record(ctx, "report.sent", period=period_label, contact_id=contact_id, email_id=email_id)
     return True
 
 

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from email.utils import formataddr, parseaddr
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import insert, or_, update
 from sqlmodel import col, select
 
 from mailflow import i18n, signed
@@ -42,6 +42,9 @@ def thread_root(lead_id: int, domain: str) -> str:
     return f"lead-{lead_id}@{domain}"
 
 
+_INSERT = insert(OutboundEmail).returning(col(OutboundEmail.id))
+
+
 def queue(
     ctx: ActionContext,
     kind: str,
@@ -50,23 +53,27 @@ def queue(
     *,
     lead_id: int | None = None,
     offer_id: int | None = None,
-) -> OutboundEmail:
-    """Add one email to the outbox of the current transaction."""
+) -> int:
+    """Add one email to the outbox of the current transaction; returns its id. One
+    prepared INSERT on the transaction's connection (see :mod:`mailflow.audit`)."""
     domain = ctx.settings.inbound_domain
-    email = OutboundEmail(
-        kind=kind,
-        lead_id=lead_id,
-        offer_id=offer_id,
-        contact_id=contact.id,
-        to_addr=contact.email,
-        language=i18n.normalize(contact.language, ctx.settings.default_language),
-        context={**context, "recipient_name": contact.name},
-        message_id=f"{kind}.{secrets.token_hex(8)}@{domain}",
-        created_at=ctx.now,
-    )
-    ctx.session.add(email)
-    ctx.outbox.append(email)  # its id comes with the next flush: ``ctx.outbox_ids``
-    return email
+    values = {
+        "kind": kind,
+        "lead_id": lead_id,
+        "offer_id": offer_id,
+        "contact_id": contact.id,
+        "to_addr": contact.email,
+        "language": i18n.normalize(contact.language, ctx.settings.default_language),
+        "context": {**context, "recipient_name": contact.name},
+        "message_id": f"{kind}.{secrets.token_hex(8)}@{domain}",
+        "state": "queued",
+        "attempts": 0,
+        "created_at": ctx.now,
+    }
+    email_id = ctx.session.connection().execute(_INSERT, values).scalar_one()
+    assert email_id is not None
+    ctx.outbox.append(email_id)
+    return email_id
 
 
 def _claim(rt: Runtime, email_id: int) -> OutboundEmail | None:

@@ -33,15 +33,21 @@ KINDS = {
 _CACHE = "_webhooks"
 
 
+def subscribed(ctx: ActionContext, kind: str) -> bool:
+    """Whether some active webhook wants events of this kind (most events: none)."""
+    name = KINDS.get(kind)
+    return name is not None and any(name in hook.events for hook, _ in _active(ctx))
+
+
 def fan_out(ctx: ActionContext, event: Event) -> None:
+    """``event`` is a stored event (it has its id)."""
     name = KINDS.get(event.kind)
     if name is None:
         return
     hooks = [h for h in _active(ctx) if name in h[0].events]
     if not hooks or event.lead_id is None:
         return
-    if event.id is None:  # the payload names the event: give it its id now
-        ctx.session.flush()
+    assert event.id is not None
     lead = ctx.session.get(Lead, event.lead_id)
     assert lead is not None
     ids = []
