@@ -41,7 +41,7 @@ def record(
         "to_state": to_state,
         "data": {k: v for k, v in data.items() if v is not None},
     }
-    event_id = ctx.session.connection().execute(_INSERT, values).scalar_one()
+    event_id = ctx.execute(_INSERT, values).scalar_one()
     assert event_id is not None
     from mailflow.webhooks import fanout  # issue 7: the webhook outbox
 

@@ -36,7 +36,7 @@ def write(
             "points": award.points,
             "at": ctx.now,
         }
-        ctx.session.connection().execute(_INSERT, values)
+        ctx.execute(_INSERT, values)
         audit.record(
             ctx,
             "points.awarded",

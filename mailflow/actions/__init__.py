@@ -20,7 +20,7 @@ from mailflow.actions.errors import ActionError
 if TYPE_CHECKING:
     from mailflow.runtime import Runtime
 
-__all__ = ["ActionContext", "ActionError", "Units", "unit", "units"]
+__all__ = ["ActionContext", "ActionError", "Units", "savepoint", "unit", "units"]
 
 
 @contextmanager
@@ -48,9 +48,22 @@ class Units:
         ctx = ActionContext(
             session=self.session, rt=self.rt, actor=actor, channel=channel, now=self.now
         )
-        with self.session.begin_nested():
+        with savepoint(self.session):
             yield ctx
         self.committed.append(ctx)
+
+
+@contextmanager
+def savepoint(session: Session) -> Iterator[None]:
+    """A SAVEPOINT; when it is rolled back, every loaded row is expired too. Actions
+    write some columns with prepared UPDATEs and set them on the loaded rows as
+    committed values (see ``pick``), which the ORM's own rollback does not undo."""
+    try:
+        with session.begin_nested():
+            yield
+    except BaseException:
+        session.expire_all()
+        raise
 
 
 @contextmanager

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col
 
@@ -89,60 +89,88 @@ def _check_queue(ctx: ActionContext, scope: OfferScope) -> None:
         )
 
 
-def _claim_lead(ctx: ActionContext, scope: OfferScope) -> None:
-    """Two conditional UPDATEs; the loaded lead and offer are given the new values as
-    committed ones (no reload, no re-flush). Not the ORM's own session synchronisation:
-    it compares the criteria with every Lead and Offer in the session, which in a batch
-    of inbound replies are many."""
-    days = ctx.settings.feedback_reminder_days
-    lead_values = {
-        "state": "picked",
-        "owner_id": scope.offer.organization_id,
-        "owner_contact_id": scope.contact.id,
-        "picked_at": ctx.now,
-        "updated_at": ctx.now,
+# Prepared once: building a statement costs more than running it.
+_CLAIM_LEAD = (
+    update(Lead)
+    .where(col(Lead.id) == bindparam("b_lead"), col(Lead.state) == "offered")
+    .values(
+        state="picked",
+        owner_id=bindparam("b_owner"),
+        owner_contact_id=bindparam("b_contact"),
+        picked_at=bindparam("b_now"),
+        updated_at=bindparam("b_now"),
         # the feedback schedule starts now (reminders and the processing queue read it)
-        "feedback_due_at": followup.feedback_due_at(ctx.now, days),
-        "next_reminder_at": followup.next_reminder_at(ctx.now, 0, days),
-        "reminders_sent": 0,
+        feedback_due_at=bindparam("b_due"),
+        next_reminder_at=bindparam("b_reminder"),
+        reminders_sent=0,
+    )
+)
+_CLAIM_OFFER = (
+    update(Offer)
+    .where(col(Offer.id) == bindparam("b_offer"), col(Offer.state) == "open")
+    .values(state="picked", responded_at=bindparam("b_now"), responded_by_id=bindparam("b_contact"))
+)
+_CLOSE_OTHERS = (
+    update(Offer)
+    .where(
+        col(Offer.lead_id) == bindparam("b_lead"),
+        col(Offer.state) == "open",
+        col(Offer.id) != bindparam("b_offer"),
+    )
+    .values(state="taken", responded_at=bindparam("b_now"))
+    .returning(col(Offer.id))
+)
+
+
+def _claim_lead(ctx: ActionContext, scope: OfferScope) -> None:
+    """Two conditional UPDATEs (prepared, on the transaction's connection); the loaded
+    lead and offer are given the new values as committed ones, so they need no reload
+    and are not written again. Not the ORM's own session synchronisation: it compares
+    the criteria with every Lead and Offer in the session, and in a batch of inbound
+    replies those are many. A rolled-back savepoint expires them (``savepoint``)."""
+    days = ctx.settings.feedback_reminder_days
+    params = {
+        "b_lead": scope.lead.id,
+        "b_offer": scope.offer.id,
+        "b_owner": scope.offer.organization_id,
+        "b_contact": scope.contact.id,
+        "b_now": ctx.now,
+        "b_due": followup.feedback_due_at(ctx.now, days),
+        "b_reminder": followup.next_reminder_at(ctx.now, 0, days),
     }
-    claimed = ctx.session.exec(
-        update(Lead)
-        .where(col(Lead.id) == scope.lead.id, col(Lead.state) == "offered")
-        .values(**lead_values)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:
+    if ctx.execute(_CLAIM_LEAD, params).rowcount != 1:
         raise AlreadyTaken("another partner picked this lead first")
-    offer_values = {"state": "picked", "responded_at": ctx.now, "responded_by_id": scope.contact.id}
-    won = ctx.session.exec(
-        update(Offer)
-        .where(col(Offer.id) == scope.offer.id, col(Offer.state) == "open")
-        .values(**offer_values)
-        .execution_options(synchronize_session=False)
-    )
-    if won.rowcount != 1:
+    if ctx.execute(_CLAIM_OFFER, params).rowcount != 1:
         raise AlreadyTaken("this offer was closed meanwhile")
-    _committed(scope.lead, lead_values)
-    _committed(scope.offer, offer_values)
+    _committed(
+        scope.lead,
+        state="picked",
+        owner_id=params["b_owner"],
+        owner_contact_id=params["b_contact"],
+        picked_at=ctx.now,
+        updated_at=ctx.now,
+        feedback_due_at=params["b_due"],
+        next_reminder_at=params["b_reminder"],
+        reminders_sent=0,
+    )
+    _committed(scope.offer, state="picked", responded_at=ctx.now, responded_by_id=scope.contact.id)
 
 
-def _committed(row: Any, values: dict[str, Any]) -> None:
+def _committed(row: Any, **values: Any) -> None:
     for key, value in values.items():
         set_committed_value(row, key, value)
 
 
 def _close_others(ctx: ActionContext, lead_id: int, winner_id: int) -> list[Offer]:
-    closed = ctx.session.exec(
-        update(Offer)
-        .where(
-            col(Offer.lead_id) == lead_id, col(Offer.state) == "open", col(Offer.id) != winner_id
-        )
-        .values(state="taken", responded_at=ctx.now)
-        .returning(Offer)
-        .execution_options(synchronize_session=False, populate_existing=True)
-    )
-    return sorted((row[0] for row in closed), key=lambda o: o.id or 0)
+    params = {"b_lead": lead_id, "b_offer": winner_id, "b_now": ctx.now}
+    closed = sorted(ctx.execute(_CLOSE_OTHERS, params).scalars())
+    losers = []
+    for offer_id in closed:
+        loser = ctx.session.get(Offer, offer_id)
+        assert loser is not None
+        _committed(loser, state="taken", responded_at=ctx.now)
+        losers.append(loser)
+    return losers
 
 
 def _notify(ctx: ActionContext, scope: OfferScope, losers: list[Offer]) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import col, func, select
 
 from mailflow import audit, leadview
+from mailflow.actions import savepoint
 from mailflow.actions.away import mark_away
 from mailflow.actions.bounce import record_bounce
 from mailflow.actions.context import ActionContext
@@ -140,7 +141,7 @@ def _act(
         )
         return Outcome("review", "no clear command: kept as a note", **ids)
     try:
-        with ctx.session.begin_nested():
+        with savepoint(ctx.session):
             apply_command(ctx, command, offer.id, contact.id)
     except QueueBlocked as exc:
         # The pick dialog's explanation, by email: the overdue leads with status buttons.

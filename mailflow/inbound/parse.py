@@ -127,17 +127,33 @@ def _safe(fn: Any) -> Any:
         return None
 
 
-def _header(msg: Message, name: str) -> str:
+def _first_header(msg: Message, name: str, raw: dict[str, str]) -> str:
+    """The first header ``name``'s text (``raw``: the raw values by lower-case name). A
+    plain ASCII value without encoded words reads as it stands (unfolded): the
+    structured header parser gives the same text and costs more than the rest of a
+    short reply's parse."""
+    value = raw.get(name.lower())
+    if value is None:
+        return ""
+    if value.isascii() and "=?" not in value:
+        return _FOLD.sub(" ", value).strip()
     try:
-        value = msg.get(name)
-        return str(value) if value is not None else ""
+        parsed = msg.get(name)
+        return str(parsed) if parsed is not None else ""
     except Exception:  # malformed header values raise on access in the new policy
         # get_all() parses with the same policy and raises again: read the raw value
-        raw = [v for k, v in msg.raw_items() if k.lower() == name.lower()]
-        return str(raw[0]) if raw else ""
+        first = [v for k, v in msg.raw_items() if k.lower() == name.lower()]
+        return str(first[0]) if first else ""
+
+
+_FOLD = re.compile(r"\r?\n(?=[ \t])")
 
 
 def _headers(msg: Message, parsed: Parsed, rcpt_to: list[str]) -> None:
+    raw: dict[str, str] = {}
+    for header_name, header_value in msg.raw_items():
+        raw.setdefault(header_name.lower(), header_value)
+    _header = functools.partial(_first_header, raw=raw)
     parsed.subject = " ".join(_header(msg, "Subject").split())[:500]
     from_value = _header(msg, "From")
     addr = parseaddr(from_value)[1].strip().lower()

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import Integer, bindparam, func, or_, update
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
@@ -102,9 +102,7 @@ def process_batch(rt: Runtime, inbound_id: int, batch: int | None = None) -> Pro
                 try:
                     with batch_units.unit("inbound", "email") as ctx:
                         outcome = _pipeline(ctx, item, known, handle.dispatch)
-                        row = ctx.session.get(InboundEmail, item.id)
-                        assert row is not None
-                        _record(row, outcome, item.parsed, ctx.now)
+                        _record(ctx.session, item.id, outcome, item.parsed, ctx.now)
                 except Exception as exc:  # rolled back alone; the others go on
                     log.exception("inbound message #%s failed (try %s)", item.id, item.attempts)
                     failures.append((item.id, item.attempts, exc))
@@ -118,23 +116,6 @@ def process_batch(rt: Runtime, inbound_id: int, batch: int | None = None) -> Pro
             _release(rt, row_id)  # the job's retry (or the sweep) may claim it again at once
             done.failed.append(row_id)
     return done
-    from mailflow.inbound import handle
-
-    with units(rt) as batch_units:
-        known = _prefetch(batch_units.session, rt, claimed)
-        for item in claimed:
-            try:
-                with batch_units.unit("inbound", "email") as ctx:
-                    outcome = _pipeline(ctx, item, known, handle.dispatch)
-                    row = ctx.session.get(InboundEmail, item.id)
-                    assert row is not None
-                    _record(row, outcome, item.parsed, ctx.now)
-            except Exception:  # rolled back alone; the others go on, the sweep retries it
-                log.exception("inbound message #%s failed (try %s)", item.id, item.attempts)
-                done.failed.append(item.id)
-                continue
-            done.outcomes[item.id] = outcome
-    return done
 
 
 def _pipeline(ctx: ActionContext, item: Claimed, known: _Known, dispatch: Any) -> Outcome:
@@ -143,15 +124,16 @@ def _pipeline(ctx: ActionContext, item: Claimed, known: _Known, dispatch: Any) -
     return _dedupe(item.id, known) or _loop(item.parsed, known) or dispatch(ctx, item.parsed)
 
 
+_CLAIMABLE = select(InboundEmail.state, InboundEmail.claimed_at, InboundEmail.attempts).where(
+    col(InboundEmail.id) == bindparam("b_id")
+)
+
+
 def _claimable(rt: Runtime, inbound_id: int) -> int | None:
     """Its tries so far when the message waits for processing; a read, so the jobs of
     messages another job already took cost no write lock."""
     with rt.db.read() as s:
-        row = s.exec(
-            select(InboundEmail.state, InboundEmail.claimed_at, InboundEmail.attempts).where(
-                col(InboundEmail.id) == inbound_id
-            )
-        ).first()
+        row = s.connection().execute(_CLAIMABLE, {"b_id": inbound_id}).first()
     if row is None or row[0] != "received":
         return None
     if row[1] is not None and row[1] >= rt.clock.now() - LEASE:
@@ -275,18 +257,41 @@ def _loop(parsed: Parsed, known: _Known) -> Outcome | None:
     return None
 
 
-def _record(row: InboundEmail, outcome: Outcome, parsed: Parsed | None, now: datetime) -> None:
-    row.state, row.processed_at = outcome.state, now
-    row.lead_id = outcome.lead_id or row.lead_id
-    row.offer_id = outcome.offer_id or row.offer_id
-    row.contact_id = outcome.contact_id or row.contact_id
+_RECORD = (
+    update(InboundEmail)
+    .where(col(InboundEmail.id) == bindparam("b_id"))
+    .values(
+        state=bindparam("b_state"),
+        processed_at=bindparam("b_now"),
+        lead_id=func.coalesce(bindparam("b_lead", type_=Integer), InboundEmail.lead_id),
+        offer_id=func.coalesce(bindparam("b_offer", type_=Integer), InboundEmail.offer_id),
+        contact_id=func.coalesce(bindparam("b_contact", type_=Integer), InboundEmail.contact_id),
+        outcome=bindparam("b_outcome"),
+    )
+)
+
+
+def _record(
+    session: Session, row_id: int, outcome: Outcome, parsed: Parsed | None, now: datetime
+) -> None:
+    """The message's final state and what was understood, with one prepared UPDATE."""
     summary: dict[str, Any] = {"reason": outcome.reason, **outcome.data}
     if parsed is not None:
         summary.update(parsed.as_json())
         summary["from"] = parsed.from_addr
         summary["subject"] = parsed.subject
         summary["reply_text"] = parsed.reply_text[:4000]
-    row.outcome = summary
+    params = {
+        "b_id": row_id,
+        "b_state": outcome.state,
+        "b_now": now,
+        "b_lead": outcome.lead_id or None,
+        "b_offer": outcome.offer_id or None,
+        "b_contact": outcome.contact_id or None,
+        "b_outcome": summary,
+    }
+    session.flush()
+    session.connection().execute(_RECORD, params)
 
 
 def _release(rt: Runtime, row_id: int) -> None:
@@ -300,9 +305,7 @@ def _release(rt: Runtime, row_id: int) -> None:
 
 def _finish_alone(rt: Runtime, row_id: int, outcome: Outcome) -> Outcome:
     with rt.db.transaction() as s:
-        row = s.get(InboundEmail, row_id)
-        assert row is not None
-        _record(row, outcome, None, rt.clock.now())
+        _record(s, row_id, outcome, None, rt.clock.now())
     return outcome
 
 

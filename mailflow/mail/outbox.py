@@ -70,7 +70,7 @@ def queue(
         "attempts": 0,
         "created_at": ctx.now,
     }
-    email_id = ctx.session.connection().execute(_INSERT, values).scalar_one()
+    email_id = ctx.execute(_INSERT, values).scalar_one()
     assert email_id is not None
     ctx.outbox.append(email_id)
     return email_id
