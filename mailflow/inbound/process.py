@@ -22,7 +22,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Integer, bindparam, func, or_, update
-from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from mailflow.actions import ActionContext, units
@@ -141,41 +140,70 @@ def _claimable(rt: Runtime, inbound_id: int) -> int | None:
     return int(row[2])
 
 
+# Statements prepared once: for a batch of one, building them cost more than running them.
+_FRESH = (
+    select(InboundEmail.id)
+    .where(
+        col(InboundEmail.state) == "received",
+        col(InboundEmail.claimed_at).is_(None),
+        col(InboundEmail.attempts) == 0,
+        col(InboundEmail.id) != bindparam("b_id"),
+    )
+    .order_by(col(InboundEmail.id))
+    .limit(bindparam("b_limit"))
+    .with_for_update(skip_locked=True)
+)
+_CLAIM = (
+    update(InboundEmail)
+    .where(
+        col(InboundEmail.id).in_(bindparam("b_ids", expanding=True)),
+        col(InboundEmail.state) == "received",
+        or_(
+            col(InboundEmail.claimed_at).is_(None),
+            col(InboundEmail.claimed_at) < bindparam("b_stale"),
+        ),
+    )
+    .values(attempts=InboundEmail.attempts + 1, claimed_at=bindparam("b_now"))
+    .returning(
+        col(InboundEmail.id),
+        col(InboundEmail.attempts),
+        col(InboundEmail.rcpt_to),
+        col(InboundEmail.raw),
+    )
+)
+_KEYS = select(InboundEmail.id, InboundEmail.message_id, InboundEmail.sha256).where(
+    col(InboundEmail.id).in_(bindparam("b_ids", expanding=True))
+)
+_FIRST_COPIES = {
+    name: select(column, func.min(InboundEmail.id))
+    .where(column.in_(bindparam("b_keys", expanding=True)))
+    .group_by(column)
+    for name, column in (
+        ("message_id", col(InboundEmail.message_id)),
+        ("sha256", col(InboundEmail.sha256)),
+    )
+}
+_OURS = select(OutboundEmail.message_id).where(
+    col(OutboundEmail.message_id).in_(bindparam("b_ids", expanding=True))
+)
+_ROUTES = (
+    select(Offer, Lead, Organization)
+    .join(Lead, col(Lead.id) == Offer.lead_id)
+    .join(Organization, col(Organization.id) == Offer.organization_id)
+    .where(col(Offer.id).in_(bindparam("b_ids", expanding=True)))
+)
+_CONTACTS = select(Contact).where(col(Contact.id).in_(bindparam("b_ids", expanding=True)))
+
+
 def _claim(rt: Runtime, inbound_id: int, batch: int) -> list[tuple[int, int, list[str], bytes]]:
     now = rt.clock.now()
     with rt.db.transaction() as s:
+        conn = s.connection()
         ids = [inbound_id]
         if batch > 1:
-            ids += s.exec(  # type: ignore[arg-type]
-                select(InboundEmail.id)
-                .where(
-                    col(InboundEmail.state) == "received",
-                    col(InboundEmail.claimed_at).is_(None),
-                    col(InboundEmail.attempts) == 0,
-                    col(InboundEmail.id) != inbound_id,
-                )
-                .order_by(col(InboundEmail.id))
-                .limit(batch - 1)
-                .with_for_update(skip_locked=True)
-            ).all()
-        rows = s.exec(
-            update(InboundEmail)
-            .where(
-                col(InboundEmail.id).in_(ids),
-                col(InboundEmail.state) == "received",
-                or_(
-                    col(InboundEmail.claimed_at).is_(None),
-                    col(InboundEmail.claimed_at) < now - LEASE,
-                ),
-            )
-            .values(attempts=InboundEmail.attempts + 1, claimed_at=now)
-            .returning(
-                col(InboundEmail.id),
-                col(InboundEmail.attempts),
-                col(InboundEmail.rcpt_to),
-                col(InboundEmail.raw),
-            )
-        ).all()
+            ids += conn.execute(_FRESH, {"b_id": inbound_id, "b_limit": batch - 1}).scalars()
+        params = {"b_ids": ids, "b_stale": now - LEASE, "b_now": now}
+        rows: list[Any] = list(conn.execute(_CLAIM, params).all())
     return sorted((r[0], r[1], list(r[2] or []), r[3] or b"") for r in rows)
 
 
@@ -189,32 +217,24 @@ class _Known:
 
 def _prefetch(session: Session, rt: Runtime, claimed: list[Claimed]) -> _Known:
     """What every message of the batch needs, in a few queries instead of a few each:
-    the rows themselves (without the raw bytes), the first copy of each message, which
-    Message-IDs are our own, and the offers, leads and contacts the replies route to."""
-    ids = [c.id for c in claimed]
-    rows = session.exec(
-        select(InboundEmail).where(col(InboundEmail.id).in_(ids)).options(defer(InboundEmail.raw))  # type: ignore[arg-type]
-    ).all()
-    keys = {r.id: r.message_id or r.sha256 for r in rows if r.id is not None}
+    the first copy of each message, which Message-IDs are our own, and the offers,
+    leads and contacts the replies route to."""
+    conn = session.connection()
+    rows = conn.execute(_KEYS, {"b_ids": [c.id for c in claimed]}).all()
+    keys = {row_id: message_id or sha256 for row_id, message_id, sha256 in rows}
     first_copy: dict[str, int] = {}
-    for key_col, values in (
-        (col(InboundEmail.message_id), {r.message_id for r in rows if r.message_id}),
-        (col(InboundEmail.sha256), {r.sha256 for r in rows if not r.message_id}),
+    for name, values in (
+        ("message_id", {m for _, m, _ in rows if m}),
+        ("sha256", {h for _, m, h in rows if not m}),
     ):
         if values:
-            query = select(key_col, func.min(InboundEmail.id)).where(key_col.in_(values))
-            first_copy.update(session.exec(query.group_by(key_col)).all())  # type: ignore[arg-type]
-    message_ids = {c.parsed.message_id for c in claimed if c.parsed and c.parsed.message_id}
+            found: list[Any] = list(conn.execute(_FIRST_COPIES[name], {"b_keys": list(values)}))
+            first_copy.update((key, first) for key, first in found)
+    message_ids = [c.parsed.message_id for c in claimed if c.parsed and c.parsed.message_id]
     ours: set[str] = set()
     if message_ids:
-        ours = set(
-            session.exec(
-                select(OutboundEmail.message_id).where(
-                    col(OutboundEmail.message_id).in_(message_ids)
-                )
-            ).all()
-        )
-    return _Known(first_copy, keys, ours, [*rows, *_load_routes(session, rt, claimed)])
+        ours = set(conn.execute(_OURS, {"b_ids": message_ids}).scalars())
+    return _Known(first_copy, keys, ours, _load_routes(session, rt, claimed))
 
 
 def _load_routes(session: Session, rt: Runtime, claimed: list[Claimed]) -> list[Any]:
@@ -232,13 +252,8 @@ def _load_routes(session: Session, rt: Runtime, claimed: list[Claimed]) -> list[
         contact_ids.add(contact_id)
     if not offer_ids:
         return []
-    rows = session.exec(
-        select(Offer, Lead, Organization)
-        .join(Lead, col(Lead.id) == Offer.lead_id)
-        .join(Organization, col(Organization.id) == Offer.organization_id)
-        .where(col(Offer.id).in_(offer_ids))
-    ).all()
-    contacts = session.exec(select(Contact).where(col(Contact.id).in_(contact_ids))).all()
+    rows = session.execute(_ROUTES, {"b_ids": list(offer_ids)}).all()
+    contacts = session.execute(_CONTACTS, {"b_ids": list(contact_ids)}).scalars().all()
     return [*rows, *contacts]
 
 

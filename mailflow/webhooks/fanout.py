@@ -76,16 +76,16 @@ def _active(ctx: ActionContext) -> list[tuple[Webhook, str]]:
     # (inbound processing) reads them once too.
     cached: list[tuple[Webhook, str]] | None = ctx.session.info.get(_CACHE)
     if cached is None:
-        cached = [
-            (hook, kind)
-            for hook, kind in ctx.session.exec(
-                select(Webhook, Organization.kind)
-                .join(Organization, col(Organization.id) == Webhook.organization_id)
-                .where(Webhook.active == True)  # noqa: E712
-            ).all()
-        ]
+        cached = [(hook, kind) for hook, kind in ctx.session.execute(_ACTIVE).all()]
         ctx.session.info[_CACHE] = cached
     return cached
+
+
+_ACTIVE = (  # prepared once: read by every transaction that records an event
+    select(Webhook, Organization.kind)
+    .join(Organization, col(Organization.id) == Webhook.organization_id)
+    .where(Webhook.active == True)  # noqa: E712
+)
 
 
 def _audience(ctx: ActionContext, event: Event, org_id: int, kind: str, lead: Lead) -> bool | None:
