@@ -10,9 +10,9 @@ SQLite has one writer at a time. Writers queue on a lock here instead: SQLite's 
 handler waits by sleeping 1, 2, 5, 10 … ms and trying again, which under contention (an
 SMTP server storing while workers process) cost more than the writes themselves. Threads
 of one process queue on a re-entrant lock; processes (the SMTP server, the workers, the
-web app on one SQLite file) on an advisory ``flock`` of ``<database>-writer``, tried every
-half millisecond while another process holds it. Where ``flock`` does not exist (Windows)
-processes meet the busy timeout as before.
+web app on one SQLite file) on an advisory ``flock`` of ``<database>-writer``, in turn
+(see :class:`_WriterLock`). Where ``flock`` does not exist (Windows) processes meet the
+busy timeout as before.
 
 ``synchronous=NORMAL`` in WAL mode: a commit survives the process crashing or being
 killed (it is in the WAL file, which the operating system holds); only a power cut or
@@ -92,20 +92,29 @@ class WriteLockTimeout(Exception):
 class _WriterLock:
     """One SQLite writer at a time: threads on an RLock, processes on ``flock``.
 
+    Between processes the lock is taken in turn: a writer first holds a turnstile file,
+    then the writer file, then lets the turnstile go. One that waits for the writer file
+    holds the turnstile, so the process that just released cannot take the writer file
+    straight back; the waiter goes next (an SMTP server storing one message at a time
+    is not starved by a worker that commits message after message).
+
     Re-entrant within a thread (a nested write transaction then meets SQLite's own
     "database is locked" as before instead of hanging here)."""
+
+    POLL_S = 0.0002  # flock cannot wait with a timeout: waiting tries this often
 
     def __init__(self, database: str | None) -> None:
         self._threads = threading.RLock()
         self._depth = 0
         self._path = f"{database}-writer" if database and database != ":memory:" else None
-        self._fd: int | None = None
+        self._fds: tuple[int, int] | None = None  # (turnstile, writer)
+        self._pid = 0
 
     def acquire(self, timeout: float) -> bool:
         deadline = time.monotonic() + timeout
         if not self._threads.acquire(timeout=timeout):
             return False
-        if self._depth == 0 and not self._lock_file(deadline):
+        if self._depth == 0 and not self._lock_files(deadline):
             self._threads.release()
             return False
         self._depth += 1
@@ -113,54 +122,57 @@ class _WriterLock:
 
     def release(self) -> None:
         self._depth -= 1
-        if self._depth == 0 and self._fd is not None:
-            import fcntl
-
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        if self._depth == 0 and self._fds is not None:
+            _flock(self._fds[1], unlock=True)
         self._threads.release()
 
-    def _lock_file(self, deadline: float) -> bool:
+    def _lock_files(self, deadline: float) -> bool:
+        if self._path is None or not _HAS_FLOCK:  # Windows: SQLite's busy timeout
+            return True
+        if self._fds is None or self._pid != os.getpid():  # a forked child opens its own
+            self._fds = (self._open(".turn"), self._open(""))
+            self._pid = os.getpid()
+        turnstile, writer = self._fds
+        if not self._wait(turnstile, deadline):
+            return False
         try:
-            import fcntl
-        except ImportError:  # no flock here: processes meet SQLite's busy timeout
-            return True
-        if self._path is None:
-            return True
-        if self._fd is None or self._fd_stale():
-            self._reopen()
-        assert self._fd is not None
-        try:  # the common case: free, or held by another process for a moment
-            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return True
-        except BlockingIOError:
-            pass
-        while True:  # a blocking flock cannot time out; wait in short non-blocking tries
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            return self._wait(writer, deadline)
+        finally:
+            _flock(turnstile, unlock=True)
+
+    def _wait(self, fd: int, deadline: float) -> bool:
+        while not _flock(fd):
+            if time.monotonic() >= deadline:
                 return False
-            try:
-                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return True
-            except BlockingIOError:
-                time.sleep(min(0.0005, remaining))
+            time.sleep(self.POLL_S)
+        return True
 
-    def _fd_stale(self) -> bool:
-        try:  # a forked child shares the parent's open file: it must have its own
-            return self._pid != os.getpid()
-        except AttributeError:
-            return True
-
-    def _reopen(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
+    def _open(self, suffix: str) -> int:
         assert self._path is not None
-        self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
-        self._pid = os.getpid()
+        return os.open(self._path + suffix, os.O_RDWR | os.O_CREAT, 0o600)
 
     def close(self) -> None:
-        if self._fd is not None and self._depth == 0:
-            os.close(self._fd)
-            self._fd = None
+        if self._fds is not None and self._depth == 0 and self._pid == os.getpid():
+            for fd in self._fds:
+                os.close(fd)
+            self._fds = None
+
+
+try:
+    import fcntl
+
+    _HAS_FLOCK = True
+except ImportError:  # pragma: no cover - Windows
+    _HAS_FLOCK = False
+
+
+def _flock(fd: int, *, unlock: bool = False) -> bool:
+    """Lock (without waiting) or unlock ``fd``; False when another process holds it."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_UN if unlock else fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
 
 
 class Database:
