@@ -43,6 +43,7 @@ class Settings:
     inbound_webhook_secret: str | None
     inbound_max_bytes: int
     inbound_retention_days: int
+    inbound_linger_ms: int
     outbox_retention_days: int
     default_language: str
     log_level: str
@@ -228,6 +229,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         inbound_retention_days=_get(
             env, "INBOUND_RETENTION_DAYS", 90, lambda n, v: parse_int(n, v, 1)
         ),
+        inbound_linger_ms=_get(env, "INBOUND_LINGER_MS", 20, lambda n, v: parse_int(n, v, 0)),
         outbox_retention_days=_get(
             env, "OUTBOX_RETENTION_DAYS", 90, lambda n, v: parse_int(n, v, 1)
         ),

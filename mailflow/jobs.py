@@ -53,8 +53,9 @@ def _sweep_outbox(rt: Runtime) -> Callable[[], None]:
 
 def _process_inbound(rt: Runtime) -> Callable[[int], None]:
     def process_inbound(inbound_id: int) -> None:
-        from mailflow.inbound.process import ProcessingFailed, process_batch
+        from mailflow.inbound.process import ProcessingFailed, linger, process_batch
 
+        linger(rt, inbound_id)  # a moment for more replies to join the transaction
         done = process_batch(rt, inbound_id)  # and other fresh messages with it
         if done.failed:  # the others committed; these wait for the sweep (their lease)
             raise ProcessingFailed(f"inbound messages {done.failed} failed")

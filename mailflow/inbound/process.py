@@ -17,6 +17,7 @@ it is set aside for the review queue.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -71,6 +72,17 @@ def process(rt: Runtime, inbound_id: int) -> Outcome | None:
     if done.failed:
         raise ProcessingFailed(f"inbound message #{inbound_id} failed; it will be retried")
     return done.outcomes.get(inbound_id)
+
+
+def linger(rt: Runtime, inbound_id: int) -> None:
+    """Before a job takes a fresh message, wait ``inbound_linger_ms``: replies that arrive
+    meanwhile are applied in the same transaction. Under a stream of replies (a campaign's
+    offers answered at once) the SMTP server stores on without meeting the write lock,
+    and one transaction then applies many messages instead of one each; a single reply is
+    applied a few milliseconds later."""
+    wait_ms = rt.settings.inbound_linger_ms
+    if wait_ms and _claimable(rt, inbound_id) == 0:
+        time.sleep(wait_ms / 1000)
 
 
 def process_batch(rt: Runtime, inbound_id: int, batch: int | None = None) -> Processed:

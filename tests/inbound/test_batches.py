@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from sqlalchemy import text
 from sqlmodel import col, select
 
+from mailflow.broker import connect
 from mailflow.inbound.process import LEASE, MAX_ATTEMPTS, process_batch
 from mailflow.inbound.store import store_raw
 from mailflow.models import Event, InboundEmail, Webhook, WebhookDelivery
@@ -166,3 +167,23 @@ def test_every_event_of_a_batch_reaches_the_webhooks_with_its_id(offered: Offere
     assert sorted((d.event_id, d.payload["id"]) for d in sent) == sorted(
         (i, f"evt_{i}") for i in picks.values()
     )
+
+
+def test_a_job_waits_a_moment_and_replies_arriving_meanwhile_join_its_transaction(
+    offered: Offered,
+) -> None:
+    rt = offered.rt
+    rt.settings = rt.settings.with_(inbound_linger_ms=400)
+    queue = connect(rt, worker_threads=1)
+    try:
+        first = _store(offered, _decline(offered, 1))
+        rt.enqueue("process_inbound", first)
+        second = _store(offered, _pick(offered, 0))  # stored while the job waits; no job
+        queue.drain()
+    finally:
+        queue.stop()
+    assert _states(rt) == {first: ("applied", 1), second: ("applied", 1)}
+    with rt.db.read() as s:
+        claims = set(s.exec(select(InboundEmail.claimed_at)).all())
+    assert len(claims) == 1  # one claim, one transaction
+    assert offered.lead_state() == "picked"
