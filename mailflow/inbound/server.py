@@ -6,6 +6,8 @@ here catches and answers with a deliberate code instead.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
 from typing import TYPE_CHECKING
 
@@ -63,14 +65,18 @@ class InboundHandler:
         raw = envelope.original_content or b""
         if isinstance(raw, str):
             raw = raw.encode("utf-8", "surrogateescape")
+        store = functools.partial(
+            store_raw,
+            self.rt,
+            raw,
+            channel="smtp",
+            mail_from=str(envelope.mail_from or ""),
+            rcpt_to=list(envelope.rcpt_tos),
+        )
         try:
-            inbound_id = store_raw(
-                self.rt,
-                raw,
-                channel="smtp",
-                mail_from=str(envelope.mail_from or ""),
-                rcpt_to=list(envelope.rcpt_tos),
-            )
+            # in a thread: the other sessions go on while this one waits for the write
+            # lock and the disk
+            inbound_id = await asyncio.get_running_loop().run_in_executor(None, store)
         except StoreError as exc:
             log.warning("inbound message not stored (%s); answered 451", exc)
             return "451 4.3.0 Temporary failure storing the message, please retry"
