@@ -13,6 +13,7 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
 from mailflow import followup
+from mailflow.actions.context import ActionContext
 from mailflow.lifecycle import OPEN_STAGES
 from mailflow.models import Lead, Offer, Organization
 
@@ -51,11 +52,10 @@ _COUNT = (  # prepared once: the pick runs it every time
 )
 
 
-def overdue_count(session: Session, organization_id: int, now: datetime) -> int:
+def overdue_count(ctx: ActionContext, organization_id: int) -> int:
     """How many; for the pick's check, which needs the leads only when it refuses."""
-    session.flush()
-    params = {"b_org": organization_id, "b_now": now}
-    return int(session.connection().execute(_COUNT, params).scalar_one())
+    params = {"b_org": organization_id, "b_now": ctx.now}
+    return int(ctx.execute(_COUNT, params).scalar_one())
 
 
 def gate(

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CursorResult, Executable
+from sqlalchemy import Connection, CursorResult, Executable
 from sqlmodel import Session
 
 if TYPE_CHECKING:
@@ -22,6 +22,7 @@ class ActionContext:
     now: datetime
     outbox: list[int] = field(default_factory=list)  # ids of the emails this unit queued
     jobs: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
+    _connection: Connection | None = field(default=None, repr=False)
 
     @property
     def outbox_ids(self) -> list[int]:
@@ -34,7 +35,9 @@ class ActionContext:
         Cheaper than the ORM's own execution: for the hot paths (a pick, its events and
         emails), which run by the batch in inbound processing."""
         self.session.flush()
-        return self.session.connection().execute(statement, params)
+        if self._connection is None:  # the unit's transaction keeps one connection
+            self._connection = self.session.connection()
+        return self._connection.execute(statement, params)
 
     def later(self, job: str, *args: Any) -> None:
         """Enqueue ``job(*args)`` once this transaction has committed."""

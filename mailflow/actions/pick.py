@@ -77,7 +77,7 @@ def _check_queue(ctx: ActionContext, scope: OfferScope) -> None:
     """The processing-queue gate: too many picked leads without feedback, no new pick."""
     org = ctx.session.get(Organization, scope.offer.organization_id)
     assert org is not None and org.id is not None
-    count = overdue_count(ctx.session, org.id, ctx.now)
+    count = overdue_count(ctx, org.id)
     if count <= limit_of(ctx.settings, org):  # the common case: no list to load
         return
     verdict, overdue = gate(ctx.session, ctx.settings, org, ctx.now)
