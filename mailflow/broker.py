@@ -6,6 +6,8 @@ process, so the embedded mode runs the very same actors without any service.
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import TYPE_CHECKING, Any
 
 import dramatiq
@@ -34,9 +36,24 @@ class JobQueue:
         self.broker = broker
         self.actors = actors
         self._worker: dramatiq.Worker | None = None
+        self._flags = _RedisFlags(broker) if hasattr(broker, "client") else _LocalFlags()
 
     def send(self, name: str, *args: Any) -> None:
         self.actors[name].send(*args)
+
+    def wake(self, flag: str, name: str, *args: Any, ttl_s: float = 30.0) -> bool:
+        """Send ``name(*args)`` unless a job sent under ``flag`` has not started yet (it
+        will find this work too, see :meth:`started`); True when sent. The flag expires
+        after ``ttl_s``, so a lost job only delays the next one."""
+        if not self._flags.raise_flag(flag, ttl_s):
+            return False
+        self.send(name, *args)
+        return True
+
+    def started(self, flag: str) -> None:
+        """A job sent by :meth:`wake` starts: lower the flag *before* it looks for work,
+        so whatever is stored after that sends a new job."""
+        self._flags.lower(flag)
 
     def start_worker(self, threads: int = 4) -> None:
         self._worker = dramatiq.Worker(self.broker, worker_threads=threads, worker_timeout=100)
@@ -54,6 +71,40 @@ class JobQueue:
             self._worker.stop(timeout=5000)
             self._worker = None
         self.broker.close()
+
+
+class _LocalFlags:
+    """Wake-up flags of the in-process queue."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._raised: dict[str, float] = {}  # flag → when it expires
+
+    def raise_flag(self, flag: str, ttl_s: float) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            if self._raised.get(flag, 0.0) > now:
+                return False
+            self._raised[flag] = now + ttl_s
+            return True
+
+    def lower(self, flag: str) -> None:
+        with self._lock:
+            self._raised.pop(flag, None)
+
+
+class _RedisFlags:
+    """Wake-up flags shared by every process on the broker's Redis (``SET NX PX``)."""
+
+    def __init__(self, broker: Any) -> None:
+        self._client = broker.client
+        self._prefix = f"{broker.namespace}:wake:"
+
+    def raise_flag(self, flag: str, ttl_s: float) -> bool:
+        return bool(self._client.set(self._prefix + flag, 1, nx=True, px=int(ttl_s * 1000)))
+
+    def lower(self, flag: str) -> None:
+        self._client.delete(self._prefix + flag)
 
 
 def connect(rt: Runtime, *, namespace: str = "mailflow", worker_threads: int = 0) -> JobQueue:

@@ -53,12 +53,13 @@ def _sweep_outbox(rt: Runtime) -> Callable[[], None]:
 
 def _process_inbound(rt: Runtime) -> Callable[[int], None]:
     def process_inbound(inbound_id: int) -> None:
-        from mailflow.inbound.process import ProcessingFailed, linger, process_batch
+        from mailflow.inbound.process import WAKE_FLAG, ProcessingFailed, drain
 
-        linger(rt, inbound_id)  # a moment for more replies to join the transaction
-        done = process_batch(rt, inbound_id)  # and other fresh messages with it
-        if done.failed:  # the others committed; these wait for the sweep (their lease)
-            raise ProcessingFailed(f"inbound messages {done.failed} failed")
+        if rt.queue is not None:  # before looking for work: what is stored from now on
+            rt.queue.started(WAKE_FLAG)  # queues a new job
+        failed = drain(rt, inbound_id)  # and every other fresh message
+        if failed:  # the others committed; these are retried (the job, else the sweep)
+            raise ProcessingFailed(f"inbound messages {failed} failed")
 
     return process_inbound
 

@@ -97,6 +97,17 @@ class Runtime:
         except Exception:
             log.exception("could not enqueue %s; the next sweep will pick it up", name)
 
+    def wake(self, flag: str, name: str, *args: Any) -> None:
+        """Like :meth:`enqueue`, for a job that takes all waiting work of its kind: sent
+        only when no job under ``flag`` is waiting to start (see ``JobQueue.wake``)."""
+        if self.queue is None:
+            log.info("no job queue in this process; %s%r left to the sweeps", name, args)
+            return
+        try:
+            self.queue.wake(flag, name, *args)
+        except Exception:
+            log.exception("could not enqueue %s; the next sweep will pick it up", name)
+
     def close(self) -> None:
         if self._sender is not None:
             self._sender.close()

@@ -76,13 +76,13 @@ def _recipients() -> list[str]:
 def _process_soon(rt: object, inbound_id: int) -> None:
     """With Redis, a worker processes it; embedded, we do it now (the sweep retries failures)."""
     from mailflow.broker import connect
-    from mailflow.inbound.process import process
+    from mailflow.inbound.process import process, wake
     from mailflow.runtime import Runtime
 
     assert isinstance(rt, Runtime)
     if rt.settings.redis_url:
         queue = connect(rt)
-        rt.enqueue("process_inbound", inbound_id)
+        wake(rt, inbound_id)
         queue.stop()
         return
     try:

@@ -74,11 +74,58 @@ def process(rt: Runtime, inbound_id: int) -> Outcome | None:
     return done.outcomes.get(inbound_id)
 
 
+WAKE_FLAG = "process_inbound"  # a processing job is queued and will drain the store
+DRAIN_BATCHES = 40  # a job hands over to a new one after this many batches
+
+
+def wake(rt: Runtime, inbound_id: int) -> None:
+    """After a message is stored: queue a processing job, unless one is queued and has not
+    started yet; that one drains every fresh message, this one included."""
+    rt.wake(WAKE_FLAG, "process_inbound", inbound_id)
+
+
+def drain(rt: Runtime, inbound_id: int) -> list[int]:
+    """The job: ``inbound_id`` (with the fresh messages it takes along), then batch after
+    batch of fresh messages until none is left, each batch after a moment's
+    :func:`linger`; returns the ids that failed (rolled back and released for a retry).
+    Messages tried before wait for their own job's retry or the sweep, so a message that
+    fails again and again cannot keep a job busy."""
+    failed: list[int] = []
+    following: int | None = inbound_id
+    for _ in range(DRAIN_BATCHES):
+        assert following is not None
+        linger(rt, following)
+        failed += process_batch(rt, following).failed
+        following = _next_fresh(rt)
+        if following is None:
+            return failed
+    rt.enqueue("process_inbound", following)  # a long stream: a new job goes on (time limit)
+    return failed
+
+
+_NEXT_FRESH = (
+    select(InboundEmail.id)
+    .where(
+        col(InboundEmail.state) == "received",
+        col(InboundEmail.claimed_at).is_(None),
+        col(InboundEmail.attempts) == 0,
+    )
+    .order_by(col(InboundEmail.id))
+    .limit(1)
+)
+
+
+def _next_fresh(rt: Runtime) -> int | None:
+    with rt.db.read() as s:
+        found = s.connection().execute(_NEXT_FRESH).scalar()
+    return int(found) if found is not None else None
+
+
 def linger(rt: Runtime, inbound_id: int) -> None:
-    """Before a job takes a fresh message, wait ``inbound_linger_ms``: replies that arrive
-    meanwhile are applied in the same transaction. Under a stream of replies (a campaign's
-    offers answered at once) the SMTP server stores on without meeting the write lock,
-    and one transaction then applies many messages instead of one each; a single reply is
+    """Before a batch is taken, wait ``inbound_linger_ms``: replies that arrive meanwhile
+    are applied in the same transaction. Under a stream of replies (a campaign's offers
+    answered at once) the SMTP server stores on without meeting the write lock, and one
+    transaction then applies many messages instead of one or two each; a single reply is
     applied a few milliseconds later."""
     wait_ms = rt.settings.inbound_linger_ms
     if wait_ms and _claimable(rt, inbound_id) == 0:

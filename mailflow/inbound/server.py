@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from mailflow.inbound.process import wake
 from mailflow.inbound.store import StoreError, store_raw
 from mailflow.tokens import TokenExpired, TokenInvalid
 
@@ -80,7 +81,7 @@ class InboundHandler:
         except StoreError as exc:
             log.warning("inbound message not stored (%s); answered 451", exc)
             return "451 4.3.0 Temporary failure storing the message, please retry"
-        self.rt.enqueue("process_inbound", inbound_id)
+        wake(self.rt, inbound_id)
         return "250 2.0.0 Stored"
 
 

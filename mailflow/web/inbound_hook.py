@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Blueprint, request
 
+from mailflow.inbound.process import wake
 from mailflow.inbound.store import StoreError, store_raw
 from mailflow.web import runtime
 from mailflow.web.errors import problem
@@ -52,5 +53,5 @@ def receive() -> Any:
         response = problem(503, "Service Unavailable", "The message could not be stored; retry.")
         response.headers["Retry-After"] = "60"
         return response
-    rt.enqueue("process_inbound", inbound_id)
+    wake(rt, inbound_id)
     return {"id": inbound_id, "status": "stored"}, 202
