@@ -89,26 +89,28 @@ def _check_queue(ctx: ActionContext, scope: OfferScope) -> None:
         )
 
 
-# Prepared once: building a statement costs more than running it.
+# Prepared once: building a statement costs more than running it. The columns a pick
+# sets are bound as ``v_<column>``; the same values then go onto the loaded rows.
+_LEAD_PICKED = (
+    "state",
+    "owner_id",
+    "owner_contact_id",
+    "picked_at",
+    "updated_at",
+    "feedback_due_at",
+    "next_reminder_at",
+    "reminders_sent",
+)
+_OFFER_PICKED = ("state", "responded_at", "responded_by_id")
 _CLAIM_LEAD = (
     update(Lead)
     .where(col(Lead.id) == bindparam("b_lead"), col(Lead.state) == "offered")
-    .values(
-        state="picked",
-        owner_id=bindparam("b_owner"),
-        owner_contact_id=bindparam("b_contact"),
-        picked_at=bindparam("b_now"),
-        updated_at=bindparam("b_now"),
-        # the feedback schedule starts now (reminders and the processing queue read it)
-        feedback_due_at=bindparam("b_due"),
-        next_reminder_at=bindparam("b_reminder"),
-        reminders_sent=0,
-    )
+    .values({name: bindparam(f"v_{name}") for name in _LEAD_PICKED})
 )
 _CLAIM_OFFER = (
     update(Offer)
     .where(col(Offer.id) == bindparam("b_offer"), col(Offer.state) == "open")
-    .values(state="picked", responded_at=bindparam("b_now"), responded_by_id=bindparam("b_contact"))
+    .values({name: bindparam(f"v_{name}") for name in _OFFER_PICKED})
 )
 _CLOSE_OTHERS = (
     update(Offer)
@@ -129,34 +131,29 @@ def _claim_lead(ctx: ActionContext, scope: OfferScope) -> None:
     the criteria with every Lead and Offer in the session, and in a batch of inbound
     replies those are many. A rolled-back savepoint expires them (``savepoint``)."""
     days = ctx.settings.feedback_reminder_days
-    params = {
-        "b_lead": scope.lead.id,
-        "b_offer": scope.offer.id,
-        "b_owner": scope.offer.organization_id,
-        "b_contact": scope.contact.id,
-        "b_now": ctx.now,
-        "b_due": followup.feedback_due_at(ctx.now, days),
-        "b_reminder": followup.next_reminder_at(ctx.now, 0, days),
+    lead = {
+        "state": "picked",
+        "owner_id": scope.offer.organization_id,
+        "owner_contact_id": scope.contact.id,
+        "picked_at": ctx.now,
+        "updated_at": ctx.now,
+        # the feedback schedule starts now (reminders and the processing queue read it)
+        "feedback_due_at": followup.feedback_due_at(ctx.now, days),
+        "next_reminder_at": followup.next_reminder_at(ctx.now, 0, days),
+        "reminders_sent": 0,
     }
-    if ctx.execute(_CLAIM_LEAD, params).rowcount != 1:
+    offer = {"state": "picked", "responded_at": ctx.now, "responded_by_id": scope.contact.id}
+    claim = {"b_lead": scope.lead.id, **{f"v_{k}": v for k, v in lead.items()}}
+    if ctx.execute(_CLAIM_LEAD, claim).rowcount != 1:
         raise AlreadyTaken("another partner picked this lead first")
-    if ctx.execute(_CLAIM_OFFER, params).rowcount != 1:
+    won = {"b_offer": scope.offer.id, **{f"v_{k}": v for k, v in offer.items()}}
+    if ctx.execute(_CLAIM_OFFER, won).rowcount != 1:
         raise AlreadyTaken("this offer was closed meanwhile")
-    _committed(
-        scope.lead,
-        state="picked",
-        owner_id=params["b_owner"],
-        owner_contact_id=params["b_contact"],
-        picked_at=ctx.now,
-        updated_at=ctx.now,
-        feedback_due_at=params["b_due"],
-        next_reminder_at=params["b_reminder"],
-        reminders_sent=0,
-    )
-    _committed(scope.offer, state="picked", responded_at=ctx.now, responded_by_id=scope.contact.id)
+    _committed(scope.lead, lead)
+    _committed(scope.offer, offer)
 
 
-def _committed(row: Any, **values: Any) -> None:
+def _committed(row: Any, values: dict[str, Any]) -> None:
     for key, value in values.items():
         set_committed_value(row, key, value)
 
@@ -168,7 +165,7 @@ def _close_others(ctx: ActionContext, lead_id: int, winner_id: int) -> list[Offe
     for offer_id in closed:
         loser = ctx.session.get(Offer, offer_id)
         assert loser is not None
-        _committed(loser, state="taken", responded_at=ctx.now)
+        _committed(loser, {"state": "taken", "responded_at": ctx.now})
         losers.append(loser)
     return losers
 
