@@ -141,9 +141,7 @@ def _first_header(msg: Message, name: str, raw: dict[str, str]) -> str:
         parsed = msg.get(name)
         return str(parsed) if parsed is not None else ""
     except Exception:  # malformed header values raise on access in the new policy
-        # get_all() parses with the same policy and raises again: read the raw value
-        first = [v for k, v in msg.raw_items() if k.lower() == name.lower()]
-        return str(first[0]) if first else ""
+        return str(value)  # get_all() would parse and raise again: the raw value
 
 
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
