@@ -86,25 +86,19 @@ class Runtime:
         for name, args in jobs:
             self.enqueue(name, *args)
 
-    def enqueue(self, name: str, *args: Any) -> None:
+    def enqueue(self, name: str, *args: Any, wake_flag: str | None = None) -> None:
         """Hand a job to the queue. The state is already committed: if the broker is
-        down, the periodic sweeps find the work in the database and do it then."""
+        down, the periodic sweeps find the work in the database and do it then. With
+        ``wake_flag`` the job is sent only when no job under that flag is waiting to
+        start, for a job that takes all waiting work of its kind (``JobQueue.wake``)."""
         if self.queue is None:
             log.info("no job queue in this process; %s%r left to the sweeps", name, args)
             return
         try:
-            self.queue.send(name, *args)
-        except Exception:
-            log.exception("could not enqueue %s; the next sweep will pick it up", name)
-
-    def wake(self, flag: str, name: str, *args: Any) -> None:
-        """Like :meth:`enqueue`, for a job that takes all waiting work of its kind: sent
-        only when no job under ``flag`` is waiting to start (see ``JobQueue.wake``)."""
-        if self.queue is None:
-            log.info("no job queue in this process; %s%r left to the sweeps", name, args)
-            return
-        try:
-            self.queue.wake(flag, name, *args)
+            if wake_flag is None:
+                self.queue.send(name, *args)
+            else:
+                self.queue.wake(wake_flag, name, *args)
         except Exception:
             log.exception("could not enqueue %s; the next sweep will pick it up", name)
 

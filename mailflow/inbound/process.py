@@ -74,6 +74,11 @@ def process(rt: Runtime, inbound_id: int) -> Outcome | None:
     return done.outcomes.get(inbound_id)
 
 
+_FRESH = (  # stored, not taken by a job, never tried
+    col(InboundEmail.state) == "received",
+    col(InboundEmail.claimed_at).is_(None),
+    col(InboundEmail.attempts) == 0,
+)
 WAKE_FLAG = "process_inbound"  # a processing job is queued and will drain the store
 DRAIN_BATCHES = 40  # a job hands over to a new one after this many batches
 
@@ -81,38 +86,30 @@ DRAIN_BATCHES = 40  # a job hands over to a new one after this many batches
 def wake(rt: Runtime, inbound_id: int) -> None:
     """After a message is stored: queue a processing job, unless one is queued and has not
     started yet; that one drains every fresh message, this one included."""
-    rt.wake(WAKE_FLAG, "process_inbound", inbound_id)
+    rt.enqueue("process_inbound", inbound_id, wake_flag=WAKE_FLAG)
 
 
 def drain(rt: Runtime, inbound_id: int) -> list[int]:
     """The job: ``inbound_id`` (with the fresh messages it takes along), then batch after
-    batch of fresh messages until none is left, each batch after a moment's
+    batch of fresh messages until none is left, each fresh batch after a moment's
     :func:`linger`; returns the ids that failed (rolled back and released for a retry).
     Messages tried before wait for their own job's retry or the sweep, so a message that
     fails again and again cannot keep a job busy."""
     failed: list[int] = []
-    following: int | None = inbound_id
+    following, fresh = inbound_id, _claimable(rt, inbound_id) == 0
     for _ in range(DRAIN_BATCHES):
-        assert following is not None
-        linger(rt, following)
+        if fresh:
+            linger(rt)
         failed += process_batch(rt, following).failed
-        following = _next_fresh(rt)
-        if following is None:
+        found = _next_fresh(rt)
+        if found is None:
             return failed
+        following, fresh = found, True
     rt.enqueue("process_inbound", following)  # a long stream: a new job goes on (time limit)
     return failed
 
 
-_NEXT_FRESH = (
-    select(InboundEmail.id)
-    .where(
-        col(InboundEmail.state) == "received",
-        col(InboundEmail.claimed_at).is_(None),
-        col(InboundEmail.attempts) == 0,
-    )
-    .order_by(col(InboundEmail.id))
-    .limit(1)
-)
+_NEXT_FRESH = select(InboundEmail.id).where(*_FRESH).order_by(col(InboundEmail.id)).limit(1)
 
 
 def _next_fresh(rt: Runtime) -> int | None:
@@ -121,15 +118,14 @@ def _next_fresh(rt: Runtime) -> int | None:
     return int(found) if found is not None else None
 
 
-def linger(rt: Runtime, inbound_id: int) -> None:
-    """Before a batch is taken, wait ``inbound_linger_ms``: replies that arrive meanwhile
-    are applied in the same transaction. Under a stream of replies (a campaign's offers
-    answered at once) the SMTP server stores on without meeting the write lock, and one
-    transaction then applies many messages instead of one or two each; a single reply is
-    applied a few milliseconds later."""
-    wait_ms = rt.settings.inbound_linger_ms
-    if wait_ms and _claimable(rt, inbound_id) == 0:
-        time.sleep(wait_ms / 1000)
+def linger(rt: Runtime) -> None:
+    """Before a fresh batch is taken, wait ``inbound_linger_ms``: replies that arrive
+    meanwhile are applied in the same transaction. Under a stream of replies (a campaign's
+    offers answered at once) the SMTP server stores on without meeting the write lock, and
+    one transaction then applies many messages instead of one or two each; a single reply
+    is applied a few milliseconds later."""
+    if rt.settings.inbound_linger_ms:
+        time.sleep(rt.settings.inbound_linger_ms / 1000)
 
 
 def process_batch(rt: Runtime, inbound_id: int, batch: int | None = None) -> Processed:
@@ -200,14 +196,9 @@ def _claimable(rt: Runtime, inbound_id: int) -> int | None:
 
 
 # Statements prepared once: for a batch of one, building them cost more than running them.
-_FRESH = (
+_OTHERS_FRESH = (
     select(InboundEmail.id)
-    .where(
-        col(InboundEmail.state) == "received",
-        col(InboundEmail.claimed_at).is_(None),
-        col(InboundEmail.attempts) == 0,
-        col(InboundEmail.id) != bindparam("b_id"),
-    )
+    .where(*_FRESH, col(InboundEmail.id) != bindparam("b_id"))
     .order_by(col(InboundEmail.id))
     .limit(bindparam("b_limit"))
     .with_for_update(skip_locked=True)
@@ -260,7 +251,8 @@ def _claim(rt: Runtime, inbound_id: int, batch: int) -> list[tuple[int, int, lis
         conn = s.connection()
         ids = [inbound_id]
         if batch > 1:
-            ids += conn.execute(_FRESH, {"b_id": inbound_id, "b_limit": batch - 1}).scalars()
+            others = {"b_id": inbound_id, "b_limit": batch - 1}
+            ids += conn.execute(_OTHERS_FRESH, others).scalars()
         params = {"b_ids": ids, "b_stale": now - LEASE, "b_now": now}
         rows: list[Any] = list(conn.execute(_CLAIM, params).all())
     return sorted((r[0], r[1], list(r[2] or []), r[3] or b"") for r in rows)
