@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -133,34 +134,44 @@ def _send_all(port: int, messages: list[tuple[str, str, bytes]]) -> None:
             smtp.sendmail(sender, [rcpt], raw)
 
 
-def _store_only(rt: Runtime, messages: list[tuple[str, str, bytes]]) -> float:
+def _per_s(
+    rt: Runtime,
+    messages: list[tuple[str, str, bytes]],
+    *,
+    applied: bool,
+    workers: Sequence[subprocess.Popen[str]] = (),
+) -> float:
+    """Messages per second through this process's SMTP server: until the client has
+    sent them all, or with ``applied`` until every one is applied (a worker process that
+    dies meanwhile ends the measurement)."""
     port = _free_port()
-    server = make_server(rt, "127.0.0.1", port)  # no queue attached: it stores and stops there
+    server = make_server(rt, "127.0.0.1", port)
     server.start()
     started = time.perf_counter()
     _send_all(port, messages)
+    while applied and _applied(rt) < len(messages):
+        if any(worker.poll() is not None for worker in workers):
+            raise RuntimeError("a worker process of the benchmark died")
+        time.sleep(0.01)
     elapsed = time.perf_counter() - started
     server.stop()
-    rt.close()
     return len(messages) / elapsed
+
+
+def _store_only(rt: Runtime, messages: list[tuple[str, str, bytes]]) -> float:
+    per_s = _per_s(rt, messages, applied=False)  # no queue attached: it stores and stops there
+    rt.close()
+    return per_s
 
 
 def _end_to_end(rt: Runtime, messages: list[tuple[str, str, bytes]]) -> float:
     # replies' own emails wait in the outbox: `bench fanout` measures those
     rt.send_mail_now = False
     queue = connect(rt, worker_threads=WORKER_THREADS)
-    port = _free_port()
-    server = make_server(rt, "127.0.0.1", port)
-    server.start()
-    started = time.perf_counter()
-    _send_all(port, messages)
-    while _applied(rt) < len(messages):
-        time.sleep(0.01)
-    elapsed = time.perf_counter() - started
-    server.stop()
+    per_s = _per_s(rt, messages, applied=True)
     queue.stop()
     rt.close()
-    return len(messages) / elapsed
+    return per_s
 
 
 def _with_worker(
@@ -194,24 +205,13 @@ def _with_worker(
     try:
         for worker in workers:
             assert worker.stdout is not None and worker.stdout.readline().strip() == "ready"
-        port = _free_port()
-        server = make_server(rt, "127.0.0.1", port)
-        server.start()
-        started = time.perf_counter()
-        _send_all(port, messages)
-        while _applied(rt) < len(messages):
-            if any(worker.poll() is not None for worker in workers):
-                raise RuntimeError("a worker process of the benchmark died")
-            time.sleep(0.01)
-        elapsed = time.perf_counter() - started
-        server.stop()
+        return _per_s(rt, messages, applied=True, workers=workers)
     finally:
         for worker in workers:
             worker.communicate("", timeout=60)
         queue.broker.flush_all()
         queue.stop()
         rt.close()
-    return len(messages) / elapsed
 
 
 def _applied(rt: Runtime) -> int:
