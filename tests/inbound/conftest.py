@@ -12,6 +12,7 @@ from mailflow.mail import outbox
 from mailflow.models import Contact, Lead, Offer
 from mailflow.runtime import Runtime
 from tests.factories import World
+from tests.mail import reply
 
 
 @dataclass
@@ -26,10 +27,18 @@ class Offered:
         key = self.rt.reply_key(self.offers[i].id, self.contacts[i].id)  # type: ignore[arg-type]
         return f"reply+{key}@{self.rt.settings.inbound_domain}"
 
+    def reply_from(self, i: int, text: str, message_id: str | None = None) -> bytes:
+        """A reply by the ``i``-th offered partner's contact to its offer email."""
+        sender = self.contacts[i].email
+        return reply(text, to=self.reply_to(i), sender=sender, message_id=message_id)
+
+    def store(self, raw: bytes, rcpt: list[str] | None = None) -> int:
+        """Store like the SMTP server does; queueing the job is the caller's."""
+        return store_raw(self.rt, raw, channel="smtp", mail_from="x@y", rcpt_to=rcpt or [])
+
     def deliver(self, raw: bytes, rcpt: list[str] | None = None) -> str:
         """Store and process like the SMTP server and the job do; returns the final state."""
-        inbound_id = store_raw(self.rt, raw, channel="smtp", mail_from="x@y", rcpt_to=rcpt or [])
-        outcome = process(self.rt, inbound_id)
+        outcome = process(self.rt, self.store(raw, rcpt))
         assert outcome is not None
         return outcome.state
 

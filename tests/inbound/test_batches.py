@@ -11,15 +11,10 @@ from sqlmodel import col, select
 
 from mailflow.broker import connect
 from mailflow.inbound.process import LEASE, MAX_ATTEMPTS, process_batch
-from mailflow.inbound.store import store_raw
 from mailflow.models import Event, InboundEmail, Webhook, WebhookDelivery
 from mailflow.runtime import Runtime
 from tests.inbound.conftest import Offered
 from tests.mail import reply
-
-
-def _store(offered: Offered, raw: bytes) -> int:
-    return store_raw(offered.rt, raw, channel="smtp", mail_from="x@y", rcpt_to=[])
 
 
 def _states(rt: Runtime) -> dict[int, tuple[str, int]]:
@@ -29,20 +24,18 @@ def _states(rt: Runtime) -> dict[int, tuple[str, int]]:
 
 
 def _pick(offered: Offered, i: int, message_id: str | None = None) -> bytes:
-    sender = offered.contacts[i].email
-    return reply("We'll take it", to=offered.reply_to(i), sender=sender, message_id=message_id)
+    return offered.reply_from(i, "We'll take it", message_id)
 
 
 def _decline(offered: Offered, i: int) -> bytes:
-    sender = offered.contacts[i].email
-    return reply("not interested, too far", to=offered.reply_to(i), sender=sender)
+    return offered.reply_from(i, "not interested, too far")
 
 
 def test_one_job_applies_the_waiting_messages_and_drops_copies_among_them(
     offered: Offered,
 ) -> None:
-    declined = _store(offered, _decline(offered, 1))
-    copies = [_store(offered, _pick(offered, 0, "<one@dealer.example>")) for _ in range(3)]
+    declined = offered.store(_decline(offered, 1))
+    copies = [offered.store(_pick(offered, 0, "<one@dealer.example>")) for _ in range(3)]
     done = process_batch(offered.rt, declined)
     assert {i: o.state for i, o in done.outcomes.items()} == {
         declined: "applied",
@@ -100,8 +93,8 @@ def test_a_message_that_fails_is_rolled_back_alone_retried_and_set_aside(
     offered: Offered,
 ) -> None:
     rt = offered.rt
-    poisoned = _store(offered, _pick(offered, 0))
-    declined = _store(offered, _decline(offered, 1))
+    poisoned = offered.store(_pick(offered, 0))
+    declined = offered.store(_decline(offered, 1))
     with _failing_update(rt, poisoned):
         done = process_batch(rt, poisoned)
         assert done.failed == [poisoned] and done.outcomes[declined].state == "applied"
@@ -120,10 +113,10 @@ def test_a_message_that_fails_is_rolled_back_alone_retried_and_set_aside(
 
 def test_a_retried_message_is_processed_without_fresh_ones(offered: Offered) -> None:
     rt = offered.rt
-    poisoned = _store(offered, _pick(offered, 0))
+    poisoned = offered.store(_pick(offered, 0))
     with _failing_update(rt, poisoned):
         assert process_batch(rt, poisoned).failed == [poisoned]
-    fresh = _store(offered, _decline(offered, 1))
+    fresh = offered.store(_decline(offered, 1))
     rt.clock.advance(seconds=LEASE.total_seconds() + 1)
     done = process_batch(rt, poisoned)
     assert list(done.outcomes) == [poisoned] and done.outcomes[poisoned].state == "applied"
@@ -156,8 +149,8 @@ def test_every_event_of_a_batch_reaches_the_webhooks_with_its_id(offered: Offere
     contact = world.contacts(offers[0].organization_id)[0]
     key = rt.reply_key(offers[0].id, contact.id)  # type: ignore[arg-type]
     to = f"reply+{key}@{rt.settings.inbound_domain}"
-    first = _store(offered, _pick(offered, 0))
-    _store(offered, reply("pick", to=to, sender=contact.email))
+    first = offered.store(_pick(offered, 0))
+    offered.store(reply("pick", to=to, sender=contact.email))
     done = process_batch(rt, first)
     assert [o.state for o in done.outcomes.values()] == ["applied", "applied"]
     with rt.db.read() as s:
@@ -176,9 +169,9 @@ def test_a_job_waits_a_moment_and_replies_arriving_meanwhile_join_its_transactio
     rt.settings = rt.settings.with_(inbound_linger_ms=400)
     queue = connect(rt, worker_threads=1)
     try:
-        first = _store(offered, _decline(offered, 1))
+        first = offered.store(_decline(offered, 1))
         rt.enqueue("process_inbound", first)
-        second = _store(offered, _pick(offered, 0))  # stored while the job waits; no job
+        second = offered.store(_pick(offered, 0))  # stored while the job waits; no job
         queue.drain()
     finally:
         queue.stop()

@@ -13,18 +13,14 @@ from sqlmodel import col, select
 from mailflow.broker import JobQueue, connect
 from mailflow.inbound import process
 from mailflow.inbound.process import WAKE_FLAG, wake
-from mailflow.inbound.store import store_raw
 from mailflow.models import InboundEmail
 from mailflow.runtime import Runtime
 from tests.inbound.conftest import Offered
-from tests.mail import reply
 from tests.services import REDIS_URL, port_open, require
 
 
 def _store(offered: Offered, i: int, text: str) -> int:
-    sender = offered.contacts[i].email
-    raw = reply(text, to=offered.reply_to(i), sender=sender)
-    return store_raw(offered.rt, raw, channel="smtp", mail_from=sender, rcpt_to=[])
+    return offered.store(offered.reply_from(i, text))
 
 
 def _queued(queue: JobQueue) -> list[str]:
