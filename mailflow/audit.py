@@ -3,7 +3,7 @@
 Events are written with one prepared INSERT on the transaction's connection, not as ORM
 objects: an action records several, and the unit of work's bookkeeping cost more than
 the rows (inbound replies are processed by the batch). Nothing holds an Event object:
-the id is returned, and the webhook outbox gets a detached copy when it wants one."""
+the id is returned, and the webhook outbox builds a detached copy when it wants one."""
 
 from __future__ import annotations
 
@@ -43,8 +43,7 @@ def record(
     }
     event_id = ctx.execute(_INSERT, values).scalar_one()
     assert event_id is not None
-    from mailflow.webhooks import fanout  # issue 7: the webhook outbox
+    from mailflow.webhooks.fanout import fan_out  # issue 7: the webhook outbox
 
-    if fanout.subscribed(ctx, kind):
-        fanout.fan_out(ctx, Event(id=event_id, **values))
+    fan_out(ctx, event_id, values)
     return event_id

@@ -33,21 +33,16 @@ KINDS = {
 _CACHE = "_webhooks"
 
 
-def subscribed(ctx: ActionContext, kind: str) -> bool:
-    """Whether some active webhook wants events of this kind (most events: none)."""
-    name = KINDS.get(kind)
-    return name is not None and any(name in hook.events for hook, _ in _active(ctx))
-
-
-def fan_out(ctx: ActionContext, event: Event) -> None:
-    """``event`` is a stored event (it has its id)."""
-    name = KINDS.get(event.kind)
+def fan_out(ctx: ActionContext, event_id: int, values: dict[str, Any]) -> None:
+    """The deliveries of the stored event ``event_id`` (its column ``values``); most
+    events concern no webhook, and for those nothing more is built."""
+    name = KINDS.get(values["kind"])
     if name is None:
         return
     hooks = [h for h in _active(ctx) if name in h[0].events]
-    if not hooks or event.lead_id is None:
+    if not hooks or values["lead_id"] is None:
         return
-    assert event.id is not None
+    event = Event(id=event_id, **values)
     lead = ctx.session.get(Lead, event.lead_id)
     assert lead is not None
     ids = []
