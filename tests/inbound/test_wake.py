@@ -87,14 +87,18 @@ def test_wake_flags_are_shared_through_redis_and_expire() -> None:
     rt, other = Runtime(settings), Runtime(settings)
     first, second = connect(rt, namespace=namespace), connect(other, namespace=namespace)
     try:
-        assert first.wake(WAKE_FLAG, "process_inbound", 1, ttl_s=0.3)
+        assert first.wake(WAKE_FLAG, "process_inbound", 1)
         assert not second.wake(WAKE_FLAG, "process_inbound", 2)  # another process sees it
         second.started(WAKE_FLAG)
-        assert second.wake(WAKE_FLAG, "process_inbound", 3, ttl_s=0.3)
+        assert second.wake(WAKE_FLAG, "process_inbound", 3, ttl_s=2)
         client = first.broker.client  # type: ignore[attr-defined]
-        assert 0 < client.pttl(f"{namespace}:wake:{WAKE_FLAG}") <= 300
-        time.sleep(0.4)  # a lost job holds the flag only until it expires
-        assert first.wake(WAKE_FLAG, "process_inbound", 4, ttl_s=0.3)
+        flag = f"{namespace}:wake:{WAKE_FLAG}"
+        assert 0 < client.pttl(flag) <= 2000
+        assert not first.wake(WAKE_FLAG, "process_inbound", 4)  # job 3 has not started
+        deadline = time.monotonic() + 10  # a lost job holds the flag only until it expires
+        while client.exists(flag) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert first.wake(WAKE_FLAG, "process_inbound", 5)
         assert client.llen(f"{namespace}:default") == 3
     finally:
         first.broker.flush_all()
