@@ -27,6 +27,9 @@ def make_broker(redis_url: str | None, namespace: str = "mailflow") -> dramatiq.
     return broker
 
 
+FLAG_TTL_S = 30.0
+
+
 class JobQueue:
     """Names → dramatiq actors of one broker; what ``Runtime.enqueue`` talks to."""
 
@@ -41,18 +44,27 @@ class JobQueue:
     def send(self, name: str, *args: Any) -> None:
         self.actors[name].send(*args)
 
-    def wake(self, flag: str, name: str, *args: Any, ttl_s: float = 30.0) -> bool:
-        """Send ``name(*args)`` unless a job sent under ``flag`` has not started yet (it
-        will find this work too, see :meth:`started`); True when sent. The flag expires
-        after ``ttl_s``, so a lost job only delays the next one."""
+    def wake(self, flag: str, name: str, *args: Any, ttl_s: float = FLAG_TTL_S) -> bool:
+        """Send ``name(*args)`` unless the job of a raised ``flag`` is queued or still at
+        work (it will find this work too); True when sent. The job keeps the flag raised
+        while it works (:meth:`hold`) and lowers it when it is done (:meth:`lower`). The
+        flag expires after ``ttl_s``, so a lost job only delays the next one."""
         if not self._flags.raise_flag(flag, ttl_s):
             return False
         self.send(name, *args)
         return True
 
-    def started(self, flag: str) -> None:
-        """A job sent by :meth:`wake` starts: lower the flag *before* it looks for work,
-        so whatever is stored after that sends a new job."""
+    def hold(self, flag: str, *, ttl_s: float = FLAG_TTL_S) -> bool:
+        """Raise ``flag`` for the caller's own work; False when it is raised already
+        (a job sent for it will do that work)."""
+        return self._flags.raise_flag(flag, ttl_s)
+
+    def keep(self, flag: str, *, ttl_s: float = FLAG_TTL_S) -> None:
+        """Keep ``flag`` raised for another ``ttl_s`` (a long run of work)."""
+        self._flags.keep(flag, ttl_s)
+
+    def lower(self, flag: str) -> None:
+        """Lower ``flag``: what needs the work from now on sends a new job."""
         self._flags.lower(flag)
 
     def start_worker(self, threads: int = 4) -> None:
@@ -88,6 +100,10 @@ class _LocalFlags:
             self._raised[flag] = now + ttl_s
             return True
 
+    def keep(self, flag: str, ttl_s: float) -> None:
+        with self._lock:
+            self._raised[flag] = time.monotonic() + ttl_s
+
     def lower(self, flag: str) -> None:
         with self._lock:
             self._raised.pop(flag, None)
@@ -102,6 +118,9 @@ class _RedisFlags:
 
     def raise_flag(self, flag: str, ttl_s: float) -> bool:
         return bool(self._client.set(self._prefix + flag, 1, nx=True, px=int(ttl_s * 1000)))
+
+    def keep(self, flag: str, ttl_s: float) -> None:
+        self._client.set(self._prefix + flag, 1, px=int(ttl_s * 1000))
 
     def lower(self, flag: str) -> None:
         self._client.delete(self._prefix + flag)

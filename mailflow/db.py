@@ -101,7 +101,9 @@ class _WriterLock:
     Re-entrant within a thread (a nested write transaction then meets SQLite's own
     "database is locked" as before instead of hanging here)."""
 
-    POLL_S = 0.0002  # flock cannot wait with a timeout: waiting tries this often
+    # flock cannot wait with a timeout: a waiter tries again after POLL_S, then less and
+    # less often (a worker waiting out another's batch must not spin against it)
+    POLL_S, POLL_MAX_S = 0.0002, 0.002
 
     def __init__(self, database: str | None) -> None:
         self._threads = threading.RLock()
@@ -141,10 +143,12 @@ class _WriterLock:
             _flock(turnstile, unlock=True)
 
     def _wait(self, fd: int, deadline: float) -> bool:
+        pause = self.POLL_S
         while not _flock(fd):
             if time.monotonic() >= deadline:
                 return False
-            time.sleep(self.POLL_S)
+            time.sleep(pause)
+            pause = min(pause * 2, self.POLL_MAX_S)
         return True
 
     def _open(self, suffix: str) -> int:

@@ -53,10 +53,8 @@ def _sweep_outbox(rt: Runtime) -> Callable[[], None]:
 
 def _process_inbound(rt: Runtime) -> Callable[[int], None]:
     def process_inbound(inbound_id: int) -> None:
-        from mailflow.inbound.process import WAKE_FLAG, ProcessingFailed, drain
+        from mailflow.inbound.process import ProcessingFailed, drain
 
-        if rt.queue is not None:  # before looking for work: what is stored from now on
-            rt.queue.started(WAKE_FLAG)  # queues a new job
         failed = drain(rt, inbound_id)  # and every other fresh message
         if failed:  # the others committed; these are retried (the job, else the sweep)
             raise ProcessingFailed(f"inbound messages {failed} failed")
@@ -66,8 +64,9 @@ def _process_inbound(rt: Runtime) -> Callable[[int], None]:
 
 def _sweep_inbound(rt: Runtime) -> Callable[[], None]:
     def sweep_inbound() -> None:
-        from mailflow.inbound import sweep
+        from mailflow.inbound import spool, sweep
 
+        spool.move_in(rt)  # stored while no job could be queued (the broker was down)
         for inbound_id in sweep.due(rt):
             rt.enqueue("process_inbound", inbound_id)
         sweep.purge_raw(rt)

@@ -6,6 +6,7 @@ Built once by each entry point and passed on; nothing reads the environment here
 from __future__ import annotations
 
 import logging
+import threading
 from typing import TYPE_CHECKING, Any
 
 from config import Settings
@@ -19,6 +20,7 @@ from mailflow.tokens import Signer
 
 if TYPE_CHECKING:
     from mailflow.broker import JobQueue
+    from mailflow.inbound.spool import Spool
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,8 @@ class Runtime:
         # something else than sending switch immediate dispatch off).
         self.send_mail_now = True
         self._sender: SmtpSender | _NoRelay | None = None
+        self._spool: Spool | None = None
+        self._spool_lock = threading.Lock()
 
     # -- mail ---------------------------------------------------------------------
     def sender(self) -> SmtpSender | _NoRelay:
@@ -102,7 +106,19 @@ class Runtime:
         except Exception:
             log.exception("could not enqueue %s; the next sweep will pick it up", name)
 
+    def spool(self) -> Spool | None:
+        """The inbound spool file on SQLite (opened on first use); None on PostgreSQL."""
+        from mailflow.inbound.spool import Spool, path_for
+
+        if self._spool is None and (path := path_for(self.settings.database_url)) is not None:
+            with self._spool_lock:
+                if self._spool is None:
+                    self._spool = Spool(path, self.db)
+        return self._spool
+
     def close(self) -> None:
         if self._sender is not None:
             self._sender.close()
+        if self._spool is not None:
+            self._spool.close()
         self.db.dispose()

@@ -26,6 +26,7 @@ from sqlalchemy import Integer, bindparam, func, or_, update
 from sqlmodel import Session, col, select
 
 from mailflow.actions import ActionContext, units
+from mailflow.inbound import spool
 from mailflow.inbound.parse import Parsed, parse_message
 from mailflow.models import Contact, InboundEmail, Lead, Offer, Organization, OutboundEmail
 from mailflow.tokens import TokenExpired, TokenInvalid
@@ -79,51 +80,74 @@ _FRESH = (  # stored, not taken by a job, never tried
     col(InboundEmail.claimed_at).is_(None),
     col(InboundEmail.attempts) == 0,
 )
-WAKE_FLAG = "process_inbound"  # a processing job is queued and will drain the store
+WAKE_FLAG = "process_inbound"  # raised while a processing job is queued or draining
 DRAIN_BATCHES = 40  # a job hands over to a new one after this many batches
 
 
 def wake(rt: Runtime, inbound_id: int) -> None:
-    """After a message is stored: queue a processing job, unless one is queued and has not
-    started yet; that one drains every fresh message, this one included."""
+    """After a message is stored: queue a processing job, unless one is queued or at
+    work; that one drains every fresh message, this one included."""
     rt.enqueue("process_inbound", inbound_id, wake_flag=WAKE_FLAG)
 
 
 def drain(rt: Runtime, inbound_id: int) -> list[int]:
     """The job: ``inbound_id`` (with the fresh messages it takes along), then batch after
-    batch of fresh messages until none is left, each fresh batch after a moment's
-    :func:`linger`; returns the ids that failed (rolled back and released for a retry).
-    Messages tried before wait for their own job's retry or the sweep, so a message that
-    fails again and again cannot keep a job busy."""
+    batch of fresh messages until none is left; returns the ids that failed (rolled back
+    and released for a retry). Messages tried before wait for their own job's retry or
+    the sweep, so a message that fails again and again cannot keep a job busy.
+
+    The wake-up flag stays raised while the job drains, so messages stored meanwhile
+    send no job of their own (it would only wait for the write lock). Finding nothing
+    left, the job lowers the flag and looks once more: a message stored just before
+    then goes to this job if it can raise the flag again, else to the job its store
+    sent."""
     failed: list[int] = []
+    spool.move_in(rt)
     following, fresh = inbound_id, _claimable(rt, inbound_id) == 0
+    waiting = len(_fresh(rt)) if fresh else 0
     for _ in range(DRAIN_BATCHES):
-        if fresh:
+        if fresh and waiting < BATCH:
             linger(rt)
         failed += process_batch(rt, following).failed
-        found = _next_fresh(rt)
-        if found is None:
-            return failed
-        following, fresh = found, True
+        found = _fresh(rt)
+        if not found:
+            found = _last_look(rt)
+            if not found:
+                return failed
+        elif rt.queue is not None:
+            rt.queue.keep(WAKE_FLAG)
+        following, fresh, waiting = found[0], True, len(found)
     rt.enqueue("process_inbound", following)  # a long stream: a new job goes on (time limit)
     return failed
 
 
-_NEXT_FRESH = select(InboundEmail.id).where(*_FRESH).order_by(col(InboundEmail.id)).limit(1)
+def _last_look(rt: Runtime) -> list[int]:
+    if rt.queue is None:
+        return []
+    rt.queue.lower(WAKE_FLAG)  # what is stored from now on sends a new job
+    found = _fresh(rt)
+    if found and rt.queue.hold(WAKE_FLAG):
+        return found
+    return []  # nothing left, or the job of a message stored meanwhile takes it
 
 
-def _next_fresh(rt: Runtime) -> int | None:
+_NEXT_FRESH = (
+    select(InboundEmail.id).where(*_FRESH).order_by(col(InboundEmail.id)).limit(bindparam("b_n"))
+)
+
+
+def _fresh(rt: Runtime) -> list[int]:
+    """The oldest fresh messages, a batch at most (spooled ones moved in first)."""
+    spool.move_in(rt)
     with rt.db.read() as s:
-        found = s.connection().execute(_NEXT_FRESH).scalar()
-    return int(found) if found is not None else None
+        return list(s.connection().execute(_NEXT_FRESH, {"b_n": BATCH}).scalars())
 
 
 def linger(rt: Runtime) -> None:
-    """Before a fresh batch is taken, wait ``inbound_linger_ms``: replies that arrive
-    meanwhile are applied in the same transaction. Under a stream of replies (a campaign's
-    offers answered at once) the SMTP server stores on without meeting the write lock, and
-    one transaction then applies many messages instead of one or two each; a single reply
-    is applied a few milliseconds later."""
+    """Before a fresh batch that is not full yet, wait ``inbound_linger_ms``: replies
+    that arrive meanwhile are applied in the same transaction. Under a stream of replies
+    (a campaign's offers answered at once) one transaction then applies many messages
+    instead of one or two each; a single reply is applied a few milliseconds later."""
     if rt.settings.inbound_linger_ms:
         time.sleep(rt.settings.inbound_linger_ms / 1000)
 
@@ -131,6 +155,7 @@ def linger(rt: Runtime) -> None:
 def process_batch(rt: Runtime, inbound_id: int, batch: int | None = None) -> Processed:
     """``inbound_id`` and, when it is fresh, up to ``batch - 1`` other fresh messages."""
     batch = batch or BATCH
+    spool.move_in(rt)
     attempts = _claimable(rt, inbound_id)
     if attempts is None:
         return Processed()

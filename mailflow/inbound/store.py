@@ -6,7 +6,7 @@ import hashlib
 import re
 from typing import TYPE_CHECKING
 
-from mailflow.models import InboundEmail
+from mailflow.inbound import spool
 
 if TYPE_CHECKING:
     from mailflow.runtime import Runtime
@@ -27,22 +27,19 @@ def header_message_id(raw: bytes) -> str | None:
 def store_raw(
     rt: Runtime, raw: bytes, *, channel: str, mail_from: str | None, rcpt_to: list[str]
 ) -> int:
-    """Commit the raw bytes; returns the row id. Any failure is a :class:`StoreError`."""
+    """Commit the raw bytes (on SQLite into the spool, see :mod:`mailflow.inbound.spool`);
+    returns the message's id. Any failure is a :class:`StoreError`."""
+    values = {
+        "received_at": rt.clock.now(),
+        "channel": channel,
+        "mail_from": (mail_from or "")[:500],
+        "rcpt_to": [r[:254] for r in rcpt_to][:50],
+        "message_id": header_message_id(raw),
+        "sha256": hashlib.sha256(raw).hexdigest(),
+        "size": len(raw),
+        "raw": raw,
+    }
     try:
-        with rt.db.durable_transaction() as session:
-            row = InboundEmail(
-                received_at=rt.clock.now(),
-                channel=channel,
-                mail_from=(mail_from or "")[:500],
-                rcpt_to=[r[:254] for r in rcpt_to][:50],
-                message_id=header_message_id(raw),
-                sha256=hashlib.sha256(raw).hexdigest(),
-                size=len(raw),
-                raw=raw,
-            )
-            session.add(row)
-            session.flush()
-            assert row.id is not None
-            return row.id
+        return spool.store(rt, values)
     except Exception as exc:  # any database trouble means: not stored, tell the sender to retry
         raise StoreError(f"{type(exc).__name__}") from exc

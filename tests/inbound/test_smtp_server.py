@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from mailflow.inbound import spool
 from mailflow.inbound.server import make_server
 from mailflow.models import InboundEmail
 from mailflow.runtime import Runtime
@@ -39,6 +40,8 @@ def server(rt: Runtime) -> Iterator[int]:
 
 
 def _stored(rt: Runtime) -> list[InboundEmail]:
+    """What was committed: on SQLite in the spool, moved in here as processing does."""
+    spool.move_in(rt)
     with rt.db.read() as s:
         return list(s.exec(select(InboundEmail)))
 

@@ -48,12 +48,84 @@ def test_one_waiting_job_stands_for_every_message_stored_before_it_starts(
         queue.drain()
         assert _states(rt) == ["applied", "applied", "applied"]
         assert offered.offer_states() == ["picked", "declined", "declined"]
-        # that job started (and lowered the flag): the next message wakes a new one
+        # that job is done (and lowered the flag): the next message wakes a new one
         wake(rt, _store(offered, 0, "contacted the customer"))
         queue.drain()
     finally:
         queue.stop()
     assert _states(rt) == ["applied"] * 4
+    assert offered.lead_state() == "contacted"
+
+
+def test_a_draining_job_keeps_its_flag_so_messages_stored_meanwhile_send_no_job(
+    offered: Offered, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rt = offered.rt
+    queue = connect(rt)
+    drains: list[int] = []
+    real_drain, real_linger = process.drain, process.linger
+
+    def drain(rt_: Runtime, inbound_id: int) -> list[int]:
+        drains.append(inbound_id)
+        return real_drain(rt_, inbound_id)
+
+    def linger(rt_: Runtime) -> None:  # while the job drains, two more replies come in
+        if len(drains) == 1 and len(_states(rt)) == 1:
+            for i, text in ((2, "not interested"), (0, "we'll take it")):
+                wake(rt, _store(offered, i, text))
+        real_linger(rt_)
+
+    monkeypatch.setattr(process, "drain", drain)
+    monkeypatch.setattr(process, "linger", linger)
+    try:
+        wake(rt, _store(offered, 1, "no"))
+        queue.start_worker(2)
+        queue.drain()
+        assert _states(rt) == ["applied"] * 3
+        assert len(drains) == 1  # one job applied all three
+        assert queue.hold(WAKE_FLAG)  # and lowered its flag when it was done
+    finally:
+        queue.stop()
+    assert offered.offer_states() == ["picked", "declined", "declined"]
+
+
+def test_a_message_stored_while_the_job_lowers_its_flag_is_not_left_behind(
+    offered: Offered, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rt = offered.rt
+    queue = connect(rt)  # no worker: a job sent stays in the queue
+    real_lower = queue.lower
+    late: list[tuple[int, str, bool]] = [(2, "not interested", True)]  # (partner, text, wake)
+    stored: list[int] = []
+
+    def lower_then_store(flag: str) -> None:
+        real_lower(flag)
+        if late:  # a reply stored at that very moment
+            i, text, wakes = late.pop()
+            stored.append(_store(offered, i, text))
+            if wakes:  # its wake-up raises the flag and sends a job
+                wake(rt, stored[-1])
+
+    monkeypatch.setattr(queue, "lower", lower_then_store)
+    try:
+        first = _store(offered, 1, "no")
+        assert queue.hold(WAKE_FLAG)
+        assert process.drain(rt, first) == []
+        # the late reply's job will apply it: this one left it and the flag alone
+        assert _states(rt) == ["applied", "received"] and _queued(queue) == stored
+        assert not queue.hold(WAKE_FLAG)
+        queue.broker.flush_all()
+        real_lower(WAKE_FLAG)
+
+        late.append((0, "contacted the customer", False))  # stored, but no job sent
+        pick = _store(offered, 0, "we'll take it")
+        assert queue.hold(WAKE_FLAG)
+        assert process.drain(rt, pick) == []
+        # nobody else raised the flag: the job raised it again and applied the late one
+        assert _states(rt) == ["applied"] * 4 and _queued(queue) == []
+        assert queue.hold(WAKE_FLAG)  # lowered once none was left
+    finally:
+        queue.stop()
     assert offered.lead_state() == "contacted"
 
 
@@ -89,7 +161,7 @@ def test_wake_flags_are_shared_through_redis_and_expire() -> None:
     try:
         assert first.wake(WAKE_FLAG, "process_inbound", 1)
         assert not second.wake(WAKE_FLAG, "process_inbound", 2)  # another process sees it
-        second.started(WAKE_FLAG)
+        second.lower(WAKE_FLAG)
         assert second.wake(WAKE_FLAG, "process_inbound", 3, ttl_s=2)
         client = first.broker.client  # type: ignore[attr-defined]
         flag = f"{namespace}:wake:{WAKE_FLAG}"

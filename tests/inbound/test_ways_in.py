@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlmodel import select
 
+from mailflow.inbound import spool
 from mailflow.models import InboundEmail
 from tests.conftest import TEST_KEYS
 from tests.inbound.conftest import Offered
@@ -39,6 +40,7 @@ def test_the_webhook_needs_the_shared_secret_and_stores_the_message(
         content_type="message/rfc822",
     )
     assert answer.status_code == 202
+    spool.move_in(offered.rt)  # on SQLite it was stored in the spool, under the same id
     with offered.rt.db.read() as s:
         row = s.get(InboundEmail, answer.get_json()["id"])
     assert row is not None and row.raw == raw and row.channel == "webhook"
@@ -114,6 +116,7 @@ def test_inbound_parse_prints_one_json_line_per_file_and_changes_nothing(
         "reason": None,
     }
     assert lines[0]["reply_key"] == offered.reply_to(0).split("+")[1].split("@")[0]
+    assert spool.move_in(offered.rt) == 0
     with offered.rt.db.read() as s:
         assert s.exec(select(InboundEmail)).all() == []
     assert offered.lead_state() == "offered"

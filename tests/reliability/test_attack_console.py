@@ -158,10 +158,12 @@ def _without_logins(state: Snapshot) -> Snapshot:
 def test_the_review_page_of_a_message_needs_a_reviewer(
     client: Any, rt: Runtime, world: World, login: Callable[[Any, str], str]
 ) -> None:
+    from mailflow.inbound import spool
     from mailflow.inbound.store import store_raw
 
     raw = b"From: a@b.example\r\nSubject: hi\r\n\r\nhello\r\n"
     inbound = store_raw(rt, raw, channel="smtp", mail_from="a@b.example", rcpt_to=["x@y.test"])
+    spool.move_in(rt)  # as processing does first
     login(client, "rep")
     assert client.get(f"/console/inbound/{inbound}").status_code == 403
     client.post("/console/logout", data={"csrf": _session_csrf(client)})

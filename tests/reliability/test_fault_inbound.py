@@ -18,6 +18,7 @@ from sqlmodel import col, select
 
 from mailflow.broker import connect
 from mailflow.inbound import process as process_module
+from mailflow.inbound import spool
 from mailflow.inbound.parse import parse_message
 from mailflow.inbound.server import make_server
 from mailflow.mail import outbox
@@ -42,6 +43,8 @@ def offered(rt: Runtime, world: World, smtp: object) -> Offered:
 
 
 def _stored(rt: Runtime) -> list[InboundEmail]:
+    """What was committed: on SQLite in the spool, moved in here as processing does."""
+    spool.move_in(rt)
     with rt.db.read() as s:
         return list(s.exec(select(InboundEmail).order_by(col(InboundEmail.id))))
 
