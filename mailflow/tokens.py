@@ -46,12 +46,23 @@ class Signer:
         self._keys = list(secret_keys)
         self._max_age_s = max_age_s
         self._links = URLSafeTimedSerializer(self._keys, salt=_LINK_SALT)
+        self._recent: tuple[int, dict[tuple[int, int, str], str]] = (0, {})
 
     # -- action links -------------------------------------------------------------
     def link_token(self, offer_id: int, contact_id: int, action: str) -> str:
+        """Signed anew each second at most: the token carries its second, so within one it
+        is the same string (a pick by email signs the same links for two emails)."""
         if action not in ACTIONS:
             raise ValueError(f"unknown action {action!r}")
-        return self._links.dumps({"o": offer_id, "c": contact_id, "a": action})
+        second, recent = self._recent
+        if second != int(time.time()):
+            second, recent = int(time.time()), {}
+            self._recent = (second, recent)
+        key = (offer_id, contact_id, action)
+        token = recent.get(key)
+        if token is None:
+            token = recent[key] = self._links.dumps({"o": offer_id, "c": contact_id, "a": action})
+        return token
 
     def read_link(self, token: str) -> LinkClaim:
         try:

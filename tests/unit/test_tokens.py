@@ -18,6 +18,18 @@ def test_a_link_token_round_trips() -> None:
     assert (claim.offer_id, claim.contact_id, claim.action) == (12, 34, "pick")
 
 
+def test_a_link_signed_twice_within_a_second_is_the_same_token() -> None:
+    signer = Signer([KEY_A], 3600)
+    while time.time() % 1 > 0.9:  # not across a second's boundary
+        time.sleep(0.05)
+    first, again = signer.link_token(1, 2, "pick"), signer.link_token(1, 2, "pick")
+    assert first == again and signer.link_token(1, 2, "decline") != first
+    assert signer.read_link(signer.link_token(1, 3, "pick")).contact_id == 3
+    time.sleep(1.05)
+    later = signer.link_token(1, 2, "pick")  # signed anew, with its own second
+    assert later != first and signer.read_link(later).action == "pick"
+
+
 @pytest.mark.parametrize(
     "mangle",
     [
