@@ -42,11 +42,17 @@ class Units:
         self.rt, self.session = rt, session
         self.now = rt.clock.now()
         self.committed: list[ActionContext] = []
+        self._connection = session.connection()  # the transaction's, shared by the units
 
     @contextmanager
     def unit(self, actor: str, channel: str) -> Iterator[ActionContext]:
         ctx = ActionContext(
-            session=self.session, rt=self.rt, actor=actor, channel=channel, now=self.now
+            session=self.session,
+            rt=self.rt,
+            actor=actor,
+            channel=channel,
+            now=self.now,
+            _connection=self._connection,
         )
         with savepoint(self.session):
             yield ctx
@@ -60,6 +66,9 @@ def savepoint(session: Session) -> Iterator[None]:
     committed values (see ``pick``), which the ORM's own rollback does not undo."""
     try:
         with session.begin_nested():
+            # SAVEPOINT now, not when the session next wants its connection: statements
+            # run on the connection itself (``ActionContext.execute``) must be inside it
+            session.connection()
             yield
     except BaseException:
         session.expire_all()

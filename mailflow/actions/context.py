@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, CursorResult, Executable
+from sqlalchemy import Connection, Executable
 from sqlmodel import Session
+
+from mailflow import prepared
 
 if TYPE_CHECKING:
     from mailflow.runtime import Runtime
@@ -29,15 +31,17 @@ class ActionContext:
         """The ids of the emails this unit queued."""
         return list(self.outbox)
 
-    def execute(self, statement: Executable, params: dict[str, Any]) -> CursorResult[Any]:
-        """A prepared Core statement on this transaction's connection, after pending ORM
-        changes are flushed (so it sees them, and they cannot overwrite it later).
+    def execute(self, statement: Executable, params: dict[str, Any]) -> Any:
+        """A Core statement prepared once (a module constant) on this transaction's
+        connection, after pending ORM changes are flushed (so it sees them, and they
+        cannot overwrite it later); run on the driver's cursor (:mod:`mailflow.prepared`).
         Cheaper than the ORM's own execution: for the hot paths (a pick, its events and
-        emails), which run by the batch in inbound processing."""
+        emails), which run by the batch in inbound processing. The result has
+        ``rowcount``, ``scalar_one()``, ``scalars()`` and ``all()``."""
         self.session.flush()
         if self._connection is None:  # the unit's transaction keeps one connection
             self._connection = self.session.connection()
-        return self._connection.execute(statement, params)
+        return prepared.run(self._connection, statement, params)
 
     def later(self, job: str, *args: Any) -> None:
         """Enqueue ``job(*args)`` once this transaction has committed."""

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Integer, bindparam, func, or_, update
 from sqlmodel import Session, col, select
 
+from mailflow import prepared
 from mailflow.actions import ActionContext, units
 from mailflow.inbound import spool
 from mailflow.inbound.parse import Parsed, parse_message
@@ -108,7 +109,8 @@ def drain(rt: Runtime, inbound_id: int) -> list[int]:
     for _ in range(DRAIN_BATCHES):
         if fresh and waiting < BATCH:
             linger(rt)
-        failed += process_batch(rt, following).failed
+            spool.move_in(rt)
+        failed += process_batch(rt, following, move=False).failed
         found = _fresh(rt)
         if not found:
             found = _last_look(rt)
@@ -152,10 +154,14 @@ def linger(rt: Runtime) -> None:
         time.sleep(rt.settings.inbound_linger_ms / 1000)
 
 
-def process_batch(rt: Runtime, inbound_id: int, batch: int | None = None) -> Processed:
-    """``inbound_id`` and, when it is fresh, up to ``batch - 1`` other fresh messages."""
+def process_batch(
+    rt: Runtime, inbound_id: int, batch: int | None = None, *, move: bool = True
+) -> Processed:
+    """``inbound_id`` and, when it is fresh, up to ``batch - 1`` other fresh messages;
+    first the spooled messages are moved in, unless the caller (``move=False``) just did."""
     batch = batch or BATCH
-    spool.move_in(rt)
+    if move:
+        spool.move_in(rt)
     attempts = _claimable(rt, inbound_id)
     if attempts is None:
         return Processed()
@@ -382,7 +388,7 @@ def _record(
         "b_outcome": summary,
     }
     session.flush()
-    session.connection().execute(_RECORD, params)
+    prepared.run(session.connection(), _RECORD, params)
 
 
 def _release(rt: Runtime, row_id: int) -> None:

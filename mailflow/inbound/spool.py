@@ -23,7 +23,6 @@ On PostgreSQL writers lock rows, not the database: messages are stored straight 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,7 +42,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlmodel import col
 
-from mailflow.db import Database
+from mailflow.db import READ_ONLY, Database
 from mailflow.models import InboundEmail
 
 if TYPE_CHECKING:
@@ -67,8 +66,13 @@ spooled = Table(  # the raw-store columns of inbound_email, with their types
     sqlite_autoincrement=True,  # an id once used is never handed out again
 )
 _FIELDS = tuple(c.name for c in spooled.columns)
-_TAKE = select(spooled).order_by(spooled.c.id).limit(bindparam("b_limit"))
-_DROP = delete(spooled).where(spooled.c.id.in_(bindparam("b_ids", expanding=True)))
+_TAKE = (
+    select(spooled)
+    .where(spooled.c.id > bindparam("b_after"))
+    .order_by(spooled.c.id)
+    .limit(bindparam("b_limit"))
+)
+_DROP = delete(spooled).where(spooled.c.id <= bindparam("b_upto"))
 _STORE = insert(spooled)
 _MOVED = select(col(InboundEmail.id), col(InboundEmail.sha256)).where(
     col(InboundEmail.id).in_(bindparam("b_ids", expanding=True))
@@ -86,13 +90,23 @@ def path_for(database_url: str) -> Path | None:
 
 
 class Spool:
-    """The spool file of one SQLite database, for one process."""
+    """The spool file of one SQLite database, for one process.
+
+    Moved messages are deleted from the spool once it is quiet (a move that finds nothing
+    new) or ``DROP_AT`` of them have piled up: during a stream of replies the delete would
+    wait for the stores' write lock and its disk syncs batch after batch. Until then this
+    process reads past them (``_moved``); another process finds them moved already."""
+
+    DROP_AT = 1000
 
     def __init__(self, path: Path, main: Database) -> None:
         self.path = path
         self.db = Database(f"sqlite:///{path}")
+        self._reader = self.db.engine.execution_options(**{READ_ONLY: True})
         _meta.create_all(self.db.engine)
         self._keep_ids_above(main)
+        self._moved = 0  # every id up to here is in inbound_email
+        self._dropped = 0  # and up to here deleted from the spool
 
     def _keep_ids_above(self, main: Database) -> None:
         with main.read() as s:
@@ -120,16 +134,24 @@ class Spool:
         return int(row_id)
 
     def take(self, limit: int) -> list[dict[str, Any]]:
-        """The oldest spooled messages, still in the spool."""
-        with self.db.read() as s:
-            rows = s.connection().execute(_TAKE, {"b_limit": limit}).mappings().all()
-        return [dict(r) for r in rows]
+        """The oldest spooled messages this process has not moved yet."""
+        with self._reader.connect() as conn:  # a read: no lock, sees the last commit
+            found = conn.execute(_TAKE, {"b_after": self._moved, "b_limit": limit})
+            return [dict(r) for r in found.mappings()]
 
-    def drop(self, ids: Sequence[int]) -> None:
-        with self.db.transaction() as s:
-            s.connection().execute(_DROP, {"b_ids": list(ids)})
+    def moved(self, upto: int) -> None:
+        """Every message up to id ``upto`` is in ``inbound_email`` now."""
+        self._moved = max(self._moved, upto)
+
+    def tidy(self, *, quiet: bool) -> None:
+        """Delete the moved messages when the spool is quiet or they have piled up."""
+        if self._moved > self._dropped and (quiet or self._moved - self._dropped >= self.DROP_AT):
+            with self.db.transaction() as s:
+                s.connection().execute(_DROP, {"b_upto": self._moved})
+            self._dropped = self._moved
 
     def pending(self) -> int:
+        """Messages in the spool file (moved ones not deleted yet included)."""
         with self.db.read() as s:
             return int(s.connection().execute(select(func.count()).select_from(spooled)).one()[0])
 
@@ -153,7 +175,8 @@ def store(rt: Runtime, values: dict[str, Any]) -> int:
 
 
 def move_in(rt: Runtime) -> int:
-    """Move every spooled message into ``inbound_email``; how many were moved."""
+    """Move every spooled message into ``inbound_email``; how many were moved. The spool
+    deletes them later (see :class:`Spool`): at the latest on a move that finds none."""
     spool = rt.spool()
     if spool is None:
         return 0
@@ -172,8 +195,9 @@ def move_in(rt: Runtime) -> int:
                 new.append(_row(row))
             if new:
                 conn.execute(_MOVE, new)
-        spool.drop([r["id"] for r in rows])
+        spool.moved(rows[-1]["id"])
         moved += len(rows)
+    spool.tidy(quiet=moved == 0)
     return moved
 
 

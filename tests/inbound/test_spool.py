@@ -64,8 +64,24 @@ def test_on_sqlite_the_store_commits_to_the_spool_file_beside_the_database(
     assert sqlite_rt.spool() is not None and sqlite_rt.spool().pending() == 1  # type: ignore[union-attr]
     assert spool.move_in(sqlite_rt) == 1
     assert _rows(sqlite_rt) == [(row_id, "a@b.example")]
+    assert spool.move_in(sqlite_rt) == 0  # quiet: the moved message leaves the spool
     assert sqlite_rt.spool().pending() == 0  # type: ignore[union-attr]
-    assert spool.move_in(sqlite_rt) == 0
+    assert _rows(sqlite_rt) == [(row_id, "a@b.example")]
+
+
+def test_during_a_stream_moved_messages_leave_the_spool_in_bulk(
+    sqlite_rt: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spooled = sqlite_rt.spool()
+    assert spooled is not None
+    monkeypatch.setattr(spooled, "DROP_AT", 3)
+    ids = []
+    for n in range(4):
+        ids.append(_store(sqlite_rt, f"m{n}"))
+        assert spool.move_in(sqlite_rt) == 1  # each move finds a new one: not quiet
+    assert spooled.pending() == 1  # the first three were deleted together
+    assert spool.move_in(sqlite_rt) == 0 and spooled.pending() == 0
+    assert [i for i, _ in _rows(sqlite_rt)] == ids
 
 
 def test_a_store_does_not_wait_for_a_writer_of_the_main_database(sqlite_rt: Runtime) -> None:
@@ -92,6 +108,7 @@ def test_a_move_cut_short_before_the_spool_let_go_is_finished_without_a_copy(
     with sqlite_rt.db.transaction() as s:
         s.connection().execute(insert(InboundEmail), [spool._row(rows[0])])
     assert spool.move_in(sqlite_rt) == 2
+    assert spool.move_in(sqlite_rt) == 0
     assert [i for i, _ in _rows(sqlite_rt)] == [first, second]
     assert spooled.pending() == 0
 
