@@ -9,7 +9,6 @@ from typing import Any
 from sqlmodel import col, func, select
 
 from mailflow import audit, leadview
-from mailflow.actions import savepoint
 from mailflow.actions.away import mark_away
 from mailflow.actions.bounce import record_bounce
 from mailflow.actions.context import ActionContext
@@ -27,7 +26,21 @@ from mailflow.schemas import FeedbackIn
 from mailflow.tokens import TokenInvalid
 
 
-def dispatch(ctx: ActionContext, parsed: Parsed) -> Outcome:
+class Refused(Exception):
+    """The action refused the reply's command. Raised out of the message's unit, so that
+    whatever the action wrote before it refused (a pick claims the lead, then the offer)
+    is rolled back with the unit; the unit then runs again with ``refused``: the refusal
+    is recorded and the partner told, and the action is not tried again. One SAVEPOINT
+    per message instead of a second one around every action."""
+
+    def __init__(self, error: ActionError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def dispatch(ctx: ActionContext, parsed: Parsed, refused: ActionError | None = None) -> Outcome:
+    """The reply's outcome; ``refused``: the action refused its command on a first run
+    (see :class:`Refused`)."""
     if parsed.kind == "bounce":
         return _bounce(ctx, parsed)
     routed = route(ctx, parsed)
@@ -53,7 +66,7 @@ def dispatch(ctx: ActionContext, parsed: Parsed) -> Outcome:
         )
     ids["contact_id"] = actor.id
     ctx.actor = f"contact:{actor.id}"
-    return _act(ctx, parsed, offer, actor, ids)
+    return _act(ctx, parsed, offer, actor, ids, refused)
 
 
 def _bounce(ctx: ActionContext, parsed: Parsed) -> Outcome:
@@ -119,7 +132,12 @@ def _verified_sender(ctx: ActionContext, parsed: Parsed, contact: Contact) -> Co
 
 
 def _act(
-    ctx: ActionContext, parsed: Parsed, offer: Offer, contact: Contact, ids: dict[str, Any]
+    ctx: ActionContext,
+    parsed: Parsed,
+    offer: Offer,
+    contact: Contact,
+    ids: dict[str, Any],
+    refused: ActionError | None,
 ) -> Outcome:
     command = parsed.command
     assert offer.id is not None and contact.id is not None
@@ -140,27 +158,27 @@ def _act(
             rate_limited=True,
         )
         return Outcome("review", "no clear command: kept as a note", **ids)
-    try:
-        with savepoint(ctx.session):
+    if refused is None:
+        try:
             apply_command(ctx, command, offer.id, contact.id)
-    except QueueBlocked as exc:
+        except ActionError as exc:
+            raise Refused(exc) from exc
+        understood = _describe(command)
+        _reply(ctx, "reply_confirmation", contact, offer, {"understood": understood, "error": None})
+        return Outcome("applied", understood["summary"], **ids)
+    if isinstance(refused, QueueBlocked):
         # The pick dialog's explanation, by email: the overdue leads with status buttons.
         explain_queue(ctx, offer.id, contact.id)
-        return Outcome("refused", str(exc), {"code": exc.code}, **ids)
-    except ActionError as exc:
-        _reply(
-            ctx,
-            "reply_confirmation",
-            contact,
-            offer,
-            {"understood": _describe(command), "error": str(exc)},
-            rate_limited=True,
-        )
-        return Outcome("refused", str(exc), {"code": exc.code}, **ids)
+        return Outcome("refused", str(refused), {"code": refused.code}, **ids)
     _reply(
-        ctx, "reply_confirmation", contact, offer, {"understood": _describe(command), "error": None}
+        ctx,
+        "reply_confirmation",
+        contact,
+        offer,
+        {"understood": _describe(command), "error": str(refused)},
+        rate_limited=True,
     )
-    return Outcome("applied", _describe(command)["summary"], **ids)
+    return Outcome("refused", str(refused), {"code": refused.code}, **ids)
 
 
 def apply_command(ctx: ActionContext, command: Command, offer_id: int, contact_id: int) -> None:

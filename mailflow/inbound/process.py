@@ -26,7 +26,7 @@ from sqlalchemy import Integer, bindparam, func, or_, update
 from sqlmodel import Session, col, select
 
 from mailflow import prepared
-from mailflow.actions import ActionContext, units
+from mailflow.actions import ActionContext, Units, units
 from mailflow.inbound import spool
 from mailflow.inbound.parse import Parsed, parse_message
 from mailflow.models import Contact, InboundEmail, Lead, Offer, Organization, OutboundEmail
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 LEASE = timedelta(minutes=5)
-BATCH = 25  # messages per processing transaction at most
+BATCH = 50  # messages per processing transaction at most
 
 
 @dataclass
@@ -179,15 +179,11 @@ def process_batch(
             log.exception("inbound message #%s could not be parsed (try %s)", row_id, tries)
             failures.append((row_id, tries, exc))
     if claimed:
-        from mailflow.inbound import handle
-
         with units(rt) as batch_units:
             known = _prefetch(batch_units.session, rt, claimed)
             for item in claimed:
                 try:
-                    with batch_units.unit("inbound", "email") as ctx:
-                        outcome = _pipeline(ctx, item, known, handle.dispatch)
-                        _record(ctx.session, item.id, outcome, item.parsed, ctx.now)
+                    outcome = _apply(batch_units, item, known)
                 except Exception as exc:  # rolled back alone; the others go on
                     log.exception("inbound message #%s failed (try %s)", item.id, item.attempts)
                     failures.append((item.id, item.attempts, exc))
@@ -203,10 +199,33 @@ def process_batch(
     return done
 
 
-def _pipeline(ctx: ActionContext, item: Claimed, known: _Known, dispatch: Any) -> Outcome:
+def _apply(batch_units: Units, item: Claimed, known: _Known) -> Outcome:
+    """One message in its own unit (SAVEPOINT). When the action refuses the command, the
+    unit is rolled back (with what the action wrote before it refused) and run again to
+    record the refusal (``handle.Refused``)."""
+    from mailflow.inbound import handle  # it builds on this module
+
+    try:
+        with batch_units.unit("inbound", "email") as ctx:
+            outcome = _pipeline(ctx, item, known, handle.dispatch)
+            _record(ctx.session, item.id, outcome, item.parsed, ctx.now)
+            return outcome
+    except handle.Refused as exc:
+        refused = exc.error
+    with batch_units.unit("inbound", "email") as ctx:
+        outcome = _pipeline(ctx, item, known, handle.dispatch, refused)
+        _record(ctx.session, item.id, outcome, item.parsed, ctx.now)
+        return outcome
+
+
+def _pipeline(
+    ctx: ActionContext, item: Claimed, known: _Known, dispatch: Any, refused: Any = None
+) -> Outcome:
     if item.parsed is None:
         return Outcome("failed", f"set aside after {MAX_ATTEMPTS} tries")
-    return _dedupe(item.id, known) or _loop(item.parsed, known) or dispatch(ctx, item.parsed)
+    return (
+        _dedupe(item.id, known) or _loop(item.parsed, known) or dispatch(ctx, item.parsed, refused)
+    )
 
 
 _CLAIMABLE = select(InboundEmail.state, InboundEmail.claimed_at, InboundEmail.attempts).where(

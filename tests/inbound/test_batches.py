@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from mailflow.broker import connect
 from mailflow.inbound.process import LEASE, MAX_ATTEMPTS, process_batch
-from mailflow.models import Event, InboundEmail, Webhook, WebhookDelivery
+from mailflow.models import Event, InboundEmail, OutboundEmail, Webhook, WebhookDelivery
 from mailflow.runtime import Runtime
 from tests.inbound.conftest import Offered
 from tests.mail import reply
@@ -109,6 +109,69 @@ def test_a_message_that_fails_is_rolled_back_alone_retried_and_set_aside(
     assert done.failed == [] and done.outcomes[poisoned].state == "failed"
     assert _states(rt) == {poisoned: ("failed", MAX_ATTEMPTS), declined: ("applied", 1)}
     assert offered.lead_state() == "offered"
+
+
+@contextmanager
+def _offer_closing_meanwhile(rt: Runtime, offer_id: int) -> Iterator[None]:
+    """The offer is closed between the pick's two UPDATEs (on PostgreSQL another
+    transaction can do that): a trigger makes the offer's UPDATE change nothing, after
+    the lead's UPDATE went through."""
+    with rt.db.transaction() as s:
+        if rt.db.is_sqlite:
+            s.execute(
+                text(
+                    f"CREATE TRIGGER closing BEFORE UPDATE ON offer WHEN OLD.id = {offer_id} "
+                    "AND NEW.state = 'picked' BEGIN SELECT RAISE(IGNORE); END"
+                )
+            )
+        else:
+            s.execute(
+                text(
+                    "CREATE FUNCTION closing() RETURNS trigger LANGUAGE plpgsql AS "
+                    "$$ BEGIN RETURN NULL; END $$"
+                )
+            )
+            s.execute(
+                text(
+                    "CREATE TRIGGER closing BEFORE UPDATE ON offer FOR EACH ROW "
+                    f"WHEN (OLD.id = {offer_id} AND NEW.state = 'picked') "
+                    "EXECUTE FUNCTION closing()"
+                )
+            )
+    try:
+        yield
+    finally:
+        with rt.db.transaction() as s:
+            if rt.db.is_sqlite:
+                s.execute(text("DROP TRIGGER closing"))
+            else:
+                s.execute(text("DROP TRIGGER closing ON offer"))
+                s.execute(text("DROP FUNCTION closing()"))
+
+
+def test_a_refused_pick_leaves_nothing_of_what_it_wrote_and_the_partner_is_told(
+    offered: Offered,
+) -> None:
+    rt = offered.rt
+    picked = offered.store(_pick(offered, 0))
+    declined = offered.store(_decline(offered, 1))
+    with _offer_closing_meanwhile(rt, offered.offers[0].id):  # type: ignore[arg-type]
+        done = process_batch(rt, picked)
+    assert done.failed == []
+    assert done.outcomes[picked].state == "refused"
+    assert done.outcomes[picked].data == {"code": "taken"}
+    assert done.outcomes[declined].state == "applied"
+    assert offered.lead_state() == "offered"  # the lead's UPDATE was rolled back with it
+    with rt.db.read() as s:
+        kinds = [e.kind for e in s.exec(select(Event).order_by(col(Event.id)))]
+        told = s.exec(
+            select(OutboundEmail).where(
+                OutboundEmail.kind == "reply_confirmation",
+                OutboundEmail.contact_id == offered.contacts[0].id,
+            )
+        ).all()
+    assert "lead.picked" not in kinds and "offer.declined" in kinds
+    assert len(told) == 1 and told[0].context["error"] == "this offer was closed meanwhile"
 
 
 def test_a_retried_message_is_processed_without_fresh_ones(offered: Offered) -> None:
