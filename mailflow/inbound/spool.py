@@ -150,10 +150,12 @@ class Spool:
                 s.connection().execute(_DROP, {"b_upto": self._moved})
             self._dropped = self._moved
 
-    def pending(self) -> int:
-        """Messages in the spool file (moved ones not deleted yet included)."""
-        with self.db.read() as s:
-            return int(s.connection().execute(select(func.count()).select_from(spooled)).one()[0])
+    def pending(self, *, after: int = 0) -> int:
+        """Messages in the spool file with an id above ``after`` (moved ones not deleted
+        yet included; ``after`` the highest id in ``inbound_email``: those not moved)."""
+        count = select(func.count()).select_from(spooled).where(spooled.c.id > after)
+        with self._reader.connect() as conn:
+            return int(conn.execute(count).scalar_one())
 
     def close(self) -> None:
         self.db.dispose()

@@ -38,6 +38,16 @@ def _login(client: Any, offered: Offered) -> None:
     )
 
 
+def test_the_queue_counts_messages_stored_and_not_processed_yet(
+    client: Any, offered: Offered
+) -> None:
+    for i in (0, 1):  # stored (on SQLite in the spool), no job has run
+        offered.store(offered.reply_from(i, "We'll take it"))
+    _login(client, offered)
+    listing = client.get("/console/inbound/").get_data(as_text=True)
+    assert 'data-waiting="2"' in listing and "2 received messages not processed yet" in listing
+
+
 def test_ops_see_the_message_and_why_and_can_apply_a_correction(
     client: Any, offered: Offered
 ) -> None:
@@ -53,6 +63,7 @@ def test_ops_see_the_message_and_why_and_can_apply_a_correction(
     with offered.rt.db.read() as s:
         row = s.exec(select(InboundEmail)).one()
     assert f"/console/inbound/{row.id}" in listing and "no clear command" in listing
+    assert "data-waiting" not in listing
     page = client.get(f"/console/inbound/{row.id}").get_data(as_text=True)
     assert "check our calendar" in page
     csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]

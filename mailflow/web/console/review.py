@@ -8,7 +8,7 @@ from email.parser import BytesParser
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 
 from mailflow.actions import unit
 from mailflow.actions.errors import ActionError
@@ -27,12 +27,19 @@ STAGES = ("contacted", "meeting", "proposal", "won", "lost")
 @login_required("admin", "ops", "partner_manager")
 def index() -> Any:
     show_all = request.args.get("all") == "1"
-    with runtime().db.read() as s:
+    rt = runtime()
+    with rt.db.read() as s:
         query = select(InboundEmail).order_by(col(InboundEmail.id).desc()).limit(200)
         if not show_all:
             query = query.where(col(InboundEmail.state).in_(OPEN_STATES))
         rows = s.exec(query).all()
-    return render_template("console/review_list.html", lang="en", rows=rows, show_all=show_all)
+        received = s.exec(select(func.count()).where(col(InboundEmail.state) == "received")).one()
+        moved = s.exec(select(func.max(InboundEmail.id))).one() or 0
+    spool = rt.spool()  # on SQLite: stored, not moved into inbound_email yet
+    waiting = received + (spool.pending(after=moved) if spool is not None else 0)
+    return render_template(
+        "console/review_list.html", lang="en", rows=rows, show_all=show_all, waiting=waiting
+    )
 
 
 @bp.get("/<int:inbound_id>")
