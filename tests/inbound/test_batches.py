@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import col, select
@@ -52,30 +53,30 @@ def test_one_job_applies_the_waiting_messages_and_drops_copies_among_them(
 
 
 @contextmanager
-def _failing_update(rt: Runtime, inbound_id: int) -> Iterator[None]:
-    """A real database failure while one message is recorded: a trigger refuses to store
-    any outcome but "failed" for it."""
+def _trigger(
+    rt: Runtime, name: str, on: str, when: str, sqlite_does: str, postgres_does: str
+) -> Iterator[None]:
+    """A trigger ``BEFORE UPDATE <on>`` (``OF column ON table``, or ``ON table``) for the
+    rows ``when`` (written with NEW and OLD) while the block runs: ``sqlite_does`` (a
+    statement), or ``postgres_does`` (a plpgsql function body)."""
     with rt.db.transaction() as s:
         if rt.db.is_sqlite:
             s.execute(
                 text(
-                    "CREATE TRIGGER poison BEFORE UPDATE OF state ON inboundemail "
-                    f"WHEN NEW.id = {inbound_id} AND NEW.state != 'failed' "
-                    "BEGIN SELECT RAISE(ABORT, 'poisoned'); END"
+                    f"CREATE TRIGGER {name} BEFORE UPDATE {on} WHEN {when} BEGIN {sqlite_does}; END"
                 )
             )
         else:
             s.execute(
                 text(
-                    "CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS "
-                    "$$ BEGIN RAISE EXCEPTION 'poisoned'; END $$"
+                    f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS "
+                    f"$$ BEGIN {postgres_does}; END $$"
                 )
             )
             s.execute(
                 text(
-                    "CREATE TRIGGER poison BEFORE UPDATE OF state ON inboundemail FOR EACH ROW "
-                    f"WHEN (NEW.id = {inbound_id} AND NEW.state <> 'failed') "
-                    "EXECUTE FUNCTION poison()"
+                    f"CREATE TRIGGER {name} BEFORE UPDATE {on} FOR EACH ROW "
+                    f"WHEN ({when}) EXECUTE FUNCTION {name}()"
                 )
             )
     try:
@@ -83,10 +84,19 @@ def _failing_update(rt: Runtime, inbound_id: int) -> Iterator[None]:
     finally:
         with rt.db.transaction() as s:
             if rt.db.is_sqlite:
-                s.execute(text("DROP TRIGGER poison"))
+                s.execute(text(f"DROP TRIGGER {name}"))
             else:
-                s.execute(text("DROP TRIGGER poison ON inboundemail"))
-                s.execute(text("DROP FUNCTION poison()"))
+                s.execute(text(f"DROP TRIGGER {name} ON {on.split()[-1]}"))
+                s.execute(text(f"DROP FUNCTION {name}()"))
+
+
+def _failing_update(rt: Runtime, inbound_id: int) -> Any:
+    """A real database failure while one message is recorded: a trigger refuses to store
+    any outcome but "failed" for it."""
+    when = f"NEW.id = {inbound_id} AND NEW.state <> 'failed'"
+    raise_ = "RAISE EXCEPTION 'poisoned'"
+    on = "OF state ON inboundemail"
+    return _trigger(rt, "poison", on, when, "SELECT RAISE(ABORT, 'poisoned')", raise_)
 
 
 def test_a_message_that_fails_is_rolled_back_alone_retried_and_set_aside(
@@ -111,42 +121,12 @@ def test_a_message_that_fails_is_rolled_back_alone_retried_and_set_aside(
     assert offered.lead_state() == "offered"
 
 
-@contextmanager
-def _offer_closing_meanwhile(rt: Runtime, offer_id: int) -> Iterator[None]:
+def _offer_closing_meanwhile(rt: Runtime, offer_id: int) -> Any:
     """The offer is closed between the pick's two UPDATEs (on PostgreSQL another
     transaction can do that): a trigger makes the offer's UPDATE change nothing, after
     the lead's UPDATE went through."""
-    with rt.db.transaction() as s:
-        if rt.db.is_sqlite:
-            s.execute(
-                text(
-                    f"CREATE TRIGGER closing BEFORE UPDATE ON offer WHEN OLD.id = {offer_id} "
-                    "AND NEW.state = 'picked' BEGIN SELECT RAISE(IGNORE); END"
-                )
-            )
-        else:
-            s.execute(
-                text(
-                    "CREATE FUNCTION closing() RETURNS trigger LANGUAGE plpgsql AS "
-                    "$$ BEGIN RETURN NULL; END $$"
-                )
-            )
-            s.execute(
-                text(
-                    "CREATE TRIGGER closing BEFORE UPDATE ON offer FOR EACH ROW "
-                    f"WHEN (OLD.id = {offer_id} AND NEW.state = 'picked') "
-                    "EXECUTE FUNCTION closing()"
-                )
-            )
-    try:
-        yield
-    finally:
-        with rt.db.transaction() as s:
-            if rt.db.is_sqlite:
-                s.execute(text("DROP TRIGGER closing"))
-            else:
-                s.execute(text("DROP TRIGGER closing ON offer"))
-                s.execute(text("DROP FUNCTION closing()"))
+    when = f"OLD.id = {offer_id} AND NEW.state = 'picked'"
+    return _trigger(rt, "closing", "ON offer", when, "SELECT RAISE(IGNORE)", "RETURN NULL")
 
 
 def test_a_refused_pick_leaves_nothing_of_what_it_wrote_and_the_partner_is_told(
