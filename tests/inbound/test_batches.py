@@ -32,6 +32,11 @@ def _decline(offered: Offered, i: int) -> bytes:
     return offered.reply_from(i, "not interested, too far")
 
 
+def _pick_and_decline(offered: Offered) -> tuple[int, int]:
+    """Stored: the first partner's pick, then the second partner's decline."""
+    return offered.store(_pick(offered, 0)), offered.store(_decline(offered, 1))
+
+
 def test_one_job_applies_the_waiting_messages_and_drops_copies_among_them(
     offered: Offered,
 ) -> None:
@@ -103,8 +108,7 @@ def test_a_message_that_fails_is_rolled_back_alone_retried_and_set_aside(
     offered: Offered,
 ) -> None:
     rt = offered.rt
-    poisoned = offered.store(_pick(offered, 0))
-    declined = offered.store(_decline(offered, 1))
+    poisoned, declined = _pick_and_decline(offered)
     with _failing_update(rt, poisoned):
         done = process_batch(rt, poisoned)
         assert done.failed == [poisoned] and done.outcomes[declined].state == "applied"
@@ -133,8 +137,7 @@ def test_a_refused_pick_leaves_nothing_of_what_it_wrote_and_the_partner_is_told(
     offered: Offered,
 ) -> None:
     rt = offered.rt
-    picked = offered.store(_pick(offered, 0))
-    declined = offered.store(_decline(offered, 1))
+    picked, declined = _pick_and_decline(offered)
     with _offer_closing_meanwhile(rt, offered.offers[0].id):  # type: ignore[arg-type]
         done = process_batch(rt, picked)
     assert done.failed == []
