@@ -116,6 +116,30 @@ def test_it_answers_451_when_the_database_is_down(tmp_path: Path, offered: Offer
         down.close()
 
 
+def test_on_sqlite_it_answers_451_when_the_spool_cannot_be_written(
+    tmp_path: Path, offered: Offered, _sqlite_template: Path
+) -> None:
+    database = tmp_path / "broken" / "mailflow.sqlite3"
+    database.parent.mkdir()
+    database.write_bytes(_sqlite_template.read_bytes())
+    (tmp_path / "broken" / "mailflow-inbound-spool.sqlite3").mkdir()  # not a file it can open
+    broken = Runtime(make_settings(tmp_path, f"sqlite:///{database}"))
+    port = _free_port()
+    controller = make_server(broken, "127.0.0.1", port)
+    controller.start()
+    try:
+        with smtplib.SMTP("127.0.0.1", port) as smtp:
+            smtp.ehlo()
+            smtp.mail("a@b.example")
+            assert smtp.rcpt(offered.reply_to(0))[0] == 250
+            code, message = smtp.data(reply("pick", to=offered.reply_to(0), sender="a@b.example"))
+        assert code == 451 and message.startswith(b"4.3.0")
+        assert b"Error" not in message and b"Traceback" not in message
+    finally:
+        controller.stop()
+        broken.close()
+
+
 def test_a_connection_reset_mid_data_stores_nothing_and_the_server_keeps_going(
     offered: Offered, server: int
 ) -> None:
