@@ -158,6 +158,11 @@ class Spool:
             return int(conn.execute(count).scalar_one())
 
     def close(self) -> None:
+        """Deletes what this process moved, then lets the file go."""
+        try:
+            self.tidy(quiet=True)
+        except Exception:  # the next quiet move deletes them; they are in inbound_email
+            log.warning("moved messages stay in the spool for now", exc_info=True)
         self.db.dispose()
 
 

@@ -82,6 +82,14 @@ def test_during_a_stream_moved_messages_leave_the_spool_in_bulk(
     assert spooled.pending() == 1  # the first three were deleted together
     assert spool.move_in(sqlite_rt) == 0 and spooled.pending() == 0
     assert [i for i, _ in _rows(sqlite_rt)] == ids
+    _store(sqlite_rt, "last")
+    assert spool.move_in(sqlite_rt) == 1 and spooled.pending() == 1
+    sqlite_rt.close()  # a process that stops deletes what it moved
+    again = Runtime(sqlite_rt.settings)
+    try:
+        assert again.spool().pending() == 0  # type: ignore[union-attr]
+    finally:
+        again.close()
 
 
 def test_a_store_does_not_wait_for_a_writer_of_the_main_database(sqlite_rt: Runtime) -> None:
