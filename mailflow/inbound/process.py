@@ -1,7 +1,8 @@
 """Processing stored messages, as a job, in a fixed order:
 
-claim → parse → dedupe → our own mail (loop) → bounce → auto-reply → route → verify sender
-→ interpret → act through the same actions as the dialogs → confirm by email.
+(on SQLite: move in from the spool) → claim → parse → dedupe → our own mail (loop) →
+bounce → auto-reply → route → verify sender → interpret → act through the same actions as
+the dialogs → confirm by email.
 
 A job claims its message and up to ``BATCH - 1`` other fresh ones with one committed
 UPDATE (so every try counts even when the process dies), parses them outside the write
@@ -9,7 +10,9 @@ lock, then runs them in one transaction, each in its own SAVEPOINT: the action, 
 confirmation email and the message's final state commit together, so a message is
 applied at most once even when it is processed twice, and a message that raises is
 rolled back alone while the others commit; its claim is released so the job's retry
-can take it at once. A message that was tried before is processed alone, so a message
+can take it at once. When the action refuses the command, the message's unit is rolled
+back and run again to record the refusal (see ``handle.Refused``). A message that was
+tried before is processed alone, so a message
 that kills its worker cannot take others down with it twice; after ``MAX_ATTEMPTS``
 it is set aside for the review queue.
 """
@@ -133,7 +136,7 @@ def _last_look(rt: Runtime) -> list[int]:
     return []  # nothing left, or the job of a message stored meanwhile takes it
 
 
-_NEXT_FRESH = (
+_FRESH_IDS = (
     select(InboundEmail.id).where(*_FRESH).order_by(col(InboundEmail.id)).limit(bindparam("b_n"))
 )
 
@@ -142,7 +145,7 @@ def _fresh(rt: Runtime) -> list[int]:
     """The oldest fresh messages, a batch at most (spooled ones moved in first)."""
     spool.move_in(rt)
     with rt.db.read() as s:
-        return list(s.connection().execute(_NEXT_FRESH, {"b_n": BATCH}).scalars())
+        return list(s.connection().execute(_FRESH_IDS, {"b_n": BATCH}).scalars())
 
 
 def linger(rt: Runtime) -> None:
