@@ -97,10 +97,10 @@ def test_an_oversize_message_gets_552(rt: Runtime, offered: Offered) -> None:
     assert _stored(rt) == []
 
 
-def test_it_answers_451_when_the_database_is_down(tmp_path: Path, offered: Offered) -> None:
-    down = Runtime(make_settings(tmp_path, "postgresql://postgres@127.0.0.1:1/test"))
+def _answers_451(unable: Runtime, offered: Offered) -> None:
+    """A server that cannot store answers a readable 451 at the end of DATA."""
     port = _free_port()
-    controller = make_server(down, "127.0.0.1", port)
+    controller = make_server(unable, "127.0.0.1", port)
     controller.start()
     try:
         with smtplib.SMTP("127.0.0.1", port) as smtp:
@@ -113,7 +113,12 @@ def test_it_answers_451_when_the_database_is_down(tmp_path: Path, offered: Offer
         assert b"Error" not in message and b"Traceback" not in message
     finally:
         controller.stop()
-        down.close()
+        unable.close()
+
+
+def test_it_answers_451_when_the_database_is_down(tmp_path: Path, offered: Offered) -> None:
+    down = Runtime(make_settings(tmp_path, "postgresql://postgres@127.0.0.1:1/test"))
+    _answers_451(down, offered)
 
 
 def test_on_sqlite_it_answers_451_when_the_spool_cannot_be_written(
@@ -123,21 +128,7 @@ def test_on_sqlite_it_answers_451_when_the_spool_cannot_be_written(
     database.parent.mkdir()
     database.write_bytes(_sqlite_template.read_bytes())
     (tmp_path / "broken" / "mailflow-inbound-spool.sqlite3").mkdir()  # not a file it can open
-    broken = Runtime(make_settings(tmp_path, f"sqlite:///{database}"))
-    port = _free_port()
-    controller = make_server(broken, "127.0.0.1", port)
-    controller.start()
-    try:
-        with smtplib.SMTP("127.0.0.1", port) as smtp:
-            smtp.ehlo()
-            smtp.mail("a@b.example")
-            assert smtp.rcpt(offered.reply_to(0))[0] == 250
-            code, message = smtp.data(reply("pick", to=offered.reply_to(0), sender="a@b.example"))
-        assert code == 451 and message.startswith(b"4.3.0")
-        assert b"Error" not in message and b"Traceback" not in message
-    finally:
-        controller.stop()
-        broken.close()
+    _answers_451(Runtime(make_settings(tmp_path, f"sqlite:///{database}")), offered)
 
 
 def test_a_connection_reset_mid_data_stores_nothing_and_the_server_keeps_going(
