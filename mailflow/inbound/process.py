@@ -29,7 +29,7 @@ from sqlalchemy import Integer, bindparam, func, or_, update
 from sqlmodel import Session, col, select
 
 from mailflow import prepared
-from mailflow.actions import ActionContext, Units, units
+from mailflow.actions import ActionContext, ActionError, Units, units
 from mailflow.inbound import spool
 from mailflow.inbound.parse import Parsed, parse_message
 from mailflow.models import Contact, InboundEmail, Lead, Offer, Organization, OutboundEmail
@@ -206,29 +206,28 @@ def _apply(batch_units: Units, item: Claimed, known: _Known) -> Outcome:
     """One message in its own unit (SAVEPOINT). When the action refuses the command, the
     unit is rolled back (with what the action wrote before it refused) and run again to
     record the refusal (``handle.Refused``)."""
-    from mailflow.inbound import handle  # it builds on this module
+    from mailflow.inbound.handle import Refused  # it builds on this module
 
     try:
-        with batch_units.unit("inbound", "email") as ctx:
-            outcome = _pipeline(ctx, item, known, handle.dispatch)
-            _record(ctx.session, item.id, outcome, item.parsed, ctx.now)
-            return outcome
-    except handle.Refused as exc:
-        refused = exc.error
+        return _unit(batch_units, item, known, None)
+    except Refused as exc:
+        return _unit(batch_units, item, known, exc.error)
+
+
+def _unit(batch_units: Units, item: Claimed, known: _Known, refused: ActionError | None) -> Outcome:
+    from mailflow.inbound.handle import dispatch
+
     with batch_units.unit("inbound", "email") as ctx:
-        outcome = _pipeline(ctx, item, known, handle.dispatch, refused)
+        if item.parsed is None:
+            outcome = Outcome("failed", f"set aside after {MAX_ATTEMPTS} tries")
+        else:
+            outcome = (
+                _dedupe(item.id, known)
+                or _loop(item.parsed, known)
+                or dispatch(ctx, item.parsed, refused)
+            )
         _record(ctx.session, item.id, outcome, item.parsed, ctx.now)
-        return outcome
-
-
-def _pipeline(
-    ctx: ActionContext, item: Claimed, known: _Known, dispatch: Any, refused: Any = None
-) -> Outcome:
-    if item.parsed is None:
-        return Outcome("failed", f"set aside after {MAX_ATTEMPTS} tries")
-    return (
-        _dedupe(item.id, known) or _loop(item.parsed, known) or dispatch(ctx, item.parsed, refused)
-    )
+    return outcome
 
 
 _CLAIMABLE = select(InboundEmail.state, InboundEmail.claimed_at, InboundEmail.attempts).where(
