@@ -106,9 +106,8 @@ def drain(rt: Runtime, inbound_id: int) -> list[int]:
     then goes to this job if it can raise the flag again, else to the job its store
     sent."""
     failed: list[int] = []
-    spool.move_in(rt)
+    waiting = len(_fresh(rt))  # fresh ones waiting, once the spool is moved in
     following, fresh = inbound_id, _claimable(rt, inbound_id) == 0
-    waiting = len(_fresh(rt)) if fresh else 0
     for _ in range(DRAIN_BATCHES):
         if fresh and waiting < BATCH:
             linger(rt)
