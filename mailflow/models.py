@@ -62,6 +62,9 @@ class Contact(SQLModel, table=True):
     last_login_at: datetime | None = None
     created_at: datetime
     external_id: str | None = Field(default=None, unique=True, max_length=100)  # issue 7
+    # Console sessions carry the generation they were issued for: logout, a password change
+    # and a role change bump it, and every older cookie stops working.
+    session_generation: int = 0
 
 
 class Lead(SQLModel, table=True):
@@ -232,6 +235,8 @@ class ApiKey(SQLModel, table=True):
     scopes: list[str] = _json(list)
     created_at: datetime
     revoked_at: datetime | None = None
+    # Set while the key's organization is deactivated; reactivation clears it.
+    suspended: bool = False
 
 
 # -- issue 8: qualification, matching, fairness ------------------------------------------
@@ -343,6 +348,9 @@ class Webhook(SQLModel, table=True):
     secret: str = Field(max_length=100)
     active: bool = True
     created_at: datetime
+    # Circuit breaker: consecutive timeouts, and until when deliveries to it wait.
+    timeouts: int = 0
+    open_until: datetime | None = None
 
 
 class WebhookDelivery(SQLModel, table=True):

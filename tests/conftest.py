@@ -19,7 +19,7 @@ from mailflow.db import make_engine
 from mailflow.mail.capture import MailCapture
 from mailflow.runtime import Runtime
 from tests.factories import World
-from tests.services import POSTGRES_URL, port_open, require
+from tests.services import drop_postgres_database, fresh_postgres_database, port_open, require
 
 TEST_KEYS = "test-secret-key-0123456789abcdef"
 
@@ -45,15 +45,15 @@ def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def _postgres_ready() -> str:
+def _postgres_ready() -> Iterator[str]:
+    """One migrated PostgreSQL database for this test run, dropped at its end."""
     require(port_open("127.0.0.1", 5432), "PostgreSQL at 127.0.0.1:5432")
-    engine = make_engine(POSTGRES_URL)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    migrate.upgrade(POSTGRES_URL)
-    return POSTGRES_URL
+    url = fresh_postgres_database()
+    try:
+        migrate.upgrade(url)
+        yield url
+    finally:
+        drop_postgres_database(url)
 
 
 def _truncate_postgres(url: str) -> None:
