@@ -71,6 +71,10 @@ class Settings:
     dkim_key: str | None = None
     dkim_selector: str | None = None
     dkim_domain: str | None = None
+    # console sessions: a session ends after this idle time and at the latest this long
+    # after the login
+    console_idle_minutes: int = 60
+    console_session_hours: int = 12
 
     @property
     def embedded(self) -> bool:
@@ -252,6 +256,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         redis_prefix=_get(env, "REDIS_PREFIX", "mailflow:"),
         points_mdf_rate=_get(env, "POINTS_MDF_RATE", 0.5, parse_float),
         **_dkim(env),
+        # console sessions, password resets, proxies
+        console_idle_minutes=_get(env, "CONSOLE_IDLE_MINUTES", 60, lambda n, v: parse_int(n, v, 1)),
+        console_session_hours=_get(
+            env, "CONSOLE_SESSION_HOURS", 12, lambda n, v: parse_int(n, v, 1)
+        ),
     )
 
 
