@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask, Response, g
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from mailflow import i18n
 from mailflow.logredact import RedactingFilter
@@ -40,6 +41,7 @@ def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
         # 31 days); the console checks the lifetime and idle time itself too (auth.py)
         PERMANENT_SESSION_LIFETIME=timedelta(hours=rt.settings.console_session_hours),
     )
+    _trust_proxies(app, rt.settings.trusted_proxies)
     app.extensions["mailflow"] = rt
     app.logger.addFilter(RedactingFilter())  # "Exception on /a/<token> [POST]"
     i18n.install(app.jinja_env)
@@ -122,6 +124,17 @@ def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
         return {"status": "ok"}
 
     return app
+
+
+def _trust_proxies(app: Flask, proxies: int) -> None:
+    """Behind ``proxies`` reverse proxies, the client's address, scheme and host come from
+    their X-Forwarded-* headers (each proxy appends one entry; the last ``proxies`` are
+    theirs). Without proxies the headers are ignored: a client could write anything
+    there, and every per-address rate limit reads ``request.remote_addr``."""
+    if proxies:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
 
 
 def runtime() -> Runtime:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+import pytest
 from sqlmodel import col, select
 
 from mailflow import signed
@@ -186,3 +187,22 @@ def test_https_sends_hsts_on_every_response(app: Any, rt: Runtime) -> None:
         answer = client.get(path)
         hsts = answer.headers.get("Strict-Transport-Security")
         assert hsts == "max-age=31536000; includeSubDomains", (path, answer.status_code)
+
+
+def test_the_session_and_proxy_settings_are_strict(tmp_path: Any) -> None:
+    from config import load_settings
+    from config.settings import SettingsError
+
+    base = {"MAILFLOW_DATA_DIR": str(tmp_path)}
+    defaults = load_settings(base)
+    assert (defaults.console_idle_minutes, defaults.console_session_hours) == (60, 12)
+    assert (defaults.reset_requests_per_hour, defaults.trusted_proxies) == (3, 0)
+    for name, value in (
+        ("CONSOLE_IDLE_MINUTES", "0"),
+        ("CONSOLE_SESSION_HOURS", "twelve"),
+        ("RESET_REQUESTS_PER_HOUR", "0"),
+        ("TRUSTED_PROXIES", "-1"),
+    ):
+        with pytest.raises(SettingsError, match=f"MAILFLOW_{name}"):
+            load_settings({**base, f"MAILFLOW_{name}": value})
+    assert load_settings({**base, "MAILFLOW_TRUSTED_PROXIES": "2"}).trusted_proxies == 2
