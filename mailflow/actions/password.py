@@ -17,7 +17,7 @@ from mailflow.actions.errors import InvalidInput, NotAllowed, NotFound
 from mailflow.actions.sessions import end_sessions
 from mailflow.mail import outbox
 from mailflow.models import Contact
-from mailflow.passwords import hash_password
+from mailflow.passwords import WeakPassword, hash_password
 from mailflow.tokens import TokenExpired, TokenInvalid
 from mailflow.visibility import CONSOLE_ROLES
 
@@ -81,6 +81,6 @@ def set_password(ctx: ActionContext, email: str, password: str) -> Contact:
 
 def _new_hash(contact: Contact, password: str) -> str:
     try:
-        return hash_password(password)
-    except ValueError as exc:
+        return hash_password(password, email=contact.email, name=contact.name)
+    except WeakPassword as exc:
         raise InvalidInput(str(exc)) from None
