@@ -71,6 +71,13 @@ class Settings:
     dkim_key: str | None = None
     dkim_selector: str | None = None
     dkim_domain: str | None = None
+    # console sessions, password resets, proxies: a session ends after this idle time and
+    # at the latest this long after the login; reset emails an hour per account; how many
+    # proxies in front of the app set X-Forwarded-For/-Proto/-Host (0: none, ignore them)
+    console_idle_minutes: int = 60
+    console_session_hours: int = 12
+    reset_requests_per_hour: int = 3
+    trusted_proxies: int = 0
 
     @property
     def embedded(self) -> bool:
@@ -252,6 +259,15 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         redis_prefix=_get(env, "REDIS_PREFIX", "mailflow:"),
         points_mdf_rate=_get(env, "POINTS_MDF_RATE", 0.5, parse_float),
         **_dkim(env),
+        # console sessions, password resets, proxies
+        console_idle_minutes=_get(env, "CONSOLE_IDLE_MINUTES", 60, lambda n, v: parse_int(n, v, 1)),
+        console_session_hours=_get(
+            env, "CONSOLE_SESSION_HOURS", 12, lambda n, v: parse_int(n, v, 1)
+        ),
+        reset_requests_per_hour=_get(
+            env, "RESET_REQUESTS_PER_HOUR", 3, lambda n, v: parse_int(n, v, 1)
+        ),
+        trusted_proxies=_get(env, "TRUSTED_PROXIES", 0, parse_int),
     )
 
 

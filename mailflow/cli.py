@@ -180,26 +180,22 @@ def _erase(settings: object, lead_id: int) -> int:
 def _password(settings: object, email: str) -> int:
     import getpass
 
-    from sqlmodel import select
-
-    from mailflow.models import Contact
-    from mailflow.passwords import hash_password
+    from mailflow.actions import unit
+    from mailflow.actions.errors import ActionError
+    from mailflow.actions.password import set_password
     from mailflow.runtime import Runtime
 
     secret = getpass.getpass("New password: ") if sys.stdin.isatty() else sys.stdin.readline()
+    rt = Runtime(settings)  # type: ignore[arg-type]
     try:
-        hashed = hash_password(secret.rstrip("\n"))
-    except ValueError as exc:
+        with unit(rt, "cli", "cli") as ctx:
+            set_password(ctx, email, secret.rstrip("\n"))
+    except ActionError as exc:
         print(f"mailflow: {exc}", file=sys.stderr)
         return 1
-    rt = Runtime(settings)  # type: ignore[arg-type]
-    with rt.db.transaction() as session:
-        contact = session.exec(select(Contact).where(Contact.email == email.lower())).first()
-        if contact is None:
-            print(f"mailflow: no contact with email {email}", file=sys.stderr)
-            return 1
-        contact.password_hash = hashed
-    print(f"password set for {email}")
+    finally:
+        rt.close()
+    print(f"password set for {email}; every console session of it has ended")
     return 0
 
 

@@ -10,6 +10,7 @@ from sqlmodel import select
 from mailflow import audit
 from mailflow.actions.context import ActionContext
 from mailflow.actions.errors import InvalidInput, NotFound
+from mailflow.actions.sessions import end_sessions
 from mailflow.api_schemas import ContactIn, PartnerIn
 from mailflow.geo import locate_city
 from mailflow.models import Contact, Organization
@@ -83,9 +84,13 @@ def save_contact(
             created_at=ctx.now,
         )
         ctx.session.add(contact)
+    role, home = contact.role, contact.organization_id
     for name, value in fields.items():
         setattr(contact, name, value)
     ctx.session.flush()
+    if not created and (contact.role, contact.organization_id) != (role, home):
+        # the console sessions were issued for what the old role let the contact see
+        end_sessions(ctx, contact, "role changed" if contact.role != role else "moved")
     audit.record(
         ctx,
         "contact.created" if created else "contact.updated",

@@ -1,7 +1,10 @@
-"""request_password_reset, reset_password: console password reset by email.
+"""request_password_reset, reset_password: console password reset by email;
+set_password: the CLI's ``mailflow password``.
 
 The link carries a signed, expiring token bound to a fingerprint of the current password
-hash: once the password changes, every older link is spent (single use).
+hash: once the password changes, every older link is spent (single use). A new password
+meets :func:`mailflow.passwords.check_password` and ends every console session of the
+contact.
 """
 
 from __future__ import annotations
@@ -10,10 +13,11 @@ from sqlmodel import select
 
 from mailflow import audit, signed
 from mailflow.actions.context import ActionContext
-from mailflow.actions.errors import InvalidInput, NotAllowed
+from mailflow.actions.errors import InvalidInput, NotAllowed, NotFound
+from mailflow.actions.sessions import end_sessions
 from mailflow.mail import outbox
 from mailflow.models import Contact
-from mailflow.passwords import hash_password
+from mailflow.passwords import WeakPassword, hash_password
 from mailflow.tokens import TokenExpired, TokenInvalid
 from mailflow.visibility import CONSOLE_ROLES
 
@@ -56,9 +60,27 @@ def check_reset_token(ctx: ActionContext, token: str) -> Contact:
 
 def reset_password(ctx: ActionContext, token: str, password: str) -> Contact:
     contact = check_reset_token(ctx, token)
-    try:
-        contact.password_hash = hash_password(password)
-    except ValueError as exc:
-        raise InvalidInput(str(exc)) from None
+    contact.password_hash = _new_hash(contact, password)
     audit.record(ctx, "password.reset", contact_id=contact.id)
+    end_sessions(ctx, contact, "password.reset")
     return contact
+
+
+def set_password(ctx: ActionContext, email: str, password: str) -> Contact:
+    contact = ctx.session.exec(
+        select(Contact).where(Contact.email == email.strip().lower())
+    ).first()
+    if contact is None:
+        raise NotFound(f"no contact with email {email}")
+    contact.password_hash = _new_hash(contact, password)
+    audit.record(ctx, "password.set", organization_id=contact.organization_id,
+                 contact_id=contact.id)  # fmt: skip
+    end_sessions(ctx, contact, "password.set")
+    return contact
+
+
+def _new_hash(contact: Contact, password: str) -> str:
+    try:
+        return hash_password(password, email=contact.email, name=contact.name)
+    except WeakPassword as exc:
+        raise InvalidInput(str(exc)) from None

@@ -1,11 +1,13 @@
-"""CSV export of leads and KPIs (CLI and console download). Cells that a spreadsheet
-would run as a formula get a leading apostrophe."""
+"""CSV export of leads and KPIs (CLI and console downloads), and the one CSV writer every
+download uses: a text cell that a spreadsheet would run as a formula gets a leading
+apostrophe (OWASP's "CSV injection" advice); numbers stay numbers."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -46,15 +48,31 @@ KPI_COLUMNS: tuple[str, ...] = (
 )
 
 
+# What starts a formula, in ASCII and full width (spreadsheets read both); a formula may
+# also follow blanks and quotes, which the spreadsheet skips.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_SKIPPED = re.compile(r"^[\s\"']+")
+
+
+def defused(text: str) -> str:
+    """``text``, with a leading ``'`` when a spreadsheet would evaluate it."""
+    rest = _SKIPPED.sub("", text, count=1)
+    if text.startswith(_FORMULA_START) or rest.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
 def _cell(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
+    if isinstance(value, str):
+        return defused(value)
     return "" if value is None else value
 
 
-def _lines(header: tuple[str, ...], rows: Iterator[dict[str, Any]]) -> Iterator[str]:
+def csv_lines(header: tuple[str, ...], rows: Iterator[dict[str, Any]]) -> Iterator[str]:
+    """The CSV text of ``rows`` (the ``header``'s keys of each; others are left out), in
+    chunks of about 64 kB: the writer of every CSV download."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
@@ -77,7 +95,7 @@ def lead_csv(session: Session) -> Iterator[str]:
             row["owner"] = names.get(lead.owner_id) if lead.owner_id else None
             yield row
 
-    return _lines(LEAD_COLUMNS, rows())
+    return csv_lines(LEAD_COLUMNS, rows())
 
 
 def kpi_csv(
@@ -87,4 +105,15 @@ def kpi_csv(
     rows = (
         {**row.model_dump(), "since": report.since, "until": report.until} for row in report.rows
     )
-    return _lines(KPI_COLUMNS, rows)
+    return csv_lines(KPI_COLUMNS, rows)
+
+
+def _leads(session: Session, now: datetime) -> Iterator[str]:
+    return lead_csv(session)
+
+
+# The console's full exports: name → the CSV chunks (``/console/export/<name>.csv``).
+EXPORTS: dict[str, Callable[[Session, datetime], Iterator[str]]] = {
+    "leads": _leads,
+    "kpis": kpi_csv,
+}

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask, Response, g
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from mailflow import i18n
 from mailflow.logredact import RedactingFilter
@@ -18,6 +20,7 @@ CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'; manifest-src 'self'"
 )
+HSTS = "max-age=31536000; includeSubDomains"
 
 
 def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
@@ -26,14 +29,19 @@ def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
     from mailflow.web.console.auth import csrf_token
 
     app = Flask(__name__)
+    https = rt.settings.base_url.startswith("https://")
     app.config.update(
         SECRET_KEY=rt.settings.secret_keys[-1],
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=rt.settings.base_url.startswith("https://"),
+        SESSION_COOKIE_SECURE=https,
         SESSION_COOKIE_NAME="mailflow_console",
+        # the cookie's signature expires with the session's lifetime (Flask's default:
+        # 31 days); the console checks the lifetime and idle time itself too (auth.py)
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=rt.settings.console_session_hours),
     )
+    _trust_proxies(app, rt.settings.trusted_proxies)
     app.extensions["mailflow"] = rt
     app.logger.addFilter(RedactingFilter())  # "Exception on /a/<token> [POST]"
     i18n.install(app.jinja_env)
@@ -107,6 +115,8 @@ def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
         response.headers.setdefault("X-Frame-Options", "DENY")
         if getattr(g, "token_route", False):
             response.headers["Cache-Control"] = "no-store"
+        if https:
+            response.headers["Strict-Transport-Security"] = HSTS
         return response
 
     @app.get("/healthz")
@@ -114,6 +124,17 @@ def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
         return {"status": "ok"}
 
     return app
+
+
+def _trust_proxies(app: Flask, proxies: int) -> None:
+    """Behind ``proxies`` reverse proxies, the client's address, scheme and host come from
+    their X-Forwarded-* headers (each proxy appends one entry; the last ``proxies`` are
+    theirs). Without proxies the headers are ignored: a client could write anything
+    there, and every per-address rate limit reads ``request.remote_addr``."""
+    if proxies:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
 
 
 def runtime() -> Runtime:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask import Blueprint, Response, render_template, request
 from sqlmodel import col, func, select
 
 from mailflow.csvio import exporter
 from mailflow.models import Organization, Webhook, WebhookDelivery
 from mailflow.web import runtime
 from mailflow.web.console.auth import login_required
+from mailflow.web.downloads import csv_download
 
 bp = Blueprint("console_direct", __name__, url_prefix="/console")
 PAGE = 50
@@ -67,20 +68,14 @@ def exports() -> Any:
 @bp.get("/export/<what>.csv")
 @login_required(*STAFF)
 def download(what: str) -> Any:
-    if what not in ("leads", "kpis"):
+    export = exporter.EXPORTS.get(what)
+    if export is None:
         return Response("unknown export", status=404)
     rt = runtime()
 
     def chunks() -> Any:
         with rt.db.read() as session:
-            if what == "leads":
-                yield from exporter.lead_csv(session)
-            else:
-                yield from exporter.kpi_csv(session, rt.clock.now())
+            yield from export(session, rt.clock.now())
 
     stamp = rt.clock.now().strftime("%Y%m%d-%H%M")
-    return Response(
-        stream_with_context(chunks()),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="mailflow-{what}-{stamp}.csv"'},
-    )
+    return csv_download(f"mailflow-{what}-{stamp}.csv", chunks())

@@ -1,9 +1,12 @@
-"""Rate limits on the signed-link routes: per link and per client address.
+"""Rate limits on the signed-link routes (per link and per client address), on failed
+console logins and on password-reset requests (per account and per client address).
 
 A link is a credential; guessing one is hopeless, but a flood against the dialogs (or a
 mail scanner gone wild) must not take the app down. Beyond the limit: 429 + Retry-After
-and a friendly page. The buckets are issue 7's token buckets (shared through Redis when
-it is configured).
+and a friendly page. The buckets are :mod:`mailflow.ratelimit`'s token buckets (shared
+through Redis when it is configured). The client address is ``request.remote_addr``:
+behind ``MAILFLOW_TRUSTED_PROXIES`` proxies the app factory takes it from their
+X-Forwarded-For, otherwise that header is ignored.
 """
 
 from __future__ import annotations
@@ -18,15 +21,17 @@ from mailflow.ratelimit import Limiter, make_limiter
 from mailflow.web import runtime
 
 
-def _limiters(name: str, per_key: int, per_ip: int) -> tuple[Limiter, Limiter]:
-    """A limiter per key and one per client address, made once per app (in Redis under
-    ``name`` when it is configured)."""
+def _limiters(
+    name: str, per_key: int, per_ip: int, key_period: float = 60.0
+) -> tuple[Limiter, Limiter]:
+    """A limiter per key (``per_key`` a ``key_period``) and one per client address
+    (``per_ip`` a minute), made once per app (in Redis under ``name`` when configured)."""
     found = current_app.extensions.get(f"mailflow.limits.{name}")
     if found is None:
         settings = runtime().settings
         prefix = f"{settings.redis_prefix}{name}:"
         found = (
-            make_limiter(settings.redis_url, per_key, prefix + "k:"),
+            make_limiter(settings.redis_url, per_key, prefix + "k:", key_period),
             make_limiter(settings.redis_url, per_ip, prefix + "ip:"),
         )
         current_app.extensions[f"mailflow.limits.{name}"] = found
@@ -91,6 +96,21 @@ def login_refused(account: str) -> Any:
 def login_failed(account: str) -> None:
     for limiter, key in _login_buckets(account):
         limiter.hit(key)
+
+
+def reset_refused(account: str) -> Any:
+    """429 once the account (``reset_requests_per_hour``) or the client address has asked
+    for too many reset emails. A budget of its own: it never blocks a login, so a flood
+    of anonymous requests cannot lock the owner out."""
+    settings = runtime().settings
+    per_account, per_ip = _limiters(
+        "rr", settings.reset_requests_per_hour, settings.login_failures_per_ip_per_minute, 3600
+    )
+    for limiter, key in ((per_ip, request.remote_addr or "?"), (per_account, _hashed(account))):
+        verdict = limiter.hit(key)
+        if not verdict.allowed:
+            return too_many(verdict.retry_after)
+    return None
 
 
 def install(app: Flask) -> None:

@@ -45,3 +45,29 @@ def test_the_memory_bucket_refills_over_time() -> None:
     assert verdicts[60].retry_after == 1
     limiter._buckets["k"] = (0.0, limiter._buckets["k"][1] - 2.0)  # two seconds ago
     assert limiter.hit("k").allowed
+
+
+def test_a_bucket_can_count_by_the_hour() -> None:
+    limiter = MemoryLimiter(3, period=3600)  # three a hour: one back every 20 minutes
+    assert [limiter.hit("k").allowed for _ in range(4)] == [True, True, True, False]
+    assert 1190 <= limiter.peek("k").retry_after <= 1200
+    limiter._buckets["k"] = (0.0, limiter._buckets["k"][1] - 1201.0)  # 20 minutes ago
+    assert limiter.hit("k").allowed and not limiter.hit("k").allowed
+
+
+def test_an_hourly_bucket_in_redis_keeps_its_count_for_the_hour() -> None:
+    require(port_open("127.0.0.1", 6379), "Redis at 127.0.0.1:6379")
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    prefix = f"mailflow-test-{uuid.uuid4().hex[:8]}:"
+    try:
+        limiter = RedisLimiter(client, 3, prefix, period=3600)
+        verdicts = [limiter.hit("k") for _ in range(4)]
+        assert [v.allowed for v in verdicts] == [True, True, True, False]
+        assert 1190 <= verdicts[3].retry_after <= 1200
+        assert client.ttl(f"{prefix}k") > 3600  # not gone after two minutes
+        assert not limiter.peek("k").allowed
+    finally:
+        for name in client.scan_iter(f"{prefix}*"):
+            client.delete(name)

@@ -98,3 +98,64 @@ def test_login_never_redirects_to_another_site(client: Any, rt: Runtime, world: 
         assert answer.status_code == 302
         assert answer.headers["Location"] == "/console/"
         client.post("/console/logout", data={"csrf": _csrf(client, "/console/")})
+
+
+def _reset_link(rt: Runtime, email: str) -> str:
+    from sqlmodel import select
+
+    from mailflow import signed
+
+    with rt.db.read() as s:
+        user = s.exec(select(Contact).where(Contact.email == email)).one()
+    token = signed.dumps(
+        rt.settings.secret_keys,
+        signed.PASSWORD_RESET,
+        {"c": user.id, "f": signed.fingerprint(user.password_hash)},
+    )
+    return f"/console/reset/{token}"
+
+
+def test_the_reset_page_refuses_a_weak_password_and_says_why(
+    client: Any, rt: Runtime, world: World
+) -> None:
+    _user(rt, world)
+    link = _reset_link(rt, "ops@nordwind.test")
+    for weak, because in (
+        (" " * 10, "cannot be only spaces"),
+        ("aaaaabbbbbaaaaa", "at least 5 different characters"),
+        ("Password123!", "one of the most common ones"),
+        ("ops@nordwind.test 2024", "must not contain your email address or your name"),
+    ):
+        form = {"password": weak, "password2": weak, "csrf": _csrf(client, link)}
+        answer = client.post(link, data=form)
+        assert answer.status_code == 422, weak
+        assert because in answer.get_data(as_text=True), weak
+    assert _login(client).status_code == 302  # the old password still works
+
+
+def test_the_cli_refuses_a_weak_password_and_sets_a_good_one(
+    rt: Runtime, world: World, monkeypatch: Any, capsys: Any
+) -> None:
+    import io
+
+    from mailflow import cli
+
+    _user(rt, world)
+    monkeypatch.setenv("MAILFLOW_DATABASE_URL", rt.settings.database_url)
+    monkeypatch.setenv("MAILFLOW_DATA_DIR", str(rt.settings.data_dir))
+    monkeypatch.setenv("MAILFLOW_SECRET_KEYS", rt.settings.secret_keys[-1])
+    for weak in (" " * 10, "ops@nordwind.test!"):
+        monkeypatch.setattr("sys.stdin", io.StringIO(weak + "\n"))
+        assert cli.main(["password", "ops@nordwind.test"]) == 1
+    assert "must not contain your email address" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO("Tulip garden 1987\n"))
+    assert cli.main(["password", "ops@nordwind.test"]) == 0
+    with rt.db.read() as s:
+        from sqlmodel import select
+
+        from mailflow.models import Event
+
+        kinds = [
+            e.kind for e in s.exec(select(Event)) if e.kind.startswith(("password", "contact"))
+        ]
+    assert kinds == ["password.set", "contact.sessions_ended"]

@@ -244,26 +244,88 @@ def test_guessing_passwords_is_stopped_after_a_few_failures(
     assert attempt("manager", PASSWORD, address="10.0.0.2").status_code == 302
 
 
-def test_reset_requests_spend_the_same_budget(
-    app: Any, rt: Runtime, console_users: dict[str, str]
-) -> None:
-    """Each request sends an email: a flood of them for one account is cut off."""
+def _reset_emails(rt: Runtime) -> int:
     from sqlmodel import col, func, select
 
     from mailflow.models import OutboundEmail
 
-    rt.settings = rt.settings.with_(login_failures_per_minute=3)
+    with rt.db.read() as s:
+        kind = col(OutboundEmail.kind) == "password_reset"
+        return int(s.exec(select(func.count()).where(kind)).one())
+
+
+def test_reset_requests_have_their_own_budget_and_never_lock_the_login(
+    app: Any, rt: Runtime, console_users: dict[str, str]
+) -> None:
+    """Each request sends an email: a flood of them for one account is cut off, but an
+    anonymous flood must not lock the account's owner out of the login."""
+    from tests.reliability.conftest import PASSWORD
+
+    rt.settings = rt.settings.with_(login_failures_per_minute=3, reset_requests_per_hour=3)
     client = app.test_client()
 
     def ask(role: str) -> int:
-        data = {"email": console_users[role], "csrf": csrf_of(client)}
+        data = {"email": console_users[role], "csrf": csrf_of(client, "/console/reset")}
         return int(client.post("/console/reset", data=data).status_code)
 
-    assert [ask("admin") for _ in range(4)] == [200, 200, 200, 429]
+    assert [ask("admin") for _ in range(5)] == [200, 200, 200, 429, 429]
     assert ask("ops") == 200  # another account
-    with rt.db.read() as s:
-        sent = s.exec(select(func.count()).where(col(OutboundEmail.kind) == "password_reset")).one()
-    assert sent == 4
+    assert _reset_emails(rt) == 4
+    data = {"email": console_users["admin"], "password": PASSWORD, "csrf": csrf_of(client)}
+    assert client.post("/console/login", data=data).status_code == 302
+
+
+def test_failed_logins_do_not_spend_the_reset_budget(
+    app: Any, rt: Runtime, console_users: dict[str, str]
+) -> None:
+    """Who forgot the password tries a few, then asks for the link."""
+    rt.settings = rt.settings.with_(login_failures_per_minute=3, reset_requests_per_hour=3)
+    client = app.test_client()
+    for i in range(4):
+        data = {"email": console_users["admin"], "password": f"guess {i}", "csrf": csrf_of(client)}
+        client.post("/console/login", data=data)
+    data = {"email": console_users["admin"], "csrf": csrf_of(client, "/console/reset")}
+    assert client.post("/console/reset", data=data).status_code == 200
+    assert _reset_emails(rt) == 1
+
+
+def _guesses(client: Any, email: str, forwarded_for: str, proxy: str = "10.0.0.1") -> list[int]:
+    answers = []
+    for i in range(3):
+        data = {"email": email, "password": f"guess {i}", "csrf": csrf_of(client)}
+        headers = {"X-Forwarded-For": forwarded_for}
+        answer = client.post("/console/login", data=data, headers=headers,
+                             environ_base={"REMOTE_ADDR": proxy})  # fmt: skip
+        answers.append(answer.status_code)
+    return answers
+
+
+def test_without_trusted_proxies_a_made_up_forwarded_for_does_not_dodge_the_limit(
+    app: Any, rt: Runtime, console_users: dict[str, str]
+) -> None:
+    rt.settings = rt.settings.with_(
+        login_failures_per_minute=50, login_failures_per_ip_per_minute=2
+    )
+    client = app.test_client()
+    assert _guesses(client, console_users["admin"], "1.1.1.1") == [401, 401, 429]
+    assert _guesses(client, console_users["ops"], "2.2.2.2")[0] == 429  # the same address
+
+
+def test_behind_a_trusted_proxy_each_client_address_has_its_own_limit(
+    rt: Runtime, smtp: Any, console_users: dict[str, str]
+) -> None:
+    """One proxy in front: the address it appended to X-Forwarded-For is the client's; an
+    entry the client wrote itself before it is not believed."""
+    from mailflow.web import create_app
+
+    rt.settings = rt.settings.with_(
+        login_failures_per_minute=50, login_failures_per_ip_per_minute=2, trusted_proxies=1
+    )
+    client = create_app(rt).test_client()
+    assert _guesses(client, console_users["admin"], "1.1.1.1") == [401, 401, 429]
+    assert _guesses(client, console_users["ops"], "2.2.2.2") == [401, 401, 429]
+    # the client made up "3.3.3.3"; the proxy appended its real address 1.1.1.1
+    assert _guesses(client, console_users["rep"], "3.3.3.3, 1.1.1.1")[0] == 429
 
 
 EVIL_NEXT = [

@@ -2,6 +2,11 @@
 
 Partners never log in (they act through signed links). Passwords are hashed with
 werkzeug's scrypt. Every console form carries a per-session CSRF token.
+
+The session cookie holds the contact's session generation at login, the login time and
+the last request's time; every request checks all three against the row and the
+settings (``console_idle_minutes``, ``console_session_hours``), so logout, a new password
+or role (which bump the generation) and an idle or too old session end a copied cookie.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from typing import Any, TypeVar, cast
 from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
 from sqlmodel import select
 
+from mailflow.actions import unit
+from mailflow.actions.sessions import log_out
 from mailflow.models import Contact
 from mailflow.passwords import verify_password
 from mailflow.visibility import CONSOLE_ROLES
@@ -22,6 +29,7 @@ from mailflow.web import runtime, throttle
 
 F = TypeVar("F", bound=Callable[..., Any])
 bp = Blueprint("console_auth", __name__, url_prefix="/console")
+LOGGED_OUT = "You are logged out everywhere: every session of your account has ended."
 
 
 def csrf_token() -> str:
@@ -38,17 +46,42 @@ def check_csrf() -> None:
 
 
 def current_user() -> Contact | None:
-    if "user" in g:
-        return cast(Contact | None, g.user)
-    user = None
+    if "user" not in g:
+        g.user = _session_user()
+    return cast(Contact | None, g.user)
+
+
+def _session_user() -> Contact | None:
+    """The logged-in contact; a session that is no longer valid is cleared."""
     contact_id = session.get("contact_id")
-    if contact_id:
-        with runtime().db.read() as s:
-            user = s.get(Contact, contact_id)
-        if user is None or user.role not in CONSOLE_ROLES or not user.password_hash:
-            user = None
-    g.user = user
+    if not contact_id:
+        return None
+    with runtime().db.read() as s:
+        user = s.get(Contact, contact_id)
+    now = int(runtime().clock.now().timestamp())
+    if user is None or not _still_valid(user, now):
+        session.clear()
+        return None
+    session["seen"] = now
     return user
+
+
+def _still_valid(user: Contact, now: int) -> bool:
+    settings = runtime().settings
+    return (
+        user.role in CONSOLE_ROLES
+        and bool(user.password_hash)
+        and session.get("gen") == user.session_generation
+        and now - int(session.get("seen", 0)) <= settings.console_idle_minutes * 60
+        and now - int(session.get("since", 0)) <= settings.console_session_hours * 3600
+    )
+
+
+def _start_session(user: Contact) -> None:
+    now = int(runtime().clock.now().timestamp())
+    session.clear()
+    session.update(contact_id=user.id, gen=user.session_generation, since=now, seen=now)
+    csrf_token()
 
 
 def login_required(*roles: str) -> Callable[[F], F]:
@@ -107,17 +140,23 @@ def login() -> Any:
             if ok and user is not None:
                 user.last_login_at = runtime().clock.now()
         if ok and user is not None:
-            session.clear()
-            session["contact_id"] = user.id
-            csrf_token()
+            _start_session(user)
             return redirect(_safe_next(request.args.get("next")))
         throttle.login_failed(email)
         error = "Email or password is not right."
-    return render_template("console/login.html", lang="en", error=error), 401 if error else 200
+    notice = LOGGED_OUT if request.args.get("out") else None
+    page = render_template("console/login.html", lang="en", error=error, notice=notice)
+    return page, 401 if error else 200
 
 
 @bp.post("/logout")
 def logout() -> Any:
+    """Ends every session of the user (each device, any copy of the cookie), not only
+    this browser's."""
     check_csrf()
+    user = current_user()
+    if user is not None and user.id is not None:
+        with unit(runtime(), f"console:{user.id}", "console") as ctx:
+            log_out(ctx, user.id)
     session.clear()
-    return redirect(url_for("console_auth.login"))
+    return redirect(url_for("console_auth.login", out=1))

@@ -3,11 +3,9 @@ leaderboard and the report schedule. Everything goes through the viewer's scope.
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from sqlmodel import col, select
 
 from mailflow import ledger, reports, visibility
@@ -19,6 +17,7 @@ from mailflow.models import Lead, Organization, ReportSubscription, Territory
 from mailflow.web import runtime
 from mailflow.web.console.auth import current_user, login_required
 from mailflow.web.console.scope import viewer
+from mailflow.web.downloads import csv_rows
 
 bp = Blueprint("console_dashboard", __name__, url_prefix="/console")
 CSV_FIELDS = (
@@ -77,7 +76,7 @@ def dashboard_csv() -> Any:
     period = _period()
     with runtime().db.read() as s:
         rows = reports.partner_table(s, viewer(), period)
-    return _csv(f"kpis-{period.label}.csv", CSV_FIELDS, rows)
+    return csv_rows(f"kpis-{period.label}.csv", CSV_FIELDS, rows)
 
 
 @bp.get("/leads.csv")
@@ -94,19 +93,7 @@ def leads_csv() -> Any:
                 row["customer_email"] = lead.customer_email
             rows.append(row)
     fields = ("id", "state", "temperature", "city", "country", "owner_id", "customer_email")
-    return _csv("leads.csv", fields, rows)
-
-
-def _csv(name: str, fields: tuple[str, ...], rows: list[dict[str, Any]]) -> Response:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return csv_rows("leads.csv", fields, rows)
 
 
 @bp.post("/dashboard/schedule")

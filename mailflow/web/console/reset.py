@@ -21,11 +21,10 @@ def ask() -> Any:
     if request.method == "POST":
         check_csrf()
         email = request.form.get("email", "").strip().lower()
-        # each request sends an email: it spends the same budget as a failed login
-        refused = throttle.login_refused(email)
+        # each request sends an email: a budget per account and address of its own
+        refused = throttle.reset_refused(email)
         if refused is not None:
             return refused
-        throttle.login_failed(email)
         with unit(runtime(), "anonymous", "console") as ctx:
             request_password_reset(ctx, request.form.get("email", ""))
         return render_template("console/reset.html", lang="en", sent=SENT)
