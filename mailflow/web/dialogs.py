@@ -13,7 +13,13 @@ from pydantic import ValidationError
 
 from mailflow.actions import unit
 from mailflow.actions.decline import decline
-from mailflow.actions.errors import ActionError, AlreadyTaken, OfferClosed, QueueBlocked
+from mailflow.actions.errors import (
+    ActionError,
+    AlreadyTaken,
+    OfferClosed,
+    PartnerInactive,
+    QueueBlocked,
+)
 from mailflow.actions.feedback import feedback
 from mailflow.actions.pick import pick
 from mailflow.schemas import FeedbackIn
@@ -73,7 +79,23 @@ def _load(claim: LinkClaim) -> LinkView:
                 text="The lead or partner it points to no longer exists.",
             )
         )
+    if not view.organization.active:
+        abort(_inactive(view.lang))
     return view
+
+
+def _inactive(lang: str) -> Any:
+    """A deactivated partner's links (dialogs and its own page) open this, GET and POST:
+    403, the account is switched off, not the link broken."""
+    return _page(
+        "message.html",
+        403,
+        lang,
+        title="This partner account is not active",
+        tone="error",
+        text="Your company no longer receives or handles leads here. "
+        "Please contact the manufacturer if this is a mistake.",
+    )
 
 
 @bp.get("/a/<token>")
@@ -149,6 +171,8 @@ def act(token: str) -> Any:
         return _queue_blocked(view, 423) or _page("dialogs/pick.html", lang=view.lang, view=view)
     except OfferClosed:
         return _page("dialogs/closed.html", 410, lang=view.lang, view=_load(claim))
+    except PartnerInactive:  # deactivated between the page and the button
+        return _inactive(view.lang)
     except ActionError as exc:
         return _page(
             "message.html",
