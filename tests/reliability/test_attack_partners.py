@@ -4,6 +4,7 @@ data directory others can read."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -175,3 +176,64 @@ def test_reactivating_a_partner_lifts_the_suspension_of_its_keys_but_not_a_revoc
     # the same change again is no change: no events, no second suspension
     _deactivate(client, world, org.id, active=True)
     assert len(_events(rt, "partner.reactivated")) == 1
+
+
+# -- duplicate merges ---------------------------------------------------------------------
+
+
+def test_repeated_posts_of_one_customer_keep_the_remarks_bounded(
+    rt: Runtime, world: World, client: Any
+) -> None:
+    from mailflow.actions.merge import MAX_REMARKS
+
+    world.partner("Stuttgart")
+    first = world.lead()
+    key = world.api_key()
+    body = {"customer_email": "erika@mustermann-bau.example", "country": "DE",
+            "requirement": "the very same question"}  # fmt: skip
+    for _ in range(5):  # the same post again and again: noted once
+        assert _api(client, key, "POST", "/leads", body).status_code in (200, 201)
+    remarks = world.reload(first).remarks or ""
+    assert remarks.count("the very same question") == 1
+    for n in range(60):  # 60 different long posts: the newest kept, the size capped
+        text = f"question {n:03d} " + "x" * 4_000
+        world.lead(customer_email="erika@mustermann-bau.example", requirement=text)
+    remarks = world.reload(first).remarks or ""
+    assert len(remarks) <= MAX_REMARKS
+    assert "question 059" in remarks and "question 000" not in remarks
+    assert "trimmed" in remarks
+
+
+def test_a_repeated_post_fills_gaps_but_never_overwrites_the_customers_contact_data(
+    rt: Runtime, world: World, client: Any
+) -> None:
+    world.partner("Stuttgart")
+    first = world.lead(customer_street=None)
+    body = {"customer_email": "ERIKA@mustermann-bau.example", "country": "DE",
+            "customer_phone": "+49 30 666", "customer_name": "Mallory",
+            "customer_street": "Hauptstraße 1", "requirement": "x"}  # fmt: skip
+    assert _api(client, world.api_key(), "POST", "/leads", body).status_code in (200, 201)
+    lead = world.reload(first)
+    assert (lead.customer_phone, lead.customer_name) == ("+49 711 5550123", "Erika Mustermann")
+    assert lead.customer_street == "Hauptstraße 1"  # an empty field is filled
+    assert "+49 30 666" in (lead.remarks or "") and "Mallory" in (lead.remarks or "")
+
+
+def test_a_csv_reimport_uses_the_same_rule_and_never_overwrites_contact_data(
+    rt: Runtime, world: World, tmp_path: Path
+) -> None:
+    from mailflow.csvio import importer
+
+    head = "external_id,customer_email,customer_phone,country,city,requirement\n"
+    first = tmp_path / "a.csv"
+    first.write_text(head + "c-1,a@example.com,+49 711 1,DE,Stuttgart,\n", encoding="utf-8")
+    importer.import_leads(rt, first)
+    again = tmp_path / "b.csv"
+    again.write_text(head + "c-1,evil@example.com,+49 30 2,DE,Stuttgart,Heat pump\n",
+                     encoding="utf-8")  # fmt: skip
+    assert importer.import_leads(rt, again).updated == 1
+    with rt.db.read() as s:
+        lead = s.exec(select(Lead)).one()
+    assert (lead.customer_email, lead.customer_phone) == ("a@example.com", "+49 711 1")
+    assert lead.requirement == "Heat pump"  # a missing cell is completed
+    assert "evil@example.com" in (lead.remarks or "") and "+49 30 2" in (lead.remarks or "")
