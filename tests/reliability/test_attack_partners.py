@@ -4,10 +4,20 @@ data directory others can read."""
 
 from __future__ import annotations
 
+import os
+import re
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from sqlmodel import col, select
 
 from mailflow.actions import unit
@@ -16,7 +26,7 @@ from mailflow.actions.pick import pick
 from mailflow.inbound.process import process
 from mailflow.inbound.store import store_raw
 from mailflow.mail import outbox
-from mailflow.models import ApiKey, Contact, Event, Feedback, Lead, Offer, Organization
+from mailflow.models import ApiKey, Campaign, Contact, Event, Feedback, Lead, Offer, Organization
 from mailflow.runtime import Runtime
 from tests.factories import World
 from tests.mail import reply
@@ -237,3 +247,115 @@ def test_a_csv_reimport_uses_the_same_rule_and_never_overwrites_contact_data(
     assert (lead.customer_email, lead.customer_phone) == ("a@example.com", "+49 711 1")
     assert lead.requirement == "Heat pump"  # a missing cell is completed
     assert "evil@example.com" in (lead.remarks or "") and "+49 30 2" in (lead.remarks or "")
+
+
+# -- form numbers and NUL bytes -----------------------------------------------------------
+
+
+def _agency_link(rt: Runtime, world: World) -> tuple[str, Lead]:
+    with rt.db.transaction() as s:
+        org = Organization(name="Callcenter", kind="agency", created_at=rt.clock.now())
+        s.add(org)
+        s.flush()
+        contact = Contact(organization_id=org.id, name="Anna", email="anna@agency.example",
+                          role="rep", created_at=rt.clock.now())  # fmt: skip
+        s.add(contact)
+        s.add(Campaign(name="callcenter", agency_id=org.id, created_at=rt.clock.now()))
+        s.flush()
+        contact_id = contact.id
+    lead = world.lead(campaign="callcenter")
+    assert lead.id is not None and contact_id is not None
+    token = rt.signer.link_token(lead.id, contact_id, "qualify")
+    return f"/q/{token}", lead
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-inf", "-5", "1e400", "²", "12³", "1e9999"])
+def test_the_agency_form_refuses_numbers_that_are_not_finite_positive_digits(
+    rt: Runtime, world: World, client: Any, value: str
+) -> None:
+    path, lead = _agency_link(rt, world)
+    answer = client.post(path, data={"decision": "approve", "value": value})
+    assert answer.status_code == 422
+    assert "value" in answer.get_data(as_text=True)
+    fresh = world.reload(lead)
+    assert fresh.state == "new" and fresh.value == Decimal("18000")
+
+
+def test_the_agency_form_still_takes_a_plain_amount(rt: Runtime, world: World, client: Any) -> None:
+    path, lead = _agency_link(rt, world)
+    assert client.post(path, data={"decision": "approve", "value": "25.000,50"}).status_code == 200
+    assert world.reload(lead).value == Decimal("25000.50")
+
+
+@pytest.mark.parametrize("amount", ["NaN", "-5", "²", "1e400"])
+def test_the_feedback_form_refuses_amounts_that_are_not_finite_positive_digits(
+    rt: Runtime, world: World, client: Any, amount: str
+) -> None:
+    owner = _five_partners(world)
+    contact = world.contacts(owner.id)[0]  # type: ignore[arg-type]
+    lead, _ = world.offered_lead()
+    offer = _own_offer(world, lead, owner.id)
+    with unit(rt, "test", "web") as ctx:
+        pick(ctx, offer.id, contact.id)  # type: ignore[arg-type]
+    path = _path(rt, offer.id, contact.id, "feedback")
+    answer = client.post(path, data={"stage": "won", "amount": amount})
+    assert answer.status_code == 422 and "amount" in answer.get_data(as_text=True)
+    with rt.db.read() as s:
+        assert s.exec(select(Feedback)).all() == []
+
+
+def test_no_form_stores_a_nul_byte(rt: Runtime, world: World, client: Any) -> None:
+    gone = _five_partners(world)
+    contact = world.contacts(gone.id)[0]  # type: ignore[arg-type]
+    lead, _ = world.offered_lead()
+    offer = _own_offer(world, lead, gone.id)
+    declined = client.post(_path(rt, offer.id, contact.id, "decline"), data={"reason": "no\x00pe"})
+    assert declined.status_code == 422 and "NUL" in declined.get_data(as_text=True)
+    assert _own_offer(world, lead, gone.id).state == "open"
+    path, waiting = _agency_link(rt, world)
+    answer = client.post(path, data={"decision": "approve", "note": "ok\x00", "value": "1"})
+    assert answer.status_code == 422 and "NUL" in answer.get_data(as_text=True)
+    assert world.reload(waiting).state == "new"
+    with unit(rt, "test", "api") as ctx, pytest.raises(Exception) as refused:
+        decline(ctx, offer.id, contact.id, "api\x00reason")  # type: ignore[arg-type]
+    assert getattr(refused.value, "code", None) == "invalid"
+
+
+# -- the demo's files ---------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_the_demo_keeps_its_data_directory_private(tmp_path: Path) -> None:
+    port, smtp_port = _free_port(), _free_port()
+    data = tmp_path / "data"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAILFLOW_")}
+    env["MAILFLOW_DATA_DIR"] = str(data)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mailflow.cli", "demo", "--port", str(port),
+         "--smtp-port", str(smtp_port), "--no-leads"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.3)
+            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+    finally:
+        proc.send_signal(signal.SIGINT)
+        output = proc.communicate(timeout=30)[0]
+    assert "Stopped." in output, output
+    paths = [data, *data.rglob("*")]
+    assert any(p.name == "secret_key" for p in paths)
+    assert any(re.search(r"\.sqlite3$", p.name) for p in paths)
+    for p in paths:
+        mode = stat.S_IMODE(p.stat().st_mode)
+        assert mode & 0o077 == 0, f"{p} is {oct(mode)}"
