@@ -166,9 +166,12 @@ def _secret_keys(env: Mapping[str, str], data_dir: Path) -> tuple[str, ...]:
         return keys
     key_file = data_dir / "secret_key"
     if not key_file.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(32), encoding="utf-8")
-        key_file.chmod(0o600)
+        # private from the first byte: the directory 0700, the file created 0600 (not
+        # written first and narrowed after, whatever the umask)
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(secrets.token_urlsafe(32))
     return (key_file.read_text(encoding="utf-8").strip(),)
 
 

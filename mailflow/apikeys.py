@@ -74,7 +74,7 @@ def store(
 
 def lookup(session: Session, key: str) -> ApiKey | None:
     row = session.exec(select(ApiKey).where(ApiKey.key_hash == hash_key(key))).first()
-    if row is None or row.revoked_at is not None:
+    if row is None or row.revoked_at is not None or row.suspended:
         return None
     return row
 

@@ -7,9 +7,11 @@ SQLite file; seeds a demo world on first start. Ctrl-C stops everything cleanly.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -42,6 +44,7 @@ class DemoOptions:
 
 def run(settings: Settings, opts: DemoOptions) -> None:
     settings = settings.with_(redis_url=None)  # the demo is the embedded mode
+    keep_private(settings.data_dir)
     if not _base_url_set():
         settings = settings.with_(base_url=f"http://{opts.host}:{opts.port}")
     logging.getLogger("werkzeug").addFilter(RedactingFilter())
@@ -76,9 +79,19 @@ def run(settings: Settings, opts: DemoOptions) -> None:
     print("Stopped.", flush=True)
 
 
-def _base_url_set() -> bool:
-    import os
+def keep_private(data_dir: Path) -> None:
+    """The demo's data directory holds the database, the signing key and the inbound
+    spool: readable by this user only. Everything this process creates from now on is
+    0600/0700 (umask 077), and what an earlier run left there is narrowed to that."""
+    os.umask(0o077)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for path in (data_dir, *data_dir.rglob("*")):
+        if path.is_symlink():
+            continue
+        path.chmod(0o700 if path.is_dir() else 0o600)
 
+
+def _base_url_set() -> bool:
     return bool(os.environ.get("MAILFLOW_BASE_URL"))
 
 

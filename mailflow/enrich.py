@@ -74,7 +74,8 @@ def enrich(email: str | None, provider: Enricher) -> dict[str, Any]:
 
 def _typed(name: str, value: str | None) -> Any:
     value = (value or "").strip()
-    if name in ("size", "turnover") and value.replace(".", "", 1).isdigit():
+    # isascii: "²".isdigit() is true, and int() refuses it
+    if name in ("size", "turnover") and value.isascii() and value.replace(".", "", 1).isdigit():
         return float(value) if "." in value else int(value)
     return value or None
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mailflow.actions.context import ActionContext
-from mailflow.actions.errors import NotAllowed, NotFound
-from mailflow.models import Contact, Lead, Offer
+from mailflow.actions.errors import NotAllowed, NotFound, PartnerInactive
+from mailflow.models import Contact, Lead, Offer, Organization
 
 
 @dataclass
@@ -17,14 +17,29 @@ class OfferScope:
 
 
 def load_offer_scope(ctx: ActionContext, offer_id: int, contact_id: int) -> OfferScope:
-    """The offer, its lead and the acting contact, who must belong to the offered partner."""
+    """The offer, its lead and the acting contact, who must belong to the offered partner,
+    an active one: every pick, decline and report goes through here, whatever the channel."""
     offer = ctx.session.get(Offer, offer_id)
     contact = ctx.session.get(Contact, contact_id)
     if offer is None or contact is None:
         raise NotFound("no such offer")
     if contact.organization_id != offer.organization_id:
         raise NotAllowed("this offer was made to another partner")
+    require_active(ctx, offer.organization_id)
     lead = ctx.session.get(Lead, offer.lead_id)
     if lead is None:
         raise NotFound("no such lead")
     return OfferScope(offer=offer, lead=lead, contact=contact)
+
+
+def require_active(ctx: ActionContext, organization_id: int) -> Organization:
+    """The organization, refused when it is deactivated."""
+    org = ctx.session.get(Organization, organization_id)
+    if org is None:
+        raise NotFound("no such partner")
+    if not org.active:
+        raise PartnerInactive(
+            "this partner account is not active: it can no longer pick, decline or report "
+            "on leads (ask the manufacturer to reactivate it)"
+        )
+    return org

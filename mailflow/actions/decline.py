@@ -7,6 +7,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from mailflow import audit, leadview
+from mailflow.actions._input import checked_texts
 from mailflow.actions._load import OfferScope, load_offer_scope
 from mailflow.actions.context import ActionContext
 from mailflow.actions.errors import AlreadyTaken, OfferClosed
@@ -16,6 +17,7 @@ from mailflow.models import Lead, Offer
 
 
 def decline(ctx: ActionContext, offer_id: int, contact_id: int, reason: str | None) -> OfferScope:
+    checked_texts(reason=reason)
     scope = load_offer_scope(ctx, offer_id, contact_id)
     offer, lead = scope.offer, scope.lead
     # Lock the lead before the offer, in the same order as pick and the expiry sweep.

@@ -24,6 +24,12 @@ class NotAllowed(ActionError):
     http_status = 403
 
 
+class PartnerInactive(NotAllowed):
+    """The partner (or its contact) is deactivated: it picks, declines and reports nothing."""
+
+    code = "partner_inactive"
+
+
 class AlreadyTaken(ActionError):
     """Another partner picked the lead first."""
 

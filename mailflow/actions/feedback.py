@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlmodel import col, select
 
 from mailflow import audit, leadview, ledger, lifecycle
+from mailflow.actions._input import checked_texts
 from mailflow.actions._load import OfferScope, load_offer_scope
 from mailflow.actions.context import ActionContext
 from mailflow.actions.errors import NotAllowed, WrongState
@@ -24,6 +25,7 @@ def feedback(ctx: ActionContext, offer_id: int, contact_id: int, data: FeedbackI
     """Record the report; move the lead to the reported stage when that is forward.
     Reporting the current stage again adds a note without a transition; the very same
     report again shortly after is a replay and returns the first one unchanged."""
+    checked_texts(reason=data.reason, note=data.note, currency=data.currency)
     scope = load_offer_scope(ctx, offer_id, contact_id)
     lead = scope.lead
     assert lead.id is not None

@@ -10,6 +10,7 @@ from sqlmodel import col, func, select
 
 from mailflow import audit
 from mailflow.actions.context import ActionContext
+from mailflow.actions.merge import merge_into
 from mailflow.actions.qualification import gate
 from mailflow.enrich import csv_provider, enrich
 from mailflow.matchdata import business_domain, locate
@@ -79,16 +80,8 @@ def _duplicate_of(ctx: ActionContext, data: LeadIn) -> Lead | None:
 
 
 def _merge(ctx: ActionContext, lead: Lead, data: LeadIn) -> None:
-    note = f"[{ctx.now:%Y-%m-%d}] repeated enquiry via {data.source}"
-    if data.requirement and data.requirement != lead.requirement:
-        note += f": {data.requirement}"
-    lead.remarks = f"{lead.remarks}\n{note}" if lead.remarks else note
-    hotter = ("cold", "warm", "hot")
-    if hotter.index(data.temperature) > hotter.index(lead.temperature):
-        lead.temperature = data.temperature
-    for name in ("customer_phone", "customer_company", "customer_external_id", "value"):
-        if getattr(lead, name) in (None, "") and getattr(data, name) not in (None, ""):
-            setattr(lead, name, getattr(data, name))
+    """The repeated enquiry adds to the lead by the one merge rule (:mod:`merge`)."""
+    merged = merge_into(ctx, lead, data, repeat_of=data.source)
     lead.updated_at = ctx.now
     audit.record(
         ctx,
@@ -96,4 +89,6 @@ def _merge(ctx: ActionContext, lead: Lead, data: LeadIn) -> None:
         lead_id=lead.id,
         source=data.source,
         external_id=data.external_id,
+        filled=merged.filled,
+        differing=merged.differing,
     )

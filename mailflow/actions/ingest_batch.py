@@ -14,6 +14,7 @@ from sqlmodel import col, select
 
 from mailflow import audit
 from mailflow.actions.context import ActionContext
+from mailflow.actions.merge import merge_into
 from mailflow.geo import locate_city
 from mailflow.models import Event, Lead
 from mailflow.qualify import qualify
@@ -32,7 +33,8 @@ class BatchResult:
 
 def ingest_batch(ctx: ActionContext, leads: list[LeadIn]) -> BatchResult:
     """1. set known external ids aside (repeats inside the batch too): a lead still
-    unqualified (``new``) is completed with the row's cells and qualified again, any
+    unqualified (``new``) is completed with the row's cells (:func:`merge_into`) and
+    qualified again, any
     other is left as it is; 2. insert the new leads; 3. insert their Events (created,
     qualified/unqualified); 4. queue distribution jobs of ``DISTRIBUTE_CHUNK`` ids each
     for after commit."""
@@ -137,20 +139,24 @@ def _split_known(
 
 
 def _complete(ctx: ActionContext, rows: dict[str, LeadIn], result: BatchResult) -> None:
-    """Fill the given cells into unqualified leads and qualify them again (rare: one
-    audited ORM update per lead)."""
+    """Fill the given cells into unqualified leads by the merge rule the API uses (empty
+    fields only; a differing value is noted) and qualify them again (rare: one audited ORM
+    update per lead)."""
     if not rows:
         return
     leads = ctx.session.exec(
         select(Lead).where(col(Lead.external_id).in_(rows), Lead.state == "new").with_for_update()
     ).all()
     for lead in leads:
-        data = rows[lead.external_id or ""]
-        changes = data.model_dump(exclude_unset=True)
-        for name, value in changes.items():
-            setattr(lead, name, value)
+        merged = merge_into(ctx, lead, rows[lead.external_id or ""], repeat_of=None)
         lead.updated_at = ctx.now
-        audit.record(ctx, "lead.updated", lead_id=lead.id, fields=sorted(changes))
+        audit.record(
+            ctx,
+            "lead.updated",
+            lead_id=lead.id,
+            fields=sorted(merged.filled),
+            differing=merged.differing,
+        )
         verdict = qualify(lead.model_dump(), ctx.settings.required_lead_fields)
         if verdict.qualified:
             lead.state, lead.qualify_note = "qualified", None

@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from mailflow import audit
 from mailflow.actions.context import ActionContext
+from mailflow.actions.deactivate import set_active
 from mailflow.actions.errors import InvalidInput, NotFound
 from mailflow.actions.sessions import end_sessions
 from mailflow.api_schemas import ContactIn, PartnerIn
@@ -20,9 +21,12 @@ def save_partner(
     ctx: ActionContext, data: PartnerIn, *, partner_id: int | None = None
 ) -> tuple[Organization, bool]:
     """Update ``partner_id``, or the partner with ``data.external_id``, or create one.
-    Returns the row and whether it was created."""
+    Returns the row and whether it was created. ``active`` goes through
+    :func:`set_active`: deactivation withdraws offers and suspends keys."""
     org = _find_partner(ctx, partner_id, data.external_id)
     fields = data.model_dump(exclude_unset=True)
+    given = sorted(fields)
+    active = fields.pop("active", None)
     created = org is None
     if org is None:
         if not data.name:
@@ -44,8 +48,10 @@ def save_partner(
         ctx,
         "partner.created" if created else "partner.updated",
         organization_id=org.id,
-        fields=sorted(fields),
+        fields=given,
     )
+    if active is not None:
+        set_active(ctx, org, active)
     return org, created
 
 

@@ -8,12 +8,12 @@ what was missing) or rejects it.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlmodel import select
 
 from mailflow import audit, leadview, lifecycle
+from mailflow.actions._input import amount, checked_texts
 from mailflow.actions.context import ActionContext
 from mailflow.actions.errors import ActionError
 from mailflow.mail import outbox
@@ -111,6 +111,7 @@ def agency_decides(
 ) -> Lead:
     """The agency's answer. Filled-in fields are stored first; an approval still has to
     pass the campaign's criteria (with the agency step done)."""
+    checked_texts(note=note, **(fields or {}))
     lead = ctx.session.exec(select(Lead).where(Lead.id == lead_id).with_for_update()).first()
     contact = ctx.session.get(Contact, contact_id)
     if lead is None or contact is None:
@@ -160,10 +161,7 @@ def _apply_fields(ctx: ActionContext, lead: Lead, fields: dict[str, str]) -> Non
         if name not in EDITABLE or not value:
             continue
         if name == "value":
-            try:
-                setattr(lead, name, Decimal(value.replace(",", ".")))
-            except InvalidOperation:
-                raise NotQualifiable("the value must be a number") from None
+            setattr(lead, name, amount(value, "value"))
         else:
             setattr(lead, name, value[:200] if name != "requirement" else value[:10_000])
         changed.append(name)

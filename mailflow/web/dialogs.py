@@ -13,9 +13,16 @@ from pydantic import ValidationError
 
 from mailflow.actions import unit
 from mailflow.actions.decline import decline
-from mailflow.actions.errors import ActionError, AlreadyTaken, OfferClosed, QueueBlocked
+from mailflow.actions.errors import (
+    ActionError,
+    AlreadyTaken,
+    OfferClosed,
+    PartnerInactive,
+    QueueBlocked,
+)
 from mailflow.actions.feedback import feedback
 from mailflow.actions.pick import pick
+from mailflow.forminput import FormInputError, check_texts, parse_amount
 from mailflow.schemas import FeedbackIn
 from mailflow.tokens import LinkClaim, TokenExpired, TokenInvalid
 from mailflow.web import runtime
@@ -73,7 +80,23 @@ def _load(claim: LinkClaim) -> LinkView:
                 text="The lead or partner it points to no longer exists.",
             )
         )
+    if not view.organization.active:
+        abort(_inactive(view.lang))
     return view
+
+
+def _inactive(lang: str) -> Any:
+    """A deactivated partner's links (dialogs and its own page) open this, GET and POST:
+    403, the account is switched off, not the link broken."""
+    return _page(
+        "message.html",
+        403,
+        lang,
+        title="This partner account is not active",
+        tone="error",
+        text="Your company no longer receives or handles leads here. "
+        "Please contact the manufacturer if this is a mistake.",
+    )
 
 
 @bp.get("/a/<token>")
@@ -142,13 +165,18 @@ def act(token: str) -> Any:
     _same_site_only()
     view = _load(claim)
     try:
+        check_texts(request.form.items())  # every field, whichever the action reads
         error = _perform(claim)
+    except FormInputError as exc:
+        error = [str(exc)]
     except AlreadyTaken:
         return _page("dialogs/taken.html", 409, lang=view.lang, view=_load(claim))
     except QueueBlocked:
         return _queue_blocked(view, 423) or _page("dialogs/pick.html", lang=view.lang, view=view)
     except OfferClosed:
         return _page("dialogs/closed.html", 410, lang=view.lang, view=_load(claim))
+    except PartnerInactive:  # deactivated between the page and the button
+        return _inactive(view.lang)
     except ActionError as exc:
         return _page(
             "message.html",
@@ -159,9 +187,7 @@ def act(token: str) -> Any:
             text=str(exc),
         )
     if error is not None:
-        return _page(
-            "dialogs/feedback.html", 422, lang=view.lang, view=view, errors=error, form=request.form
-        )
+        return _refused_form(claim, view, error)
     back = _back_to_portal(claim)
     if back is not None:  # a one-click button on the partner's own page: show it again
         return redirect(back, 303)
@@ -171,6 +197,16 @@ def act(token: str) -> Any:
     if claim.action == "feedback":
         return _page("dialogs/feedback_done.html", lang=view.lang, view=done)
     return _page("dialogs/details.html", lang=view.lang, view=done, just_picked=True)
+
+
+def _refused_form(claim: LinkClaim, view: LinkView, errors: list[str]) -> Any:
+    """422: the feedback form again with its errors; the other dialogs say what was wrong."""
+    if claim.action == "feedback":
+        form = request.form
+        return _page("dialogs/feedback.html", 422, view.lang, view=view, errors=errors, form=form)
+    return _page(
+        "message.html", 422, view.lang, tone="error", title="This did not work", text=errors[0]
+    )
 
 
 def _back_to_portal(claim: LinkClaim) -> str | None:
@@ -198,6 +234,8 @@ def _perform(claim: LinkClaim) -> list[str] | None:
             data = FeedbackIn(**_feedback_form())
         except ValidationError as exc:
             return [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+        except FormInputError as exc:
+            return [str(exc)]
     with unit(runtime(), f"contact:{claim.contact_id}", "web") as ctx:
         if claim.action == "pick":
             pick(ctx, claim.offer_id, claim.contact_id)
@@ -210,13 +248,11 @@ def _perform(claim: LinkClaim) -> list[str] | None:
 
 
 def _feedback_form() -> dict[str, Any]:
-    from mailflow.web.pages import parse_form_amount
-
     form = request.form
     fields: dict[str, Any] = {"stage": form.get("stage", "")}
-    amount = (form.get("amount") or "").strip()
-    if amount:
-        fields["amount"] = parse_form_amount(amount)
+    amount = parse_amount(form.get("amount") or "")
+    if amount is not None:
+        fields["amount"] = amount
     for name in ("currency", "reason", "note"):
         if (form.get(name) or "").strip():
             fields[name] = form[name]

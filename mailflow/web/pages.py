@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -86,29 +84,3 @@ def _next_stages(state: str) -> list[str]:
     """The one-click status buttons: the stages after ``state``, then won and lost."""
     start = OPEN_STAGES.index(state)
     return [s for s in STAGES if s in ("won", "lost") or STAGES.index(s) >= start]
-
-
-_AMOUNT = re.compile(r"^[0-9][0-9.,' \u202f]*$")
-
-
-def parse_form_amount(text: str) -> Decimal | str:
-    """``12500``, ``12,500.00``, ``12.500,00``; anything else is returned as is and then
-    refused by validation with a readable message."""
-    raw = text.strip().replace("\u202f", "").replace(" ", "").replace("'", "")
-    if not _AMOUNT.match(raw):
-        return text
-    if "," in raw and "." in raw:
-        decimal_sep = "," if raw.rfind(",") > raw.rfind(".") else "."
-    elif raw.count(",") == 1 and len(raw.split(",")[1]) != 3:
-        decimal_sep = ","
-    elif raw.count(".") == 1 and len(raw.split(".")[1]) != 3:
-        decimal_sep = "."
-    else:
-        decimal_sep = ""
-    thousands = {",", "."} - {decimal_sep}
-    for sep in thousands:
-        raw = raw.replace(sep, "")
-    try:
-        return Decimal(raw.replace(",", "."))
-    except InvalidOperation:
-        return text

@@ -13,6 +13,7 @@ from flask import Blueprint, abort, g, make_response, render_template, request
 from mailflow.actions import unit
 from mailflow.actions.errors import ActionError
 from mailflow.actions.qualification import EDITABLE, agency_decides
+from mailflow.forminput import FormInputError, check_texts
 from mailflow.models import Contact, Lead
 from mailflow.tokens import LinkClaim, TokenExpired, TokenInvalid
 from mailflow.web import runtime
@@ -58,6 +59,7 @@ def act(token: str) -> Any:
     _, contact = _load(claim)
     fields = {name: request.form.get(name, "") for name in EDITABLE}
     try:
+        check_texts(request.form.items())
         with unit(runtime(), f"contact:{contact.id}", "web") as ctx:
             agency_decides(
                 ctx,
@@ -67,9 +69,15 @@ def act(token: str) -> Any:
                 note=(request.form.get("note") or "").strip() or None,
                 fields=fields,
             )
+    except FormInputError as exc:
+        return _refused(claim, contact, str(exc), 422)
     except ActionError as exc:
-        page = render_template(
-            "qualify/check.html", lang=contact.language, lead=_load(claim)[0], error=str(exc)
-        )
-        return make_response(page, exc.http_status)
+        return _refused(claim, contact, str(exc), exc.http_status)
     return render_template("qualify/done.html", lang=contact.language, lead=_load(claim)[0])
+
+
+def _refused(claim: LinkClaim, contact: Contact, error: str, status: int) -> Any:
+    page = render_template(
+        "qualify/check.html", lang=contact.language, lead=_load(claim)[0], error=error
+    )
+    return make_response(page, status)
