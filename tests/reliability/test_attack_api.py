@@ -1,0 +1,142 @@
+"""Attacks on the JSON API with a valid key: taking over console accounts through the
+contact routes, routes outside the key's scopes, oversized manual offers, what a losing
+partner reads, and hostile input on every write route."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import select
+
+from mailflow.csvio.importer import import_partners
+from mailflow.models import Contact, Organization
+from mailflow.runtime import Runtime
+from tests.factories import World
+from tests.reliability.conftest import Snapshot
+
+
+def _auth(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def _contact(rt: Runtime, email: str) -> Contact:
+    with rt.db.read() as s:
+        found = s.exec(select(Contact).where(Contact.email == email)).first()
+        assert found is not None
+        return found
+
+
+def _refused(answer: Any, status: int) -> dict[str, Any]:
+    assert answer.status_code == status, answer.get_data(as_text=True)
+    assert answer.mimetype == "application/problem+json"
+    body: dict[str, Any] = answer.get_json()
+    return body
+
+
+# -- console takeover through the contact routes -----------------------------------------
+def test_a_key_cannot_change_any_console_users_email(
+    client: Any,
+    rt: Runtime,
+    world: World,
+    console_users: dict[str, str],
+    db_state: Callable[[], Snapshot],
+) -> None:
+    key = world.api_key()
+    before = db_state()
+    for role, email in console_users.items():
+        user = _contact(rt, email)
+        answer = client.patch(
+            f"/api/v1/contacts/{user.id}",
+            json={"email": f"attacker+{role}@evil.example"},
+            headers=_auth(key),
+        )
+        assert "console" in _refused(answer, 403)["detail"], role
+    assert db_state() == before
+
+
+def test_a_key_cannot_reach_a_console_user_by_external_id_or_by_email(
+    client: Any,
+    rt: Runtime,
+    world: World,
+    console_users: dict[str, str],
+    db_state: Callable[[], Snapshot],
+) -> None:
+    with rt.db.transaction() as s:
+        admin = s.exec(select(Contact).where(Contact.email == console_users["admin"])).one()
+        admin.external_id = "crm-admin"
+    key = world.api_key()
+    before = db_state()
+    takeover = {"email": "attacker@evil.example", "name": "Attacker"}
+    answer = client.put("/api/v1/contacts/by-external-id/crm-admin", json=takeover,
+                        headers=_auth(key))  # fmt: skip
+    _refused(answer, 403)
+    manager = _contact(rt, console_users["manager"])
+    same_email = {"email": manager.email, "organization_id": manager.organization_id,
+                  "name": "Renamed"}  # fmt: skip
+    _refused(client.post("/api/v1/contacts", json=same_email, headers=_auth(key)), 403)
+    assert db_state() == before
+
+
+def test_a_key_cannot_create_console_roles_or_manufacturer_contacts(
+    client: Any, world: World, db_state: Callable[[], Snapshot]
+) -> None:
+    dealer = world.partner("Stuttgart")
+    key = world.api_key()
+    before = db_state()
+    for role in ("manager", "rep"):
+        body = {"name": "Mallory", "email": f"{role}@evil.example", "organization_id": dealer.id,
+                "role": role}  # fmt: skip
+        assert role in _refused(client.post("/api/v1/contacts", json=body,
+                                            headers=_auth(key)), 403)["detail"]  # fmt: skip
+    staff = {"name": "Mallory", "email": "staff@evil.example",
+             "organization_id": world.manufacturer()}  # fmt: skip
+    _refused(client.post("/api/v1/contacts", json=staff, headers=_auth(key)), 403)
+    assert db_state() == before
+
+
+def test_a_key_cannot_promote_or_move_a_partner_contact_to_the_manufacturer(
+    client: Any, world: World, db_state: Callable[[], Snapshot]
+) -> None:
+    dealer = world.partner("Stuttgart")
+    (sales,) = world.contacts(dealer.id)  # type: ignore[arg-type]
+    key = world.api_key()
+    before = db_state()
+    url = f"/api/v1/contacts/{sales.id}"
+    _refused(client.patch(url, json={"role": "manager"}, headers=_auth(key)), 403)
+    moved = {"organization_id": world.manufacturer()}
+    _refused(client.patch(url, json=moved, headers=_auth(key)), 403)
+    assert db_state() == before
+    fine = client.patch(url, json={"name": "Jana Roth", "role": "sales"}, headers=_auth(key))
+    assert fine.status_code == 200 and fine.get_json()["name"] == "Jana Roth"
+
+
+def test_the_partner_import_cannot_overwrite_a_console_user(
+    rt: Runtime, world: World, console_users: dict[str, str], tmp_path: Path
+) -> None:
+    manager = _contact(rt, console_users["manager"])
+    with rt.db.transaction() as s:
+        dealer = s.get(Organization, manager.organization_id)
+        assert dealer is not None
+        dealer.external_id = "P-console"
+    csv_file = tmp_path / "partners.csv"
+    csv_file.write_text(
+        "external_id,name,contact_name,contact_email\n"
+        f"P-console,Console Dealer,Mallory,{manager.email}\n"
+    )
+    report = import_partners(rt, csv_file)
+    assert len(report.bad) == 1 and "console" in report.bad[0][1]
+    assert _contact(rt, manager.email).name == manager.name
+
+
+def test_a_contact_with_a_password_is_protected_even_without_a_console_role(
+    client: Any, rt: Runtime, world: World
+) -> None:
+    dealer = world.partner("Stuttgart")
+    with rt.db.transaction() as s:
+        sales = s.exec(select(Contact).where(Contact.organization_id == dealer.id)).one()
+        sales.password_hash = "pbkdf2:sha256:1000$salt$hash"  # a login left from a former role
+    answer = client.patch(f"/api/v1/contacts/{sales.id}", json={"email": "x@evil.example"},
+                          headers=_auth(world.api_key()))  # fmt: skip
+    _refused(answer, 403)
