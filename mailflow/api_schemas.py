@@ -233,6 +233,69 @@ class ContactOut(BaseModel):
     receives_offers: bool
 
 
+# -- matching and override (manufacturer keys) ------------------------------------------
+class OfferToIn(_In):
+    organization_ids: Annotated[list[Id], Field(min_length=1)]
+
+
+class OfferRef(BaseModel):
+    id: int
+    organization_id: int
+    ring: int
+
+
+class OfferToOut(BaseModel):
+    lead_id: int
+    offers: list[OfferRef]
+
+
+class AssignIn(_In):
+    organization_id: Id
+
+
+class AssignOut(BaseModel):
+    lead_id: int
+    owner_id: int
+    offer_id: int
+
+
+class MatchingQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    # the best N candidates with their scores, or ``all``
+    limit: Annotated[int, Field(ge=1, le=100_000)] | Literal["all"] = 50
+
+
+class Criterion(BaseModel):
+    value: float
+    weight: float
+    note: str
+
+
+class Candidate(BaseModel):
+    organization_id: int
+    name: str
+    score: float
+    existing_customer: bool
+    criteria: dict[str, Criterion]
+
+
+class Excluded(BaseModel):
+    organization_id: int
+    name: str
+    reason: str
+
+
+class MatchingOut(BaseModel):
+    lead_id: int
+    partners: int
+    eligible: int
+    ring: list[int]
+    candidates: list[Candidate]
+    excluded_counts: dict[str, int]
+    excluded: list[Excluded]
+
+
 # -- KPIs -------------------------------------------------------------------------------
 class KpiQuery(BaseModel):
     model_config = ConfigDict(extra="ignore")

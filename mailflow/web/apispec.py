@@ -1,7 +1,11 @@
 """The API's route table: each route is declared once with its scope and models; the
 decorator registers the Flask view, checks the scope, parses the body and the query
 through the models, dumps the answer through the response model — and the OpenAPI 3.1
-document is built from the same table and the models' JSON schemas."""
+document is built from the same table and the models' JSON schemas.
+
+No route under ``/api/`` exists outside the table: :func:`check_routes` refuses to start
+an app that has one, and :func:`refuse_undeclared` answers 403 to a request for one.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, Response, g, request
+from flask import Blueprint, Flask, Response, g, request
 from pydantic import BaseModel, ValidationError
 from pydantic.json_schema import models_json_schema
 
+from mailflow import apikeys
 from mailflow.actions.errors import ActionError
 from mailflow.api_schemas import Problem
 from mailflow.web.errors import problem
@@ -34,9 +39,36 @@ class Route:
     response: type[BaseModel] | None
     status: int
     headers: tuple[str, ...]
+    endpoint: str  # Flask's name: "<blueprint>.<function>"
 
 
 ROUTES: list[Route] = []
+PUBLIC = frozenset({"api.openapi_json"})  # the only API endpoint without a key and a scope
+
+
+def _declared() -> frozenset[str]:
+    return PUBLIC | {r.endpoint for r in ROUTES}
+
+
+def check_routes(app: Flask) -> None:
+    """Refuse to start with a route under /api/ that is not in the table (so it would
+    have no scope and no documentation)."""
+    declared = _declared()
+    strays = sorted(
+        f"{rule.rule} ({rule.endpoint})"
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/") and rule.endpoint not in declared
+    )
+    if strays:
+        raise RuntimeError(f"API routes outside the route table: {', '.join(strays)}")
+
+
+def refuse_undeclared() -> Response | None:
+    """Before every request of the app: an /api/ route outside the table is refused."""
+    undeclared = request.url_rule is not None and request.endpoint not in _declared()
+    if undeclared and request.path.startswith("/api/"):
+        return problem(403, "Forbidden", "This API route is not in the route table.")
+    return None
 
 
 def validation_problem(exc: ValidationError, what: str) -> Response:
@@ -57,10 +89,15 @@ def endpoint(
     status: int = 200,
     headers: tuple[str, ...] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    if scope not in apikeys.ALL_SCOPES:
+        raise ValueError(f"{method} {path}: unknown scope {scope!r}")
+
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        name = fn.__name__
         ROUTES.append(
-            Route(method, path, fn.__name__, scope, summary, body, query, response, status, headers)
-        )
+            Route(method, path, name, scope, summary, body, query, response, status, headers,
+                  f"{bp.name}.{name}")
+        )  # fmt: skip
 
         @functools.wraps(fn)
         def view(**kwargs: Any) -> Any:
@@ -80,7 +117,8 @@ def endpoint(
             try:
                 result = fn(**kwargs)
             except ActionError as exc:
-                return problem(exc.http_status, _TITLES.get(exc.http_status, "Refused"), str(exc))
+                title = _TITLES.get(exc.http_status, "Refused")
+                return problem(exc.http_status, title, str(exc), **exc.details)
             return _answer(result, status)
 
         bp.add_url_rule(path, endpoint=fn.__name__, view_func=view, methods=[method])

@@ -4,15 +4,19 @@ partner reads, and hostile input on every write route."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlmodel import select
 
+from mailflow import apikeys
 from mailflow.csvio.importer import import_partners
 from mailflow.models import Contact, Organization
 from mailflow.runtime import Runtime
+from mailflow.web import apispec, create_app
 from tests.factories import World
 from tests.reliability.conftest import Snapshot
 
@@ -139,4 +143,73 @@ def test_a_contact_with_a_password_is_protected_even_without_a_console_role(
         sales.password_hash = "pbkdf2:sha256:1000$salt$hash"  # a login left from a former role
     answer = client.patch(f"/api/v1/contacts/{sales.id}", json={"email": "x@evil.example"},
                           headers=_auth(world.api_key()))  # fmt: skip
+    _refused(answer, 403)
+
+
+# -- every route behind its scope ---------------------------------------------------------
+ALL_SCOPES = sorted(set(apikeys.MANUFACTURER_SCOPES) | set(apikeys.PARTNER_SCOPES))
+
+
+def _api_rules(app: Any) -> list[tuple[str, str]]:
+    """(method, Flask rule) of every route under /api/v1/ except the public document."""
+    return sorted(
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1/") and rule.rule != "/api/v1/openapi.json"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    )
+
+
+def _declared() -> dict[tuple[str, str], apispec.Route]:
+    return {(r.method, "/api/v1" + r.path): r for r in apispec.ROUTES}
+
+
+def _concrete(rule: str) -> str:
+    return re.sub(r"<int:\w+>", "1", re.sub(r"<(?:string:)?\w+>", "ext-1", rule))
+
+
+def test_every_api_rule_is_declared_with_a_scope_and_documented(client: Any, app: Any) -> None:
+    declared = _declared()
+    documented = client.get("/api/v1/openapi.json").get_json()["paths"]
+    for method, rule in _api_rules(app):
+        route = declared.get((method, rule))
+        assert route is not None, f"{method} {rule} is not in the route table"
+        assert route.scope in ALL_SCOPES, f"{method} {rule}: unknown scope {route.scope!r}"
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)
+        assert method.lower() in documented.get(path, {}), f"{method} {rule} is not documented"
+
+
+def test_every_route_refuses_a_key_without_its_scope_and_a_call_without_a_key(
+    client: Any, app: Any, rt: Runtime, world: World, db_state: Callable[[], Snapshot]
+) -> None:
+    world.partner("Stuttgart")
+    world.offered_lead()
+    declared = _declared()
+    lacking = {}  # scope → a manufacturer key with every scope but that one
+    with rt.db.transaction() as s:
+        for scope in ALL_SCOPES:
+            lacking[scope] = apikeys.new_key()
+            others = [x for x in ALL_SCOPES if x != scope]
+            apikeys.store(s, world.manufacturer(), lacking[scope], scope, rt.clock.now(), others)
+    before = db_state()
+    for method, rule in _api_rules(app):
+        route = declared.get((method, rule))
+        scope = route.scope if route else "leads:write"  # an undeclared route: any scope
+        url = _concrete(rule)
+        answer = client.open(url, method=method, json={}, headers=_auth(lacking[scope]))
+        assert answer.status_code == 403, f"{method} {rule} without {scope}"
+        assert answer.mimetype == "application/problem+json"
+        anonymous = client.open(url, method=method, json={})
+        assert anonymous.status_code == 401, f"{method} {rule} without a key"
+    assert db_state() == before
+
+
+def test_a_route_outside_the_table_is_refused_at_start_up_and_on_request(
+    rt: Runtime, world: World
+) -> None:
+    app = create_app(rt)
+    app.add_url_rule("/api/v1/sneaky", "sneaky", lambda: {"done": True}, methods=["POST"])
+    with pytest.raises(RuntimeError, match="sneaky"):
+        apispec.check_routes(app)
+    answer = app.test_client().post("/api/v1/sneaky", json={}, headers=_auth(world.api_key()))
     _refused(answer, 403)
