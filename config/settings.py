@@ -71,6 +71,8 @@ class Settings:
     dkim_key: str | None = None
     dkim_selector: str | None = None
     dkim_domain: str | None = None
+    # API: how many partners one manual offer (API or console override) may name
+    offer_max_partners: int = 50
 
     @property
     def embedded(self) -> bool:
@@ -252,6 +254,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         redis_prefix=_get(env, "REDIS_PREFIX", "mailflow:"),
         points_mdf_rate=_get(env, "POINTS_MDF_RATE", 0.5, parse_float),
         **_dkim(env),
+        # API
+        offer_max_partners=_get(env, "OFFER_MAX_PARTNERS", 50, lambda n, v: parse_int(n, v, 1)),
     )
 
 

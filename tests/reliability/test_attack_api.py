@@ -213,3 +213,44 @@ def test_a_route_outside_the_table_is_refused_at_start_up_and_on_request(
         apispec.check_routes(app)
     answer = app.test_client().post("/api/v1/sneaky", json={}, headers=_auth(world.api_key()))
     _refused(answer, 403)
+
+
+# -- manual offers are capped --------------------------------------------------------------
+def test_a_manual_offer_to_more_partners_than_the_cap_is_refused_whole(
+    client: Any, rt: Runtime, world: World, db_state: Callable[[], Snapshot]
+) -> None:
+    rt.settings = rt.settings.with_(offer_max_partners=2)
+    partners = [world.partner(city) for city in ("Stuttgart", "Ulm", "Karlsruhe")]
+    lead = world.lead()
+    key = world.api_key()
+    before = db_state()
+    url = f"/api/v1/leads/{lead.id}/offer"
+    for ids in ([p.id for p in partners], list(range(10_000, 20_000))):
+        answer = client.post(url, json={"organization_ids": ids}, headers=_auth(key))
+        body = _refused(answer, 422)
+        assert body["limit"] == 2 and "at most 2 partners" in body["detail"]
+    assert db_state() == before
+    twice = [p.id for p in partners[:2]] * 50  # the same two partners, named again and again
+    fits = client.post(url, json={"organization_ids": twice}, headers=_auth(key))
+    assert fits.status_code == 201 and len(fits.get_json()["offers"]) == 2
+
+
+def test_the_console_manual_offer_is_capped_by_the_same_action(
+    client: Any,
+    rt: Runtime,
+    world: World,
+    login: Callable[[Any, str], str],
+    db_state: Callable[[], Snapshot],
+) -> None:
+    rt.settings = rt.settings.with_(offer_max_partners=2)
+    partners = [world.partner(city) for city in ("Stuttgart", "Ulm", "Karlsruhe")]
+    lead = world.lead()
+    csrf = login(client, "admin")
+    before = db_state()
+    form = {"csrf": csrf, "organization_id": [str(p.id) for p in partners] + ["²", "9" * 30]}
+    answer = client.post(f"/console/leads/{lead.id}/offer", data=form, follow_redirects=True)
+    assert answer.status_code == 200 and "at most 2 partners" in answer.get_data(as_text=True)
+    after = db_state()
+    assert {k: v for k, v in after.items() if k != "contact"} == {
+        k: v for k, v in before.items() if k != "contact"
+    }  # only the login's last_login_at may move
