@@ -93,7 +93,7 @@ class LeadOut(BaseModel):
 
     id: int
     external_id: str | None
-    state: str
+    state: str  # to a partner that does not own it, every state from the pick on is "taken"
     ring: int
     source: str
     temperature: str

@@ -254,3 +254,29 @@ def test_the_console_manual_offer_is_capped_by_the_same_action(
     assert {k: v for k, v in after.items() if k != "contact"} == {
         k: v for k, v in before.items() if k != "contact"
     }  # only the login's last_login_at may move
+
+
+# -- a losing partner learns nothing about the winner --------------------------------------
+def test_a_losing_partner_sees_a_taken_teaser_without_owner_or_progress(
+    client: Any, world: World
+) -> None:
+    winner, loser = world.partner("Stuttgart"), world.partner("Ulm")
+    lead, _ = world.offered_lead()
+    key, loser_key = world.api_key(winner.id), world.api_key(loser.id)
+    offer_id = client.get("/api/v1/offers", headers=_auth(key)).get_json()["items"][0]["offer"]
+    client.post(f"/api/v1/offers/{offer_id['id']}/pick", json={}, headers=_auth(key))
+    won = client.post(f"/api/v1/leads/{lead.id}/feedback", json={"stage": "won"},
+                      headers=_auth(key))  # fmt: skip
+    assert won.status_code == 201
+    taken = client.get("/api/v1/offers?state=taken", headers=_auth(loser_key)).get_json()
+    views = [
+        taken["items"][0]["lead"],
+        client.get(f"/api/v1/leads/{lead.id}", headers=_auth(loser_key)).get_json(),
+        *client.get("/api/v1/leads", headers=_auth(loser_key)).get_json()["items"],
+    ]
+    for view in views:
+        assert view["state"] == "taken" and view["owner"] is None and view["picked_at"] is None
+        assert {o["organization"]["id"] for o in view["offers"]} == {loser.id}
+        assert winner.name not in str(view) and view["qualify_note"] is None
+    mine = client.get(f"/api/v1/leads/{lead.id}", headers=_auth(key)).get_json()
+    assert mine["state"] == "won" and mine["owner"]["id"] == winner.id
