@@ -98,6 +98,8 @@ def create_lead(body: LeadIn) -> Any:
     if refused:
         return refused
     key = (request.headers.get("Idempotency-Key") or "").strip()[:200] or None
+    if key and not (key.isascii() and key.isprintable()):
+        return problem(422, "Unprocessable Content", "Idempotency-Key: printable ASCII only.")
     fingerprint = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
     for attempt in (1, 2):
         try:

@@ -10,6 +10,7 @@ an app that has one, and :func:`refuse_undeclared` answers 403 to a request for 
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -103,15 +104,16 @@ def endpoint(
         def view(**kwargs: Any) -> Any:
             if scope not in g.api_key.scopes:
                 return problem(403, "Forbidden", f"This API key lacks the scope {scope!r}.")
-            if any(isinstance(v, int) and v > MAX_ID for v in kwargs.values()):
-                return problem(404, "Not Found", "No such resource.")
+            refused = _bad_path(kwargs)
+            if refused is not None:
+                return refused
             try:
                 if body is not None:
                     kwargs["body"] = _parse_body(body)
                 if query is not None:
                     kwargs["query"] = query(**request.args.to_dict())
-            except _BadJson:
-                return problem(400, "Bad Request", "The body must be a JSON object.")
+            except _BadJson as exc:
+                return problem(400, "Bad Request", exc.detail)
             except ValidationError as exc:
                 return validation_problem(exc, "request")
             try:
@@ -130,15 +132,50 @@ def endpoint(
 _TITLES = {403: "Forbidden", 404: "Not Found", 409: "Conflict", 410: "Gone", 422: "Invalid"}
 
 
+MAX_DEPTH = 16  # nesting of a request body; the models need 3
+
+
 class _BadJson(Exception):
-    pass
+    def __init__(self, detail: str = "The body must be a JSON object.") -> None:
+        super().__init__(detail)
+        self.detail = detail
 
 
 def _parse_body(model: type[BaseModel]) -> BaseModel:
-    data = request.get_json(silent=True)
+    try:
+        data = json.loads(request.get_data(cache=True) or b"null")
+    except (ValueError, RecursionError):  # RecursionError: nested a few thousand deep
+        raise _BadJson("The body is not valid JSON.") from None
     if not isinstance(data, dict):
         raise _BadJson
+    if _depth(data) > MAX_DEPTH:
+        raise _BadJson(f"The body is nested deeper than {MAX_DEPTH} levels.")
     return model(**data)
+
+
+def _depth(data: Any) -> int:
+    """How deep lists and objects nest in ``data`` (without recursion)."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        value, level = stack.pop()
+        if isinstance(value, dict | list):
+            deepest = max(deepest, level)
+            items = value.values() if isinstance(value, dict) else value
+            stack.extend((item, level + 1) for item in items)
+    return deepest
+
+
+_PATH_TEXT = re.compile(r"^[A-Za-z0-9._-]{1,100}$")  # as the document says of text in paths
+
+
+def _bad_path(kwargs: dict[str, Any]) -> Response | None:
+    for name, value in kwargs.items():
+        if isinstance(value, int) and value > MAX_ID:
+            return problem(404, "Not Found", "No such resource.")
+        if isinstance(value, str) and not _PATH_TEXT.match(value):
+            detail = f"{name}: 1 to 100 characters of A-Z, a-z, 0-9, '.', '_' and '-'."
+            return problem(422, "Unprocessable Content", detail)
+    return None
 
 
 def _answer(result: Any, default_status: int) -> Any:
@@ -165,12 +202,7 @@ def _path(route: Route) -> tuple[str, list[dict[str, Any]]]:
         schema: dict[str, Any] = (
             {"type": "integer", "minimum": 1, "maximum": MAX_ID}
             if kind == "int"
-            else {
-                "type": "string",
-                "minLength": 1,
-                "maxLength": 100,
-                "pattern": "^[A-Za-z0-9._-]+$",
-            }
+            else {"type": "string", "pattern": _PATH_TEXT.pattern}
         )
         params.append({"name": name, "in": "path", "required": True, "schema": schema})
     return "/api/v1" + _PARAM.sub(r"{\2}", route.path), params

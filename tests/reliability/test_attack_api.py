@@ -4,7 +4,9 @@ partner reads, and hostile input on every write route."""
 
 from __future__ import annotations
 
+import json
 import re
+import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,7 @@ from mailflow.csvio.importer import import_partners
 from mailflow.models import Contact, Organization
 from mailflow.runtime import Runtime
 from mailflow.web import apispec, create_app
-from tests.factories import World
+from tests.factories import LEAD_DEFAULTS, World
 from tests.reliability.conftest import Snapshot
 
 
@@ -280,3 +282,195 @@ def test_a_losing_partner_sees_a_taken_teaser_without_owner_or_progress(
         assert winner.name not in str(view) and view["qualify_note"] is None
     mine = client.get(f"/api/v1/leads/{lead.id}", headers=_auth(key)).get_json()
     assert mine["state"] == "won" and mine["owner"]["id"] == winner.id
+
+
+# -- hostile input on every write route ----------------------------------------------------
+# Values that are never valid: each must be a 400/422 problem, and nothing stored.
+NEVER_VALID: dict[str, list[Any]] = {
+    "string": ["\x00", "ok\x00ok", "\ud800"],  # NUL; a lone surrogate
+    "integer": [2**31, -(2**31) - 1, 2**63, 10**30],
+    # raw JSON tokens: NaN is not JSON, but Python's parser takes it
+    "number": ["NaN", "Infinity", "-Infinity", "1e400"],
+}
+# Values that may be valid for some field: never a server error.
+ODD: dict[str, list[Any]] = {
+    "string": ["ß" * 60, "²³", "9" * 40, "İ" * 50],
+    "integer": [0, -1],
+    "number": [-1e308, 0],
+}
+
+
+def _kinds(schema: dict[str, Any], defs: dict[str, Any]) -> set[str]:
+    """The JSON types a property accepts (strings in arrays count as strings)."""
+    if "$ref" in schema:
+        return _kinds(defs[schema["$ref"].split("/")[-1]], defs)
+    found: set[str] = set()
+    for branch in schema.get("anyOf", [schema]):
+        kind = branch.get("type")
+        if kind == "array":
+            found |= {f"array:{k}" for k in _kinds(branch.get("items", {}), defs)}
+        elif kind == "string" and branch.get("format") == "decimal":
+            found.add("number")
+        elif kind:
+            found.add(kind)
+        elif "enum" in branch or "const" in branch:
+            found.add("string")
+    return found
+
+
+def _bodies(route: apispec.Route, values: dict[str, list[Any]]) -> list[tuple[str, str]]:
+    """(field, raw JSON body) with one field replaced by each value of its kind."""
+    assert route.body is not None
+    schema = route.body.model_json_schema()
+    out = []
+    for field, prop in schema["properties"].items():
+        for kind in _kinds(prop, schema.get("$defs", {})):
+            scalar = kind.removeprefix("array:")
+            for value in values.get(scalar, []):
+                token = value if scalar == "number" and isinstance(value, str) else None
+                encoded = token or json.dumps(value)
+                if kind.startswith("array:"):
+                    encoded = f"[{encoded}]"
+                out.append((field, f'{{"{field}": {encoded}}}'))
+    return out
+
+
+@pytest.fixture
+def targets(rt: Runtime, world: World) -> tuple[dict[str, Any], dict[str, str]]:
+    """Real ids for the path parameters, and a key per side (partner for offers:write)."""
+    rt.settings = rt.settings.with_(api_rate_per_minute=1_000_000)
+    partner = world.partner("Stuttgart")
+    lead, offers = world.offered_lead()
+    (contact,) = world.contacts(partner.id)  # type: ignore[arg-type]
+    ids = {"lead_id": lead.id, "offer_id": offers[0].id, "partner_id": partner.id,
+           "contact_id": contact.id, "webhook_id": 1, "external_id": "ext-1"}  # fmt: skip
+    keys = {"manufacturer": world.api_key(), "partner": world.api_key(partner.id)}
+    return ids, keys
+
+
+def _call(client: Any, route: apispec.Route, ids: dict[str, Any], keys: dict[str, str],
+          body: str) -> Any:  # fmt: skip
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(ids[m.group(1)]), route.path)
+    key = keys["partner" if route.scope == "offers:write" else "manufacturer"]
+    headers = {**_auth(key), "Content-Type": "application/json"}
+    return client.open("/api/v1" + path, method=route.method, data=body, headers=headers)
+
+
+def _write_routes() -> list[apispec.Route]:
+    return [r for r in apispec.ROUTES if r.body is not None]
+
+
+def test_never_valid_values_in_any_field_of_any_write_route_are_refused(
+    client: Any, targets: Any, db_state: Callable[[], Snapshot]
+) -> None:
+    ids, keys = targets
+    before = db_state()
+    tried = 0
+    for route in _write_routes():
+        for field, body in _bodies(route, NEVER_VALID):
+            answer = _call(client, route, ids, keys, body)
+            assert answer.status_code in (400, 422), f"{route.name}.{field}: {body[:80]}"
+            assert answer.mimetype == "application/problem+json"
+            tried += 1
+    assert tried > 100
+    assert db_state() == before
+
+
+def test_odd_values_in_any_field_of_any_write_route_never_break_the_server(
+    client: Any, targets: Any
+) -> None:
+    ids, keys = targets
+    for route in _write_routes():
+        for field, body in _bodies(route, ODD):
+            answer = _call(client, route, ids, keys, body)
+            assert answer.status_code < 500, f"{route.name}.{field}: {body[:80]}"
+
+
+@pytest.mark.parametrize("shape", ['{"a": %s1%s}', "%s%s"])
+def test_deeply_nested_json_is_a_400_on_every_write_route(
+    client: Any, targets: Any, shape: str
+) -> None:
+    ids, keys = targets
+    for depth in (64, 100_000):
+        body = shape % ("[" * depth, "]" * depth)
+        for route in _write_routes():
+            answer = _call(client, route, ids, keys, body)
+            assert answer.status_code in (400, 422), f"{route.name} at depth {depth}"
+
+
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("country", "ß"),
+        ("country", "ßx"),
+        ("currency", "ßß"),
+        ("currency", "EU²"),
+        ("country", "D\u0307"),
+    ],
+)
+def test_a_code_that_grows_when_upper_cased_is_refused(
+    client: Any, targets: Any, field: str, value: str, db_state: Callable[[], Snapshot]
+) -> None:
+    _, keys = targets
+    before = db_state()
+    lead = {**LEAD_DEFAULTS, "customer_email": "neu@kunde.example", field: value}
+    answer = client.post("/api/v1/leads", json=lead, headers=_auth(keys["manufacturer"]))
+    assert _refused(answer, 422)["errors"][0]["field"] == field
+    if field == "country":
+        partner = {"name": "Süd", "country": value}
+        _refused(client.post("/api/v1/partners", json=partner,
+                             headers=_auth(keys["manufacturer"])), 422)  # fmt: skip
+    assert db_state() == before
+
+
+QUERY_ROUTES = [("/api/v1/leads", "created_after"), ("/api/v1/leads", "created_before"),
+                ("/api/v1/kpis", "since"), ("/api/v1/kpis", "until")]  # fmt: skip
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00Z", "0001-01-01T00:00:00+14:00",
+                                   "9999-12-31T23:59:59-23:59", "9999-12-31"])  # fmt: skip
+def test_dates_out_of_sensible_bounds_are_a_422(client: Any, targets: Any, value: str) -> None:
+    _, keys = targets
+    for path, name in QUERY_ROUTES:
+        answer = client.get(path, query_string={name: value}, headers=_auth(keys["manufacturer"]))
+        assert _refused(answer, 422)["errors"][0]["field"] == name
+
+
+@pytest.mark.parametrize("value", ["\x00", "ok\x00", "²", "1²", "9" * 40, "NaN", "-1"])
+def test_odd_query_values_are_never_a_server_error(client: Any, targets: Any, value: str) -> None:
+    ids, keys = targets
+    queries = [r for r in apispec.ROUTES if r.query is not None]
+    for route in queries:
+        assert route.query is not None
+        path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(ids[m.group(1)]), route.path)
+        for name in route.query.model_fields:
+            answer = client.get("/api/v1" + path, query_string={name: value},
+                                headers=_auth(keys["manufacturer"]))  # fmt: skip
+            assert answer.status_code < 500, f"{route.name}?{name}={value!r}"
+            if "\x00" in value:
+                assert answer.status_code == 422, f"{route.name}?{name}={value!r}"
+
+
+@pytest.mark.parametrize("external_id", ["a\x00b", "x" * 101, "ok ok", "²"])
+def test_an_external_id_in_the_path_is_held_to_the_documented_pattern(
+    client: Any, targets: Any, external_id: str, db_state: Callable[[], Snapshot]
+) -> None:
+    _, keys = targets
+    before = db_state()
+    quoted = urllib.parse.quote(external_id)
+    for path, body in (("partners", {"name": "Süd"}), ("contacts", {"name": "A"})):
+        answer = client.put(f"/api/v1/{path}/by-external-id/{quoted}", json=body,
+                            headers=_auth(keys["manufacturer"]))  # fmt: skip
+        assert answer.status_code in (404, 422), (path, external_id)
+    assert db_state() == before
+
+
+def test_a_nul_in_the_idempotency_key_is_refused(
+    client: Any, targets: Any, db_state: Callable[[], Snapshot]
+) -> None:
+    _, keys = targets
+    before = db_state()
+    headers = {**_auth(keys["manufacturer"]), "Idempotency-Key": "k\x00ey"}
+    lead = {**LEAD_DEFAULTS, "customer_email": "neu@kunde.example"}
+    _refused(client.post("/api/v1/leads", json=lead, headers=headers), 422)
+    assert db_state() == before
