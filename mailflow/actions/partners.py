@@ -64,9 +64,12 @@ def _find_partner(
             raise NotFound(f"no partner {partner_id}")
         return org
     if external_id:
-        return ctx.session.exec(
+        org = ctx.session.exec(
             select(Organization).where(Organization.external_id == external_id)
         ).first()
+        if org is not None and org.kind == "manufacturer":
+            raise NotAllowed(f"{external_id!r} is the manufacturer, not a partner")
+        return org
     return None
 
 

@@ -474,3 +474,18 @@ def test_a_nul_in_the_idempotency_key_is_refused(
     lead = {**LEAD_DEFAULTS, "customer_email": "neu@kunde.example"}
     _refused(client.post("/api/v1/leads", json=lead, headers=headers), 422)
     assert db_state() == before
+
+
+def test_a_key_cannot_upsert_the_manufacturer_by_its_external_id(
+    client: Any, rt: Runtime, world: World, db_state: Callable[[], Snapshot]
+) -> None:
+    with rt.db.transaction() as s:
+        maker = s.get(Organization, world.manufacturer())
+        assert maker is not None
+        maker.external_id = "NORDWIND"
+    key = world.api_key()
+    before = db_state()
+    body = {"name": "Taken over", "kind": "dealer"}
+    answer = client.put("/api/v1/partners/by-external-id/NORDWIND", json=body, headers=_auth(key))
+    _refused(answer, 403)
+    assert db_state() == before
