@@ -102,7 +102,8 @@ def endpoint(
 
         @functools.wraps(fn)
         def view(**kwargs: Any) -> Any:
-            if scope not in g.api_key.scopes:
+            key = getattr(g, "api_key", None)  # None: a blueprint without authentication
+            if key is None or scope not in key.scopes:
                 return problem(403, "Forbidden", f"This API key lacks the scope {scope!r}.")
             refused = _bad_path(kwargs)
             if refused is not None:
@@ -120,7 +121,8 @@ def endpoint(
                 result = fn(**kwargs)
             except ActionError as exc:
                 title = _TITLES.get(exc.http_status, "Refused")
-                return problem(exc.http_status, title, str(exc), **exc.details)
+                extra = {k: v for k, v in exc.details.items() if k not in _PROBLEM_FIELDS}
+                return problem(exc.http_status, title, str(exc), **extra)
             return _answer(result, status)
 
         bp.add_url_rule(path, endpoint=fn.__name__, view_func=view, methods=[method])
@@ -129,6 +131,7 @@ def endpoint(
     return decorate
 
 
+_PROBLEM_FIELDS = frozenset(Problem.model_fields)
 _TITLES = {403: "Forbidden", 404: "Not Found", 409: "Conflict", 410: "Gone", 422: "Invalid"}
 
 
