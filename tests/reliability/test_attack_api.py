@@ -4,6 +4,7 @@ partner reads, and hostile input on every write route."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import urllib.parse
@@ -360,9 +361,10 @@ def _write_routes() -> list[apispec.Route]:
     return [r for r in apispec.ROUTES if r.body is not None]
 
 
-def test_never_valid_values_in_any_field_of_any_write_route_are_refused(
+def test_hostile_values_in_any_field_of_any_write_route(
     client: Any, targets: Any, db_state: Callable[[], Snapshot]
 ) -> None:
+    """Never-valid values are a 400/422 and store nothing; odd ones never a server error."""
     ids, keys = targets
     before = db_state()
     tried = 0
@@ -374,12 +376,6 @@ def test_never_valid_values_in_any_field_of_any_write_route_are_refused(
             tried += 1
     assert tried > 100
     assert db_state() == before
-
-
-def test_odd_values_in_any_field_of_any_write_route_never_break_the_server(
-    client: Any, targets: Any
-) -> None:
-    ids, keys = targets
     for route in _write_routes():
         for field, body in _bodies(route, ODD):
             answer = _call(client, route, ids, keys, body)
@@ -398,31 +394,27 @@ def test_deeply_nested_json_is_a_400_on_every_write_route(
             assert answer.status_code in (400, 422), f"{route.name} at depth {depth}"
 
 
-@pytest.mark.parametrize(
-    "field,value",
-    [
-        ("country", "ß"),
-        ("country", "ßx"),
-        ("currency", "ßß"),
-        ("currency", "EU²"),
-        ("country", "D\u0307"),
-    ],
-)
+GROWING_CODES = [("country", "ß"), ("country", "ßx"), ("currency", "ßßß"), ("currency", "EU²"),
+                 ("country", "D\u0307"), ("currency", "ǆǆǆ")]  # fmt: skip
+
+
 def test_a_code_that_grows_when_upper_cased_is_refused(
-    client: Any, targets: Any, field: str, value: str, db_state: Callable[[], Snapshot]
+    client: Any, targets: Any, db_state: Callable[[], Snapshot]
 ) -> None:
     _, keys = targets
     before = db_state()
-    lead = {**LEAD_DEFAULTS, "customer_email": "neu@kunde.example", field: value}
-    answer = client.post("/api/v1/leads", json=lead, headers=_auth(keys["manufacturer"]))
-    assert _refused(answer, 422)["errors"][0]["field"] == field
-    if field == "country":
-        partner = {"name": "Süd", "country": value}
-        _refused(client.post("/api/v1/partners", json=partner,
-                             headers=_auth(keys["manufacturer"])), 422)  # fmt: skip
+    for field, value in GROWING_CODES:
+        lead = {**LEAD_DEFAULTS, "customer_email": "neu@kunde.example", field: value}
+        answer = client.post("/api/v1/leads", json=lead, headers=_auth(keys["manufacturer"]))
+        assert _refused(answer, 422)["errors"][0]["field"] == field, value
+        if field == "country":
+            partner = {"name": "Süd", "country": value}
+            _refused(client.post("/api/v1/partners", json=partner,
+                                 headers=_auth(keys["manufacturer"])), 422)  # fmt: skip
     assert db_state() == before
 
 
+ODD_QUERY = ["\x00", "ok\x00", "²", "1²", "9" * 40, "NaN", "-1"]
 QUERY_ROUTES = [("/api/v1/leads", "created_after"), ("/api/v1/leads", "created_before"),
                 ("/api/v1/kpis", "since"), ("/api/v1/kpis", "until")]  # fmt: skip
 
@@ -436,14 +428,13 @@ def test_dates_out_of_sensible_bounds_are_a_422(client: Any, targets: Any, value
         assert _refused(answer, 422)["errors"][0]["field"] == name
 
 
-@pytest.mark.parametrize("value", ["\x00", "ok\x00", "²", "1²", "9" * 40, "NaN", "-1"])
-def test_odd_query_values_are_never_a_server_error(client: Any, targets: Any, value: str) -> None:
+def test_odd_query_values_are_never_a_server_error(client: Any, targets: Any) -> None:
     ids, keys = targets
     queries = [r for r in apispec.ROUTES if r.query is not None]
     for route in queries:
         assert route.query is not None
         path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(ids[m.group(1)]), route.path)
-        for name in route.query.model_fields:
+        for name, value in itertools.product(route.query.model_fields, ODD_QUERY):
             answer = client.get("/api/v1" + path, query_string={name: value},
                                 headers=_auth(keys["manufacturer"]))  # fmt: skip
             assert answer.status_code < 500, f"{route.name}?{name}={value!r}"
