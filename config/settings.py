@@ -78,6 +78,8 @@ class Settings:
     console_session_hours: int = 12
     reset_requests_per_hour: int = 3
     trusted_proxies: int = 0
+    # API: how many partners one manual offer (API or console override) may name
+    offer_max_partners: int = 50
 
     @property
     def embedded(self) -> bool:
@@ -271,6 +273,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             env, "RESET_REQUESTS_PER_HOUR", 3, lambda n, v: parse_int(n, v, 1)
         ),
         trusted_proxies=_get(env, "TRUSTED_PROXIES", 0, parse_int),
+        # API
+        offer_max_partners=_get(env, "OFFER_MAX_PARTNERS", 50, lambda n, v: parse_int(n, v, 1)),
     )
 
 

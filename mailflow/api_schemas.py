@@ -9,9 +9,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, Field, StringConstraints, field_validator
 
-from mailflow.schemas import _EMAIL, DeclineIn, FeedbackIn, LeadIn, Short
+from mailflow.schemas import (
+    _EMAIL,
+    CountryCode,
+    DeclineIn,
+    FeedbackIn,
+    Input,
+    LeadIn,
+    Query,
+    Short,
+)
 
 __all__ = ["DeclineIn", "FeedbackIn", "LeadIn"]
 
@@ -43,10 +52,6 @@ def _utc(value: datetime | None) -> datetime | None:
     return value
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
 class Problem(BaseModel):
     """RFC 9457 problem details."""
 
@@ -58,9 +63,7 @@ class Problem(BaseModel):
 
 
 # -- leads ------------------------------------------------------------------------------
-class LeadQuery(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class LeadQuery(Query):
     state: str | None = Field(default=None, max_length=20)
     temperature: Literal["hot", "warm", "cold"] | None = None
     created_after: datetime | None = None
@@ -93,7 +96,7 @@ class LeadOut(BaseModel):
 
     id: int
     external_id: str | None
-    state: str
+    state: str  # to a partner that does not own it, every state from the pick on is "taken"
     ring: int
     source: str
     temperature: str
@@ -123,11 +126,11 @@ class LeadPage(BaseModel):
     next_after: int | None  # pass as ``after`` for the next page; null on the last page
 
 
-class WithdrawIn(_In):
+class WithdrawIn(Input):
     reason: Annotated[str, StringConstraints(max_length=500)] | None = None
 
 
-class PickIn(_In):
+class PickIn(Input):
     contact_id: Id | None = None  # who takes it on; default: the partner's first sales contact
 
 
@@ -139,9 +142,7 @@ class FeedbackOut(BaseModel):
 
 
 # -- offers -----------------------------------------------------------------------------
-class OfferQuery(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class OfferQuery(Query):
     state: Literal["open", "picked", "declined", "expired", "taken", "away", "withdrawn"] = "open"
     limit: Annotated[int, Field(ge=1, le=200)] = 100
 
@@ -158,10 +159,9 @@ class OfferPage(BaseModel):
 # -- partners and contacts --------------------------------------------------------------
 Kind = Literal["distributor", "dealer", "agency"]
 Level = Literal["premium", "gold", "silver", "standard"]
-Country = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$")]
 
 
-class PartnerIn(_In):
+class PartnerIn(Input):
     """Create (POST) needs ``name``; update (PATCH) and upsert (PUT) may send a part."""
 
     name: Short | None = None
@@ -172,17 +172,12 @@ class PartnerIn(_In):
     certifications: list[Annotated[str, StringConstraints(max_length=50)]] | None = None
     expertise: list[Annotated[str, StringConstraints(max_length=50)]] | None = None
     languages: list[Annotated[str, StringConstraints(max_length=5)]] | None = None
-    country: Country | None = None
+    country: CountryCode | None = None
     city: Annotated[str, StringConstraints(max_length=100)] | None = None
     postal_code: Annotated[str, StringConstraints(max_length=20)] | None = None
     lat: Annotated[float, Field(ge=-90, le=90)] | None = None
     lon: Annotated[float, Field(ge=-180, le=180)] | None = None
     active: bool | None = None
-
-    @field_validator("country")
-    @classmethod
-    def _upper(cls, value: str | None) -> str | None:
-        return value.upper() if value else value
 
 
 class PartnerOut(BaseModel):
@@ -203,7 +198,7 @@ class PartnerOut(BaseModel):
     active: bool
 
 
-class ContactIn(_In):
+class ContactIn(Input):
     name: Short | None = None
     email: Annotated[str, StringConstraints(max_length=254)] | None = None
     external_id: ExternalId | None = None
@@ -233,10 +228,69 @@ class ContactOut(BaseModel):
     receives_offers: bool
 
 
-# -- KPIs -------------------------------------------------------------------------------
-class KpiQuery(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+# -- matching and override (manufacturer keys) ------------------------------------------
+class OfferToIn(Input):
+    organization_ids: Annotated[list[Id], Field(min_length=1)]
 
+
+class OfferRef(BaseModel):
+    id: int
+    organization_id: int
+    ring: int
+
+
+class OfferToOut(BaseModel):
+    lead_id: int
+    offers: list[OfferRef]
+
+
+class AssignIn(Input):
+    organization_id: Id
+
+
+class AssignOut(BaseModel):
+    lead_id: int
+    owner_id: int
+    offer_id: int
+
+
+class MatchingQuery(Query):
+    # the best N candidates with their scores, or ``all``
+    limit: Annotated[int, Field(ge=1, le=100_000)] | Literal["all"] = 50
+
+
+class Criterion(BaseModel):
+    value: float
+    weight: float
+    note: str
+
+
+class Candidate(BaseModel):
+    organization_id: int
+    name: str
+    score: float
+    existing_customer: bool
+    criteria: dict[str, Criterion]
+
+
+class Excluded(BaseModel):
+    organization_id: int
+    name: str
+    reason: str
+
+
+class MatchingOut(BaseModel):
+    lead_id: int
+    partners: int
+    eligible: int
+    ring: list[int]
+    candidates: list[Candidate]
+    excluded_counts: dict[str, int]
+    excluded: list[Excluded]
+
+
+# -- KPIs -------------------------------------------------------------------------------
+class KpiQuery(Query):
     since: datetime | None = None
     until: datetime | None = None
 
@@ -261,7 +315,7 @@ class KpiReport(BaseModel):
 
 
 # -- webhooks ---------------------------------------------------------------------------
-class WebhookIn(_In):
+class WebhookIn(Input):
     url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$", max_length=500)]
     events: Annotated[list[WebhookEvent], Field(min_length=1)]
 

@@ -33,6 +33,8 @@ PARTNER_SCOPES = (
     "webhooks:write",
 )
 
+ALL_SCOPES = tuple(sorted(set(MANUFACTURER_SCOPES) | set(PARTNER_SCOPES)))
+
 
 def default_scopes(kind: str) -> list[str]:
     return list(MANUFACTURER_SCOPES if kind == "manufacturer" else PARTNER_SCOPES)

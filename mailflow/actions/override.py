@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from mailflow import audit, leadview, lifecycle
 from mailflow.actions.context import ActionContext
-from mailflow.actions.errors import ActionError, NotFound
+from mailflow.actions.errors import ActionError, InvalidInput, NotFound
 from mailflow.actions.offer import PARTNER_KINDS, offer_contacts, open_ring
 from mailflow.geo import haversine_km
 from mailflow.mail import outbox
@@ -19,6 +19,7 @@ from mailflow.matching import Match
 from mailflow.models import Lead, Offer, Organization
 
 MOVABLE = ("new", "qualified", "offered", "unassigned")
+MAX_ID = 2**31 - 1  # ids are 32-bit columns
 
 
 class OverrideRefused(ActionError):
@@ -28,7 +29,7 @@ class OverrideRefused(ActionError):
 
 def offer_to(ctx: ActionContext, lead_id: int, organization_ids: list[int]) -> list[Offer]:
     """Open a ring with exactly these partners (those already holding an open offer for
-    the lead are left as they are)."""
+    the lead are left as they are); at most ``offer_max_partners`` of them."""
     lead = _lock(ctx, lead_id)
     orgs = _partners(ctx, organization_ids)
     open_now = set(
@@ -90,6 +91,15 @@ def _partners(ctx: ActionContext, ids: list[int]) -> list[Organization]:
     wanted = list(dict.fromkeys(ids))
     if not wanted:
         raise OverrideRefused("choose at least one partner")
+    cap = ctx.settings.offer_max_partners
+    if len(wanted) > cap:
+        raise InvalidInput(
+            f"a manual offer names at most {cap} partners (MAILFLOW_OFFER_MAX_PARTNERS); "
+            f"{len(wanted)} were chosen",
+            limit=cap,
+        )
+    if any(not 1 <= oid <= MAX_ID for oid in wanted):
+        raise NotFound("no such organization")
     rows = ctx.session.exec(select(Organization).where(col(Organization.id).in_(wanted))).all()
     found = {o.id: o for o in rows}
     for oid in wanted:

@@ -1,5 +1,11 @@
 """partners: create, update and upsert partner organizations and their contacts
-(API and CSV import use the same functions)."""
+(API and CSV import use the same functions).
+
+Contacts saved here are a partner's people only: the organization must be a partner
+(distributor, dealer or agency, never the manufacturer), the role never a console role,
+and a contact that can log in to the console (a console role or a password) is never
+changed here — a console account is managed in the console, not by an API key or a file.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +16,12 @@ from sqlmodel import select
 from mailflow import audit
 from mailflow.actions.context import ActionContext
 from mailflow.actions.deactivate import set_active
-from mailflow.actions.errors import InvalidInput, NotFound
+from mailflow.actions.errors import InvalidInput, NotAllowed, NotFound
 from mailflow.actions.sessions import end_sessions
 from mailflow.api_schemas import ContactIn, PartnerIn
 from mailflow.geo import locate_city
 from mailflow.models import Contact, Organization
+from mailflow.visibility import CONSOLE_ROLES
 
 
 def save_partner(
@@ -64,9 +71,12 @@ def _find_partner(
             raise NotFound(f"no partner {partner_id}")
         return org
     if external_id:
-        return ctx.session.exec(
+        org = ctx.session.exec(
             select(Organization).where(Organization.external_id == external_id)
         ).first()
+        if org is not None and org.kind == "manufacturer":
+            raise NotAllowed(f"{external_id!r} is the manufacturer, not a partner")
+        return org
     return None
 
 
@@ -76,10 +86,15 @@ def save_contact(
     contact = _find_contact(ctx, contact_id, data)
     fields: dict[str, Any] = data.model_dump(exclude_unset=True, exclude_none=True)
     created = contact is None
+    if contact is not None:
+        _check_not_console(ctx, contact)
+    if fields.get("role") in CONSOLE_ROLES:
+        raise NotAllowed(
+            f"the role {fields['role']!r} logs in to the console; "
+            "console roles are given in the console, not here"
+        )
     if "organization_id" in fields:
-        org = ctx.session.get(Organization, fields["organization_id"])
-        if org is None:
-            raise InvalidInput(f"no organization {fields['organization_id']}")
+        _partner_org(ctx, fields["organization_id"])
     if contact is None:
         if not (data.name and data.email and data.organization_id):
             raise InvalidInput("a new contact needs name, email and organization_id")
@@ -105,6 +120,29 @@ def save_contact(
         fields=sorted(fields),
     )
     return contact, created
+
+
+def _partner_org(ctx: ActionContext, organization_id: int) -> Organization:
+    org = ctx.session.get(Organization, organization_id)
+    if org is None:
+        raise InvalidInput(f"no organization {organization_id}")
+    if org.kind == "manufacturer":
+        raise NotAllowed("contacts of the manufacturer are console users, managed in the console")
+    return org
+
+
+def _check_not_console(ctx: ActionContext, contact: Contact) -> None:
+    """A console user (a console role, a password, or anyone at the manufacturer) is
+    refused: changing its email would hand its password reset to someone else."""
+    org = ctx.session.get(Organization, contact.organization_id)
+    if (
+        contact.role in CONSOLE_ROLES
+        or contact.password_hash
+        or (org and org.kind == "manufacturer")
+    ):
+        raise NotAllowed(
+            f"contact {contact.id} is a console user; its account is managed in the console"
+        )
 
 
 def _find_contact(ctx: ActionContext, contact_id: int | None, data: ContactIn) -> Contact | None:

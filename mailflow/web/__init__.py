@@ -25,7 +25,7 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
     """``devmail`` is the local mail capture whose messages ``/dev/mail`` shows (demo only)."""
-    from mailflow.web import api, console, dialogs, errors, inbound_hook
+    from mailflow.web import api, apispec, console, dialogs, errors, inbound_hook
     from mailflow.web.console.auth import csrf_token
 
     app = Flask(__name__)
@@ -60,12 +60,11 @@ def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
     console_nav: list[tuple[str, str]] = [("Review queue", "console_review.index")]
     app.jinja_env.globals["console_nav"] = console_nav
     # issue 8: qualification dialog, matching console pages, matching API
-    from mailflow.web import api_matching, qualify_dialog
+    from mailflow.web import qualify_dialog
     from mailflow.web.console import matching as console_matching
 
     app.register_blueprint(qualify_dialog.bp)
     app.register_blueprint(console_matching.bp)
-    app.register_blueprint(api_matching.bp)
     console_nav.append(("Qualification", "console_matching.queue"))
     # issue 4: escalation dialogs and the failed-jobs page
     from mailflow.web import escalation
@@ -123,6 +122,7 @@ def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    apispec.check_routes(app)  # every /api/ route has a scope and is documented
     return app
 
 

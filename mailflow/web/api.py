@@ -23,11 +23,11 @@ from mailflow.models import Lead, Organization
 from mailflow.ratelimit import Limiter, make_limiter
 from mailflow.web import runtime
 from mailflow.web.apilead import lead_out
-from mailflow.web.apispec import endpoint, openapi
+from mailflow.web.apispec import PUBLIC, endpoint, openapi, refuse_undeclared
 from mailflow.web.errors import problem
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-PUBLIC = ("api.openapi_json",)
+bp.before_app_request(refuse_undeclared)
 
 
 @bp.get("/openapi.json")
@@ -98,6 +98,8 @@ def create_lead(body: LeadIn) -> Any:
     if refused:
         return refused
     key = (request.headers.get("Idempotency-Key") or "").strip()[:200] or None
+    if key and not (key.isascii() and key.isprintable()):
+        return problem(422, "Unprocessable Content", "Idempotency-Key: printable ASCII only.")
     fingerprint = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
     for attempt in (1, 2):
         try:
@@ -173,4 +175,4 @@ def withdraw_lead(lead_id: int, body: WithdrawIn) -> Any:
         return lead_out(ctx.session, lead, g.organization)
 
 
-from mailflow.web import api_offers, api_partners  # noqa: E402, F401  (routes on bp)
+from mailflow.web import api_matching, api_offers, api_partners  # noqa: E402, F401  (routes on bp)

@@ -11,114 +11,93 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, g, request
+from flask import g
 
 from mailflow.actions import unit
-from mailflow.actions.errors import ActionError
+from mailflow.actions.errors import NotAllowed, NotFound
 from mailflow.actions.override import assign, offer_to
+from mailflow.api_schemas import (
+    AssignIn,
+    AssignOut,
+    Candidate,
+    Criterion,
+    Excluded,
+    MatchingOut,
+    MatchingQuery,
+    OfferRef,
+    OfferToIn,
+    OfferToOut,
+)
 from mailflow.matchdata import explain_lead
-from mailflow.models import Lead, Offer
+from mailflow.models import Lead
 from mailflow.web import runtime
-from mailflow.web.api import _authenticate
-from mailflow.web.errors import problem
+from mailflow.web.api import bp
+from mailflow.web.apispec import endpoint
 
-bp = Blueprint("api_matching", __name__, url_prefix="/api/v1")
-TOP = 50
 EXAMPLES = 20
-bp.before_request(_authenticate)
 
 
-@bp.before_request
-def _manufacturer_only() -> Any:
-    if getattr(g, "organization", None) is not None and g.organization.kind != "manufacturer":
-        return problem(403, "Forbidden", "Only the manufacturer's keys can move leads.")
-    return None
+def _manufacturer() -> None:
+    if g.organization.kind != "manufacturer":
+        raise NotAllowed("only the manufacturer's keys can move leads")
 
 
-def _ids(body: Any, key: str) -> list[int] | None:
-    value = body.get(key) if isinstance(body, dict) else None
-    if isinstance(value, int) and not isinstance(value, bool):
-        return [value]
-    if isinstance(value, list) and value and all(type(v) is int for v in value):
-        return list(value)
-    return None
+@endpoint(bp, "POST", "/leads/<int:lead_id>/offer", scope="leads:write",
+          summary="Offer the lead to exactly these partners (a partner manager's override)",
+          body=OfferToIn, response=OfferToOut, status=201)  # fmt: skip
+def offer(lead_id: int, body: OfferToIn) -> Any:
+    _manufacturer()
+    with unit(runtime(), f"api:{g.api_key.id}", "api") as ctx:
+        offers = offer_to(ctx, lead_id, body.organization_ids)
+        refs = [OfferRef(id=o.id, organization_id=o.organization_id, ring=o.ring) for o in offers]  # type: ignore[arg-type]
+    return OfferToOut(lead_id=lead_id, offers=refs)
 
 
-def _run(action: Any) -> Any:
-    try:
-        with unit(runtime(), f"api:{g.api_key.id}", "api") as ctx:
-            result = action(ctx)
-    except ActionError as exc:
-        return problem(exc.http_status, "Refused", str(exc))
-    return result
+@endpoint(bp, "POST", "/leads/<int:lead_id>/assign", scope="leads:write",
+          summary="Give the lead to one partner: it becomes the owner at once",
+          body=AssignIn, response=AssignOut)  # fmt: skip
+def assign_lead(lead_id: int, body: AssignIn) -> Any:
+    _manufacturer()
+    with unit(runtime(), f"api:{g.api_key.id}", "api") as ctx:
+        picked = assign(ctx, lead_id, body.organization_id)
+        assert picked.id is not None
+        return AssignOut(lead_id=lead_id, owner_id=picked.organization_id, offer_id=picked.id)
 
 
-@bp.post("/leads/<int:lead_id>/offer")
-def offer(lead_id: int) -> Any:
-    ids = _ids(request.get_json(silent=True), "organization_ids")
-    if ids is None:
-        return problem(422, "Unprocessable Content", "Send organization_ids: a list of ids.")
-    result = _run(lambda ctx: offer_to(ctx, lead_id, ids))
-    if not isinstance(result, list):
-        return result
-    offers = [{"id": o.id, "organization_id": o.organization_id, "ring": o.ring} for o in result]
-    return {"lead_id": lead_id, "offers": offers}, 201
-
-
-@bp.post("/leads/<int:lead_id>/assign")
-def assign_lead(lead_id: int) -> Any:
-    ids = _ids(request.get_json(silent=True), "organization_id")
-    if ids is None or len(ids) != 1:
-        return problem(422, "Unprocessable Content", "Send organization_id: one id.")
-    result = _run(lambda ctx: assign(ctx, lead_id, ids[0]))
-    if not isinstance(result, Offer):
-        return result
-    return {"lead_id": lead_id, "owner_id": result.organization_id, "offer_id": result.id}, 200
-
-
-@bp.get("/leads/<int:lead_id>/matching")
-def matching(lead_id: int) -> Any:
+@endpoint(bp, "GET", "/leads/<int:lead_id>/matching", scope="leads:read",
+          summary="Why the matcher ranks partners as it does: scores and exclusions",
+          query=MatchingQuery, response=MatchingOut)  # fmt: skip
+def matching(lead_id: int, query: MatchingQuery) -> Any:
+    _manufacturer()
     rt = runtime()
     with rt.db.read() as s:
         lead = s.get(Lead, lead_id)
         if lead is None:
-            return problem(404, "Not Found", f"No lead {lead_id}.")
+            raise NotFound(f"No lead {lead_id}.")
         ranking = explain_lead(s, lead, rt.clock.now(), rt.settings.ring_size)
-        limit = _limit(request.args.get("limit"))
-        if limit is None:
-            return problem(422, "Unprocessable Content", "limit: a positive number or all.")
-        shown = ranking.top(None if limit == 0 else limit)
+        shown = ranking.top(None if query.limit == "all" else query.limit)
         groups = ranking.exclusion_groups(EXAMPLES)
-    return {
-        "lead_id": lead_id,
-        "partners": len(ranking.pool),
-        "eligible": ranking.eligible,
-        "ring": [m.organization_id for m in ranking.ring],
-        "candidates": [
-            {
-                "organization_id": s.candidate.organization_id,
-                "name": s.candidate.name,
-                "score": s.score,
-                "existing_customer": s.existing_customer,
-                "criteria": {
-                    k: {"value": v, "weight": w, "note": n} for k, (v, w, n) in s.parts.items()
+    return MatchingOut(
+        lead_id=lead_id,
+        partners=len(ranking.pool),
+        eligible=ranking.eligible,
+        ring=[m.organization_id for m in ranking.ring],
+        candidates=[
+            Candidate(
+                organization_id=s.candidate.organization_id,
+                name=s.candidate.name,
+                score=s.score,
+                existing_customer=s.existing_customer,
+                criteria={
+                    k: Criterion(value=v, weight=w, note=n) for k, (v, w, n) in s.parts.items()
                 },
-            }
+            )
             for s in shown
         ],
-        "excluded_counts": {g.reason: g.count for g in groups},
-        "excluded": [
-            {"organization_id": c.organization_id, "name": c.name, "reason": why}
-            for g in groups
-            for c, why in g.examples
+        excluded_counts={grp.reason: grp.count for grp in groups},
+        excluded=[
+            Excluded(organization_id=c.organization_id, name=c.name, reason=why)
+            for grp in groups
+            for c, why in grp.examples
         ],
-    }
-
-
-def _limit(raw: str | None) -> int | None:
-    """``?limit=N`` candidates (default 50), ``all`` for every one (0); None if invalid."""
-    if raw is None:
-        return TOP
-    if raw == "all":
-        return 0
-    return int(raw) if raw.isdigit() and int(raw) > 0 else None
+    )

@@ -1,11 +1,14 @@
 """What the API shows of a lead to a caller: full for the manufacturer and the owner,
-the teaser for a partner it was offered to (the privacy line of :mod:`mailflow.leadview`)."""
+the teaser for a partner it was offered to (the privacy line of :mod:`mailflow.leadview`).
+
+A teaser says nothing about who won the lead or how it went: no owner, no pick time, no
+note, only the caller's own offers, and every state after the pick reads ``taken``."""
 
 from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from mailflow import leadview, visibility
+from mailflow import leadview, lifecycle, visibility
 from mailflow.api_schemas import LeadOut, OfferOut, OrgRef
 from mailflow.models import Lead, Offer, Organization
 
@@ -55,4 +58,14 @@ def lead_out(
             if full or mine is None or o.organization_id in mine
         ],
     )
+    if not full:
+        body.update(_teaser_progress(lead))
     return LeadOut(**body)
+
+
+def _teaser_progress(lead: Lead) -> dict[str, object]:
+    """What a partner that does not own the lead learns of its course: only that it is
+    taken, not by whom, when, or how it went on."""
+    taken = lead.state in lifecycle.OPEN_STAGES or lead.state in lifecycle.CLOSED_STAGES
+    state = "taken" if taken else lead.state
+    return {"state": state, "owner": None, "picked_at": None, "qualify_note": None}

@@ -74,7 +74,7 @@ def explanation(lead_id: int) -> Any:
 @bp.post("/leads/<int:lead_id>/offer")
 @login_required(*MANAGERS)
 def offer(lead_id: int) -> Any:
-    ids = [int(v) for v in request.form.getlist("organization_id") if v.isdigit()]
+    ids = [int(v) for v in request.form.getlist("organization_id") if _is_id(v)]
     return _act(lead_id, lambda ctx: offer_to(ctx, lead_id, ids))
 
 
@@ -82,10 +82,15 @@ def offer(lead_id: int) -> Any:
 @login_required(*MANAGERS)
 def assign_lead(lead_id: int) -> Any:
     org = request.form.get("organization_id", "")
-    if not org.isdigit():
+    if not _is_id(org):
         flash("Choose one partner to assign the lead to.")
         return redirect(url_for(".explanation", lead_id=lead_id))
     return _act(lead_id, lambda ctx: assign(ctx, lead_id, int(org)))
+
+
+def _is_id(value: str) -> bool:
+    """ASCII digits of at most ten places ("²" passes ``str.isdigit`` but not ``int``)."""
+    return value.isascii() and value.isdigit() and len(value) <= 10
 
 
 def _act(lead_id: int, action: Any) -> Any:
