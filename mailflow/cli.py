@@ -34,6 +34,15 @@ def _parser() -> argparse.ArgumentParser:
     pw = sub.add_parser("password", help="set a console password for a contact (read from stdin)")
     pw.add_argument("email")
 
+    user = sub.add_parser("user", help="console users").add_subparsers(
+        dest="user_command", required=True
+    )
+    role = user.add_parser("role", help="give a console user another role (ends its sessions)")
+    role.add_argument("email")
+    role.add_argument("role", help="admin, ops, partner_manager, manager or rep")
+    disable = user.add_parser("disable", help="take a console user's login away")
+    disable.add_argument("email")
+
     key = sub.add_parser("apikey", help="create an API key for an organization")
     key.add_argument("organization_id", type=int)
     key.add_argument("--name", default="cli")
@@ -135,6 +144,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _erase(settings, args.lead)
     if args.command == "password":
         return _password(settings, args.email)
+    if args.command == "user":
+        return _user(settings, args)
     if args.command == "apikey":
         return _apikey(settings, args.organization_id, args.name, args.scope)
     if args.command == "import" and args.import_command == "customers":
@@ -174,6 +185,30 @@ def _erase(settings: object, lead_id: int) -> int:
         f"erased lead {done.lead_id}: {done.inbound} inbound and {done.outbound} outbound emails "
         f"cleaned, {done.events} audit events kept without personal data"
     )
+    return 0
+
+
+def _user(settings: object, args: argparse.Namespace) -> int:
+    from mailflow.actions import unit
+    from mailflow.actions.errors import ActionError
+    from mailflow.actions.sessions import disable_login, set_role
+    from mailflow.runtime import Runtime
+
+    rt = Runtime(settings)  # type: ignore[arg-type]
+    try:
+        with unit(rt, "cli", "cli") as ctx:
+            if args.user_command == "role":
+                set_role(ctx, args.email, args.role)
+                done = f"{args.email} is now {args.role}"
+            else:
+                disable_login(ctx, args.email)
+                done = f"{args.email} can no longer log in"
+    except ActionError as exc:
+        print(f"mailflow: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        rt.close()
+    print(f"{done}; every console session of it has ended")
     return 0
 
 

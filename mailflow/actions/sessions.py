@@ -1,4 +1,4 @@
-"""end_sessions, log_out: every console session of a contact ends at once.
+"""end_sessions, log_out, set_role, disable_login: every console session of a contact ends at once.
 
 A console session cookie carries the contact's ``session_generation`` from its login, and
 each request compares it with the row (:mod:`mailflow.web.console.auth`). Bumping the
@@ -8,10 +8,13 @@ copied cookie: on logout, a new password and a new role.
 
 from __future__ import annotations
 
+from sqlmodel import select
+
 from mailflow import audit
 from mailflow.actions.context import ActionContext
-from mailflow.actions.errors import NotFound
+from mailflow.actions.errors import InvalidInput, NotFound
 from mailflow.models import Contact
+from mailflow.visibility import CONSOLE_ROLES
 
 
 def end_sessions(ctx: ActionContext, contact: Contact, reason: str) -> None:
@@ -31,3 +34,53 @@ def log_out(ctx: ActionContext, contact_id: int) -> None:
     if contact is None:
         raise NotFound(f"no contact {contact_id}")
     end_sessions(ctx, contact, "logout")
+
+
+def set_role(ctx: ActionContext, email: str, role: str) -> Contact:
+    """Give a console user another role (``mailflow user role``); its sessions end, since
+    they were issued for what the old role let it see."""
+    if role not in CONSOLE_ROLES:
+        raise InvalidInput(
+            f"unknown console role {role!r} (one of {', '.join(sorted(CONSOLE_ROLES))})"
+        )
+    contact = _by_email(ctx, email)
+    old = contact.role
+    if old == role:
+        return contact
+    contact.role = role
+    audit.record(
+        ctx,
+        "contact.role_changed",
+        organization_id=contact.organization_id,
+        contact_id=contact.id,
+        old=old,
+        new=role,
+    )
+    end_sessions(ctx, contact, "role changed")
+    return contact
+
+
+def disable_login(ctx: ActionContext, email: str) -> Contact:
+    """Take a console user's login away (``mailflow user disable``): no password, no
+    console role, every session ended. The contact itself stays for the audit trail."""
+    contact = _by_email(ctx, email)
+    contact.password_hash = None
+    if contact.role in CONSOLE_ROLES:
+        contact.role = "sales"
+    audit.record(
+        ctx,
+        "contact.login_disabled",
+        organization_id=contact.organization_id,
+        contact_id=contact.id,
+    )
+    end_sessions(ctx, contact, "login disabled")
+    return contact
+
+
+def _by_email(ctx: ActionContext, email: str) -> Contact:
+    contact = ctx.session.exec(
+        select(Contact).where(Contact.email == email.strip().lower())
+    ).first()
+    if contact is None:
+        raise NotFound(f"no contact with email {email}")
+    return contact

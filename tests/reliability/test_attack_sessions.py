@@ -18,7 +18,6 @@ from mailflow import signed
 from mailflow.clock import Clock
 from mailflow.models import Contact, Event
 from mailflow.runtime import Runtime
-from tests.factories import World
 
 COOKIE = "mailflow_console"
 
@@ -93,20 +92,28 @@ def test_a_password_change_ends_every_session(
     assert [reason["reason"] for _, reason in _ended(rt)] == ["password.reset"]
 
 
+def _cli(rt: Runtime, monkeypatch: Any, *argv: str) -> int:
+    from mailflow import cli
+
+    monkeypatch.setenv("MAILFLOW_DATABASE_URL", rt.settings.database_url)
+    monkeypatch.setenv("MAILFLOW_DATA_DIR", str(rt.settings.data_dir))
+    monkeypatch.setenv("MAILFLOW_SECRET_KEYS", ",".join(rt.settings.secret_keys))
+    return cli.main(list(argv))
+
+
 def test_a_role_change_ends_every_session(
-    app: Any, rt: Runtime, world: World, console_users: dict[str, str], login: Callable[..., str]
+    app: Any,
+    rt: Runtime,
+    console_users: dict[str, str],
+    login: Callable[..., str],
+    monkeypatch: Any,
 ) -> None:
     browser = app.test_client()
     login(browser, "manager")
     thief = _copy(browser, app)
     user = _contact(rt, console_users["manager"])
-    key = world.api_key()
-    answer = app.test_client().patch(
-        f"/api/v1/contacts/{user.id}",
-        json={"role": "rep"},  # still a console role, with less to see
-        headers={"Authorization": f"Bearer {key}"},
-    )
-    assert answer.status_code == 200, answer.get_data(as_text=True)
+    # still a console role, with less to see
+    assert _cli(rt, monkeypatch, "user", "role", user.email, "rep") == 0
     assert _sent_to_login(thief)
     assert _sent_to_login(browser)
     assert [reason["reason"] for _, reason in _ended(rt)] == ["role changed"]
@@ -115,18 +122,42 @@ def test_a_role_change_ends_every_session(
 
 
 def test_an_unchanged_role_keeps_the_sessions(
-    app: Any, rt: Runtime, world: World, console_users: dict[str, str], login: Callable[..., str]
+    app: Any,
+    rt: Runtime,
+    console_users: dict[str, str],
+    login: Callable[..., str],
+    monkeypatch: Any,
 ) -> None:
     browser = app.test_client()
     login(browser, "manager")
     user = _contact(rt, console_users["manager"])
-    answer = app.test_client().patch(
-        f"/api/v1/contacts/{user.id}",
-        json={"role": "manager", "language": "de"},
-        headers={"Authorization": f"Bearer {world.api_key()}"},
-    )
-    assert answer.status_code == 200
+    assert _cli(rt, monkeypatch, "user", "role", user.email, "manager") == 0
     assert browser.get("/console/").status_code == 200
+    assert _ended(rt) == []
+
+
+def test_disabling_a_login_ends_every_session_and_the_password(
+    app: Any,
+    rt: Runtime,
+    console_users: dict[str, str],
+    login: Callable[..., str],
+    monkeypatch: Any,
+) -> None:
+    browser = app.test_client()
+    login(browser, "manager")
+    user = _contact(rt, console_users["manager"])
+    assert _cli(rt, monkeypatch, "user", "disable", user.email) == 0
+    assert _sent_to_login(browser)
+    assert [reason["reason"] for _, reason in _ended(rt)] == ["login disabled"]
+    assert _contact(rt, console_users["manager"]).password_hash is None
+
+
+def test_an_unknown_role_is_refused_with_a_clear_message(
+    rt: Runtime, console_users: dict[str, str], monkeypatch: Any, capsys: Any
+) -> None:
+    user = _contact(rt, console_users["manager"])
+    assert _cli(rt, monkeypatch, "user", "role", user.email, "owner") == 1
+    assert "unknown console role 'owner'" in capsys.readouterr().err
     assert _ended(rt) == []
 
 
