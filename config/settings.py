@@ -71,6 +71,10 @@ class Settings:
     dkim_key: str | None = None
     dkim_selector: str | None = None
     dkim_domain: str | None = None
+    # inbound trust: the receiving MTA whose Authentication-Results count (empty: not behind
+    # one), and the longest away period an out-of-office reply may set
+    inbound_authserv_ids: tuple[str, ...] = ()
+    away_max_days: int = 30
 
     @property
     def embedded(self) -> bool:
@@ -252,6 +256,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         redis_prefix=_get(env, "REDIS_PREFIX", "mailflow:"),
         points_mdf_rate=_get(env, "POINTS_MDF_RATE", 0.5, parse_float),
         **_dkim(env),
+        # inbound trust: Authentication-Results of our MTA, away periods set by mail
+        inbound_authserv_ids=_get(env, "INBOUND_AUTHSERV_ID", (), _authserv_ids),
+        away_max_days=_get(env, "AWAY_MAX_DAYS", 30, lambda n, v: parse_int(n, v, 1)),
     )
 
 
@@ -322,3 +329,13 @@ def _dkim(env: Mapping[str, str]) -> dict[str, Any]:
         missing = ", ".join(f"{PREFIX}{k.upper()}" for k, v in values.items() if not v)
         raise SettingsError(f"DKIM needs a key, a selector and a domain; missing {missing}")
     return values
+
+
+def _authserv_ids(name: str, value: str) -> tuple[str, ...]:
+    """``mx.example.com`` (or several, comma-separated): the authserv-id(s) of the MTA in
+    front of the inbound server, as it writes them into Authentication-Results."""
+    ids = tuple(item.lower() for item in parse_list(value))
+    for item in ids:
+        if any(c.isspace() or c in ';()"=' for c in item) or len(item) > 255:
+            raise SettingsError(f"{PREFIX}{name}: not an authserv-id: {item!r}")
+    return ids

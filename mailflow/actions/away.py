@@ -2,12 +2,15 @@
 
 The offer closes as ``away``, the organization is marked away until the given date (it
 gets no offers and no reminders until then) and the lead moves on at once when nobody of
-its ring is left. Inbound mail processing calls this for out-of-office replies.
+its ring is left. Inbound mail processing calls :func:`away_by_mail` for out-of-office
+replies: an away period set by mail lasts ``MAILFLOW_AWAY_MAX_DAYS`` at most; a later date
+the reply names is recorded, and only a person can set it.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlmodel import col, select
 
@@ -42,6 +45,35 @@ def mark_away(ctx: ActionContext, offer_id: int, until: datetime | None) -> Offe
         close_offers(ctx, lead, [offer], "away", until=until.isoformat() if until else None)
         offer_next_ring(ctx, lead.id)
     return offer
+
+
+@dataclass(frozen=True)
+class AwayByMail:
+    offer: Offer
+    until: datetime | None  # the away period set: the date named, capped
+    asked: datetime | None  # the date named, when it was later than the cap
+
+
+def away_by_mail(ctx: ActionContext, offer_id: int, named: datetime | None) -> AwayByMail:
+    """An out-of-office reply to an offer: :func:`mark_away` until the date it names, but
+    ``away_max_days`` from now at most. A mail (forged, or a typo in a date) must not take
+    a partner out of the distribution for years; the longer date is recorded."""
+    cap = ctx.now + timedelta(days=ctx.rt.settings.away_max_days)
+    until = min(named, cap) if named is not None else None
+    offer = mark_away(ctx, offer_id, until)
+    if named is None or named <= cap:
+        return AwayByMail(offer, until, None)
+    audit.record(
+        ctx,
+        "organization.away_capped",
+        organization_id=offer.organization_id,
+        lead_id=offer.lead_id,
+        offer_id=offer.id,
+        until=cap.isoformat(),
+        asked=named.isoformat(),
+        max_days=ctx.rt.settings.away_max_days,
+    )
+    return AwayByMail(offer, until, named)
 
 
 def back_from_away(ctx: ActionContext) -> int:
