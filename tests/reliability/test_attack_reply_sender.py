@@ -8,11 +8,13 @@ pass. An away period set by mail is capped. End to end: store → process."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from sqlmodel import col, select
 
-from mailflow.models import Event, InboundEmail, Organization
+from mailflow.models import Contact, Event, InboundEmail, Organization, OutboundEmail
 from tests.inbound.conftest import Offered, offered  # noqa: F401  (the fixture)
 from tests.mail import reply
 
@@ -215,3 +217,43 @@ def test_an_out_of_office_within_the_cap_sets_the_date_it_names(offered: Offered
     until = _org(offered, 0).away_until
     assert until is not None and until.date().isoformat() == "2026-12-20"
     assert "away_asked" not in _last(offered).outcome
+
+
+def test_partner_managers_confirm_the_longer_period_by_a_signed_link(
+    offered: Offered, client: Any
+) -> None:
+    now = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+    offered.rt.clock.set(now)
+    with offered.rt.db.transaction() as s:
+        s.add(
+            Contact(
+                organization_id=offered.world.manufacturer(),
+                name="PM",
+                email="pm@nordwind.test",
+                role="partner_manager",
+                receives_offers=False,
+                created_at=now,
+            )
+        )
+    raw = _ooo(offered, offered.contacts[0].email, "I am out of the office until 20.11.2028.")
+    assert offered.deliver(raw) == "auto_reply"
+    with offered.rt.db.read() as s:
+        ask = s.exec(select(OutboundEmail).where(OutboundEmail.kind == "away_confirm")).one()
+    assert ask.to_addr == "pm@nordwind.test" and ask.context["asked"] == "2028-11-20"
+    path = urlsplit(ask.context["links"]["confirm"]).path
+    capped = _org(offered, 0).away_until
+
+    page = client.get(path)  # a mail scanner opening the link changes nothing
+    assert page.status_code == 200 and "2028-11-20" in page.get_data(as_text=True)
+    assert _org(offered, 0).away_until == capped
+    assert client.post(path, headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
+    assert client.get(path[:-3] + "abc").status_code == 404  # tampered
+    assert _org(offered, 0).away_until == capped
+
+    done = client.post(path)
+    assert done.status_code == 200 and 'data-testid="away-done"' in done.get_data(as_text=True)
+    until = _org(offered, 0).away_until
+    assert until is not None and until.date().isoformat() == "2028-11-20"
+    with offered.rt.db.read() as s:
+        event = s.exec(select(Event).where(Event.kind == "organization.away_confirmed")).one()
+    assert event.actor == f"contact:{ask.contact_id}"
