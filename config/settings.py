@@ -80,6 +80,10 @@ class Settings:
     trusted_proxies: int = 0
     # API: how many partners one manual offer (API or console override) may name
     offer_max_partners: int = 50
+    # inbound trust: the receiving MTA whose Authentication-Results count (empty: not behind
+    # one), and the longest away period an out-of-office reply may set
+    inbound_authserv_ids: tuple[str, ...] = ()
+    away_max_days: int = 30
 
     @property
     def embedded(self) -> bool:
@@ -275,6 +279,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         trusted_proxies=_get(env, "TRUSTED_PROXIES", 0, parse_int),
         # API
         offer_max_partners=_get(env, "OFFER_MAX_PARTNERS", 50, lambda n, v: parse_int(n, v, 1)),
+        # inbound trust: Authentication-Results of our MTA, away periods set by mail
+        inbound_authserv_ids=_get(env, "INBOUND_AUTHSERV_ID", (), _authserv_ids),
+        away_max_days=_get(env, "AWAY_MAX_DAYS", 30, lambda n, v: parse_int(n, v, 1)),
     )
 
 
@@ -345,3 +352,13 @@ def _dkim(env: Mapping[str, str]) -> dict[str, Any]:
         missing = ", ".join(f"{PREFIX}{k.upper()}" for k, v in values.items() if not v)
         raise SettingsError(f"DKIM needs a key, a selector and a domain; missing {missing}")
     return values
+
+
+def _authserv_ids(name: str, value: str) -> tuple[str, ...]:
+    """``mx.example.com`` (or several, comma-separated): the authserv-id(s) of the MTA in
+    front of the inbound server, as it writes them into Authentication-Results."""
+    ids = tuple(item.lower() for item in parse_list(value))
+    for item in ids:
+        if any(c.isspace() or c in ';()"=' for c in item) or len(item) > 255:
+            raise SettingsError(f"{PREFIX}{name}: not an authserv-id: {item!r}")
+    return ids

@@ -7,7 +7,15 @@ import re
 from typing import Any
 
 # Every route whose next path segment is a signed token (the rate limits use them too).
-TOKEN_PREFIXES = ("/a/", "/q/", "/e/", "/u/", "/reports/unsubscribe/", "/console/reset/")
+TOKEN_PREFIXES = (
+    "/a/",
+    "/q/",
+    "/e/",
+    "/u/",
+    "/away/",
+    "/reports/unsubscribe/",
+    "/console/reset/",
+)
 _TOKEN_PATH = re.compile("(" + "|".join(re.escape(p) for p in TOKEN_PREFIXES) + r")[^/?\s\"']+")
 
 

@@ -2,21 +2,26 @@
 
 The offer closes as ``away``, the organization is marked away until the given date (it
 gets no offers and no reminders until then) and the lead moves on at once when nobody of
-its ring is left. Inbound mail processing calls this for out-of-office replies.
+its ring is left. Inbound mail processing calls :func:`away_by_mail` for out-of-office
+replies: an away period set by mail lasts ``MAILFLOW_AWAY_MAX_DAYS`` at most; a later date
+the reply names is recorded, and the partner managers get a signed link to set it
+(:func:`confirm_away`).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlmodel import col, select
 
-from mailflow import audit
+from mailflow import audit, away_links
 from mailflow.actions.context import ActionContext
-from mailflow.actions.errors import NotFound
+from mailflow.actions.errors import NotAllowed, NotFound, WrongState
 from mailflow.actions.expire import close_offers
 from mailflow.actions.offer import offer_next_ring
-from mailflow.models import Lead, Offer, Organization
+from mailflow.mail import outbox
+from mailflow.models import Contact, Lead, Offer, Organization
 
 
 def mark_away(ctx: ActionContext, offer_id: int, until: datetime | None) -> Offer:
@@ -42,6 +47,95 @@ def mark_away(ctx: ActionContext, offer_id: int, until: datetime | None) -> Offe
         close_offers(ctx, lead, [offer], "away", until=until.isoformat() if until else None)
         offer_next_ring(ctx, lead.id)
     return offer
+
+
+@dataclass(frozen=True)
+class AwayByMail:
+    offer: Offer
+    until: datetime | None  # the away period set: the date named, capped
+    asked: datetime | None  # the date named, when it was later than the cap
+
+
+def away_by_mail(ctx: ActionContext, offer_id: int, named: datetime | None) -> AwayByMail:
+    """An out-of-office reply to an offer: :func:`mark_away` until the date it names, but
+    ``away_max_days`` from now at most. A mail (forged, or a typo in a date) must not take
+    a partner out of the distribution for years; the longer date is recorded."""
+    cap = ctx.now + timedelta(days=ctx.rt.settings.away_max_days)
+    until = min(named, cap) if named is not None else None
+    offer = mark_away(ctx, offer_id, until)
+    if named is None or named <= cap:
+        return AwayByMail(offer, until, None)
+    managers = _partner_managers(ctx)
+    audit.record(
+        ctx,
+        "organization.away_capped",
+        organization_id=offer.organization_id,
+        lead_id=offer.lead_id,
+        offer_id=offer.id,
+        until=cap.isoformat(),
+        asked=named.isoformat(),
+        max_days=ctx.rt.settings.away_max_days,
+        managers=[m.id for m in managers],
+    )
+    _ask_to_confirm(ctx, offer.organization_id, managers, cap, named)
+    return AwayByMail(offer, until, named)
+
+
+def _partner_managers(ctx: ActionContext) -> list[Contact]:
+    return list(
+        ctx.session.exec(
+            select(Contact)
+            .join(Organization, col(Organization.id) == Contact.organization_id)
+            .where(
+                Organization.kind == "manufacturer",
+                Contact.role == "partner_manager",
+                Contact.undeliverable == False,  # noqa: E712
+            )
+            .order_by(col(Contact.id))
+        )
+    )
+
+
+def _ask_to_confirm(
+    ctx: ActionContext, org_id: int, managers: list[Contact], cap: datetime, asked: datetime
+) -> None:
+    """The partner managers may set the longer period with one signed link: a person,
+    not a mail, takes a partner out of the distribution for longer than the cap."""
+    org = ctx.session.get(Organization, org_id)
+    for manager in managers:
+        assert manager.id is not None
+        link = away_links.link(ctx.rt, org_id, manager.id, asked)
+        context = {
+            "partner": org.name if org else "",
+            "until": cap.date().isoformat(),
+            "asked": asked.date().isoformat(),
+            "links": {"confirm": link},
+        }
+        outbox.queue(ctx, "away_confirm", manager, context)
+
+
+def confirm_away(ctx: ActionContext, org_id: int, contact_id: int, until: datetime) -> Organization:
+    """A partner manager confirms the away period an out-of-office named (the signed link
+    of :func:`away_by_mail`): the partner is away until then."""
+    manager = ctx.session.get(Contact, contact_id)
+    if manager is None or manager.role != "partner_manager":
+        raise NotAllowed("only a partner manager can confirm an away period")
+    org = ctx.session.get(Organization, org_id, with_for_update=True)
+    if org is None:
+        raise NotFound("no such partner")
+    if until <= ctx.now:
+        raise WrongState(f"{until.date().isoformat()} has passed already")
+    if org.away_until is not None and org.away_until >= until:
+        return org  # confirmed already (a second click changes nothing)
+    previous, org.away_until = org.away_until, until
+    audit.record(
+        ctx,
+        "organization.away_confirmed",
+        organization_id=org.id,
+        until=until.isoformat(),
+        previous=previous.isoformat() if previous else None,
+    )
+    return org
 
 
 def back_from_away(ctx: ActionContext) -> int:

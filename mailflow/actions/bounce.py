@@ -1,5 +1,9 @@
 """record_bounce: an email to a partner contact could not be delivered.
 
+A bounce acts only when it proves it concerns an email we sent to the address it names
+(see :func:`record_bounce`); a bounce that does not is audited as ignored and changes
+nothing, so a forged one cannot drop a partner.
+
 A hard bounce marks the address undeliverable at once; soft bounces count toward a
 threshold. An offer whose partner can no longer be reached moves on, and the partner
 managers are told so they can fix the address.
@@ -7,9 +11,10 @@ managers are told so they can fix the address.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 
 from mailflow import audit
 from mailflow.actions.context import ActionContext
@@ -27,20 +32,36 @@ class BounceResult:
     contact_id: int | None
     undeliverable: bool
     offer_moved: bool
+    ignored: str | None = None  # why the bounce changed nothing
 
 
 def record_bounce(
     ctx: ActionContext,
-    email_id: int | None,
-    recipient: str | None,
+    email_ids: Collection[int],
+    bounced: Collection[str],
     *,
     hard: bool,
     status: str | None = None,
 ) -> BounceResult:
-    email = ctx.session.get(OutboundEmail, email_id) if email_id else None
-    contact = _contact(ctx, email, recipient)
-    if contact is None:
-        return BounceResult(None, False, False)
+    """A bounce of one of our emails: ``email_ids`` are the emails it proves it concerns
+    (its VERP key, our Message-IDs it returns), ``bounced`` the recipients it names as
+    failed. It acts only on such an email whose recipient it names; an address written
+    in a bounce proves nothing alone, so anything else is recorded as ignored."""
+    emails = _emails(ctx, email_ids)
+    named = {_normal(a) for a in bounced} - {""}
+    email = next((e for e in emails if _normal(e.to_addr) in named), None)
+    contact = _contact(ctx, email) if email is not None else None
+    if email is None or contact is None:
+        reason = _why_ignored(emails, named)
+        audit.record(
+            ctx,
+            "inbound.bounce_ignored",
+            reason=reason,
+            emails=sorted(e.id for e in emails if e.id is not None) or None,
+            recipients=sorted(named)[:5] or None,
+            status=status,
+        )
+        return BounceResult(None, False, False, ignored=reason)
     newly = _count(ctx, contact, hard, status)
     moved = False
     if newly:
@@ -49,15 +70,32 @@ def record_bounce(
     return BounceResult(contact.id, contact.undeliverable, moved)
 
 
-def _contact(
-    ctx: ActionContext, email: OutboundEmail | None, recipient: str | None
-) -> Contact | None:
-    if email is not None and email.contact_id:
+def _normal(address: str) -> str:
+    return address.rpartition(";")[2].strip().strip("<>").strip().lower()
+
+
+def _emails(ctx: ActionContext, email_ids: Collection[int]) -> list[OutboundEmail]:
+    if not email_ids:
+        return []
+    query = select(OutboundEmail).where(col(OutboundEmail.id).in_(sorted(set(email_ids))[:50]))
+    return list(ctx.session.exec(query.order_by(col(OutboundEmail.id).desc())))
+
+
+def _why_ignored(emails: list[OutboundEmail], named: set[str]) -> str:
+    if not emails:
+        return "it proves no email of ours (no valid bounce key, none of our Message-IDs)"
+    ours = ", ".join(f"#{e.id}" for e in emails[:5])
+    if not named:
+        return f"it names no failed recipient for our email {ours}"
+    return f"the recipient it names is not the recipient of our email {ours}"
+
+
+def _contact(ctx: ActionContext, email: OutboundEmail) -> Contact | None:
+    """The contact the bounced email went to (by the address when it names none)."""
+    if email.contact_id:
         return ctx.session.get(Contact, email.contact_id)
-    if recipient:
-        query = select(Contact).where(col(Contact.email) == recipient.strip().lower())
-        return ctx.session.exec(query).first()
-    return None
+    query = select(Contact).where(func.lower(Contact.email) == _normal(email.to_addr))
+    return ctx.session.exec(query).first()
 
 
 def _count(ctx: ActionContext, contact: Contact, hard: bool, status: str | None) -> bool:

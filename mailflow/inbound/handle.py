@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import col, func, select
 
 from mailflow import audit, leadview
-from mailflow.actions.away import mark_away
+from mailflow.actions.away import away_by_mail
 from mailflow.actions.bounce import record_bounce
 from mailflow.actions.context import ActionContext
 from mailflow.actions.decline import decline
@@ -20,6 +20,7 @@ from mailflow.actions.queue_gate import explain_queue
 from mailflow.inbound.interpret import Command
 from mailflow.inbound.parse import Parsed
 from mailflow.inbound.process import Outcome, route
+from mailflow.inbound.sender import Evidence
 from mailflow.mail import outbox
 from mailflow.models import Contact, Lead, Offer, OutboundEmail
 from mailflow.schemas import FeedbackIn
@@ -38,11 +39,14 @@ class Refused(Exception):
         self.error = error
 
 
-def dispatch(ctx: ActionContext, parsed: Parsed, refused: ActionError | None = None) -> Outcome:
-    """The reply's outcome; ``refused``: the action refused its command on a first run
-    (see :class:`Refused`)."""
+def dispatch(
+    ctx: ActionContext, parsed: Parsed, evidence: Evidence, refused: ActionError | None = None
+) -> Outcome:
+    """The reply's outcome; ``evidence``: who sent it and what a bounce proves, read
+    strictly from the raw message; ``refused``: the action refused its command on a first
+    run (see :class:`Refused`)."""
     if parsed.kind == "bounce":
-        return _bounce(ctx, parsed)
+        return _bounce(ctx, parsed, evidence)
     routed = route(ctx, parsed)
     if isinstance(routed, Outcome):
         return (
@@ -55,78 +59,106 @@ def dispatch(ctx: ActionContext, parsed: Parsed, refused: ActionError | None = N
     if offer is None or contact is None:
         return Outcome("review", "the offer of this reply no longer exists")
     ids: dict[str, Any] = {"offer_id": offer_id, "contact_id": contact_id, "lead_id": offer.lead_id}
-    if parsed.kind == "auto_reply":
-        return _auto_reply(ctx, parsed, offer, contact, ids)
-    actor = _verified_sender(ctx, parsed, contact)
-    if actor is None:
-        return Outcome(
-            "review",
-            f"sender {parsed.from_addr or '(none)'} is not a contact of the partner",
-            **ids,
-        )
+    if parsed.kind == "auto_reply" and not parsed.out_of_office:
+        return Outcome("auto_reply", "auto-reply ignored", **ids)
+    actor, problem = _verified_sender(ctx, evidence, contact)
+    if actor is None:  # an out-of-office too: a stranger's must not set anybody away
+        return Outcome("review", problem, **ids)
     ids["contact_id"] = actor.id
     ctx.actor = f"contact:{actor.id}"
+    if parsed.kind == "auto_reply":
+        return _out_of_office(ctx, parsed, offer, ids)
     return _act(ctx, parsed, offer, actor, ids, refused)
 
 
-def _bounce(ctx: ActionContext, parsed: Parsed) -> Outcome:
+def _bounce(ctx: ActionContext, parsed: Parsed, evidence: Evidence) -> Outcome:
     bounce = parsed.bounce
     assert bounce is not None
-    email_id = _bounced_email(ctx, parsed)
-    result = record_bounce(ctx, email_id, bounce.recipient, hard=bounce.hard, status=bounce.status)
+    named = evidence.bounced(bounce)
+    result = record_bounce(
+        ctx, _bounced_emails(ctx, parsed, evidence), named, hard=bounce.hard, status=bounce.status
+    )
+    recipient = ", ".join(sorted(named)[:3]) or "unknown recipient"
+    if result.ignored is not None:
+        return Outcome("ignored", f"bounce for {recipient} not acted on: {result.ignored}")
     kind = "hard" if bounce.hard else "soft"
     return Outcome(
         "bounce",
-        f"{kind} bounce for {bounce.recipient or 'unknown recipient'}",
+        f"{kind} bounce for {recipient}",
         {"undeliverable": result.undeliverable, "offer_moved": result.offer_moved},
         contact_id=result.contact_id,
     )
 
 
-def _bounced_email(ctx: ActionContext, parsed: Parsed) -> int | None:
-    """Which of our emails bounced: the VERP key of the bounce address, else the thread."""
-    for key in parsed.bounce_keys:
+def _bounced_emails(ctx: ActionContext, parsed: Parsed, evidence: Evidence) -> set[int]:
+    """The emails of ours a bounce names: by the VERP key of the address it came to, by
+    the Message-ID of the message it returns, or by the thread it answers."""
+    found: set[int] = set()
+    for key in parsed.bounce_keys[:10]:
         try:
-            return ctx.rt.signer.read_bounce_key(key)
+            found.add(ctx.rt.signer.read_bounce_key(key))
         except TokenInvalid:
             continue
-    if parsed.thread_ids:
-        return ctx.session.exec(
-            select(OutboundEmail.id).where(col(OutboundEmail.message_id).in_(parsed.thread_ids))
-        ).first()
-    return None
+    message_ids = {*evidence.returned_ids, *parsed.thread_ids}
+    if message_ids:
+        query = select(OutboundEmail.id).where(col(OutboundEmail.message_id).in_(message_ids))
+        found.update(i for i in ctx.session.exec(query) if i is not None)
+    return found
 
 
-def _auto_reply(
-    ctx: ActionContext, parsed: Parsed, offer: Offer, contact: Contact, ids: dict[str, Any]
+def _out_of_office(
+    ctx: ActionContext, parsed: Parsed, offer: Offer, ids: dict[str, Any]
 ) -> Outcome:
-    """Never a command, never answered; an out-of-office reply to an open offer moves it on."""
-    if not parsed.out_of_office:
-        return Outcome("auto_reply", "auto-reply ignored", **ids)
-    until = None
+    """Never a command, never answered; it moves an open offer on and marks the partner
+    away until the date it names, capped (see :func:`away_by_mail`)."""
+    named = None
     if parsed.away_until is not None:
-        until = datetime.combine(parsed.away_until, time(0, 0), tzinfo=UTC)
+        named = datetime.combine(parsed.away_until, time(0, 0), tzinfo=UTC)
+    if offer.state != "open":
+        return Outcome("auto_reply", "out of office", {"away_until": None}, **ids)
     assert offer.id is not None
-    was_open = offer.state == "open"
-    moved = was_open and mark_away(ctx, offer.id, until).state == "away"
+    away = away_by_mail(ctx, offer.id, named)
+    data: dict[str, Any] = {"away_until": away.until.isoformat() if away.until else None}
+    if away.asked is not None:
+        data["away_asked"] = away.asked.isoformat()
+    moved = away.offer.state == "away"
+    capped = f" (capped; it named {away.asked.date()})" if away.asked else ""
     return Outcome(
-        "auto_reply",
-        "out of office" + (": offer moved on" if moved else ""),
-        {"away_until": until.isoformat() if until else None},
-        **ids,
+        "auto_reply", "out of office" + (": offer moved on" if moved else "") + capped, data, **ids
     )
 
 
-def _verified_sender(ctx: ActionContext, parsed: Parsed, contact: Contact) -> Contact | None:
-    """The sender must be the contact, or another contact of the same partner."""
-    sender = (parsed.from_addr or "").lower()
-    if not sender:
-        return None
-    if sender == contact.email.lower():
+def _verified_sender(
+    ctx: ActionContext, evidence: Evidence, contact: Contact
+) -> tuple[Contact | None, str]:
+    """The sender must be the contact, or another contact of the same partner: its one
+    From mailbox, read strictly; a Sender header, when there is one, must be such a
+    contact too; and behind a checking MTA, DMARC/DKIM/SPF must vouch for its domain.
+    Returns the contact, or None and why not."""
+    sender = evidence.sender
+    if sender.address is None:
+        return None, f"sender not verified: {sender.problem}"
+    actor = _partner_contact(ctx, contact, sender.address)
+    if actor is None:
+        return None, f"sender {sender.address} is not a contact of the partner"
+    behalf = evidence.on_behalf
+    if behalf is not None and behalf.address != sender.address:
+        if behalf.address is None:
+            return None, f"sender not verified: {behalf.problem}"
+        if _partner_contact(ctx, contact, behalf.address) is None:
+            return None, f"Sender {behalf.address} is not a contact of the partner"
+    if not evidence.auth.passed:
+        return None, f"sender not verified: {evidence.auth.reason}"
+    return actor, ""
+
+
+def _partner_contact(ctx: ActionContext, contact: Contact, address: str) -> Contact | None:
+    if address == contact.email.lower():
         return contact
     return ctx.session.exec(
         select(Contact).where(
-            Contact.organization_id == contact.organization_id, func.lower(Contact.email) == sender
+            Contact.organization_id == contact.organization_id,
+            func.lower(Contact.email) == address,
         )
     ).first()
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Integer, bindparam, func, or_, update
@@ -32,6 +32,7 @@ from mailflow import prepared
 from mailflow.actions import ActionContext, ActionError, Units, units
 from mailflow.inbound import spool
 from mailflow.inbound.parse import Parsed, parse_message
+from mailflow.inbound.sender import Evidence, read_evidence
 from mailflow.models import Contact, InboundEmail, Lead, Offer, Organization, OutboundEmail
 from mailflow.tokens import TokenExpired, TokenInvalid
 
@@ -59,6 +60,7 @@ class Claimed:
     id: int
     attempts: int
     parsed: Parsed | None  # None once it has had MAX_ATTEMPTS tries: it is not looked at again
+    evidence: Evidence | None = None  # who sent it, what a bounce proves (with ``parsed``)
 
 
 @dataclass
@@ -176,7 +178,7 @@ def process_batch(
             claimed.append(Claimed(row_id, tries, None))
             continue
         try:
-            claimed.append(Claimed(row_id, tries, parse_message(raw, rcpt, today)))
+            claimed.append(_parse(rt, row_id, tries, raw, rcpt, today))
         except Exception as exc:  # a message that crashes the parser must not stop the others
             log.exception("inbound message #%s could not be parsed (try %s)", row_id, tries)
             failures.append((row_id, tries, exc))
@@ -201,6 +203,15 @@ def process_batch(
     return done
 
 
+def _parse(
+    rt: Runtime, row_id: int, tries: int, raw: bytes, rcpt: list[str], today: date
+) -> Claimed:
+    parsed = parse_message(raw, rcpt, today)
+    ids = rt.settings.inbound_authserv_ids
+    evidence = read_evidence(raw, ids, bounce=parsed.kind == "bounce")
+    return Claimed(row_id, tries, parsed, evidence)
+
+
 def _apply(batch_units: Units, item: Claimed, known: _Known) -> Outcome:
     """One message in its own unit (SAVEPOINT). When the action refuses the command, the
     unit is rolled back (with what the action wrote before it refused) and run again to
@@ -217,15 +228,15 @@ def _unit(batch_units: Units, item: Claimed, known: _Known, refused: ActionError
     from mailflow.inbound.handle import dispatch
 
     with batch_units.unit("inbound", "email") as ctx:
-        if item.parsed is None:
+        if item.parsed is None or item.evidence is None:
             outcome = Outcome("failed", f"set aside after {MAX_ATTEMPTS} tries")
         else:
             outcome = (
                 _dedupe(item.id, known)
                 or _loop(item.parsed, known)
-                or dispatch(ctx, item.parsed, refused)
+                or dispatch(ctx, item.parsed, item.evidence, refused)
             )
-        _record(ctx.session, item.id, outcome, item.parsed, ctx.now)
+        _record(ctx.session, item.id, outcome, item.parsed, ctx.now, item.evidence)
     return outcome
 
 
@@ -389,15 +400,23 @@ _RECORD = (
 
 
 def _record(
-    session: Session, row_id: int, outcome: Outcome, parsed: Parsed | None, now: datetime
+    session: Session,
+    row_id: int,
+    outcome: Outcome,
+    parsed: Parsed | None,
+    now: datetime,
+    evidence: Evidence | None = None,
 ) -> None:
-    """The message's final state and what was understood, with one prepared UPDATE."""
+    """The message's final state, what was understood and the sender check's verdict,
+    with one prepared UPDATE."""
     summary: dict[str, Any] = {"reason": outcome.reason, **outcome.data}
     if parsed is not None:
         summary.update(parsed.as_json())
         summary["from"] = parsed.from_addr
         summary["subject"] = parsed.subject
         summary["reply_text"] = parsed.reply_text[:4000]
+    if evidence is not None:
+        summary.update(evidence.facts())
     params = {
         "b_id": row_id,
         "b_state": outcome.state,

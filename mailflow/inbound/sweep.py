@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 GRACE = timedelta(minutes=1)
 KEEP_STATES = ("received", "review", "failed")
-OUTCOME_FACTS = ("reason", "kind", "command")  # what a purged message still tells
+OUTCOME_FACTS = ("reason", "kind", "command", "auth")  # what a purged message still tells
 PURGE_BATCH = 500
 
 

@@ -39,6 +39,7 @@ KINDS: dict[str, frozenset[str]] = {
     "reply_confirmation": frozenset({"lead", "understood", "error"}),
     "not_understood": frozenset({"lead", "text"}),
     "bounce_notice": frozenset({"partner", "address", "contact_name", "status"}),
+    "away_confirm": frozenset({"partner", "until", "asked"}),
     # qualification by an agency (issue 8)
     "qualify_request": frozenset({"lead"}),
     # reports and console accounts (issue 5)
@@ -90,7 +91,7 @@ _DETAILS = {
 _LINKS = {
     a: f"https://leads.example.com/a/sample-{a}"
     for a in ("pick", "decline", "feedback", "portal", "console")
-}
+} | {"confirm": "https://leads.example.com/away/sample-token"}
 _OFFER = {"id": 77, "ring": 1, "expires_at": "2026-12-01T16:00:00+00:00", "distance_km": 12}
 
 
@@ -181,6 +182,8 @@ def sample(kind: str, lang: str = "en") -> dict[str, Any]:
         "address": "old.partner@dealer.example",
         "contact_name": "Max Mustermann",
         "status": "5.1.1",
+        "until": "2026-12-28",
+        "asked": "2028-11-20",
         "headlines": [{"label": "Pick rate", "value": "79 %", "previous": "70 %", "trend": "up"}],
         "pipeline": [
             {"label": "meeting", "count": 2, "value": 9000.0, "width": 100, "color": "#0b5cad"}

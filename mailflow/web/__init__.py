@@ -72,6 +72,9 @@ def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
 
     app.register_blueprint(escalation.bp)
     app.register_blueprint(console_jobs.bp)
+    from mailflow.web import away  # inbound trust: confirming a longer away period
+
+    app.register_blueprint(away.bp)
     console_nav.append(("Failed jobs", "console_jobs.failed_jobs"))
     # issue 5: password reset, dashboard with exports and points, report opt-out
     from mailflow.web import reports as report_views

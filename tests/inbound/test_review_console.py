@@ -84,3 +84,17 @@ def test_ops_see_the_message_and_why_and_can_apply_a_correction(
 
 def test_the_review_queue_needs_a_login(client: Any) -> None:
     assert client.get("/console/inbound/").status_code == 302
+
+
+def test_the_review_page_shows_the_sender_checks_verdict(client: Any, offered: Offered) -> None:
+    mta = "mx.nordwind.test"
+    offered.rt.settings = offered.rt.settings.with_(inbound_authserv_ids=(mta,))
+    domain = offered.contacts[0].email.rpartition("@")[2]
+    raw = f"Authentication-Results: {mta}; spf=fail; dmarc=fail header.from={domain}\r\n"
+    body = reply("pick", to=offered.reply_to(0), sender=offered.contacts[0].email)
+    assert offered.deliver(raw.encode() + body) == "review"
+    with offered.rt.db.read() as s:
+        row = s.exec(select(InboundEmail)).one()
+    _login(client, offered)
+    page = client.get(f"/console/inbound/{row.id}").get_data(as_text=True)
+    assert 'data-auth="fail"' in page and f"dmarc=fail for {domain}" in page

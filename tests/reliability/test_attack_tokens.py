@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from itsdangerous import TimestampSigner, URLSafeSerializer, URLSafeTimedSerializer
 
-from mailflow import escalation_links, signed, tokens
+from mailflow import away_links, escalation_links, signed, tokens
 from mailflow.actions.password import RESET_MAX_AGE_S
 from mailflow.models import Contact, Lead, Offer
 from mailflow.runtime import Runtime
@@ -29,6 +29,7 @@ PURPOSE = {
     "/a/<token>/manifest.webmanifest": "portal",
     "/q/<token>": "qualify",
     "/e/<token>": "escalation",
+    "/away/<token>": "away",
     "/u/<token>": "optout",
     "/reports/unsubscribe/<token>": "report",
     "/reports/unsubscribe/<token>/resubscribe": "report",
@@ -66,6 +67,8 @@ class Cast:
             return {"o": self.lead_id, "c": self.agency_id, "a": "qualify"}
         if purpose == "escalation":
             return {"l": self.lead_id, "c": self.manager_id}
+        if purpose == "away":
+            return {"o": self.offer.organization_id, "c": self.manager_id, "u": "2027-01-15"}
         if purpose == "report":
             return {"c": self.contact_id}
         if purpose == "optout":
@@ -97,6 +100,7 @@ class Cast:
 _SALTS = {
     **{p: tokens._LINK_SALT for p in ("pick", "decline", "feedback", "portal", "qualify")},
     "escalation": escalation_links._SALT,
+    "away": away_links._SALT,
     "report": signed.UNSUBSCRIBE,
     "reset": signed.PASSWORD_RESET,
 }
@@ -258,6 +262,7 @@ def test_get_and_head_on_every_action_link_change_nothing(
     ]
     links += [f"/q/{cast.token('qualify')}", f"/u/{cast.token('optout')}"]
     links += [f"/e/{cast.token('escalation')}?choice={c}" for c in escalation_links.CHOICES]
+    links += [f"/away/{cast.token('away')}"]
     links += [
         f"/reports/unsubscribe/{cast.token('report')}",
         f"/reports/unsubscribe/{cast.token('report')}/resubscribe",  # POST only: 405
@@ -396,6 +401,7 @@ def test_cross_site_posts_to_the_dialogs_are_refused(
         (f"/a/{cast.token('feedback')}", {"stage": "won"}),
         (f"/q/{cast.token('qualify')}", {"decision": "approve"}),
         (f"/e/{cast.token('escalation')}", {"choice": "withdraw"}),
+        (f"/away/{cast.token('away')}", {}),
     ):
         assert client.post(link, data=form, headers=cross).status_code == 403, link
     assert db_state() == before

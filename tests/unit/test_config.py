@@ -82,3 +82,16 @@ def test_example_env_documents_every_variable() -> None:
     used.discard("SECRET_KEYS")
     documented = set(re.findall(r"^MAILFLOW_([A-Z_]+?)(?:_FILE)?=", example, re.MULTILINE))
     assert used - documented == set()
+
+
+def test_inbound_trust_settings(tmp_path: Path) -> None:
+    default = load_settings(_env(tmp_path))
+    assert default.inbound_authserv_ids == () and default.away_max_days == 30
+    s = load_settings(_env(tmp_path, INBOUND_AUTHSERV_ID="MX.Example.com, mx2.example.com"))
+    assert s.inbound_authserv_ids == ("mx.example.com", "mx2.example.com")
+    for name, value, message in (
+        ("INBOUND_AUTHSERV_ID", "mx.example.com; dmarc=pass", "not an authserv-id"),
+        ("AWAY_MAX_DAYS", "0", "MAILFLOW_AWAY_MAX_DAYS: must be at least 1"),
+    ):
+        with pytest.raises(SettingsError, match=message):
+            load_settings(_env(tmp_path, **{name: value}))

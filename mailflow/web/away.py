@@ -1,0 +1,67 @@
+"""Confirming a longer away period: ``/away/<token>`` from the partner manager's email.
+
+An out-of-office reply sets a partner away for ``MAILFLOW_AWAY_MAX_DAYS`` at most; the
+date it named is set only when a partner manager confirms it here. GET shows the
+partner and the dates; the button POSTs. Nothing changes on GET: mail scanners open links.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, g, make_response, render_template, request
+
+from mailflow import away_links, i18n
+from mailflow.actions import unit
+from mailflow.actions.away import confirm_away
+from mailflow.actions.errors import ActionError
+from mailflow.models import Contact, Organization
+from mailflow.tokens import TokenExpired, TokenInvalid
+from mailflow.web import runtime
+from mailflow.web.errors import invalid_link
+
+bp = Blueprint("away", __name__)
+
+
+def _claim(token: str) -> away_links.AwayClaim:
+    g.token_route = True
+    try:
+        return away_links.read(runtime(), token)
+    except (TokenExpired, TokenInvalid):
+        abort(invalid_link())
+
+
+def _page(claim: away_links.AwayClaim, status: int, **context: Any) -> Any:
+    with runtime().db.read() as s:
+        org = s.get(Organization, claim.organization_id)
+        manager = s.get(Contact, claim.contact_id)
+    if org is None or manager is None:
+        abort(invalid_link())
+    lang = i18n.normalize(manager.language)
+    page = render_template(
+        "dialogs/away_confirm.html",
+        lang=lang,
+        partner=org.name,
+        current=org.away_until.date().isoformat() if org.away_until else None,
+        asked=claim.until.date().isoformat(),
+        **context,
+    )
+    return make_response(page, status)
+
+
+@bp.get(f"{away_links.PREFIX}<token>")
+def show(token: str) -> Any:
+    return _page(_claim(token), 200)
+
+
+@bp.post(f"{away_links.PREFIX}<token>")
+def confirm(token: str) -> Any:
+    claim = _claim(token)
+    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+        abort(403)  # the dialog posts only to itself: a form on another site is refused
+    try:
+        with unit(runtime(), f"contact:{claim.contact_id}", "web") as ctx:
+            confirm_away(ctx, claim.organization_id, claim.contact_id, claim.until)
+    except ActionError as exc:
+        return _page(claim, 409, error=str(exc))
+    return _page(claim, 200, done=True)
