@@ -71,6 +71,14 @@ class Settings:
     dkim_key: str | None = None
     dkim_selector: str | None = None
     dkim_domain: str | None = None
+    # webhooks: outbound HTTP guard, isolation and circuit breaker
+    webhook_allow_private: bool = False  # on-premises receivers: private/loopback and http
+    webhook_timeout_s: int = 10  # one POST
+    webhook_job_budget_s: int = 60  # all the POSTs of one job
+    webhook_concurrency: int = 8  # POSTs to different endpoints at once, per job
+    webhook_max_per_organization: int = 10
+    webhook_breaker_timeouts: int = 3  # consecutive timeouts that open an endpoint's circuit
+    webhook_breaker_open_s: int = 600  # how long it stays open before one probe
 
     @property
     def embedded(self) -> bool:
@@ -252,6 +260,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         redis_prefix=_get(env, "REDIS_PREFIX", "mailflow:"),
         points_mdf_rate=_get(env, "POINTS_MDF_RATE", 0.5, parse_float),
         **_dkim(env),
+        **_webhook_settings(env),
     )
 
 
@@ -322,3 +331,19 @@ def _dkim(env: Mapping[str, str]) -> dict[str, Any]:
         missing = ", ".join(f"{PREFIX}{k.upper()}" for k, v in values.items() if not v)
         raise SettingsError(f"DKIM needs a key, a selector and a domain; missing {missing}")
     return values
+
+
+# -- webhooks ------------------------------------------------------------------------------
+def _webhook_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    def at_least_1(name: str, value: str) -> int:
+        return parse_int(name, value, 1)
+
+    return {
+        "webhook_allow_private": _get(env, "WEBHOOK_ALLOW_PRIVATE", False, parse_bool),
+        "webhook_timeout_s": _get(env, "WEBHOOK_TIMEOUT_S", 10, at_least_1),
+        "webhook_job_budget_s": _get(env, "WEBHOOK_JOB_BUDGET_S", 60, at_least_1),
+        "webhook_concurrency": _get(env, "WEBHOOK_CONCURRENCY", 8, at_least_1),
+        "webhook_max_per_organization": _get(env, "WEBHOOK_MAX_PER_ORGANIZATION", 10, at_least_1),
+        "webhook_breaker_timeouts": _get(env, "WEBHOOK_BREAKER_TIMEOUTS", 3, at_least_1),
+        "webhook_breaker_open_s": _get(env, "WEBHOOK_BREAKER_OPEN_S", 600, at_least_1),
+    }
