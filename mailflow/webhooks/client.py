@@ -60,6 +60,7 @@ class Call:
             self._check()  # aborted while connecting, before the socket could be shut
             self._connection.request("POST", self._path, body=body, headers=headers)
             with self._connection.getresponse() as answer:
+                self._check()  # cut off in the headers: their end was the shut socket
                 return answer.status
         except OSError:
             self._check()

@@ -11,11 +11,15 @@ connections it gets.
 from __future__ import annotations
 
 import contextlib
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,13 +36,15 @@ from tests.reliability._faults import wait_for
 
 
 class Listener:
-    """A TCP socket on 127.0.0.1 that accepts connections; ``answer=False`` never replies
-    (an endpoint that hangs), else it answers ``204`` to each request."""
+    """A TCP socket on 127.0.0.1 that accepts connections and never replies (an endpoint
+    that hangs); with ``answer`` it answers ``204``, with ``drip`` it answers a byte at a
+    time, forever."""
 
-    def __init__(self, *, answer: bool = False) -> None:
-        self.answer = answer
+    def __init__(self, *, answer: bool = False, drip: bool = False) -> None:
+        self.answer, self.drip = answer, drip
         self.accepted = 0
         self.closed = 0
+        self.received: list[bytes] = []
         self._server = socket.create_server(("127.0.0.1", 0), backlog=128)
         self._open: list[socket.socket] = []
         self._lock = threading.Lock()
@@ -68,14 +74,25 @@ class Listener:
     def _serve(self, conn: socket.socket) -> None:
         try:
             while data := conn.recv(65536):
+                self.received.append(data)
                 if self.answer and b"\r\n\r\n" in data:
                     conn.sendall(b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n")
                     break
+                if self.drip:
+                    self._drip(conn)
         except OSError:
             pass
         with self._lock:
             self.closed += 1
         conn.close()
+
+    @staticmethod
+    def _drip(conn: socket.socket) -> None:
+        """An answer that never ends, a byte at a time: no single read ever times out."""
+        conn.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+        while True:
+            time.sleep(0.1)
+            conn.sendall(b"z")
 
     def stop(self) -> None:
         self._server.close()
@@ -339,3 +356,74 @@ def test_an_organization_cannot_register_more_webhooks_than_the_cap(
                            headers={"Authorization": f"Bearer {key}"})  # fmt: skip
     assert delete.status_code == 204
     assert _register(client, key, url, ["lead.offered"]).status_code == 201
+
+
+def test_a_job_stops_at_its_time_budget_and_cuts_off_what_still_waits(
+    rt: Runtime, world: World, listener: Listener
+) -> None:
+    listener.drip = True  # each read gets a byte in time: only the budget ends the POST
+    rt.settings = rt.settings.with_(**{**ON_PREMISES, "webhook_timeout_s": 30,
+                                       "webhook_job_budget_s": 1})  # fmt: skip
+    ids = [_due(rt, _hook(rt, world, f"http://127.0.0.1:{listener.port}/{n}")) for n in range(3)]
+    started = time.monotonic()
+    deliver.dispatch(rt, ids)
+    assert time.monotonic() - started < 10  # not the 30 s a POST may take
+    rows = [_delivery(rt, i) for i in ids]
+    assert [r.state for r in rows] == ["pending", "pending", "pending"]
+    assert all("time budget" in (r.last_error or "") for r in rows[:2])
+    assert listener.accepted == 2  # the concurrency setting; the third never started …
+    assert (rows[2].attempts, rows[2].last_error) == (0, None)  # … and is due for the sweep
+    assert deliver.due_ids(rt, rt.clock.now()) == [ids[2]]
+
+
+def test_the_post_goes_to_the_checked_address_with_the_host_name_in_the_request(
+    rt: Runtime, world: World
+) -> None:
+    rt.settings = rt.settings.with_(**ON_PREMISES)
+    answering = Listener(answer=True)
+    port = answering.port
+    try:
+        delivery_id = _due(rt, _hook(rt, world, f"http://localhost:{port}/crm?x=1"))
+        deliver.dispatch(rt, [delivery_id])
+    finally:
+        answering.stop()
+    assert _delivery(rt, delivery_id).state == "delivered"
+    head = b"".join(answering.received).split(b"\r\n\r\n")[0].decode()
+    assert head.startswith("POST /crm?x=1 HTTP/1.1")
+    assert f"Host: localhost:{port}" in head.split("\r\n")
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
+def test_tls_names_the_host_and_verifies_its_certificate(
+    rt: Runtime, world: World, tmp_path: Path
+) -> None:
+    """A self-signed certificate for the right name is still refused: the pinned connection
+    verifies as a normal one does, and sends the host name (SNI), not the address."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server.load_cert_chain(cert, key)
+    names: list[str | None] = []
+    server.sni_callback = lambda _sock, name, _ctx: names.append(name)  # type: ignore[assignment,misc,return-value]
+    sock = socket.create_server(("127.0.0.1", 0))
+
+    def handshake() -> None:
+        conn, _ = sock.accept()
+        with contextlib.suppress(OSError), server.wrap_socket(conn, server_side=True):
+            pass
+
+    thread = threading.Thread(target=handshake, daemon=True)
+    thread.start()
+    rt.settings = rt.settings.with_(**ON_PREMISES)
+    delivery_id = _due(rt, _hook(rt, world, f"https://localhost:{sock.getsockname()[1]}/crm"))
+    deliver.dispatch(rt, [delivery_id])
+    thread.join(timeout=10)
+    sock.close()
+    row = _delivery(rt, delivery_id)
+    assert row.state == "pending" and "CERTIFICATE_VERIFY_FAILED" in (row.last_error or "")
+    assert names == ["localhost"]
