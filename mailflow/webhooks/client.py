@@ -1,4 +1,5 @@
-"""One webhook POST to a checked address, which another thread may cut short.
+"""One webhook POST to a checked address, which another thread may cut short, and the
+time budget of a job's POSTs that does so.
 
 The socket goes to the address :func:`mailflow.webhooks.address.check` returned, never to
 a second lookup of the name; the Host header, TLS SNI and the certificate check still use
@@ -12,6 +13,8 @@ import contextlib
 import http.client
 import socket
 import ssl
+import threading
+import time
 
 from mailflow.webhooks.address import Target
 
@@ -78,3 +81,39 @@ class Call:
     def _check(self) -> None:
         if self._aborted:
             raise TimeoutError("cut off: the job's time budget ran out")
+
+
+class Budget:
+    """The time one job may spend on its POSTs; at the end, the calls still waiting are
+    cut off."""
+
+    def __init__(self, seconds: float) -> None:
+        self.deadline = time.monotonic() + seconds
+        self._calls: set[Call] = set()
+        self._lock = threading.Lock()
+        self._over = False
+
+    def remaining(self) -> float:
+        return max(self.deadline - time.monotonic(), 0.0)
+
+    @property
+    def over(self) -> bool:
+        return self._over or self.remaining() == 0
+
+    def run(self, call: Call, body: bytes, headers: dict[str, str]) -> int:
+        with self._lock:
+            if self._over:
+                raise TimeoutError("cut off: the job's time budget ran out")
+            self._calls.add(call)
+        try:
+            return call.post(body, headers)
+        finally:
+            with self._lock:
+                self._calls.discard(call)
+
+    def cut_off(self) -> None:
+        with self._lock:
+            self._over = True
+            calls = list(self._calls)
+        for call in calls:
+            call.abort()

@@ -15,8 +15,6 @@ from __future__ import annotations
 import http.client
 import json
 import logging
-import threading
-import time
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,7 +27,7 @@ from mailflow.actions import unit
 from mailflow.actions.webhook import admit_delivery, endpoint_answered, endpoint_timed_out
 from mailflow.models import Webhook, WebhookDelivery
 from mailflow.webhooks import address
-from mailflow.webhooks.client import Call
+from mailflow.webhooks.client import Budget, Call
 from mailflow.webhooks.signing import HEADER, sign
 
 if TYPE_CHECKING:
@@ -53,42 +51,6 @@ class Outcome:
     @property
     def answered(self) -> bool:
         return self.status is not None
-
-
-class Budget:
-    """The time one job may spend on its POSTs; at the end, the calls still waiting are
-    cut off."""
-
-    def __init__(self, seconds: float) -> None:
-        self.deadline = time.monotonic() + seconds
-        self._calls: set[Call] = set()
-        self._lock = threading.Lock()
-        self._over = False
-
-    def remaining(self) -> float:
-        return max(self.deadline - time.monotonic(), 0.0)
-
-    @property
-    def over(self) -> bool:
-        return self._over or self.remaining() == 0
-
-    def run(self, call: Call, body: bytes, headers: dict[str, str]) -> int:
-        with self._lock:
-            if self._over:
-                raise TimeoutError("cut off: the job's time budget ran out")
-            self._calls.add(call)
-        try:
-            return call.post(body, headers)
-        finally:
-            with self._lock:
-                self._calls.discard(call)
-
-    def cut_off(self) -> None:
-        with self._lock:
-            self._over = True
-            calls = list(self._calls)
-        for call in calls:
-            call.abort()
 
 
 def due_ids(rt: Runtime, now: datetime, limit: int = 500) -> list[int]:
