@@ -48,14 +48,15 @@ class Target:
 
 def check(
     url: str, *, allow_private: bool, lookup: Lookup = socket.getaddrinfo
-) -> tuple[Target, str]:
-    """The parsed target of ``url`` and the checked address to connect to, or
-    :class:`Refused`. ``lookup`` is the resolver (``socket.getaddrinfo``)."""
+) -> tuple[Target, tuple[str, ...]]:
+    """The parsed target of ``url`` and the checked addresses to connect to (in the
+    resolver's order), or :class:`Refused`. ``lookup`` is the resolver
+    (``socket.getaddrinfo``)."""
     target = parse(url)
-    address = resolve(target, allow_private=allow_private, lookup=lookup)
+    addresses = resolve(target, allow_private=allow_private, lookup=lookup)
     if target.scheme != "https" and not allow_private:
         raise Refused("the scheme must be https")
-    return target, address
+    return target, addresses
 
 
 def parse(url: str) -> Target:
@@ -107,8 +108,10 @@ def _dotted_quad(name: str) -> bool:
         return False
 
 
-def resolve(target: Target, *, allow_private: bool, lookup: Lookup = socket.getaddrinfo) -> str:
-    """The first address of ``target``'s host, once every one of them passed
+def resolve(
+    target: Target, *, allow_private: bool, lookup: Lookup = socket.getaddrinfo
+) -> tuple[str, ...]:
+    """The addresses of ``target``'s host, once every one of them passed
     :func:`address_refusal`; a literal is checked without a lookup."""
     try:
         literal = ipaddress.ip_address(target.host)
@@ -121,7 +124,7 @@ def resolve(target: Target, *, allow_private: bool, lookup: Lookup = socket.geta
             if literal is not None:
                 raise Refused(f"{address} is {reason}")
             raise Refused(f"{target.host} resolves to {address}, {reason}")
-    return str(addresses[0])
+    return tuple(dict.fromkeys(str(a) for a in addresses))
 
 
 def _lookup(target: Target, lookup: Lookup) -> list[IPAddress]:

@@ -1,7 +1,7 @@
 """One webhook POST to a checked address, which another thread may cut short, and the
 time budget of a job's POSTs that does so.
 
-The socket goes to the address :func:`mailflow.webhooks.address.check` returned, never to
+The socket goes to an address :func:`mailflow.webhooks.address.check` returned, never to
 a second lookup of the name; the Host header, TLS SNI and the certificate check still use
 the URL's host name. ``http.client`` follows no redirects and reads no proxy settings:
 a redirect is an answer (its status is recorded), not a delivery.
@@ -21,22 +21,33 @@ from mailflow.webhooks.address import Target
 _TLS = ssl.create_default_context()  # verifies the certificate against the host name
 
 
+def _connect(addresses: tuple[str, ...], port: int, timeout: float | None) -> socket.socket:
+    """A socket to the first of the checked ``addresses`` that accepts."""
+    error: OSError = OSError("no address")
+    for address in addresses:
+        try:
+            return socket.create_connection((address, port), timeout)
+        except OSError as exc:
+            error = exc
+    raise error
+
+
 class _PinnedHTTP(http.client.HTTPConnection):
-    def __init__(self, target: Target, address: str, timeout: float) -> None:
+    def __init__(self, target: Target, addresses: tuple[str, ...], timeout: float) -> None:
         super().__init__(target.host, target.port, timeout=timeout)
-        self.address = address
+        self.addresses = addresses
 
     def connect(self) -> None:
-        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = _connect(self.addresses, self.port, self.timeout)
 
 
 class _PinnedHTTPS(http.client.HTTPSConnection):
-    def __init__(self, target: Target, address: str, timeout: float) -> None:
+    def __init__(self, target: Target, addresses: tuple[str, ...], timeout: float) -> None:
         super().__init__(target.host, target.port, timeout=timeout, context=_TLS)
-        self.address = address
+        self.addresses = addresses
 
     def connect(self) -> None:
-        raw = socket.create_connection((self.address, self.port), self.timeout)
+        raw = _connect(self.addresses, self.port, self.timeout)
         try:
             self.sock = _TLS.wrap_socket(raw, server_hostname=self.host)
         except BaseException:
@@ -45,12 +56,12 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
 
 
 class Call:
-    """A POST of ``body`` to ``target`` at ``address``; :meth:`abort` from another thread
-    ends it (the sender then sees a ``TimeoutError``)."""
+    """A POST of ``body`` to ``target`` at one of ``addresses``; :meth:`abort` from another
+    thread ends it (the sender then sees a ``TimeoutError``)."""
 
-    def __init__(self, target: Target, address: str, timeout: float) -> None:
+    def __init__(self, target: Target, addresses: tuple[str, ...], timeout: float) -> None:
         pinned = _PinnedHTTPS if target.scheme == "https" else _PinnedHTTP
-        self._connection = pinned(target, address, timeout)
+        self._connection = pinned(target, addresses, timeout)
         self._path = target.path
         self._aborted = False
 

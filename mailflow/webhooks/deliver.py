@@ -155,7 +155,7 @@ def _claim(rt: Runtime, delivery_id: int) -> tuple[WebhookDelivery, Webhook] | N
 
 def _send(rt: Runtime, row: WebhookDelivery, hook: Webhook, budget: Budget) -> Outcome:
     try:
-        target, ip = address.check(hook.url, allow_private=rt.settings.webhook_allow_private)
+        target, addresses = address.check(hook.url, allow_private=rt.settings.webhook_allow_private)
     except address.Refused as exc:
         return Outcome(error=f"refused: {exc}"[:1000], refused=True)
     body = json.dumps(row.payload, separators=(",", ":"), sort_keys=True).encode()
@@ -168,7 +168,7 @@ def _send(rt: Runtime, row: WebhookDelivery, hook: Webhook, budget: Budget) -> O
     }
     timeout = min(rt.settings.webhook_timeout_s, max(budget.remaining(), 0.1))
     try:
-        return Outcome(status=budget.run(Call(target, ip, timeout), body, headers))
+        return Outcome(status=budget.run(Call(target, addresses, timeout), body, headers))
     except (OSError, http.client.HTTPException) as exc:
         return Outcome(error=(str(exc) or type(exc).__name__)[:1000])
 

@@ -243,11 +243,12 @@ def _resolver(*answers: str) -> Any:
     return lookup
 
 
-def test_every_address_a_name_resolves_to_is_checked_and_the_checked_one_is_used() -> None:
+def test_every_address_a_name_resolves_to_is_checked_and_only_those_are_used() -> None:
     url = "https://crm.example.com/hook"
-    target, ip = address.check(url, allow_private=False, lookup=_resolver("93.184.215.14"))
-    assert (target.host, target.port, target.path, ip) == (
-        "crm.example.com", 443, "/hook", "93.184.215.14"
+    public = _resolver("93.184.215.14", "2606:2800::1", "93.184.215.14")
+    target, addresses = address.check(url, allow_private=False, lookup=public)
+    assert (target.host, target.port, target.path, addresses) == (
+        "crm.example.com", 443, "/hook", ("93.184.215.14", "2606:2800::1")
     )  # fmt: skip
     for answers in (("93.184.215.14", "127.0.0.1"), ("2606:2800::1", "::1"), ("10.1.2.3",)):
         with pytest.raises(address.Refused, match="resolves to"):
