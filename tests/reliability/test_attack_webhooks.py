@@ -126,6 +126,13 @@ LOOPBACK_TARGETS = [
     "http://[::ffff:127.0.0.1]:{port}/",
     "https://user:pass@127.0.0.1:{port}/",
     "https://crm.example.com@127.0.0.1:{port}/",
+    "http://0X7F000001:{port}/",
+    "http://127.0.0.1.:{port}/",
+    "http://LOCALHOST:{port}/",
+    "http://127\u30020\u30020\u30021:{port}/",  # ideographic full stops: IDNA makes them dots
+    "http://%31%32%37.0.0.1:{port}/",
+    "http://[0:0:0:0:0:ffff:127.0.0.1]:{port}/",
+    "http://[::ffff:0:7f00:1]:{port}/",
 ]
 # Elsewhere in a private network, the cloud, or not HTTP at all: refused before any lookup
 # or connection.
