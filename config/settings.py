@@ -84,6 +84,14 @@ class Settings:
     # one), and the longest away period an out-of-office reply may set
     inbound_authserv_ids: tuple[str, ...] = ()
     away_max_days: int = 30
+    # webhooks: outbound HTTP guard, isolation and circuit breaker
+    webhook_allow_private: bool = False  # on-premises receivers: private/loopback and http
+    webhook_timeout_s: int = 10  # one POST
+    webhook_job_budget_s: int = 60  # all the POSTs of one job
+    webhook_concurrency: int = 8  # POSTs to different endpoints at once, per job
+    webhook_max_per_organization: int = 10
+    webhook_breaker_timeouts: int = 3  # consecutive timeouts that open an endpoint's circuit
+    webhook_breaker_open_s: int = 600  # how long it stays open before one probe
 
     @property
     def embedded(self) -> bool:
@@ -282,6 +290,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         # inbound trust: Authentication-Results of our MTA, away periods set by mail
         inbound_authserv_ids=_get(env, "INBOUND_AUTHSERV_ID", (), _authserv_ids),
         away_max_days=_get(env, "AWAY_MAX_DAYS", 30, lambda n, v: parse_int(n, v, 1)),
+        **_webhook_settings(env),
     )
 
 
@@ -362,3 +371,19 @@ def _authserv_ids(name: str, value: str) -> tuple[str, ...]:
         if any(c.isspace() or c in ';()"=' for c in item) or len(item) > 255:
             raise SettingsError(f"{PREFIX}{name}: not an authserv-id: {item!r}")
     return ids
+
+
+# -- webhooks ------------------------------------------------------------------------------
+def _webhook_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    def at_least_1(name: str, value: str) -> int:
+        return parse_int(name, value, 1)
+
+    return {
+        "webhook_allow_private": _get(env, "WEBHOOK_ALLOW_PRIVATE", False, parse_bool),
+        "webhook_timeout_s": _get(env, "WEBHOOK_TIMEOUT_S", 10, at_least_1),
+        "webhook_job_budget_s": _get(env, "WEBHOOK_JOB_BUDGET_S", 60, at_least_1),
+        "webhook_concurrency": _get(env, "WEBHOOK_CONCURRENCY", 8, at_least_1),
+        "webhook_max_per_organization": _get(env, "WEBHOOK_MAX_PER_ORGANIZATION", 10, at_least_1),
+        "webhook_breaker_timeouts": _get(env, "WEBHOOK_BREAKER_TIMEOUTS", 3, at_least_1),
+        "webhook_breaker_open_s": _get(env, "WEBHOOK_BREAKER_OPEN_S", 600, at_least_1),
+    }

@@ -28,6 +28,11 @@ def make_broker(redis_url: str | None, namespace: str = "mailflow") -> dramatiq.
 
 
 FLAG_TTL_S = 30.0
+# Webhook calls wait on other people's servers: they have a queue of their own, which a
+# worker of its own consumes (a process in the Procfile, threads in start_worker), so an
+# endpoint that never answers cannot hold back the emails and offers of the others.
+WEBHOOKS_QUEUE = "webhooks"
+WEBHOOK_THREADS = 2  # an in-process worker's threads for the webhooks queue
 
 
 class JobQueue:
@@ -39,6 +44,7 @@ class JobQueue:
         self.broker = broker
         self.actors = actors
         self._worker: dramatiq.Worker | None = None
+        self._webhook_worker: dramatiq.Worker | None = None
         self._flags = _RedisFlags(broker) if hasattr(broker, "client") else _LocalFlags()
 
     def send(self, name: str, *args: Any) -> None:
@@ -68,20 +74,32 @@ class JobQueue:
         self._flags.lower(flag)
 
     def start_worker(self, threads: int = 4) -> None:
-        self._worker = dramatiq.Worker(self.broker, worker_threads=threads, worker_timeout=100)
-        self._worker.start()
+        """Run the jobs in this process: ``threads`` for every queue but the webhooks',
+        which get threads of their own (as the Procfile gives them a process)."""
+        others = set(self.broker.get_declared_queues()) - {WEBHOOKS_QUEUE}
+        self._worker = self._start(others, threads)
+        self._webhook_worker = self._start({WEBHOOKS_QUEUE}, WEBHOOK_THREADS)
+
+    def _start(self, queues: set[str], threads: int) -> dramatiq.Worker:
+        worker = dramatiq.Worker(
+            self.broker, queues=queues, worker_threads=threads, worker_timeout=100
+        )
+        worker.start()
+        return worker
 
     def drain(self, timeout_s: float = 30.0) -> None:
-        """Wait until every queue is empty and the worker is idle (tests, demo seeding)."""
+        """Wait until every queue is empty and the workers are idle (tests, demo seeding)."""
         for queue_name in list(self.broker.get_declared_queues()):
             self.broker.join(queue_name, timeout=int(timeout_s * 1000))
-        if self._worker is not None:
-            self._worker.join()
+        for worker in (self._worker, self._webhook_worker):
+            if worker is not None:
+                worker.join()
 
     def stop(self) -> None:
-        if self._worker is not None:
-            self._worker.stop(timeout=5000)
-            self._worker = None
+        for worker in (self._worker, self._webhook_worker):
+            if worker is not None:
+                worker.stop(timeout=5000)
+        self._worker = self._webhook_worker = None
         self.broker.close()
 
 

@@ -14,6 +14,7 @@ import dramatiq
 
 from mailflow.actions import unit
 from mailflow.actions.offer import offer_next_ring
+from mailflow.broker import WEBHOOKS_QUEUE
 from mailflow.mail import outbox
 
 if TYPE_CHECKING:
@@ -183,11 +184,16 @@ ACTORS: dict[str, tuple[Callable[[Runtime], Callable[..., None]], int, int]] = {
 }
 
 
+# the webhooks' own queue (see mailflow.broker)
+QUEUES = {"deliver_webhooks": WEBHOOKS_QUEUE, "sweep_webhooks": WEBHOOKS_QUEUE}
+
+
 def declare(broker: dramatiq.Broker, rt: Runtime) -> dict[str, dramatiq.Actor[Any, Any]]:
     return {
         name: dramatiq.actor(  # type: ignore[call-overload]
             factory(rt),
             actor_name=name,
+            queue_name=QUEUES.get(name, "default"),
             broker=broker,
             max_retries=retries,
             time_limit=time_limit,

@@ -2,5 +2,7 @@
 
 ``fanout`` writes WebhookDelivery rows in the transaction that records the Event (the
 webhook outbox); ``deliver`` sends them after commit, with retries and backoff;
-``signing`` is the Stripe-like signature scheme.
+``address`` decides which URLs and addresses may be called at all (no requests into our
+own network); ``client`` makes one POST to a checked address; ``signing`` is the
+Stripe-like signature scheme.
 """

@@ -1,5 +1,9 @@
 """Webhooks to a real HTTP receiver on loopback, which checks the signature the way the
-README tells a partner to; retries with backoff; who gets the full lead."""
+README tells a partner to; retries with backoff; who gets the full lead.
+
+The receiver is on this machine over http: the on-premises case, which
+``MAILFLOW_WEBHOOK_ALLOW_PRIVATE`` allows (by default both are refused, see
+tests/reliability/test_attack_webhooks.py)."""
 
 from __future__ import annotations
 
@@ -11,17 +15,25 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlmodel import select
 
+from config import Settings
 from mailflow.broker import JobQueue
 from mailflow.clock import Clock
 from mailflow.models import WebhookDelivery
 from mailflow.runtime import Runtime
 from mailflow.webhooks import signing
+from tests.conftest import make_settings
 from tests.factories import LEAD_DEFAULTS, World
+
+
+@pytest.fixture
+def settings(tmp_path: Path, db_url: str) -> Settings:
+    return make_settings(tmp_path, db_url, webhook_allow_private="true")
 
 
 @dataclass
