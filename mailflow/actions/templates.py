@@ -13,12 +13,15 @@ from mailflow import audit
 from mailflow.actions.context import ActionContext
 from mailflow.actions.errors import ActionError, NotFound
 from mailflow.mail import kinds
+from mailflow.mail.branding import default_brand
 from mailflow.mail.compile import Source, layout, validate
+from mailflow.mail.render import trial_render
 from mailflow.models import EmailTemplate
 
 
 class InvalidTemplate(ActionError):
-    """The source does not compile, uses unknown variables or unsafe links."""
+    """The source does not compile, uses unknown variables, private attributes or unsafe
+    links, or fails to render its kind's sample data (the sandbox refused it)."""
 
     code = "invalid_template"
     http_status = 422
@@ -39,7 +42,8 @@ def save_template(
         body_text.replace("\r\n", "\n"),
         body_mjml.replace("\r\n", "\n"),
     )
-    errors = validate(Source(kind, -1, subject, body_text, body_mjml), layout())
+    source = Source(kind, -1, subject, body_text, body_mjml)
+    errors = validate(source, layout()) or trial_render(source, default_brand(ctx.settings))
     if errors:
         raise InvalidTemplate(errors)
     latest = ctx.session.exec(
