@@ -207,6 +207,27 @@ def _activate_unvalidated(rt: Runtime, part: str, payload: str) -> None:
     rt.renderer.invalidate()
 
 
+def test_a_version_the_rules_refuse_is_not_activated(
+    client: Any, rt: Runtime, login: Callable[[Any, str], str], marker: Path
+) -> None:
+    """A rollback to a version saved before validation knew a payload: activating
+    checks it as a save does."""
+    csrf = login(client, "admin")
+    for version, payload in ((1, _fill(SSTI[4], marker)), (2, "{{ 'a' * 10**9 }}")):
+        with rt.db.transaction() as s:
+            s.add(EmailTemplate(kind="offer", version=version, active=False,
+                                created_at=rt.clock.now(),
+                                **_draft("body_text", payload)))  # fmt: skip
+        answer = client.post(
+            "/console/templates/offer/activate", data={"csrf": csrf, "version": str(version)}
+        )
+        assert answer.status_code == 422, version
+        assert "Not activated" in answer.get_data(as_text=True)
+    with rt.db.read() as s:
+        assert not any(r.active for r in s.exec(select(EmailTemplate)))
+    assert rt.renderer.active_version("offer") == 0 and not marker.exists()
+
+
 def _queue_offer(world: World) -> list[int]:
     world.partner("Stuttgart")
     world.offered_lead()

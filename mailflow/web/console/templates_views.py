@@ -16,7 +16,14 @@ from mailflow.actions import unit
 from mailflow.actions.errors import NotFound
 from mailflow.actions.templates import InvalidTemplate, activate_template, save_template
 from mailflow.mail import kinds, templates
-from mailflow.mail.compile import Source, TemplateError, compile_source, layout, validate
+from mailflow.mail.compile import (
+    HTML_ENV,
+    Source,
+    TemplateError,
+    compile_source,
+    layout,
+    validate,
+)
 from mailflow.mail.render import render_compiled
 from mailflow.web import runtime
 from mailflow.web.console.auth import current_user, login_required
@@ -52,7 +59,13 @@ def _kind(kind: str) -> str:
     return kind
 
 
-def _editor(kind: str, source: Source, errors: list[str] | None = None, status: int = 200) -> Any:
+def _editor(
+    kind: str,
+    source: Source,
+    errors: list[str] | None = None,
+    status: int = 200,
+    problem: str = "Not saved",
+) -> Any:
     with runtime().db.read() as s:
         versions = templates.versions(s, kind)
     page = render_template(
@@ -62,7 +75,9 @@ def _editor(kind: str, source: Source, errors: list[str] | None = None, status: 
         source=source,
         versions=versions,
         variables=sorted(kinds.KINDS[kind] | kinds.COMMON),
+        filters=sorted(HTML_ENV.filters),
         errors=errors or [],
+        problem=problem,
         may_edit=_may_edit(),
     )
     response = Response(page, status=status)
@@ -123,6 +138,10 @@ def activate(kind: str) -> Any:
             activate_template(ctx, _kind(kind), version if version is not None else -1)
     except NotFound:
         abort(404)
+    except InvalidTemplate as exc:  # a version saved before today's rules refuse it
+        with rt.db.read() as s:
+            source = templates.load_source(s, kind, version or 0)
+        return _editor(kind, source, exc.errors, status=422, problem="Not activated")
     rt.renderer.invalidate()
     flash(f"Version {version} is active now.")
     return redirect(url_for("console_templates.edit", kind=kind))
@@ -205,13 +224,13 @@ def test_email(kind: str) -> Any:
     source = _posted(_kind(kind))
     errors = validate(source, layout())
     if errors:
-        return _editor(kind, source, errors, status=422)
+        return _editor(kind, source, errors, status=422, problem="No test email sent")
     user = current_user()
     assert user is not None
     lang = "de" if request.form.get("lang") == "de" else (user.language or "en")
     try:
         message = send_test(runtime(), source, _sample(kind, lang), user)
     except TemplateError as exc:  # the sandbox refused something at render time
-        return _editor(kind, source, [str(exc)], status=400)
+        return _editor(kind, source, [str(exc)], status=400, problem="No test email sent")
     flash(message)
     return _editor(kind, source)
