@@ -269,8 +269,12 @@ _STATEMENTS: dict[type[nodes.Node], str] = {
     nodes.FromImport: "{% from … import %}",
     nodes.Extends: "{% extends %}",
 }
-# Filters that look an attribute up by a name written as text (``|attr("x")``).
-_BY_NAME = frozenset({"attr", "selectattr", "rejectattr"})
+# Filters that look an attribute up by a name written as text (``|attr("x")``,
+# ``|map("attr", "x")``, ``|sort(false, false, "x")``): every quoted argument is checked.
+_BY_NAME = frozenset(
+    {"attr", "dictsort", "groupby", "map", "max", "min", "reject", "rejectattr", "select",
+     "selectattr", "sort", "sum", "unique"}
+)  # fmt: skip
 _NAME_PARTS = re.compile(r"[.,\[\]]")
 _GETTEXT = frozenset({"_", "gettext", "ngettext"})
 
@@ -315,8 +319,8 @@ def _filter_refusal(node: nodes.Filter) -> str | None:
     if node.name not in HTML_ENV.filters:
         return f"unknown filter {node.name!r}"
     names = [kw.value for kw in node.kwargs if kw.key == "attribute"]
-    if node.name in _BY_NAME and node.args:
-        names.append(node.args[0])
+    if node.name in _BY_NAME:
+        names += node.args[:1] if node.name == "attr" else node.args
     for arg in names:
         if not isinstance(arg, nodes.Const):
             if node.name == "attr":

@@ -10,7 +10,9 @@ On top of Jinja's sandbox, a template cannot exhaust the machine:
 
 - every value it builds (``*``, ``+``, ``~``, ``%``, ``str.format``, a filter) stays under
   :data:`MAX_VALUE` characters or items, checked before the value is built where the
-  size is known beforehand;
+  size is known beforehand; lists, tuples and dicts it builds hold at most
+  :data:`MAX_WEIGHT` items and characters, unfolded; numbers stay under
+  :data:`MAX_INT_BITS`;
 - a render runs at most :data:`MAX_STEPS` loop iterations and calls, and joins at most
   :data:`MAX_OUTPUT` characters into one piece of output (the whole email, a macro,
   a ``{% set %}`` block);
@@ -44,6 +46,7 @@ MAX_WEIGHT = 1_000_000  # items and characters of a list, tuple or dict a templa
 MAX_ARGUMENT = 10_000  # the count of |batch and |slice
 MAX_FORMAT_WIDTH = 1_000  # width or precision in a printf or str.format field
 MAX_EXPONENT = 1_000
+MAX_INT_BITS = 100_000  # an integer a template computes (about 30 000 digits)
 
 # Filters a template may use: Jinja's own minus the ones that pad, repeat or print
 # Python internals (center, indent, wordwrap, pprint, urlize, xmlattr …).
@@ -161,13 +164,33 @@ def _check_binop(operator: str, left: Any, right: Any) -> None:
         for seq, times in ((left, right), (right, left)):
             if isinstance(seq, _SIZED) and isinstance(times, int):
                 _check_length(len(seq) * max(times, 0), "a repeated value")
+        if _is_int(left) and _is_int(right):
+            _check_bits(abs(left).bit_length() + abs(right).bit_length())
     elif operator == "+" and isinstance(left, _SIZED) and isinstance(right, _SIZED):
         _check_length(len(left) + len(right), "a joined value")
-    elif operator == "**" and isinstance(right, int | float) and abs(right) > MAX_EXPONENT:
-        if isinstance(left, int | float) and abs(left) not in (0, 1):
-            raise SecurityError(f"an exponent above {MAX_EXPONENT}")
+    elif operator == "**":
+        _check_power(left, right)
     elif operator == "%" and isinstance(left, str):
         check_printf(left, _format_values(right))
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_power(base: Any, exponent: Any) -> None:
+    """``10**(10**10)`` or ``(10**1000)**1000``: the result's size is known beforehand."""
+    if not isinstance(exponent, int | float) or abs(exponent) <= 1:
+        return
+    if abs(exponent) > MAX_EXPONENT and isinstance(base, int | float) and abs(base) not in (0, 1):
+        raise SecurityError(f"an exponent above {MAX_EXPONENT}")
+    if _is_int(base) and exponent > 0:
+        _check_bits(abs(base).bit_length() * int(exponent))
+
+
+def _check_bits(bits: int) -> None:
+    if bits > MAX_INT_BITS:
+        raise SecurityError(f"a number above {MAX_INT_BITS} bits")
 
 
 def _check_count(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:

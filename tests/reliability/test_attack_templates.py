@@ -66,6 +66,7 @@ BOMBS = [
     "{{ lead.region * 10**9 }}",
     "{{ [lead.region] * 10**9 }}",
     "{{ 10**(10**10) }}",
+    "{{ ((10**1000)**1000)**1000 }}",
     "{{ '%999999999s' % lead.region }}",
     "{{ '%*s' % (999999999, lead.region) }}",
     "{{ '{:>999999999}'.format(lead.region) }}",
@@ -308,6 +309,8 @@ def test_the_sandbox_refuses_private_attributes_at_render_time(source: str) -> N
         "{% for i in range(99999) %}{{ 'x' * 99999 }}{% endfor %}",
         "{{ 'x'|batch(5, fill_with=[1, 2]) }}",
         "{{ [[1]]|sum(start=[]) }}",
+        "{% set ns = namespace(x=10**1000) %}{% for i in range(40) %}{% set ns.x = ns.x * ns.x %}"
+        "{% endfor %}",
     ],
 )
 def test_the_sandbox_stops_resource_exhaustion(source: str) -> None:
@@ -338,6 +341,8 @@ def test_the_sandbox_keeps_what_templates_need() -> None:
         ("subject", "{{ lead['__init__'] }}", "subject line 1: attribute '__init__'"),
         ("body_text", "{{ lead|attr('_x') }}", "text line 1: attribute '_x'"),
         ("body_text", "{{ lead|attr(lead.id) }}", "text line 1: |attr takes a quoted name"),
+        ("body_text", "{{ [lead]|map('attr', '__class__')|list }}", "attribute '__class__'"),
+        ("body_text", "{{ [lead]|sort(false, false, '__class__') }}", "attribute '__class__'"),
         ("body_text", "x\n{{ lead|map(attribute='a._b')|list }}", "text line 2: attribute 'a._b'"),
         ("body_text", "{{ '{0.__class__}'.format(lead) }}", "text line 1: attribute '__class__'"),
         ("body_text", "{{ lead.id|nope }}", "text line 1: unknown filter 'nope'"),
