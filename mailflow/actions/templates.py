@@ -13,12 +13,15 @@ from mailflow import audit
 from mailflow.actions.context import ActionContext
 from mailflow.actions.errors import ActionError, NotFound
 from mailflow.mail import kinds
+from mailflow.mail.branding import default_brand
 from mailflow.mail.compile import Source, layout, validate
+from mailflow.mail.render import trial_render
 from mailflow.models import EmailTemplate
 
 
 class InvalidTemplate(ActionError):
-    """The source does not compile, uses unknown variables or unsafe links."""
+    """The source does not compile, uses unknown variables, private attributes or unsafe
+    links, or fails to render its kind's sample data (the sandbox refused it)."""
 
     code = "invalid_template"
     http_status = 422
@@ -39,9 +42,7 @@ def save_template(
         body_text.replace("\r\n", "\n"),
         body_mjml.replace("\r\n", "\n"),
     )
-    errors = validate(Source(kind, -1, subject, body_text, body_mjml), layout())
-    if errors:
-        raise InvalidTemplate(errors)
+    _check(ctx, Source(kind, -1, subject, body_text, body_mjml))
     latest = ctx.session.exec(
         select(func.max(EmailTemplate.version)).where(EmailTemplate.kind == kind)
     ).one()
@@ -58,22 +59,36 @@ def save_template(
     ctx.session.add(row)
     ctx.session.flush()
     audit.record(ctx, "template.saved", template=kind, version=row.version)
-    activate_template(ctx, kind, row.version)
+    _make_active(ctx, kind, row.version)
     return row
 
 
+def _check(ctx: ActionContext, source: Source) -> None:
+    """Validation, then a render of the kind's sample data (what only the sandbox sees)."""
+    errors = validate(source, layout()) or trial_render(source, default_brand(ctx.settings))
+    if errors:
+        raise InvalidTemplate(errors)
+
+
 def activate_template(ctx: ActionContext, kind: str, version: int) -> int:
-    """Make ``version`` live (0 = back to the files); a rollback is activating an older one."""
+    """Make ``version`` live (0 = back to the files); a rollback is activating an older one.
+    The version is checked as a new one would be: one saved before today's rules (or
+    written to the database by other means) does not go live if they refuse it."""
     if kind not in kinds.KINDS:
         raise NotFound(f"no message kind {kind!r}")
     if version != 0:
-        exists = ctx.session.exec(
-            select(EmailTemplate.id).where(
+        row = ctx.session.exec(
+            select(EmailTemplate).where(
                 EmailTemplate.kind == kind, EmailTemplate.version == version
             )
         ).first()
-        if exists is None:
+        if row is None:
             raise NotFound(f"no version {version} of {kind!r}")
+        _check(ctx, Source(kind, version, row.subject, row.body_text, row.body_mjml))
+    return _make_active(ctx, kind, version)
+
+
+def _make_active(ctx: ActionContext, kind: str, version: int) -> int:
     previous = ctx.session.exec(
         select(EmailTemplate.version).where(
             EmailTemplate.kind == kind,

@@ -14,17 +14,20 @@ out of tags inside MJML.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import string
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import css_inline
 import mjml
-from jinja2 import Environment, Template, TemplateSyntaxError, meta, select_autoescape
+from jinja2 import Template, TemplateSyntaxError, meta, nodes, select_autoescape
+from jinja2.sandbox import SecurityError
 from markupsafe import escape
 
 from mailflow import i18n
 from mailflow.mail import kinds
+from mailflow.mail.sandbox import TemplateSandbox, check_printf, check_str_format
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "email"
 _CONTENT_SLOT = "<mj-include-content />"
@@ -79,8 +82,10 @@ class Compiled:
         return self.languages.get(lang or "") or (self.subject, self.text, self.html)
 
 
-def make_env(autoescape: bool) -> Environment:
-    env = Environment(
+def make_env(autoescape: bool) -> TemplateSandbox:
+    """The environment every template source compiles in: Jinja's sandbox (see
+    :mod:`mailflow.mail.sandbox`) with our filters and ``_``/``gettext``/``ngettext``."""
+    env = TemplateSandbox(
         autoescape=select_autoescape(default=True, default_for_string=True)
         if autoescape
         else False,
@@ -88,10 +93,9 @@ def make_env(autoescape: bool) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    env.filters["money"] = money
-    env.filters["safe_url"] = safe_url
+    env.add_filter("money", money)
+    env.add_filter("safe_url", safe_url)
     env.tests["http_url"] = is_http_url
-    i18n.install(env)
     return env
 
 
@@ -224,7 +228,9 @@ def validate(source: Source, layout_mjml: str) -> list[str]:
     """Everything wrong with a template source, before it is saved; ``[]`` when it is fine.
 
     It must compile (MJML and Jinja), keep ``<`` out of Jinja tags, use only the kind's
-    documented variables, and send every Jinja-filled href/src through ``safe_url``."""
+    documented variables, filters and tests, never name a private (``_``) attribute, and
+    send every Jinja-filled href/src through ``safe_url``. The sandbox refuses the same
+    at render time; this says so early, with the line the author wrote."""
     if source.kind not in kinds.KINDS:
         return [f"unknown message kind {source.kind!r}"]
     for name, text in (("subject", source.subject), ("text", source.body_text)):
@@ -248,7 +254,115 @@ def validate(source: Source, layout_mjml: str) -> list[str]:
         if unknown:
             known = ", ".join(sorted(kinds.KINDS[source.kind] | kinds.COMMON))
             errors.append(f"{name}: unknown variable(s) {', '.join(unknown)} (known: {known})")
+    for name, text in (("subject", source.subject), ("text", source.body_text),
+                       ("MJML", source.body_mjml)):  # fmt: skip
+        errors += _refusals(name, text)
     for expr in _HREF_EXPR.findall(source.body_mjml):
         if not _SAFE_HREF.match(expr.strip()):
             errors.append(f"link {{{{ {expr} }}}} must use links.<name> or end in |safe_url")
     return errors
+
+
+_STATEMENTS: dict[type[nodes.Node], str] = {
+    nodes.Include: "{% include %}",
+    nodes.Import: "{% import %}",
+    nodes.FromImport: "{% from … import %}",
+    nodes.Extends: "{% extends %}",
+}
+# Filters that look an attribute up by a name written as text (``|attr("x")``,
+# ``|map("attr", "x")``, ``|sort(false, false, "x")``): every quoted argument is checked.
+_BY_NAME = frozenset(
+    {"attr", "dictsort", "groupby", "map", "max", "min", "reject", "rejectattr", "select",
+     "selectattr", "sort", "sum", "unique"}
+)  # fmt: skip
+_NAME_PARTS = re.compile(r"[.,\[\]]")
+_GETTEXT = frozenset({"_", "gettext", "ngettext"})
+
+
+def _refusals(name: str, text: str) -> list[str]:
+    """What the sandbox would refuse in ``text``, each with its line."""
+    try:
+        tree = HTML_ENV.parse(text)
+    except TemplateSyntaxError:
+        return []  # reported as a syntax error
+    found = ((node, _refusal(node)) for node in tree.find_all(nodes.Node))
+    return [f"{name} line {node.lineno}: {problem}" for node, problem in found if problem]
+
+
+def _refusal(node: nodes.Node) -> str | None:
+    if isinstance(node, nodes.Getattr):
+        return _private(node.attr)
+    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+        return _private(node.arg.value)
+    if isinstance(node, nodes.Filter):
+        return _filter_refusal(node)
+    if isinstance(node, nodes.Test) and node.name not in HTML_ENV.tests:
+        return f"unknown test {node.name!r}"
+    if isinstance(node, nodes.For) and node.recursive:
+        return "recursive loops are not available in email templates"
+    if isinstance(node, nodes.Mod) and isinstance(node.left, nodes.Const):
+        return _format_refusal(check_printf, node.left.value)
+    if isinstance(node, nodes.Call):
+        return _call_refusal(node)
+    statement = _STATEMENTS.get(type(node))
+    return f"{statement} is not available in email templates" if statement else None
+
+
+def _private(name: object) -> str | None:
+    """A name (or a dotted path) with a part starting with ``_``: Python's internals."""
+    if isinstance(name, str) and any(p.startswith("_") for p in _NAME_PARTS.split(name)):
+        return f"attribute {name!r}: names starting with '_' are not allowed in a template"
+    return None
+
+
+def _filter_refusal(node: nodes.Filter) -> str | None:
+    if node.name not in HTML_ENV.filters:
+        return f"unknown filter {node.name!r}"
+    names = [kw.value for kw in node.kwargs if kw.key == "attribute"]
+    if node.name in _BY_NAME:
+        names += node.args[:1] if node.name == "attr" else node.args
+    for arg in names:
+        if not isinstance(arg, nodes.Const):
+            if node.name == "attr":
+                return "|attr takes a quoted name"
+            continue
+        if problem := _private(arg.value):
+            return problem
+    if node.name == "format" and isinstance(node.node, nodes.Const):
+        return _format_refusal(check_printf, node.node.value)
+    return None
+
+
+def _call_refusal(node: nodes.Call) -> str | None:
+    """``"{0.__class__}".format(x)`` and ``_("%(x)999999s")``: format texts are code too."""
+    func = node.node
+    if isinstance(func, nodes.Name) and func.name in _GETTEXT:
+        texts = [a.value for a in node.args if isinstance(a, nodes.Const)]
+        return next(filter(None, (_format_refusal(check_printf, t) for t in texts)), None)
+    if not (
+        isinstance(func, nodes.Getattr)
+        and func.attr in ("format", "format_map")
+        and isinstance(func.node, nodes.Const)
+        and isinstance(func.node.value, str)
+    ):
+        return None
+    fmt = func.node.value
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(fmt) if name]
+    except ValueError:
+        return f"the format text {fmt!r} is malformed"
+    for name in names:
+        for part in _NAME_PARTS.split(name):
+            if problem := _private(part):
+                return problem
+    return _format_refusal(check_str_format, fmt)
+
+
+def _format_refusal(check: Callable[[str], None], fmt: object) -> str | None:
+    if not isinstance(fmt, str):
+        return None
+    try:
+        check(fmt)
+    except SecurityError as exc:
+        return f"{exc} in {fmt!r}"
+    return None

@@ -18,7 +18,7 @@ from typing import Any
 COMMON: frozenset[str] = frozenset(
     {"lang", "brand", "recipient_name", "links", "preheader", "subject_line", "reply_key"}
 )
-# Template globals from :mod:`mailflow.i18n`.
+# Template globals: gettext bound to ``lang`` (:mod:`mailflow.mail.sandbox`).
 GLOBALS: frozenset[str] = frozenset({"_", "gettext", "ngettext"})
 
 KINDS: dict[str, frozenset[str]] = {

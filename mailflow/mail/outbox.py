@@ -26,6 +26,7 @@ from sqlmodel import col, select
 from mailflow import i18n, signed
 from mailflow.actions.context import ActionContext
 from mailflow.mail import kinds
+from mailflow.mail.compile import TemplateError
 from mailflow.mail.compose import AddressError, Envelope, compose
 from mailflow.mail.send import DeliveryError
 from mailflow.models import Contact, OutboundEmail, ReportSubscription
@@ -222,7 +223,7 @@ def _send_all(
             assert email.id is not None
             try:
                 data = future.result()
-            except AddressError as exc:
+            except (AddressError, TemplateError) as exc:  # retrying cannot help either
                 _finish(rt, email.id, "failed", str(exc))
                 log.warning("email %s not sent (final): %s", email.id, exc)
                 continue

@@ -16,10 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jinja2 import Template
+
+from mailflow import i18n
+from mailflow.mail import kinds
 from mailflow.mail.compile import (
     TEMPLATE_DIR,
     Compiled,
     Source,
+    TemplateError,
     compile_source,
     file_source,
     is_http_url,
@@ -30,6 +35,12 @@ if TYPE_CHECKING:
     from mailflow.db import Database
 
 ACTIVE_TTL_S = 10.0
+
+
+class RenderError(TemplateError):
+    """A template that compiled but failed while rendering: the sandbox refused an
+    access or a size, or the template's own code raised. The message names the part,
+    the line and the reason; the outbox stores it on the failed email."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +126,50 @@ def render_compiled(tpl: Compiled, context: dict[str, Any]) -> Rendered:
     if links:  # only http(s) URLs become links, whatever an action put in
         context = {**context, "links": {k: v for k, v in links.items() if is_http_url(v)}}
     subject_tpl, text_tpl, html_tpl = tpl.for_language(context.get("lang"))
-    subject = " ".join(subject_tpl.render(context).split())
+    subject = " ".join(_render(tpl, "subject", subject_tpl, context).split())
     context = {**context, "subject_line": subject}
-    return Rendered(subject=subject, text=text_tpl.render(context), html=html_tpl.render(context))
+    return Rendered(
+        subject=subject,
+        text=_render(tpl, "text", text_tpl, context),
+        html=_render(tpl, "HTML", html_tpl, context),
+    )
+
+
+def _render(tpl: Compiled, part: str, template: Template, context: dict[str, Any]) -> str:
+    """One part; any failure becomes a :class:`RenderError` with a readable reason.
+    The template's code is the author's (a draft in the preview, a saved version in a
+    worker), so whatever it raises is its author's error, not ours."""
+    try:
+        return template.render(context)
+    except Exception as exc:
+        version = "the draft" if tpl.version < 0 else f"version {tpl.version}"
+        line = _template_line(exc)
+        where = f"{part} line {line}" if line else part
+        raise RenderError(
+            f"{tpl.kind} ({version}) cannot be rendered: {where}: "
+            f"{type(exc).__name__}: {str(exc)[:300]}"
+        ) from exc
+
+
+def _template_line(exc: BaseException) -> int | None:
+    """The template line Jinja put in the traceback (its frames are named <template>)."""
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            found = tb.tb_lineno
+        tb = tb.tb_next
+    return found
+
+
+def trial_render(source: Source, brand: dict[str, Any]) -> list[str]:
+    """Render ``source`` with its kind's sample data in every language, as a save does
+    before a version goes live: what the sandbox refuses only at render time (a size,
+    a step budget) is refused here, not in every email afterwards. ``[]`` when fine."""
+    try:
+        compiled = compile_source(source, layout())
+        for lang in i18n.LANGUAGES:
+            render_compiled(compiled, {**kinds.sample(source.kind, lang), "brand": brand})
+    except TemplateError as exc:
+        return [str(exc)]
+    return []

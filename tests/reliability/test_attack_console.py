@@ -49,10 +49,10 @@ ACCESS: dict[str, frozenset[str]] = {
     "console_templates.index": ALL,
     "console_templates.edit": ALL,
     "console_templates.diff": ALL,
-    "console_templates.preview": ALL,
+    "console_templates.preview": STAFF,  # renders a draft: only who may edit templates
     "console_templates.save": STAFF,
     "console_templates.activate": STAFF,
-    "console_templates.test_email": ALL,
+    "console_templates.test_email": STAFF,
 }
 # reachable without a login: the login itself and the password reset
 PUBLIC = {"console_auth.login", "console_auth.logout", "console_reset.ask", "console_reset.choose"}

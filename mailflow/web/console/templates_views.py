@@ -16,13 +16,23 @@ from mailflow.actions import unit
 from mailflow.actions.errors import NotFound
 from mailflow.actions.templates import InvalidTemplate, activate_template, save_template
 from mailflow.mail import kinds, templates
-from mailflow.mail.compile import Source, TemplateError, compile_source, layout, validate
+from mailflow.mail.compile import (
+    HTML_ENV,
+    Source,
+    TemplateError,
+    compile_source,
+    layout,
+    validate,
+)
 from mailflow.mail.render import render_compiled
 from mailflow.web import runtime
 from mailflow.web.console.auth import current_user, login_required
 from mailflow.web.console.testmail import send_test
 
 bp = Blueprint("console_templates", __name__, url_prefix="/console/templates")
+# The roles that may change templates; only they may render a draft (preview, test
+# email): rendering runs the author's template, so it is an editor's tool.
+EDITORS = ("admin", "ops")
 EDITOR_CSP = (
     "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
     "frame-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -49,7 +59,13 @@ def _kind(kind: str) -> str:
     return kind
 
 
-def _editor(kind: str, source: Source, errors: list[str] | None = None, status: int = 200) -> Any:
+def _editor(
+    kind: str,
+    source: Source,
+    errors: list[str] | None = None,
+    status: int = 200,
+    problem: str = "Not saved",
+) -> Any:
     with runtime().db.read() as s:
         versions = templates.versions(s, kind)
     page = render_template(
@@ -59,12 +75,20 @@ def _editor(kind: str, source: Source, errors: list[str] | None = None, status: 
         source=source,
         versions=versions,
         variables=sorted(kinds.KINDS[kind] | kinds.COMMON),
+        filters=sorted(HTML_ENV.filters),
         errors=errors or [],
+        problem=problem,
+        may_edit=_may_edit(),
     )
     response = Response(page, status=status)
     response.headers["Content-Security-Policy"] = EDITOR_CSP
     response.headers["X-Frame-Options"] = "DENY"
     return response
+
+
+def _may_edit() -> bool:
+    user = current_user()
+    return user is not None and user.role in EDITORS
 
 
 @bp.get("/<kind>")
@@ -90,7 +114,7 @@ def _posted(kind: str) -> Source:
 
 
 @bp.post("/<kind>")
-@login_required("admin", "ops")
+@login_required(*EDITORS)
 def save(kind: str) -> Any:
     source = _posted(_kind(kind))
     rt = runtime()
@@ -105,7 +129,7 @@ def save(kind: str) -> Any:
 
 
 @bp.post("/<kind>/activate")
-@login_required("admin", "ops")
+@login_required(*EDITORS)
 def activate(kind: str) -> Any:
     version = request.form.get("version", type=int)
     rt = runtime()
@@ -114,6 +138,10 @@ def activate(kind: str) -> Any:
             activate_template(ctx, _kind(kind), version if version is not None else -1)
     except NotFound:
         abort(404)
+    except InvalidTemplate as exc:  # a version saved before today's rules refuse it
+        with rt.db.read() as s:
+            source = templates.load_source(s, kind, version or 0)
+        return _editor(kind, source, exc.errors, status=422, problem="Not activated")
     rt.renderer.invalidate()
     flash(f"Version {version} is active now.")
     return redirect(url_for("console_templates.edit", kind=kind))
@@ -149,7 +177,7 @@ def _sample(kind: str, lang: str) -> dict[str, Any]:
 
 
 @bp.route("/<kind>/preview", methods=["GET", "POST"])
-@login_required()
+@login_required(*EDITORS)
 def preview(kind: str) -> Any:
     """The email as HTML (or its text part with ``part=text``), filled with sample data:
     a posted draft, or a saved ``version``."""
@@ -163,15 +191,25 @@ def preview(kind: str) -> Any:
                 source = templates.load_source(s, kind, request.args.get("version", 0, type=int))
             except TemplateError:
                 abort(404)
+    return _preview_response(*_preview_body(source, lang))
+
+
+def _preview_body(source: Source, lang: str) -> tuple[str, int]:
+    """The page and its status: 422 for what validation refuses, 400 for what the
+    sandbox refuses while rendering."""
     errors = validate(source, layout())
     if errors:
-        body, status = render_template("console/templates/invalid.html", errors=errors), 422
-    else:
-        out = render_compiled(compile_source(source, layout()), _sample(kind, lang))
-        if request.values.get("part") == "text":
-            body, status = render_template("console/templates/text.html", out=out), 200
-        else:
-            body, status = out.html, 200
+        return render_template("console/templates/invalid.html", errors=errors), 422
+    try:
+        out = render_compiled(compile_source(source, layout()), _sample(source.kind, lang))
+    except TemplateError as exc:
+        return render_template("console/templates/invalid.html", errors=[str(exc)]), 400
+    if request.values.get("part") == "text":
+        return render_template("console/templates/text.html", out=out), 200
+    return out.html, 200
+
+
+def _preview_response(body: str, status: int) -> Response:
     response = Response(body, status=status, mimetype="text/html")
     response.headers["Content-Security-Policy"] = PREVIEW_CSP
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
@@ -180,16 +218,19 @@ def preview(kind: str) -> Any:
 
 
 @bp.post("/<kind>/test")
-@login_required()
+@login_required(*EDITORS)
 def test_email(kind: str) -> Any:
     """Send the draft in the form, filled with sample data, to the logged-in user."""
     source = _posted(_kind(kind))
     errors = validate(source, layout())
     if errors:
-        return _editor(kind, source, errors, status=422)
+        return _editor(kind, source, errors, status=422, problem="No test email sent")
     user = current_user()
     assert user is not None
     lang = "de" if request.form.get("lang") == "de" else (user.language or "en")
-    message = send_test(runtime(), source, _sample(kind, lang), user)
+    try:
+        message = send_test(runtime(), source, _sample(kind, lang), user)
+    except TemplateError as exc:  # the sandbox refused something at render time
+        return _editor(kind, source, [str(exc)], status=400, problem="No test email sent")
     flash(message)
     return _editor(kind, source)
