@@ -18,17 +18,21 @@ from __future__ import annotations
 
 import collections
 import importlib
+import json
 import multiprocessing
 import pkgutil
 import re
 import time
 from collections.abc import Iterator
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import mailflow.inbound
+from mailflow.inbound import cli
+from mailflow.inbound.parse import parse_message
 
 # The parse tree is the only way to read a pattern's parts (re keeps it private).
 _parser: Any = importlib.import_module("re._parser")
@@ -351,3 +355,93 @@ def test_every_inbound_pattern_is_linear_on_64_kb_worst_cases(name: str) -> None
             slow.append((seconds, repr(text[:40]) + f"… ({len(set(text))} distinct chars)"))
     slow.sort(reverse=True)
     assert not slow, f"{name} {pattern.pattern!r}: {len(slow)} slow inputs, worst {slow[:3]}"
+
+
+# --- the whole parse of a hostile message -----------------------------------------------------
+
+MESSAGE_BUDGET = 1.0  # seconds for a message with a 64 KB hostile header or body
+BIG_BUDGET = 4.0  # seconds for a 10 MB message
+BIG = 10 * 1024 * 1024
+FILLS = ('"a', "a@", "=?a?q?a", "<a", "(a", "a,", "a.", "\\", "> ", "-", "a\n", "-- a --\n")
+HEADERS = (
+    "From", "To", "Cc", "Subject", "Content-Type", "Content-Disposition", "References",
+    "Message-ID", "In-Reply-To", "Auto-Submitted", "X-Failed-Recipients", "Return-Path",
+)  # fmt: skip
+
+
+def _mail(headers: bytes = b"", body: bytes = b"pick\r\n", sender: bytes = b"a@b.example") -> bytes:
+    return (
+        b"From: " + sender + b"\r\nTo: reply+abc.def@r.example\r\nSubject: Re: lead\r\n"
+        + headers + b"\r\n" + body
+    )  # fmt: skip
+
+
+def _hostile_messages() -> Iterator[tuple[str, bytes]]:
+    for fill in FILLS:
+        value = _fill(fill).encode()
+        for name in HEADERS:
+            yield f"{name}: {fill!r}", _mail(name.encode() + b": " + value + b"\r\n")
+        for kind in ("plain", "html"):
+            header = f"Content-Type: text/{kind}\r\n".encode()
+            yield f"text/{kind} body {fill!r}", _mail(header, value)
+        bounce = b"Subject: Undelivered Mail\r\nContent-Type: text/plain\r\n"
+        yield f"bounce body {fill!r}", _mail(bounce, value, sender=b"MAILER-DAEMON@x.example")
+
+
+def _big_messages() -> Iterator[tuple[str, bytes]]:
+    part = b"--B\r\nContent-Type: text/plain\r\n\r\nx\r\n"
+    multipart = b'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="B"\r\n'
+    yield "many headers", _mail(b"X-A: a\r\n" * (BIG // 8))
+    yield "one folded header", _mail(b"X-A: a" + b"\r\n a" * (BIG // 4) + b"\r\n")
+    yield "many parts", _mail(multipart, part * (BIG // len(part)) + b"--B--\r\n")
+    yield "long plain body", _mail(b"Content-Type: text/plain\r\n", b"> a\n" * (BIG // 4))
+    yield "long html body", _mail(b"Content-Type: text/html\r\n", b"<div><a" * (BIG // 7))
+
+
+def _parse_seconds(raw: bytes, budget: float) -> float:
+    """Seconds to parse ``raw`` as the pipeline and ``mailflow inbound parse`` do, in a child
+    process killed once it overruns the budget twice over (then: infinity)."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_parse_in_child, args=(raw, sender), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        return receiver.recv() if receiver.poll(budget * 2) else float("inf")
+    finally:
+        child.kill()
+        child.join()
+
+
+def _parse_in_child(raw: bytes, out: Connection) -> None:
+    started = time.perf_counter()
+    parsed = parse_message(raw)
+    json.dumps(parsed.as_json())
+    out.send(time.perf_counter() - started)
+
+
+def test_a_message_with_a_hostile_64_kb_header_or_body_parses_in_bounded_time() -> None:
+    slow = []
+    for name, raw in _hostile_messages():
+        seconds = min(_parse_seconds(raw, MESSAGE_BUDGET) for _ in range(2))
+        if seconds > MESSAGE_BUDGET:
+            slow.append((round(seconds, 2), name))
+    assert not slow, f"slow parses: {sorted(slow, reverse=True)[:5]}"
+
+
+@pytest.mark.parametrize("shape", [name for name, _ in _big_messages()])
+def test_a_10_mb_message_parses_in_bounded_time(shape: str) -> None:
+    raw = dict(_big_messages())[shape]
+    assert len(raw) >= BIG
+    assert _parse_seconds(raw, BIG_BUDGET) < BIG_BUDGET
+
+
+def test_mailflow_inbound_parse_reads_a_hostile_file_in_bounded_time(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hostile = tmp_path / "hostile.eml"
+    hostile.write_bytes(_mail(b'Content-Type: text/plain; name="' + b'"a' * 32_000 + b'"\r\n'))
+    started = time.perf_counter()
+    assert cli.parse([str(hostile)]) == 0
+    assert time.perf_counter() - started < MESSAGE_BUDGET
+    assert json.loads(capsys.readouterr().out)["reply_text"] == "pick"
