@@ -71,6 +71,15 @@ class Settings:
     dkim_key: str | None = None
     dkim_selector: str | None = None
     dkim_domain: str | None = None
+    # inbound SMTP limits, per client address (kept in the smtp process's memory)
+    inbound_keyless_max_bytes: int = 256 * 1024  # postmaster@, abuse@, bounces@
+    inbound_keyless_per_minute: int = 10
+    inbound_connections_per_client: int = 20
+    inbound_messages_per_minute: int = 300
+    inbound_bytes_per_minute: int = 200 * 1024 * 1024
+    inbound_recipients_per_message: int = 50
+    inbound_commands_per_session: int = 500
+    inbound_min_free_bytes: int = 512 * 1024 * 1024
 
     @property
     def embedded(self) -> bool:
@@ -252,6 +261,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         redis_prefix=_get(env, "REDIS_PREFIX", "mailflow:"),
         points_mdf_rate=_get(env, "POINTS_MDF_RATE", 0.5, parse_float),
         **_dkim(env),
+        **_inbound_limits(env),
     )
 
 
@@ -322,3 +332,32 @@ def _dkim(env: Mapping[str, str]) -> dict[str, Any]:
         missing = ", ".join(f"{PREFIX}{k.upper()}" for k, v in values.items() if not v)
         raise SettingsError(f"DKIM needs a key, a selector and a domain; missing {missing}")
     return values
+
+
+# -- inbound SMTP limits ----------------------------------------------------------------------
+def _inbound_limits(env: Mapping[str, str]) -> dict[str, Any]:
+    def at_least(minimum: int) -> Callable[[str, str], int]:
+        return lambda n, v: parse_int(n, v, minimum)
+
+    return {
+        "inbound_keyless_max_bytes": _get(
+            env, "INBOUND_KEYLESS_MAX_BYTES", 256 * 1024, at_least(1024)
+        ),
+        "inbound_keyless_per_minute": _get(env, "INBOUND_KEYLESS_PER_MINUTE", 10, at_least(1)),
+        "inbound_connections_per_client": _get(
+            env, "INBOUND_CONNECTIONS_PER_CLIENT", 20, at_least(1)
+        ),
+        "inbound_messages_per_minute": _get(env, "INBOUND_MESSAGES_PER_MINUTE", 300, at_least(1)),
+        "inbound_bytes_per_minute": _get(
+            env, "INBOUND_BYTES_PER_MINUTE", 200 * 1024 * 1024, at_least(1024)
+        ),
+        "inbound_recipients_per_message": _get(
+            env, "INBOUND_RECIPIENTS_PER_MESSAGE", 50, at_least(1)
+        ),
+        "inbound_commands_per_session": _get(
+            env, "INBOUND_COMMANDS_PER_SESSION", 500, at_least(10)
+        ),
+        "inbound_min_free_bytes": _get(
+            env, "INBOUND_MIN_FREE_BYTES", 512 * 1024 * 1024, at_least(0)
+        ),
+    }
