@@ -15,6 +15,13 @@ from dataclasses import dataclass
 from config import Settings
 
 _PRUNE_EVERY = 1000  # calls between sweeps of buckets that are full again
+KEYLESS = frozenset({"postmaster", "abuse", "bounces"})  # local parts taken without a key
+
+
+def is_keyless(address: str, domain: str) -> bool:
+    """Whether ``address`` is one of the inbound domain's addresses without a reply key."""
+    local, _, at = address.lower().rpartition("@")
+    return local in KEYLESS and at == domain.lower()
 
 
 class Buckets:

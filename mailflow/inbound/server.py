@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from mailflow.inbound.limits import ClientLimits
+from mailflow.inbound.limits import KEYLESS, ClientLimits, is_keyless
 from mailflow.inbound.process import wake
 from mailflow.inbound.store import StoreError, store_raw
 from mailflow.tokens import TokenExpired, TokenInvalid
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from mailflow.runtime import Runtime
 
 log = logging.getLogger(__name__)
-KEYLESS = frozenset({"postmaster", "abuse", "bounces"})  # accepted without a reply key
 DISK_FULL = "452 4.3.1 Insufficient system storage, please retry later"
 
 
@@ -73,12 +72,8 @@ class InboundHandler:
             return False
         return True
 
-    def is_keyless(self, address: str) -> bool:
-        local, _, domain = address.lower().rpartition("@")
-        return local in KEYLESS and domain == self.domain
-
     def keyless_in(self, envelope: Envelope) -> bool:
-        return any(self.is_keyless(address) for address in envelope.rcpt_tos)
+        return any(is_keyless(address, self.domain) for address in envelope.rcpt_tos)
 
     def disk_ok(self, incoming: int = 0) -> bool:
         """Whether the data directory keeps its minimum free space after ``incoming`` bytes."""
@@ -117,7 +112,7 @@ class InboundHandler:
             return "452 4.5.3 Too many recipients"
         if not self.recipient_ok(address):
             return "550 5.1.1 No such reply address here; please reply to a mailflow email"
-        if self.is_keyless(address):
+        if is_keyless(address, self.domain):
             refusal = self._keyless_refusal(_client(session.peer), envelope, address)
             if refusal:
                 return refusal

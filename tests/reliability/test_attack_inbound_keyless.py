@@ -1,15 +1,20 @@
 """One client flooding the inbound SMTP server: the addresses that take mail without a reply
-key (postmaster@, abuse@, bounces@), and every per-client limit of the server.
+key (postmaster@, abuse@, bounces@), and every per-client limit of the server; and the MTA
+pipe's size limit for the key-less addresses.
 
 Each test starts the real server on a free port with a small limit and talks to it with
 smtplib, as an attacker (or a misbehaving mail server) would."""
 
 from __future__ import annotations
 
+import os
 import smtplib
 import socket
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +24,7 @@ from mailflow.inbound import spool
 from mailflow.inbound.server import make_server
 from mailflow.models import InboundEmail
 from mailflow.runtime import Runtime
+from tests.conftest import TEST_KEYS
 from tests.inbound.conftest import Offered
 from tests.inbound.conftest import offered as offered_lead
 from tests.mail import reply
@@ -200,3 +206,35 @@ def test_data_gets_452_when_the_disk_is_nearly_full(offered: Offered, serve: Ser
         code, message = smtp.getreply()  # before 354: the client sends nothing
         assert code == 452 and message.startswith(b"4.3.1")
     assert _stored(offered.rt) == []
+
+
+def test_the_mta_pipe_refuses_a_large_message_to_a_keyless_address(
+    offered: Offered, tmp_path: Path
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAILFLOW_")}
+    env.update(
+        {
+            "MAILFLOW_DATA_DIR": str(tmp_path),
+            "MAILFLOW_SECRET_KEYS": TEST_KEYS,
+            "MAILFLOW_DATABASE_URL": offered.rt.settings.database_url,
+            "MAILFLOW_INBOUND_DOMAIN": offered.rt.settings.inbound_domain,
+            "MAILFLOW_SMTP_URL": offered.rt.smtp_url,
+            "MAILFLOW_INBOUND_KEYLESS_MAX_BYTES": "4096",
+        }
+    )
+
+    def pipe(recipient: str, raw: bytes) -> int:
+        done = subprocess.run(
+            [sys.executable, "-m", "mailflow.cli", "inbound", "deliver", "-"],
+            input=raw,
+            env={**env, "RECIPIENT": recipient},
+            capture_output=True,
+            timeout=120,
+        )
+        return done.returncode
+
+    assert pipe(POSTMASTER, _message(20_000)) == 69  # EX_UNAVAILABLE: the MTA bounces it
+    assert _stored(offered.rt) == []
+    assert pipe(POSTMASTER, _message(1000)) == 0
+    assert pipe(offered.reply_to(0), _message(20_000, to=offered.reply_to(0))) == 0
+    assert len(_stored(offered.rt)) == 2
