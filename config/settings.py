@@ -92,6 +92,15 @@ class Settings:
     webhook_max_per_organization: int = 10
     webhook_breaker_timeouts: int = 3  # consecutive timeouts that open an endpoint's circuit
     webhook_breaker_open_s: int = 600  # how long it stays open before one probe
+    # inbound SMTP limits, per client address (kept in the smtp process's memory)
+    inbound_keyless_max_bytes: int = 256 * 1024  # postmaster@, abuse@, bounces@
+    inbound_keyless_per_minute: int = 10
+    inbound_connections_per_client: int = 20
+    inbound_messages_per_minute: int = 300
+    inbound_bytes_per_minute: int = 200 * 1024 * 1024
+    inbound_recipients_per_message: int = 50
+    inbound_commands_per_session: int = 500
+    inbound_min_free_bytes: int = 512 * 1024 * 1024
 
     @property
     def embedded(self) -> bool:
@@ -291,6 +300,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         inbound_authserv_ids=_get(env, "INBOUND_AUTHSERV_ID", (), _authserv_ids),
         away_max_days=_get(env, "AWAY_MAX_DAYS", 30, lambda n, v: parse_int(n, v, 1)),
         **_webhook_settings(env),
+        **_inbound_limits(env),
     )
 
 
@@ -386,4 +396,30 @@ def _webhook_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "webhook_max_per_organization": _get(env, "WEBHOOK_MAX_PER_ORGANIZATION", 10, at_least_1),
         "webhook_breaker_timeouts": _get(env, "WEBHOOK_BREAKER_TIMEOUTS", 3, at_least_1),
         "webhook_breaker_open_s": _get(env, "WEBHOOK_BREAKER_OPEN_S", 600, at_least_1),
+# -- inbound SMTP limits ----------------------------------------------------------------------
+def _inbound_limits(env: Mapping[str, str]) -> dict[str, Any]:
+    def at_least(minimum: int) -> Callable[[str, str], int]:
+        return lambda n, v: parse_int(n, v, minimum)
+
+    return {
+        "inbound_keyless_max_bytes": _get(
+            env, "INBOUND_KEYLESS_MAX_BYTES", 256 * 1024, at_least(1024)
+        ),
+        "inbound_keyless_per_minute": _get(env, "INBOUND_KEYLESS_PER_MINUTE", 10, at_least(1)),
+        "inbound_connections_per_client": _get(
+            env, "INBOUND_CONNECTIONS_PER_CLIENT", 20, at_least(1)
+        ),
+        "inbound_messages_per_minute": _get(env, "INBOUND_MESSAGES_PER_MINUTE", 300, at_least(1)),
+        "inbound_bytes_per_minute": _get(
+            env, "INBOUND_BYTES_PER_MINUTE", 200 * 1024 * 1024, at_least(1024)
+        ),
+        "inbound_recipients_per_message": _get(
+            env, "INBOUND_RECIPIENTS_PER_MESSAGE", 50, at_least(1)
+        ),
+        "inbound_commands_per_session": _get(
+            env, "INBOUND_COMMANDS_PER_SESSION", 500, at_least(10)
+        ),
+        "inbound_min_free_bytes": _get(
+            env, "INBOUND_MIN_FREE_BYTES", 512 * 1024 * 1024, at_least(0)
+        ),
     }

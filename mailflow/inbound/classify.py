@@ -19,6 +19,7 @@ from email.message import Message
 from mailflow.inbound.extract import html_to_text
 
 _BODY_CHARS = 50_000  # notices are short; this bounds every pattern's work on huge bodies
+_HEADER_CHARS = 4_000  # a header value is decoded and searched only this far
 
 
 def _fold(text: str) -> str:
@@ -98,10 +99,11 @@ def _header(msg: Message, name: str) -> str:
     """A header's decoded value, read from the raw pairs so a malformed value cannot raise."""
     for key, value in msg.raw_items():
         if key.lower() == name:
+            value = str(value)[:_HEADER_CHARS]  # the stdlib decoder is not linear
             try:
                 return str(make_header(decode_header(value))).strip()
             except Exception:  # a broken encoded word: the raw text is good enough
-                return str(value).strip()
+                return value.strip()
     return ""
 
 
@@ -168,24 +170,24 @@ _DATES = (
     (
         "d_month",
         re.compile(
-            rf"\b(\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s*(?:of |de )?({_MONTH})\b\.?"
-            r"(?:,?\s+(?:de\s+)?(\d{4}))?"
+            rf"\b(\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s*+(?:of |de )?({_MONTH})\b\.?"
+            r"(?:,?\s++(?:de\s++)?(\d{4}))?"
         ),
     ),
     (
         "month_d",
-        re.compile(rf"\b({_MONTH})\b\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?"),
+        re.compile(rf"\b({_MONTH})\b\.?\s++(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s++(\d{{4}}))?"),
     ),
 )
 _RETURN_BEFORE = _folded(
     r"(?:back|return|returning|returns|wieder|zurück|retour|reviens|regreso|vuelvo|rientro"
-    r"|rientrerò|terug|powrót|wracam|volto|retorno|tillbaka|tilbage|takaisin)\b[^.\n]{0,30}$"
+    r"|rientrerò|terug|powrót|wracam|volto|retorno|tillbaka|tilbage|takaisin)\b[^.\n]{0,30}+$"
 )
 # German and French put the return word after the date ("ab dem 16. März wieder da").
 _RETURN_AFTER = _folded(r"^[^.\n]{0,25}\b(?:wieder|zurück|de retour)\b")
 _UNTIL_BEFORE = _folded(
-    r"(?:\b(?:until|till|through|thru|bis|jusqu|hasta|fino al?|tot en met|tot|t/m|do|to)\b|-|–)"
-    r"[^.\n\d]{0,20}$"
+    r"(?:[-–]|\b(?:until|till|through|thru|bis|jusqu|hasta|fino al?|tot en met|tot|t/m|do|to)\b)"
+    r"[^.\n\d]{0,20}+$"
 )
 
 
@@ -215,10 +217,13 @@ def _is_until_date(before: str, after: str) -> bool:
     return bool(_UNTIL_BEFORE.search(before))
 
 
+_US_STYLE_CLUE = re.compile(r"\b(?:back|until|return|office)\b")
+
+
 def _find_dates(folded: str, today: date) -> Iterator[tuple[int, int, date]]:
     """Every plausible date in the text with its span; overlapping matches keep the first."""
     taken: list[tuple[int, int]] = []
-    us_style = bool(re.search(r"\b(?:back|until|return|office)\b", folded))
+    us_style = bool(_US_STYLE_CLUE.search(folded))
     for kind, pattern in _DATES:
         for match in pattern.finditer(folded):
             if any(start < match.end() and match.start() < end for start, end in taken):
@@ -266,7 +271,7 @@ _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 _WEEKDAYS_DE = ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag")
 _WEEKDAY = "|".join(_WEEKDAYS + _WEEKDAYS_DE)
 _WEEKDAY_RETURN = re.compile(
-    rf"(?:back|return\w*|wieder|zuruck)[^.\n]{{0,15}}\b({_WEEKDAY})\b"
+    rf"(?:back|return\w{{0,6}}|wieder|zuruck)[^.\n]{{0,15}}\b({_WEEKDAY})\b"
     rf"|\b({_WEEKDAY})\b[^.\n]{{0,20}}\bwieder\b"
 )
 
@@ -294,7 +299,11 @@ class Bounce:
 
 _STATUS = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.])")
 _SMTP_CODE = re.compile(r"(?<!\d)([45]\d\d)(?:[\s-]|$)", re.MULTILINE)
-_ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+# Starts only where a run of local-part characters starts, and never gives characters back:
+# a search over a long run without "@" (or a domain without its dot) stays linear.
+_ADDRESS = re.compile(
+    r"(?<![\w.!#$%&'*+/=?^`{|}~-])[\w.!#$%&'*+/=?^`{|}~-]++@[\w-]++(?:\.[\w-]++)++"
+)
 _BOUNCE_SUBJECT = _folded(
     r"undelivered mail|delivery status notification|undeliverable|undelivered|unzustellbar"
     r"|nicht zustellbar|mail delivery failed|delivery failure|failure notice|returned mail"
@@ -307,20 +316,20 @@ _SOFT_WORDS = _folded(
     r"|not yet been delivered|noch nicht zugestellt"
 )
 _RECIPIENT_CLUES = (
-    re.compile(r"^\s*<([^<>\s]+@[^<>\s]+)>:", re.MULTILINE),  # Postfix, qmail
+    re.compile(r"^[ \t]*+<([^<>\s@]++@[^<>\s]++)>:", re.MULTILINE),  # Postfix, qmail
     # Exim, failed and delayed
     re.compile(
         r"(?:address(?:\(es\)|es)? failed|not yet been delivered (?:is|are)):"
-        r"\s+<?([^\s<>]+@[^\s<>]+)",
+        r"\s++<?([^\s<>@]++@[^\s<>]++)",
         re.I,
     ),
-    re.compile(r"(?:delivered|deliver(?:y|ed)?|message) to:?\s+<?([^\s<>]+@[^\s<>]+)", re.I),
+    re.compile(r"(?:delivered|deliver(?:y|ed)?|message) to:?\s++<?([^\s<>@]++@[^\s<>]++)", re.I),
     re.compile(
-        r"(?:recipients?|groups|empfänger|gruppen|destinataires?)[^\n@:]{0,40}:\s+"
-        r"(?:[^\n@]{0,60}[(<\[])?([^\s<>()\[\]]+@[^\s<>()\[\]]+)",
+        r"(?:recipients?|groups|empfänger|gruppen|destinataires?)[^\n@:]{0,40}:\s++"
+        r"(?:[^\n@]{0,60}[(<\[])?([^\s<>()\[\]@]++@[^\s<>()\[\]]++)",
         re.I,
     ),
-    re.compile(r"(?:an|für)\s+<?([^\s<>]+@[^\s<>]+?)>?\s+(?:konnte|ist|wurde)", re.I),
+    re.compile(r"(?:an|für)\s++<?([^\s<>@]++@[^\s<>]++)>?\s++(?:konnte|ist|wurde)", re.I),
 )
 
 
@@ -334,6 +343,10 @@ def parse_bounce(msg: Message) -> Bounce | None:
 
 
 _STATUS_PARTS = ("message/delivery-status", "message/global-delivery-status")
+_BLANK_LINE = re.compile(r"\n\s*\n")
+# "Name: value" with its folded continuation lines; every run is taken whole (possessive), so
+# nothing is tried twice.
+_STATUS_FIELD = re.compile(r"^([\w-]++):[ \t]*+([^\n]*+(?:\n[ \t]++[^\n]*+)*+)", re.MULTILINE)
 
 
 def _delivery_status(msg: Message) -> tuple[bool, Bounce | None]:
@@ -363,8 +376,8 @@ def _status_blocks(part: Message) -> list[dict[str, str]]:
         ]
     text = _part_text(part) or (payload if isinstance(payload, str) else "")
     blocks: list[dict[str, str]] = []
-    for chunk in re.split(r"\n\s*\n", text.replace("\r\n", "\n")[:_BODY_CHARS]):
-        fields = re.findall(r"^([\w-]+):[ \t]*(.*(?:\n[ \t]+.*)*)", chunk, re.MULTILINE)
+    for chunk in _BLANK_LINE.split(text.replace("\r\n", "\n")[:_BODY_CHARS]):
+        fields = _STATUS_FIELD.findall(chunk)
         blocks.append({key.lower(): value for key, value in fields})
     return blocks
 

@@ -51,18 +51,28 @@ def deliver(settings: Settings, source: str) -> int:
     except OSError as exc:
         print(f"mailflow: cannot read {source}: {exc.strerror}", file=sys.stderr)
         return EX_TEMPFAIL
-    if len(raw) > settings.inbound_max_bytes:
+    recipients = _recipients()
+    if len(raw) > _size_limit(settings, recipients):
         print("mailflow: message too large", file=sys.stderr)
         return 69  # EX_UNAVAILABLE: permanent, the MTA bounces it
     rt = Runtime(settings)
     try:
-        inbound_id = store_raw(rt, raw, channel="pipe", mail_from=None, rcpt_to=_recipients())
+        inbound_id = store_raw(rt, raw, channel="pipe", mail_from=None, rcpt_to=recipients)
     except StoreError as exc:
         print(f"mailflow: cannot store the message now ({exc}); retry later", file=sys.stderr)
         return EX_TEMPFAIL
     _process_soon(rt, inbound_id)
     rt.close()
     return 0
+
+
+def _size_limit(settings: Settings, recipients: list[str]) -> int:
+    """postmaster@, abuse@ and bounces@ take mail without a key: only small messages."""
+    from mailflow.inbound.limits import is_keyless
+
+    if any(is_keyless(address, settings.inbound_domain) for address in recipients):
+        return min(settings.inbound_max_bytes, settings.inbound_keyless_max_bytes)
+    return settings.inbound_max_bytes
 
 
 def _recipients() -> list[str]:

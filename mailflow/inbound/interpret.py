@@ -49,15 +49,15 @@ _NEGATION = re.compile(
     _FLAGS,
 )
 _DECLINE = re.compile(
-    r"^(?:(?:we|i)\s+)?(?:declined?|ablehnen|abgelehnt|absage)\b"
-    r"|^(?:we|i)\s+(?:will\s+|'ll\s+)?(?:decline|pass)\b|^pass(?=\s*$|\s*[,.!:;–—-]|\s+on\b)"
-    r"|^(?:no|nope)(?=\s*$|\s*[,.!:;–—-]|\s+(?:thanks|thank|sorry|interest|we|i)\b)"
-    r"|^(?:(?:we|i)(?:'re| are|'m| am)\s+)?not interested\b|^no interest\b|^not for us\b"
-    r"|^(?:we|i)\s+(?:can't|cannot|can not|won't|will not|don't|do not|couldn't)\s+"
-    r"(?:take|accept|pick|handle|do)\b(?:\s+(?:it|him|her|this|that|them|the lead))?"
-    r"|^(?:won't|will not|can't|cannot) (?:take|accept|do)\b(?:\s+(?:it|him|her|this|that))?"
+    r"^(?:(?:we|i)\s++)?(?:declined?|ablehnen|abgelehnt|absage)\b"
+    r"|^(?:we|i)\s++(?:will\s++|'ll\s++)?(?:decline|pass)\b|^pass(?=\s*+$|\s*+[,.!:;–—-]|\s++on\b)"
+    r"|^(?:no|nope)(?=\s*+$|\s*+[,.!:;–—-]|\s++(?:thanks|thank|sorry|interest|we|i)\b)"
+    r"|^(?:(?:we|i)(?:'re| are|'m| am)\s++)?not interested\b|^no interest\b|^not for us\b"
+    r"|^(?:we|i)\s++(?:can't|cannot|can not|won't|will not|don't|do not|couldn't)\s++"
+    r"(?:take|accept|pick|handle|do)\b(?:\s++(?:it|him|her|this|that|them|the lead))?"
+    r"|^(?:won't|will not|can't|cannot) (?:take|accept|do)\b(?:\s++(?:it|him|her|this|that))?"
     r"|^not possible\b"
-    r"|^(?:(?:unfortunately|sadly|leider) )?(?:not|nicht)(?=\s*$|\s*[,.!:;–—-])"
+    r"|^(?:(?:unfortunately|sadly|leider) )?(?:not|nicht)(?=\s*+$|\s*+[,.!:;–—-])"
     r"|^nein\b|^kein (?:interesse|bedarf)\b|^nicht interessiert\b|^leider (?:nicht|nein)\b"
     r"|^(?:wir|ich) (?:lehnen|lehne) ab\b|^(?:wir|ich) (?:passen|passe)\b|^passen\b"
     r"|^(?:wir|ich) (?:nehmen|nehme|übernehmen|übernehme)(?: \w+){0,3} nicht\b"
@@ -111,10 +111,13 @@ _SIGN_OFF = re.compile(
     _FLAGS,
 )
 _REASON_LEAD = re.compile(
-    r"^(?:[\s,.:;!–—-]|because\b|since\b|as\b|weil\b|da\b|denn\b|thanks\b|thank you\b"
+    r"^(?:[\s,.:;!–—-]++|because\b|since\b|as\b|weil\b|da\b|denn\b|thanks\b|thank you\b"
     r"|danke\b|sorry\b|leider\b|unfortunately\b)+",
     _FLAGS,
 )
+_DECORATION = re.compile(r"[^\w\s.,:;!?'€$£%/()+&-]")
+_SPACES = re.compile(r"\s+")
+_SENTENCE_END = re.compile(r"[.!;]")
 # Negative words that still say yes.
 _POSITIVE_IDIOM = re.compile(r"\b(?:no problem|no worries|not a problem|kein problem)\b", _FLAGS)
 
@@ -153,8 +156,8 @@ def _command_lines(text: str) -> list[str]:
 def _clean(line: str) -> str:
     """Uniform apostrophes; bullets, emoji and decoration removed, but not currency signs."""
     line = line.replace("’", "'").replace("`", "'")
-    line = re.sub(r"[^\w\s.,:;!?'€$£%/()+&-]", " ", line)
-    return re.sub(r"\s+", " ", line).strip(" -*•·.,:;!")
+    line = _DECORATION.sub(" ", line)
+    return _SPACES.sub(" ", line).strip(" -*•·.,:;!")
 
 
 def _line_command(line: str, following: str | None) -> Command | None:
@@ -211,7 +214,7 @@ def _is_command_or_sign_off(line: str) -> bool:
 
 def _is_short_tail(tail: str) -> bool:
     """ "Yes, we'll take it. Call you later." is a pick; "yes, but only if …" is not."""
-    first_sentence = _POSITIVE_IDIOM.sub("", re.split(r"[.!;]", tail, maxsplit=1)[0])
+    first_sentence = _POSITIVE_IDIOM.sub("", _SENTENCE_END.split(tail, maxsplit=1)[0])
     return len(first_sentence.split()) <= 6 and not _NEGATION.search(first_sentence)
 
 
@@ -222,10 +225,11 @@ _CURRENCY = (
 )
 _NUMBER = r"\d{1,3}(?:[.,'’ \u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?|\d{1,15}(?:[.,]\d{1,6})?"
 _SUFFIX = r"k\b|tsd\b\.?|tausend\b|thousand\b|mio\b\.?|mn\b|million(?:en|s)?\b|m\b"
+# Read on lower-cased text (see parse_amount): without IGNORECASE the currency and suffix
+# alternatives are skipped at a glance wherever their first letter is not there.
 _AMOUNT = re.compile(
     rf"(?:(?P<pre>{_CURRENCY})\s?|(?<![\w.,'’/:-]))(?P<num>{_NUMBER})(?![\d])"
-    rf"(?:\s?(?P<suffix>{_SUFFIX}))?(?:\s?(?P<post>{_CURRENCY}))?(?![^\W\d_])",
-    _FLAGS,
+    rf"(?:\s?(?P<suffix>{_SUFFIX}))?(?:\s?(?P<post>{_CURRENCY}))?(?![^\W\d_])"
 )
 # Each currency token above starts with one of these.
 _ISO_BY_PREFIX = (
@@ -251,7 +255,8 @@ def parse_amount(text: str) -> tuple[Decimal, str | None] | None:
     dates and times are never amounts.
     """
     best: tuple[int, Decimal, str | None] | None = None
-    for match in _AMOUNT.finditer((text or "")[:_MAX_AMOUNT_TEXT]):
+    text = (text or "")[:_MAX_AMOUNT_TEXT].lower()
+    for match in _AMOUNT.finditer(text):
         if _is_date_or_time(match, text):
             continue
         value = _amount_value(match)

@@ -1,11 +1,14 @@
 """Raw bytes → what a message is and says. Pure and defensive: never raises.
 
-Bounded work on hostile input: only the first parts of a message are looked at, text is
-capped, and unknown or broken charsets fall back to UTF-8 with replacement, then Latin-1.
+Bounded work on hostile input: only the first MiB of a message is parsed (a reply's text
+comes before its attachments), only its first parts are looked at, header values and text
+are capped, and unknown or broken charsets fall back to UTF-8 with replacement, then
+Latin-1. No text that comes out carries a NUL (PostgreSQL refuses them in text columns).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass, field
@@ -27,11 +30,21 @@ from mailflow.inbound.classify import (
 from mailflow.inbound.extract import extract_reply, extract_reply_from_html
 from mailflow.inbound.interpret import Command, interpret
 
+MAX_MESSAGE = 1024 * 1024  # bytes parsed; the stdlib parser costs seconds on 10 MB of parts
 MAX_PARTS = 200
-MAX_TEXT = 200_000
+MAX_TEXT = 64 * 1024  # characters of body text extracted; a command is in the first lines
+# A header value is read this far (References from its end, where the newest ids are): the
+# stdlib's address and encoded-word parsers are neither linear nor flat (nested comments
+# recurse), and no header we read is longer.
+MAX_HEADER = 4_000
 _REPLY_KEY = re.compile(r"\breply\+([0-9a-z.]{5,60})@", re.IGNORECASE)
 _BOUNCE_KEY = re.compile(r"\bbounce\+([0-9a-z.]{3,60})@", re.IGNORECASE)
 _MSGID = re.compile(r"<([^<>\s]{1,400})>")
+
+
+# The structured header parser (Content-Type, Content-Disposition) is far from linear: a
+# 64 KB parameter list took minutes. Real values are a few hundred characters.
+_PARSED_HEADER = 2_000
 
 
 class _ParseOncePolicy(EmailPolicy):
@@ -41,9 +54,7 @@ class _ParseOncePolicy(EmailPolicy):
     so one parsed value can serve every access (and every message with the same value)."""
 
     def header_fetch_parse(self, name: str, value: str) -> Any:
-        if len(value) > 2000:  # a hostile 100 KB header is parsed as before, and not kept
-            return super().header_fetch_parse(name, value)
-        return _fetch_parse(name, value)
+        return _fetch_parse(name, value[:_PARSED_HEADER])  # a hostile 100 KB value: its head
 
 
 @functools.lru_cache(maxsize=1024)
@@ -95,8 +106,25 @@ class Parsed:
 def parse_message(
     raw: bytes, rcpt_to: list[str] | None = None, today: date | None = None
 ) -> Parsed:
+    return _without_nul(_parse_message(raw, rcpt_to, today))
+
+
+def _without_nul(value: Any) -> Any:
+    """``value`` with every NUL removed from its text, also inside lists and dataclasses
+    (encoded words, quoted-printable and base64 can all decode to one)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _without_nul(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return dataclasses.replace(value, **changes)
+    return value
+
+
+def _parse_message(raw: bytes, rcpt_to: list[str] | None, today: date | None) -> Parsed:
     try:
-        msg = BytesParser(policy=_POLICY).parsebytes(raw.replace(b"\x00", b""))
+        msg = BytesParser(policy=_POLICY).parsebytes(raw[:MAX_MESSAGE].replace(b"\x00", b""))
     except Exception:  # the stdlib parser is lenient, but be sure: unparseable is "other"
         return Parsed(kind="other", problems=["unparseable"])
     parsed = Parsed(kind="other")
@@ -135,6 +163,9 @@ def _first_header(msg: Message, name: str, raw: dict[str, str]) -> str:
     value = raw.get(name.lower())
     if value is None:
         return ""
+    if len(value) > MAX_HEADER:
+        value = value[-MAX_HEADER:] if name == "References" else value[:MAX_HEADER]
+        return _FOLD.sub(" ", value).strip()  # never the full parse of a hostile value
     if value.isascii() and "=?" not in value:
         return _FOLD.sub(" ", value).strip()
     try:
@@ -153,8 +184,7 @@ def _headers(msg: Message, parsed: Parsed, rcpt_to: list[str]) -> None:
         raw.setdefault(header_name.lower(), header_value)
     _header = functools.partial(_first_header, raw=raw)
     parsed.subject = " ".join(_header(msg, "Subject").split())[:500]
-    from_value = _header(msg, "From")
-    addr = parseaddr(from_value)[1].strip().lower()
+    addr = (_safe(lambda: parseaddr(_header(msg, "From"))[1]) or "").strip().lower()
     parsed.from_addr = addr if "@" in addr else None
     found = _MSGID.search(_header(msg, "Message-ID"))
     parsed.message_id = found.group(1) if found else None
@@ -163,7 +193,8 @@ def _headers(msg: Message, parsed: Parsed, rcpt_to: list[str]) -> None:
     parsed.ours = bool(_header(msg, "X-Mailflow-Kind"))
     candidates = list(rcpt_to)
     for name in ("Delivered-To", "X-Original-To", "To", "Cc"):
-        candidates += [a for _, a in getaddresses([_header(msg, name)])]
+        value = _header(msg, name)
+        candidates += [a for _, a in _safe(lambda v=value: getaddresses([v])) or []]
     for address in candidates:
         key = _REPLY_KEY.search(address or "")
         if key and parsed.reply_key is None:
@@ -228,9 +259,11 @@ def _decode(part: Message, parsed: Parsed) -> str:
 
 def parse_text(raw: bytes) -> Parsed:
     """A bare reply body (no headers), e.g. a corpus file: extract and interpret it."""
+    raw = raw[:MAX_MESSAGE].replace(b"\x00", b"")
     try:
-        text = raw.replace(b"\x00", b"").decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         text = raw.decode("latin-1")
     reply = extract_reply(text[:MAX_TEXT])
-    return Parsed(kind="reply", reply_text=reply, command=interpret(reply))
+    parsed: Parsed = _without_nul(Parsed(kind="reply", reply_text=reply, command=interpret(reply)))
+    return parsed

@@ -2,6 +2,11 @@
 
 aiosmtpd answers 500 with the exception text when a handler raises, so every handler
 here catches and answers with a deliberate code instead.
+
+Each client (by peer address) is held to the limits of :mod:`mailflow.inbound.limits`:
+open connections, messages and bytes a minute, recipients per message, times each command
+may be sent in a session, and a small size and a rate for the addresses that take mail
+without a reply key. DATA is refused while the data directory's disk is nearly full.
 """
 
 from __future__ import annotations
@@ -9,11 +14,13 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from typing import TYPE_CHECKING
+import shutil
+from typing import TYPE_CHECKING, Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from mailflow.inbound.limits import KEYLESS, ClientLimits, is_keyless
 from mailflow.inbound.process import wake
 from mailflow.inbound.store import StoreError, store_raw
 from mailflow.tokens import TokenExpired, TokenInvalid
@@ -22,18 +29,34 @@ if TYPE_CHECKING:
     from mailflow.runtime import Runtime
 
 log = logging.getLogger(__name__)
+DISK_FULL = "452 4.3.1 Insufficient system storage, please retry later"
+
+
+def _client(peer: Any) -> str:
+    """The client's address from a peername (host, port[, …]); the whole value otherwise."""
+    return str(peer[0]) if isinstance(peer, tuple) and peer else str(peer)
+
+
+def _declared_size(mail_options: list[str]) -> int:
+    """The SIZE= the client declared at MAIL FROM (RFC 1870), else 0."""
+    for option in mail_options:
+        name, _, value = option.partition("=")
+        if name.upper() == "SIZE" and value.isdigit():
+            return int(value)
+    return 0
 
 
 class InboundHandler:
     def __init__(self, rt: Runtime) -> None:
         self.rt = rt
         self.domain = rt.settings.inbound_domain.lower()
+        self.limits = ClientLimits.from_settings(rt.settings)
 
     def recipient_ok(self, address: str) -> bool:
         local, _, domain = address.lower().rpartition("@")
         if domain != self.domain:
             return False
-        if local in ("postmaster", "abuse", "bounces"):
+        if local in KEYLESS:
             return True
         tag, _, key = local.partition("+")
         if tag not in ("reply", "bounce") or not key:
@@ -49,6 +72,34 @@ class InboundHandler:
             return False
         return True
 
+    def keyless_in(self, envelope: Envelope) -> bool:
+        return any(is_keyless(address, self.domain) for address in envelope.rcpt_tos)
+
+    def disk_ok(self, incoming: int = 0) -> bool:
+        """Whether the data directory keeps its minimum free space after ``incoming`` bytes."""
+        try:
+            free = shutil.disk_usage(self.rt.settings.data_dir).free
+        except OSError:  # cannot tell: the store answers 451 if it really cannot write
+            return True
+        return free - incoming >= self.rt.settings.inbound_min_free_bytes
+
+    async def handle_MAIL(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        mail_options: list[str],
+    ) -> str:
+        client = _client(session.peer)
+        if not self.limits.data_bytes.has(client, max(1, _declared_size(mail_options))):
+            return "450 4.7.1 Too much data from your address, please retry in a few minutes"
+        if not self.limits.messages.take(client):
+            return "450 4.7.1 Too many messages from your address, please retry in a minute"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 2.1.0 OK"
+
     async def handle_RCPT(
         self,
         server: SMTP,
@@ -57,15 +108,34 @@ class InboundHandler:
         address: str,
         rcpt_options: list[str],
     ) -> str:
+        if len(envelope.rcpt_tos) >= self.rt.settings.inbound_recipients_per_message:
+            return "452 4.5.3 Too many recipients"
         if not self.recipient_ok(address):
             return "550 5.1.1 No such reply address here; please reply to a mailflow email"
+        if is_keyless(address, self.domain):
+            refusal = self._keyless_refusal(_client(session.peer), envelope, address)
+            if refusal:
+                return refusal
         envelope.rcpt_tos.append(address)
         return "250 2.1.5 OK"
+
+    def _keyless_refusal(self, client: str, envelope: Envelope, address: str) -> str | None:
+        limit = self.rt.settings.inbound_keyless_max_bytes
+        if _declared_size(envelope.mail_options) > limit:
+            return f"552 5.3.4 Message too big for {address} (at most {limit} bytes)"
+        if not self.limits.keyless.take(client):
+            return f"450 4.7.1 Too many messages to {address} from your address, retry later"
+        return None
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         raw = envelope.original_content or b""
         if isinstance(raw, str):
             raw = raw.encode("utf-8", "surrogateescape")
+        self.limits.data_bytes.spend(_client(session.peer), len(raw))
+        if self.keyless_in(envelope) and len(raw) > self.rt.settings.inbound_keyless_max_bytes:
+            return "552 5.3.4 Message too big for this address"
+        if not self.disk_ok(len(raw)):
+            return DISK_FULL
         store = functools.partial(
             store_raw,
             self.rt,
@@ -85,15 +155,55 @@ class InboundHandler:
         return "250 2.0.0 Stored"
 
 
-class _LenientSMTP(SMTP):
+class _LimitedSMTP(SMTP):
+    """aiosmtpd's session with the per-client connection cap, the disk check before DATA
+    and the key-less size limit while the message is read."""
+
     # RFC 5321 caps lines at 1,000 bytes, but real clients send longer HTML lines; refusing
     # a partner's reply for that helps nobody. Far longer lines are still refused.
     line_length_limit = 64 * 1024
+    event_handler: InboundHandler
+
+    def __init__(self, handler: InboundHandler, **kwargs: Any) -> None:
+        super().__init__(handler, **kwargs)
+        self._counted: str | None = None  # the client this connection counts for
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        if self.transport is None:  # a new connection (not the switch to TLS)
+            client = _client(transport.get_extra_info("peername"))
+            if not self.event_handler.limits.connect(client):
+                log.warning("inbound SMTP: too many connections from %s; refused", client)
+                transport.write(b"421 4.7.0 Too many connections from your address\r\n")  # type: ignore[attr-defined]
+                transport.close()
+                return
+            self._counted = client
+        super().connection_made(transport)
+
+    def connection_lost(self, error: Exception | None) -> None:
+        if self._counted is None:
+            return  # refused in connection_made: nothing was started
+        self.event_handler.limits.disconnect(self._counted)
+        self._counted = None
+        super().connection_lost(error)
+
+    async def smtp_DATA(self, arg: str) -> None:
+        envelope = self.envelope
+        if envelope is not None and envelope.rcpt_tos and not self.event_handler.disk_ok():
+            await self.push(DISK_FULL)
+            return
+        limit = self.data_size_limit
+        if envelope is not None and self.event_handler.keyless_in(envelope):
+            keyless = self.event_handler.rt.settings.inbound_keyless_max_bytes
+            self.data_size_limit = min(limit or keyless, keyless)  # read no more than that
+        try:
+            await super().smtp_DATA(arg)
+        finally:
+            self.data_size_limit = limit
 
 
 class _Controller(Controller):
     def factory(self) -> SMTP:
-        return _LenientSMTP(self.handler, **self.SMTP_kwargs)
+        return _LimitedSMTP(self.handler, **self.SMTP_kwargs)
 
 
 def make_server(rt: Runtime, host: str, port: int) -> Controller:
@@ -103,4 +213,5 @@ def make_server(rt: Runtime, host: str, port: int) -> Controller:
         port=port,
         data_size_limit=rt.settings.inbound_max_bytes,
         decode_data=False,
+        command_call_limit=rt.settings.inbound_commands_per_session,
     )

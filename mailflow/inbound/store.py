@@ -32,8 +32,9 @@ def store_raw(
     values = {
         "received_at": rt.clock.now(),
         "channel": channel,
-        "mail_from": (mail_from or "")[:500],
-        "rcpt_to": [r[:254] for r in rcpt_to][:50],
+        # text columns: PostgreSQL refuses a NUL, and an SMTP argument may carry one
+        "mail_from": (mail_from or "").replace("\x00", "")[:500],
+        "rcpt_to": [r.replace("\x00", "")[:254] for r in rcpt_to][:50],
         "message_id": header_message_id(raw),
         "sha256": hashlib.sha256(raw).hexdigest(),
         "size": len(raw),

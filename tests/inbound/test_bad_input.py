@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlmodel import select
 
 from mailflow.inbound.parse import parse_message
+from mailflow.inbound.process import process
+from mailflow.inbound.store import store_raw
+from mailflow.models import Event, InboundEmail
 from tests.inbound.conftest import Offered
 
 
@@ -87,3 +92,32 @@ def test_parsing_arbitrary_text_bodies_never_raises(body: str, ctype: str) -> No
     ).encode() + body.encode("utf-8", "surrogatepass")
     parsed = parse_message(raw)
     assert isinstance(parsed.reply_text, str)
+
+
+def test_nul_bytes_decoded_from_the_mail_never_reach_the_database(offered: Offered) -> None:
+    """Quoted-printable, base64 and encoded words all decode to NUL; PostgreSQL refuses it in
+    text, so the note, the outcome and the stored envelope come without it."""
+    body = (
+        "We are still checking our installers' calendars for March and will come back=00 "
+        "to you next week once the team has met.=0D=0A"
+    )
+    raw = _message(
+        offered,
+        "Message-ID: <nul@partner.example>\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n"
+        "Content-Transfer-Encoding: quoted-printable\r\n",
+        body.encode(),
+    ).replace(b"Subject: Re: lead", b"Subject: =?utf-8?q?Re:_lead_=00here?=")
+    inbound_id = store_raw(
+        offered.rt, raw, channel="smtp", mail_from="pa\x00rtner@x.example", rcpt_to=[]
+    )
+    outcome = process(offered.rt, inbound_id)
+    assert outcome is not None and outcome.state == "review"
+    with offered.rt.db.read() as s:
+        note = s.exec(select(Event).where(Event.kind == "lead.note")).one()
+        stored = s.get(InboundEmail, inbound_id)
+    assert stored is not None
+    assert "come back to you" in note.data["text"] and "\x00" not in note.data["text"]
+    assert "\x00" not in json.dumps(stored.outcome) and "\\u0000" not in json.dumps(stored.outcome)
+    assert stored.outcome["subject"] == "Re: lead here"
+    assert stored.mail_from == "partner@x.example"
