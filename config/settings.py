@@ -396,6 +396,9 @@ def _webhook_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "webhook_max_per_organization": _get(env, "WEBHOOK_MAX_PER_ORGANIZATION", 10, at_least_1),
         "webhook_breaker_timeouts": _get(env, "WEBHOOK_BREAKER_TIMEOUTS", 3, at_least_1),
         "webhook_breaker_open_s": _get(env, "WEBHOOK_BREAKER_OPEN_S", 600, at_least_1),
+    }
+
+
 # -- inbound SMTP limits ----------------------------------------------------------------------
 def _inbound_limits(env: Mapping[str, str]) -> dict[str, Any]:
     def at_least(minimum: int) -> Callable[[str, str], int]:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +23,10 @@ from tests.factories import World
 from tests.services import drop_postgres_database, fresh_postgres_database, port_open, require
 
 TEST_KEYS = "test-secret-key-0123456789abcdef"
+# The SMTP server answers 452 below this much free disk (512 MiB by default): a test machine
+# with a small disk must still accept the tests' mail. Subprocesses inherit it.
+TEST_MIN_FREE_BYTES = str(16 * 1024 * 1024)
+os.environ.setdefault("MAILFLOW_INBOUND_MIN_FREE_BYTES", TEST_MIN_FREE_BYTES)
 
 
 def make_settings(tmp: Path, database_url: str, **env: str) -> Settings:
@@ -32,6 +37,7 @@ def make_settings(tmp: Path, database_url: str, **env: str) -> Settings:
         "MAILFLOW_BASE_URL": "http://mailflow.test",
         "MAILFLOW_INBOUND_DOMAIN": "reply.mailflow.test",
         "MAILFLOW_MAIL_FROM": "Nordwind Leads <leads@nordwind.test>",
+        "MAILFLOW_INBOUND_MIN_FREE_BYTES": TEST_MIN_FREE_BYTES,
     }
     base.update({f"MAILFLOW_{k.upper()}": v for k, v in env.items()})
     return load_settings(base)
