@@ -144,6 +144,22 @@ def test_a_deactivated_partner_can_act_on_no_channel(
     assert world.reload(open_lead).owner_id is None
 
 
+def test_a_deactivated_partners_german_contact_reads_the_refusal_in_german(
+    rt: Runtime, world: World, client: Any, smtp: object
+) -> None:
+    gone = _five_partners(world)
+    contact = world.contacts(gone.id)[0]  # type: ignore[arg-type]
+    with unit(rt, "test", "console") as ctx:
+        ctx.session.get(Contact, contact.id).language = "de"  # type: ignore[union-attr]
+    lead, _ = world.offered_lead()
+    offer = _own_offer(world, lead, gone.id)
+    _deactivate(client, world, gone.id)
+    page = client.get(_path(rt, offer.id, contact.id, "pick"))
+    body = page.get_data(as_text=True)
+    assert page.status_code == 403
+    assert "Dieses Partnerkonto ist nicht aktiv" in body and "not active" not in body
+
+
 def test_every_pick_action_refuses_an_inactive_partner_even_with_an_open_offer(
     rt: Runtime, world: World
 ) -> None:
