@@ -69,3 +69,15 @@ def check_texts(fields: Iterable[tuple[str, str | None]]) -> None:
     """:func:`check_text` for every (name, value), e.g. a whole posted form."""
     for name, value in fields:
         check_text(name, value)
+
+
+MAX_ID = 2**31 - 1  # the Integer primary keys of both databases
+
+
+def parse_id(text: str | None, field: str = "id") -> int:
+    """A row id a form posts: ASCII digits within the Integer column's range ("²" passes
+    ``str.isdigit`` and a too-large id makes PostgreSQL raise instead of finding nothing)."""
+    raw = (text or "").strip()
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 10 and 0 < int(raw) <= MAX_ID):
+        raise FormInputError(f"{field}: choose one from the list")
+    return int(raw)

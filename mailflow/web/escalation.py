@@ -14,6 +14,7 @@ from mailflow import escalation_links, i18n
 from mailflow.actions import unit
 from mailflow.actions.errors import ActionError
 from mailflow.actions.escalation import candidates, offer_to, widen, withdraw
+from mailflow.forminput import parse_id
 from mailflow.models import Contact, Lead
 from mailflow.tokens import TokenExpired, TokenInvalid
 from mailflow.web import runtime
@@ -60,7 +61,9 @@ def act(token: str) -> Any:
     try:
         with unit(runtime(), actor, "web") as ctx:
             if choice == "offer_to":
-                offer_to(ctx, claim.lead_id, claim.contact_id, int(request.form["partner"]))
+                offer_to(
+                    ctx, claim.lead_id, claim.contact_id, parse_id(request.form.get("partner"))
+                )
             elif choice == "widen":
                 widen(ctx, claim.lead_id, claim.contact_id)
             elif choice == "withdraw":

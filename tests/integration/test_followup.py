@@ -252,6 +252,20 @@ def test_the_partner_manager_offers_an_escalated_lead_to_a_chosen_partner(
     assert again.status_code == 409  # decided already
 
 
+def test_the_escalation_dialog_refuses_a_partner_id_that_is_no_row_id(
+    rt: Runtime, world: World, client: Any
+) -> None:
+    lead, _manager, links = _escalated(rt, world)
+    token = links["offer_to"].split("/e/")[1].split("?")[0]
+    for bad in ("²", "99999999999", "-1", "0", " ", "1e3", "\x00"):
+        done = client.post(f"/e/{token}", data={"choice": "offer_to", "partner": bad})
+        assert done.status_code == 409, bad  # the dialog's error page, never a 500
+        assert "choose one from the list" in done.get_data(as_text=True)
+    missing = client.post(f"/e/{token}", data={"choice": "offer_to"})
+    assert missing.status_code == 409
+    assert world.reload(lead).state == "unassigned"
+
+
 def test_the_partner_manager_widens_the_search_or_withdraws(
     rt: Runtime, world: World, client: Any
 ) -> None:

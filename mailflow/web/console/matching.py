@@ -14,6 +14,7 @@ from mailflow.actions import unit
 from mailflow.actions.errors import ActionError
 from mailflow.actions.override import assign, offer_to
 from mailflow.actions.qualification import approve
+from mailflow.forminput import FormInputError, parse_id
 from mailflow.matchdata import explain_lead
 from mailflow.matching import CRITERIA
 from mailflow.models import Lead
@@ -89,8 +90,11 @@ def assign_lead(lead_id: int) -> Any:
 
 
 def _is_id(value: str) -> bool:
-    """ASCII digits of at most ten places ("²" passes ``str.isdigit`` but not ``int``)."""
-    return value.isascii() and value.isdigit() and len(value) <= 10
+    try:
+        parse_id(value)
+    except FormInputError:
+        return False
+    return True
 
 
 def _act(lead_id: int, action: Any) -> Any:
