@@ -100,7 +100,7 @@ class Cast:
 _SALTS = {
     **{p: tokens._LINK_SALT for p in ("pick", "decline", "feedback", "portal", "qualify")},
     "escalation": escalation_links._SALT,
-    "away": away_links._SALT,
+    "away": away_links.SALT,
     "report": signed.UNSUBSCRIBE,
     "reset": signed.PASSWORD_RESET,
 }
