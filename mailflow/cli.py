@@ -6,7 +6,8 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from config import SettingsError, load_settings
 
@@ -189,49 +190,49 @@ def _erase(settings: object, lead_id: int) -> int:
 
 
 def _user(settings: object, args: argparse.Namespace) -> int:
+    from mailflow.actions.sessions import disable_login, set_role
+
+    def act(ctx: Any) -> str:
+        if args.user_command == "role":
+            set_role(ctx, args.email, args.role)
+            return f"{args.email} is now {args.role}"
+        disable_login(ctx, args.email)
+        return f"{args.email} can no longer log in"
+
+    return _one_action(settings, act, "; every console session of it has ended")
+
+
+def _one_action(settings: object, act: Callable[[Any], str], suffix: str = "") -> int:
+    """Run ``act`` in one action unit; print what it did, or the refusal on stderr."""
     from mailflow.actions import unit
     from mailflow.actions.errors import ActionError
-    from mailflow.actions.sessions import disable_login, set_role
     from mailflow.runtime import Runtime
 
     rt = Runtime(settings)  # type: ignore[arg-type]
     try:
         with unit(rt, "cli", "cli") as ctx:
-            if args.user_command == "role":
-                set_role(ctx, args.email, args.role)
-                done = f"{args.email} is now {args.role}"
-            else:
-                disable_login(ctx, args.email)
-                done = f"{args.email} can no longer log in"
+            done = act(ctx)
     except ActionError as exc:
         print(f"mailflow: {exc}", file=sys.stderr)
         return 1
     finally:
         rt.close()
-    print(f"{done}; every console session of it has ended")
+    print(done + suffix)
     return 0
 
 
 def _password(settings: object, email: str) -> int:
     import getpass
 
-    from mailflow.actions import unit
-    from mailflow.actions.errors import ActionError
     from mailflow.actions.password import set_password
-    from mailflow.runtime import Runtime
 
     secret = getpass.getpass("New password: ") if sys.stdin.isatty() else sys.stdin.readline()
-    rt = Runtime(settings)  # type: ignore[arg-type]
-    try:
-        with unit(rt, "cli", "cli") as ctx:
-            set_password(ctx, email, secret.rstrip("\n"))
-    except ActionError as exc:
-        print(f"mailflow: {exc}", file=sys.stderr)
-        return 1
-    finally:
-        rt.close()
-    print(f"password set for {email}; every console session of it has ended")
-    return 0
+
+    def act(ctx: Any) -> str:
+        set_password(ctx, email, secret.rstrip("\n"))
+        return f"password set for {email}"
+
+    return _one_action(settings, act, "; every console session of it has ended")
 
 
 def _apikey(

@@ -1,8 +1,11 @@
-"""Loading the rows an offer-scoped action works on, with the ownership check."""
+"""Loading the rows an action works on: an offer with the ownership check, a contact by
+its email address."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from sqlmodel import select
 
 from mailflow.actions.context import ActionContext
 from mailflow.actions.errors import NotAllowed, NotFound, PartnerInactive
@@ -43,3 +46,12 @@ def require_active(ctx: ActionContext, organization_id: int) -> Organization:
             "on leads (ask the manufacturer to reactivate it)"
         )
     return org
+
+
+def contact_by_email(ctx: ActionContext, email: str) -> Contact:
+    contact = ctx.session.exec(
+        select(Contact).where(Contact.email == email.strip().lower())
+    ).first()
+    if contact is None:
+        raise NotFound(f"no contact with email {email}")
+    return contact

@@ -12,8 +12,9 @@ from __future__ import annotations
 from sqlmodel import select
 
 from mailflow import audit, signed
+from mailflow.actions._load import contact_by_email
 from mailflow.actions.context import ActionContext
-from mailflow.actions.errors import InvalidInput, NotAllowed, NotFound
+from mailflow.actions.errors import InvalidInput, NotAllowed
 from mailflow.actions.sessions import end_sessions
 from mailflow.mail import outbox
 from mailflow.models import Contact
@@ -67,11 +68,7 @@ def reset_password(ctx: ActionContext, token: str, password: str) -> Contact:
 
 
 def set_password(ctx: ActionContext, email: str, password: str) -> Contact:
-    contact = ctx.session.exec(
-        select(Contact).where(Contact.email == email.strip().lower())
-    ).first()
-    if contact is None:
-        raise NotFound(f"no contact with email {email}")
+    contact = contact_by_email(ctx, email)
     contact.password_hash = _new_hash(contact, password)
     audit.record(ctx, "password.set", organization_id=contact.organization_id,
                  contact_id=contact.id)  # fmt: skip

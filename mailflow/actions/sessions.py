@@ -8,9 +8,8 @@ copied cookie: on logout, a new password and a new role.
 
 from __future__ import annotations
 
-from sqlmodel import select
-
 from mailflow import audit
+from mailflow.actions._load import contact_by_email
 from mailflow.actions.context import ActionContext
 from mailflow.actions.errors import InvalidInput, NotFound
 from mailflow.models import Contact
@@ -43,7 +42,7 @@ def set_role(ctx: ActionContext, email: str, role: str) -> Contact:
         raise InvalidInput(
             f"unknown console role {role!r} (one of {', '.join(sorted(CONSOLE_ROLES))})"
         )
-    contact = _by_email(ctx, email)
+    contact = contact_by_email(ctx, email)
     old = contact.role
     if old == role:
         return contact
@@ -63,7 +62,7 @@ def set_role(ctx: ActionContext, email: str, role: str) -> Contact:
 def disable_login(ctx: ActionContext, email: str) -> Contact:
     """Take a console user's login away (``mailflow user disable``): no password, no
     console role, every session ended. The contact itself stays for the audit trail."""
-    contact = _by_email(ctx, email)
+    contact = contact_by_email(ctx, email)
     contact.password_hash = None
     if contact.role in CONSOLE_ROLES:
         contact.role = "sales"
@@ -74,13 +73,4 @@ def disable_login(ctx: ActionContext, email: str) -> Contact:
         contact_id=contact.id,
     )
     end_sessions(ctx, contact, "login disabled")
-    return contact
-
-
-def _by_email(ctx: ActionContext, email: str) -> Contact:
-    contact = ctx.session.exec(
-        select(Contact).where(Contact.email == email.strip().lower())
-    ).first()
-    if contact is None:
-        raise NotFound(f"no contact with email {email}")
     return contact
