@@ -47,7 +47,7 @@ class Settings:
     outbox_retention_days: int
     default_language: str
     log_level: str
-    # issue 4: SLAs, rings, reminders, processing queue, production queue
+    # SLAs, rings, reminders, processing queue, production queue
     max_rings: int = 3
     campaign_sla_hours: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     sla_reminder_fraction: float = 0.75
@@ -57,7 +57,7 @@ class Settings:
     queue_limits: Mapping[str, int] = field(default_factory=dict)
     queue_namespace: str = "mailflow"
     sweep_batch: int = 200
-    api_rate_per_minute: int = 120  # issue 7: API token bucket per key
+    api_rate_per_minute: int = 120  # API token bucket per key
     # signed-link routes: requests a minute per link and per client address
     token_rate_per_minute: int = 30
     token_rate_per_ip_per_minute: int = 600
@@ -65,9 +65,9 @@ class Settings:
     login_failures_per_minute: int = 5
     login_failures_per_ip_per_minute: int = 30
     redis_prefix: str = "mailflow:"  # keys in a shared Redis (rate limits)
-    # issue 5: what one loyalty point is worth in MDF budget (currency units per point)
+    # what one loyalty point is worth in MDF budget (currency units per point)
     points_mdf_rate: float = 0.5
-    # issue 6: optional DKIM signing (all three or none); the key is the file's content.
+    # optional DKIM signing (all three or none); the key is the file's content.
     dkim_key: str | None = None
     dkim_selector: str | None = None
     dkim_domain: str | None = None
@@ -304,7 +304,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     )
 
 
-# -- issue 4: SLAs, rings, reminders, processing queue -------------------------------------
+# -- SLAs, rings, reminders, processing queue -------------------------------------
 def _campaign_sla(name: str, value: str) -> dict[str, dict[str, float]]:
     """``spring.hot=2,spring.warm=6,fair.cold=48`` → ``{"spring": {"hot": 2, …}, …}``."""
     result: dict[str, dict[str, float]] = {}

@@ -43,7 +43,7 @@ def record(
     }
     event_id = ctx.execute(_INSERT, values).scalar_one()
     assert event_id is not None
-    from mailflow.webhooks.fanout import fan_out  # issue 7: the webhook outbox
+    from mailflow.webhooks.fanout import fan_out  # the webhook outbox
 
     fan_out(ctx, event_id, values)
     return event_id

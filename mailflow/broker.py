@@ -155,7 +155,7 @@ def connect(rt: Runtime, *, namespace: str = "mailflow", worker_threads: int = 0
     from mailflow.deadletters import RecordFailures
 
     broker = make_broker(rt.settings.redis_url, namespace)
-    # issue 4: exhausted jobs go to the database. "after" hooks run in reverse order, so
+    # exhausted jobs go to the database. "after" hooks run in reverse order, so
     # sitting before Retries means running after it has decided the message failed.
     broker.add_middleware(RecordFailures(rt), before=Retries)
     dramatiq.set_broker(broker)

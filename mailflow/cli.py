@@ -75,11 +75,11 @@ def _parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="import CSV data").add_subparsers(
         dest="import_command", required=True
     )
-    for what in ("partners", "leads"):  # issue 7
+    for what in ("partners", "leads"):
         one = imp.add_parser(what, help=f"upsert {what} by external id from a CSV file")
         one.add_argument("file")
         one.add_argument("--dry-run", action="store_true", help="only validate; list every bad row")
-    # issue 8: operator data for matching
+    # operator data for matching
     pc = imp.add_parser("postcodes", help="postal-code centroids from a GeoNames-format file")
     pc.add_argument("file", help="tab-separated GeoNames postal-code file (e.g. DE.txt)")
     cu = imp.add_parser("customers", help="partners' existing customers (channel conflict)")
@@ -87,7 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export", help="export leads or KPIs as CSV ('-' for stdout)")
     exp.add_argument("what", choices=("leads", "kpis"))
     exp.add_argument("file")
-    # issue 5: weekly reports by hand
+    # weekly reports by hand
     report = sub.add_parser("report", help="weekly reports: who is due now, or send one now")
     report.add_argument("action", choices=("due", "send"))
     report.add_argument("email", nargs="?", help="the contact to send the report to")

@@ -94,7 +94,7 @@ def _refresh_partner_stats(rt: Runtime) -> Callable[[], None]:
     return refresh_partner_stats
 
 
-# -- issue 4: sweeps ------------------------------------------------------------------
+# -- sweeps ------------------------------------------------------------------
 def _sweep(rt: Runtime, name: str) -> Callable[[], None]:
     from mailflow import sweeps
 
@@ -167,18 +167,17 @@ ACTORS: dict[str, tuple[Callable[[Runtime], Callable[..., None]], int, int]] = {
     "process_inbound": (_process_inbound, 2, 120_000),
     "sweep_inbound": (_sweep_inbound, 0, 600_000),
     "purge_retention": (_purge_retention, 0, 600_000),  # daily; the next day catches up
-    # issue 8
     "refresh_partner_stats": (_refresh_partner_stats, 1, 600_000),
-    # issue 4: a failed sweep is not retried: the next minute's sweep finds the same rows
+    # a failed sweep is not retried: the next minute's sweep finds the same rows
     "sweep_offers": (lambda rt: _sweep(rt, "sweep_offers"), 0, 600_000),
     "sweep_reminders": (lambda rt: _sweep(rt, "sweep_reminders"), 0, 600_000),
     "sweep_away": (lambda rt: _sweep(rt, "sweep_away"), 2, 600_000),
     "queue_digest": (lambda rt: _sweep(rt, "queue_digest"), 0, 600_000),  # not twice a week
-    # issue 7: webhooks (their own backoff lives in the delivery rows, so no retries here)
+    # webhooks (their own backoff lives in the delivery rows, so no retries here)
     "deliver_webhooks": (_deliver_webhooks, 0, 300_000),
     "sweep_webhooks": (_sweep_webhooks, 0, 600_000),
     "distribute_many": (_distribute_many, 5, 600_000),
-    # issue 5: weekly reports
+    # weekly reports
     "sweep_reports": (_sweep_reports, 0, 600_000),
     "send_report": (_send_report, 3, 120_000),
 }

@@ -1,5 +1,5 @@
 """A simple KPI query: per organization, how many leads were offered, picked, won and
-lost in a period, read from the audit log (Events). The full KPI module is issue 5."""
+lost in a period, read from the audit log (Events). The full KPI module is `kpi.py`."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ def _json(default: Any) -> Any:
 class Organization(SQLModel, table=True):
     """A node of the partner tree: manufacturer → distributor → dealer; agencies beside."""
 
-    # issue 8: the matcher pre-filters candidates by a bounding box around the lead
+    # the matcher pre-filters candidates by a bounding box around the lead
     __table_args__ = (Index("ix_organization_lat_lon", "lat", "lon"),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -38,11 +38,11 @@ class Organization(SQLModel, table=True):
     away_until: datetime | None = None
     active: bool = True
     created_at: datetime
-    # issue 8: matching
+    # matching
     product_lines: list[str] = _json(list)
     territory: list[str] = _json(list)  # "DE", "DE-7", "AT-1": empty = own country
     capacity: int | None = None  # open leads it can handle at once; None: no limit
-    # issue 4: {} = SLAs in wall-clock hours; else {"tz", "days", "start", "end", "subdiv"}
+    # {} = SLAs in wall-clock hours; else {"tz", "days", "start", "end", "subdiv"}
     business_hours: dict[str, Any] = _json(dict)
 
 
@@ -61,7 +61,7 @@ class Contact(SQLModel, table=True):
     soft_bounces: int = 0
     last_login_at: datetime | None = None
     created_at: datetime
-    external_id: str | None = Field(default=None, unique=True, max_length=100)  # issue 7
+    external_id: str | None = Field(default=None, unique=True, max_length=100)
     # Console sessions carry the generation they were issued for: logout, a password change
     # and a role change bump it, and every older cookie stops working.
     session_generation: int = 0
@@ -100,12 +100,12 @@ class Lead(SQLModel, table=True):
     offered_at: datetime | None = None
     picked_at: datetime | None = None
     closed_at: datetime | None = None
-    # issue 8: enrichment, external customer id, duplicates
+    # enrichment, external customer id, duplicates
     customer_external_id: str | None = Field(default=None, max_length=100, index=True)
     company_data: dict[str, Any] = _json(dict)
     duplicate_of_id: int | None = Field(default=None, foreign_key="lead.id")
     customer_domain: str | None = Field(default=None, max_length=254, index=True)  # business
-    # issue 4: feedback follow-up of a picked lead (the sweeps read these columns)
+    # feedback follow-up of a picked lead (the sweeps read these columns)
     feedback_due_at: datetime | None = Field(default=None, index=True)
     next_reminder_at: datetime | None = Field(default=None, index=True)
     reminders_sent: int = 0
@@ -130,7 +130,7 @@ class Offer(SQLModel, table=True):
     responded_at: datetime | None = None
     responded_by_id: int | None = Field(default=None, foreign_key="contact.id")
     reason: str | None = Field(default=None, max_length=500)
-    # issue 4: the one reminder before the SLA runs out; NULL once sent or not wanted
+    # the one reminder before the SLA runs out; NULL once sent or not wanted
     remind_at: datetime | None = Field(default=None, index=True)
 
 
@@ -239,7 +239,7 @@ class ApiKey(SQLModel, table=True):
     suspended: bool = False
 
 
-# -- issue 8: qualification, matching, fairness ------------------------------------------
+# -- qualification, matching, fairness ------------------------------------------
 
 
 class Campaign(SQLModel, table=True):
@@ -311,7 +311,7 @@ class MatchPoolVersion(SQLModel, table=True):
 
 
 class FailedJob(SQLModel, table=True):
-    """A job that exhausted its retries (issue 4): kept for the console, never retried blindly."""
+    """A job that exhausted its retries: kept for the console, never retried blindly."""
 
     id: int | None = Field(default=None, primary_key=True)
     actor: str = Field(max_length=100, index=True)
@@ -322,7 +322,7 @@ class FailedJob(SQLModel, table=True):
     failed_at: datetime = Field(index=True)
 
 
-# -- issue 7: direct connection (API idempotency, webhooks, contact external ids) ----------
+# -- direct connection (API idempotency, webhooks, contact external ids) ----------
 
 
 class IdempotencyKey(SQLModel, table=True):
@@ -374,7 +374,7 @@ class WebhookDelivery(SQLModel, table=True):
     delivered_at: datetime | None = None
 
 
-# -- issue 5: hierarchy, territories, reports, points ---------------------------------
+# -- hierarchy, territories, reports, points ---------------------------------
 
 
 class Territory(SQLModel, table=True):
@@ -449,7 +449,7 @@ _covering: list[Any] = [
 Index("ix_lead_state_owner", *_covering)
 
 
-# -- issue 6: branded emails, report opt-out ------------------------------------------------
+# -- branded emails, report opt-out ------------------------------------------------
 class Brand(SQLModel, table=True):
     """How a manufacturer's emails look: one row per manufacturer Organization."""
 

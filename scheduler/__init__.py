@@ -13,17 +13,16 @@ if TYPE_CHECKING:
 SWEEPS: dict[str, int] = {
     "sweep_outbox": 60,
     "sweep_inbound": 60,
-    # issue 8: the matcher's performance figures
+    # the matcher's performance figures
     "refresh_partner_stats": 3600,
-    # issue 4
     "sweep_offers": 60,
     "sweep_reminders": 60,
-    "sweep_webhooks": 30,  # issue 7: due webhook retries
-    # issue 5: weekly reports (due per contact at their own weekday and hour)
+    "sweep_webhooks": 30,  # due webhook retries
+    # weekly reports (due per contact at their own weekday and hour)
     "sweep_reports": 600,
 }
 
-# job name → cron fields, in the scheduler's explicit time zone (issue 4)
+# job name → cron fields, in the scheduler's explicit time zone
 CRONS: dict[str, dict[str, str]] = {
     "sweep_away": {"hour": "5", "minute": "30"},  # daily
     "purge_retention": {"hour": "4", "minute": "15"},  # daily: data past its retention

@@ -57,7 +57,7 @@ class WrongState(ActionError):
 
 
 class QueueBlocked(ActionError):
-    """The partner has too many picked leads without feedback (issue 4): it sees offers
+    """The partner has too many picked leads without feedback: it sees offers
     but cannot pick until it reports. ``overdue`` lists the lead ids to report on."""
 
     code = "queue_blocked"

@@ -28,21 +28,21 @@ KINDS: dict[str, frozenset[str]] = {
     "taken": frozenset({"lead"}),
     "decline_ack": frozenset({"lead", "reason"}),
     "feedback_thanks": frozenset({"lead", "stage", "amount", "currency"}),
-    # SLAs, rings, reminders, processing queue (issue 4)
+    # SLAs, rings, reminders, processing queue
     "moved_on": frozenset({"lead", "state"}),
     "offer_reminder": frozenset({"lead", "offer"}),
     "feedback_reminder": frozenset({"lead", "state", "buttons"}),
     "pick_blocked": frozenset({"overdue", "limit"}),
     "escalation": frozenset({"lead", "ring", "why"}),
     "queue_digest": frozenset({"partners"}),
-    # answers by email (issue 3)
+    # answers by email
     "reply_confirmation": frozenset({"lead", "understood", "error"}),
     "not_understood": frozenset({"lead", "text"}),
     "bounce_notice": frozenset({"partner", "address", "contact_name", "status"}),
     "away_confirm": frozenset({"partner", "until", "asked"}),
-    # qualification by an agency (issue 8)
+    # qualification by an agency
     "qualify_request": frozenset({"lead"}),
-    # reports and console accounts (issue 5)
+    # reports and console accounts
     "weekly_report": frozenset(
         {
             "period",

@@ -59,14 +59,14 @@ def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
     # Other console pages add (label, endpoint) here to appear in the console's navigation.
     console_nav: list[tuple[str, str]] = [("Review queue", "console_review.index")]
     app.jinja_env.globals["console_nav"] = console_nav
-    # issue 8: qualification dialog, matching console pages, matching API
+    # qualification dialog, matching console pages, matching API
     from mailflow.web import qualify_dialog
     from mailflow.web.console import matching as console_matching
 
     app.register_blueprint(qualify_dialog.bp)
     app.register_blueprint(console_matching.bp)
     console_nav.append(("Qualification", "console_matching.queue"))
-    # issue 4: escalation dialogs and the failed-jobs page
+    # escalation dialogs and the failed-jobs page
     from mailflow.web import escalation
     from mailflow.web.console import jobs as console_jobs
 
@@ -76,7 +76,7 @@ def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
 
     app.register_blueprint(away.bp)
     console_nav.append(("Failed jobs", "console_jobs.failed_jobs"))
-    # issue 5: password reset, dashboard with exports and points, report opt-out
+    # password reset, dashboard with exports and points, report opt-out
     from mailflow.web import reports as report_views
     from mailflow.web.console import dashboard, reset
 
@@ -88,7 +88,7 @@ def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
         ("Dashboard", "console_dashboard.dashboard"),
         ("Points", "console_dashboard.points"),
     ]
-    # issue 6: template console
+    # template console
     from mailflow.web.console import templates_views
 
     app.register_blueprint(templates_views.bp)
@@ -97,7 +97,7 @@ def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
     from mailflow.web import throttle
 
     throttle.install(app)
-    # issue 7: the partner's web app (manifest, icons) and console pages for webhooks, exports
+    # the partner's web app (manifest, icons) and console pages for webhooks, exports
     from mailflow.web import console_direct, portal_app
 
     app.register_blueprint(console_direct.bp)

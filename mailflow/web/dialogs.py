@@ -56,7 +56,7 @@ def _claim(token: str) -> LinkClaim:
                 text="The link may be incomplete. Please open it again from the email.",
             )
         )
-    if claim.action == "qualify":  # an agency's link (issue 8) lives under /q/
+    if claim.action == "qualify":  # an agency's link lives under /q/
         abort(redirect(url_for("qualify_dialog.show", token=token), 307))
     return claim
 
@@ -133,7 +133,7 @@ def _state_page(view: LinkView, action: str) -> Any:
 
 
 def _queue_blocked(view: LinkView, status: int = 200) -> Any:
-    """The processing-queue gate (issue 4): the offer is shown, the pick is not possible."""
+    """The processing-queue gate: the offer is shown, the pick is not possible."""
     from mailflow.processing_queue import gate, status_buttons
 
     rt = runtime()

@@ -1,4 +1,4 @@
-"""Issue 4: reminders, the processing-queue gate and the escalation choices, with a clock
+"""Reminders, the processing-queue gate and the escalation choices, with a clock
 the tests move, on SQLite and PostgreSQL."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 4: SLAs, rings, escalation, away and bounced partners — with a clock the tests
+"""SLAs, rings, escalation, away and bounced partners — with a clock the tests
 move (no sleeping), on SQLite and PostgreSQL."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """``python -m scheduler`` starts, schedules every sweep in its explicit time zone, and
-stops cleanly (issue 4)."""
+stops cleanly."""
 
 from __future__ import annotations
 

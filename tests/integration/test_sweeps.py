@@ -1,4 +1,4 @@
-"""Issue 4: sweeps are safe to run twice at once, the scheduler only enqueues them, and
+"""Sweeps are safe to run twice at once, the scheduler only enqueues them, and
 a job that exhausts its retries is recorded and shown in the console."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 4 on the real Redis: a worker SIGKILLed in the middle of a sweep, and Redis
+"""On the real Redis: a worker SIGKILLed in the middle of a sweep, and Redis
 restarted during one — the next sweep completes every escalation, none is lost or
 doubled (the state lives in the database, not in broker messages)."""
 

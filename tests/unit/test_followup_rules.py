@@ -1,4 +1,4 @@
-"""Issue 4's pure rules: business-hour SLAs, reminder schedule, away, the queue gate."""
+"""The pure follow-up rules: business-hour SLAs, reminder schedule, away, the queue gate."""
 
 from __future__ import annotations
 

@@ -52,7 +52,7 @@ def _context(lang: str) -> dict[str, object]:
         "address": "a@d.example",
         "contact_name": "Anna",
         "status": "5.1.1",
-        # issue 5: the weekly report
+        # the weekly report
         "period": {"label": "2026-W47", "start": "16.11.2026", "end": "22.11.2026"},
         "headlines": [{"label": "Pick rate", "value": "60 %", "previous": "50 %", "trend": "up"}],
         "pipeline": [

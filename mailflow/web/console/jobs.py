@@ -1,4 +1,4 @@
-"""Console: jobs that exhausted their retries (issue 4)."""
+"""Console: jobs that exhausted their retries."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Console pages for issue 8: the qualification queue, and for one lead the matcher's
+"""Console pages for matching: the qualification queue, and for one lead the matcher's
 explanation (each candidate's score by criterion, why others were left out) with the
 partner manager's override (offer to chosen partners, assign to one)."""
 
