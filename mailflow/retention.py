@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, String, cast, update
+from sqlalchemy import ColumnElement, false, func, update
 from sqlmodel import col, select
 
 from mailflow.models import OutboundEmail, WebhookDelivery
@@ -29,8 +29,9 @@ BATCH = 1000
 
 
 def _not_purged(column: Any) -> ColumnElement[bool]:
-    # JSON has no equality operator on PostgreSQL; its text form works on both databases
-    return cast(column, String).not_like('%"purged"%')
+    """The row's JSON has no top-level ``"purged": true`` (a JSON path, not the text: a
+    customer who writes "purged" in a field must not keep its data from being purged)."""
+    return func.coalesce(col(column)["purged"].as_boolean(), false()).is_(false())
 
 
 def purge(rt: Runtime) -> dict[str, int]:

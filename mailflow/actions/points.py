@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlmodel import select
+
 from mailflow import audit, ledger, points
 from mailflow.actions.context import ActionContext
 from mailflow.actions.errors import NotAllowed, NotFound
@@ -9,7 +11,12 @@ from mailflow.models import Organization, PointsEntry
 
 
 def convert_points(ctx: ActionContext, organization_id: int, amount: int) -> PointsEntry:
-    if ctx.session.get(Organization, organization_id) is None:
+    # The partner's row is locked first: two conversions at once (two console tabs, an API
+    # retry) read the balance one after the other, so neither spends points the other spent.
+    partner = ctx.session.exec(
+        select(Organization).where(Organization.id == organization_id).with_for_update()
+    ).first()
+    if partner is None:
         raise NotFound("no such partner")
     if amount <= 0:
         raise NotAllowed("convert a positive number of points")

@@ -262,7 +262,6 @@ def _send_one(rt: Runtime, email: OutboundEmail, data: bytes) -> bool:
     return True
 
 
-@functools.cache
 def bounce_address(rt: Runtime, email_id: int) -> str:
     """The envelope sender (VERP): a bounce comes back to us naming the email that failed."""
     return f"bounce+{rt.signer.bounce_key(email_id)}@{rt.settings.inbound_domain}"

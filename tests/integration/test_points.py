@@ -88,3 +88,35 @@ def test_points_convert_to_mdf_budget_at_the_configured_rate(rt: Runtime, world:
         assert ledger.balance(s, org) == 10
         event = s.exec(select(Event).where(Event.kind == "points.converted")).one()
     assert event.data["mdf_amount"] == "75.00" and event.data["balance"] == 10
+
+
+def test_two_conversions_at_once_never_spend_the_same_points(rt: Runtime, world: World) -> None:
+    """Ten conversions of the whole balance race each other: one wins, nine are refused
+    (without the row lock, PostgreSQL let several read the same balance and all spend it)."""
+    import threading
+
+    world.partner("Stuttgart")
+    org, _, _ = _pick(rt, world, "cold")  # 40 points
+    barrier = threading.Barrier(10)
+    results: list[str] = []
+    lock = threading.Lock()
+
+    def attempt() -> None:
+        barrier.wait()
+        try:
+            with unit(rt, "console:1", "console") as ctx:
+                convert_points(ctx, org, 40)
+            outcome = "converted"
+        except NotAllowed:
+            outcome = "refused"
+        with lock:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=attempt) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["converted"] + ["refused"] * 9
+    with rt.db.read() as s:
+        assert ledger.balance(s, org) == 0

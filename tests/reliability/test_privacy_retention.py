@@ -122,3 +122,31 @@ def test_retention_purges_old_personal_data_and_keeps_the_rest(
         assert CUSTOMER not in str(d.payload)
         assert d.payload["type"] == "lead.picked" and d.payload["id"].startswith("evt_")
     assert lead.id is not None
+
+
+def test_a_customer_who_writes_purged_is_purged_too(short: Runtime) -> None:
+    """The purge asks the JSON for ``"purged": true``; a value that merely contains the word
+    (its text form matched ``%"purged"%`` before) no longer keeps the data forever."""
+    from datetime import timedelta
+
+    from mailflow import retention
+    from mailflow.models import OutboundEmail
+
+    old = short.clock.now() - timedelta(days=61)
+    with short.db.transaction() as s:
+        for n, context in enumerate(({"lead": {"requirement": 'say "purged"'}}, {"x": "purged"})):
+            s.add(
+                OutboundEmail(
+                    kind="details",
+                    to_addr="p@partner.test",
+                    message_id=f"<purge-{n}@mailflow.test>",
+                    state="sent",
+                    context=context,
+                    created_at=old,
+                )
+            )
+    assert retention.purge_outbox(short) == 2
+    assert retention.purge_outbox(short) == 0  # purged rows are found as purged
+    with short.db.read() as s:
+        contexts = [e.context for e in s.exec(select(OutboundEmail))]
+    assert contexts == [retention.PURGED, retention.PURGED]
