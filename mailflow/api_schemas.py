@@ -26,15 +26,6 @@ __all__ = ["DeclineIn", "FeedbackIn", "LeadIn"]
 
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-WEBHOOK_EVENTS = (
-    "lead.offered",
-    "lead.picked",
-    "lead.feedback",
-    "lead.won",
-    "lead.lost",
-    "offer.expired",
-    "lead.unassigned",
-)
 WebhookEvent = Literal[
     "lead.offered",
     "lead.picked",
