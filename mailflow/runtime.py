@@ -39,8 +39,8 @@ class Runtime:
     def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
         self.settings = settings
         self.db = Database(settings.database_url)
-        self.signer = Signer(settings.secret_keys, settings.token_max_age_days * 86400)
         self.clock = clock or Clock()
+        self.signer = Signer(settings.secret_keys, settings.token_max_age_days * 86400, self.clock)
         self.renderer = Renderer(db=self.db)
         self.brands = BrandBook(self.db, settings)
         self.dkim = (
@@ -74,10 +74,10 @@ class Runtime:
         return self.brands.for_organization(organization_id)
 
     def reply_key(self, offer_id: int, contact_id: int) -> str:
-        return self.signer.reply_key(offer_id, contact_id, self.clock.now().timestamp())
+        return self.signer.reply_key(offer_id, contact_id)
 
     def read_reply_key(self, key: str) -> tuple[int, int]:
-        return self.signer.read_reply_key(key, self.clock.now().timestamp())
+        return self.signer.read_reply_key(key)
 
     def link(self, offer_id: int, contact_id: int, action: str) -> str:
         token = self.signer.link_token(offer_id, contact_id, action)

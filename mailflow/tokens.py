@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadData, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+
+from mailflow.clock import Clock
 
 Action = Literal["pick", "decline", "feedback", "portal", "qualify"]
 ACTIONS: tuple[str, ...] = ("pick", "decline", "feedback", "portal", "qualify")
@@ -39,14 +40,33 @@ class LinkClaim:
     action: str
 
 
+def _clocked(clock: Clock) -> type[TimestampSigner]:
+    """A TimestampSigner that reads the time from ``clock`` (itsdangerous' documented
+    ``get_timestamp`` hook): a test moves the clock instead of sleeping past a max age."""
+
+    class ClockedSigner(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(clock.now().timestamp())
+
+    return ClockedSigner
+
+
 class Signer:
-    def __init__(self, secret_keys: Sequence[str], max_age_s: int) -> None:
+    def __init__(
+        self, secret_keys: Sequence[str], max_age_s: int, clock: Clock | None = None
+    ) -> None:
         if not secret_keys:
             raise ValueError("at least one secret key is needed")
         self._keys = list(secret_keys)
         self._max_age_s = max_age_s
-        self._links = URLSafeTimedSerializer(self._keys, salt=_LINK_SALT)
+        self._clock = clock or Clock()
+        self._links = URLSafeTimedSerializer(
+            self._keys, salt=_LINK_SALT, signer=_clocked(self._clock)
+        )
         self._recent: tuple[int, dict[tuple[int, int, str], str]] = (0, {})
+
+    def _now(self) -> float:
+        return self._clock.now().timestamp()
 
     # -- action links -------------------------------------------------------------
     def link_token(self, offer_id: int, contact_id: int, action: str) -> str:
@@ -55,8 +75,8 @@ class Signer:
         if action not in ACTIONS:
             raise ValueError(f"unknown action {action!r}")
         second, recent = self._recent
-        if second != int(time.time()):
-            second, recent = int(time.time()), {}
+        if second != int(self._now()):
+            second, recent = int(self._now()), {}
             self._recent = (second, recent)
         key = (offer_id, contact_id, action)
         token = recent.get(key)
@@ -95,15 +115,15 @@ class Signer:
             raise TokenInvalid("key signature does not match")
         return parts[:-1]
 
-    def reply_key(self, offer_id: int, contact_id: int, now: float | None = None) -> str:
+    def reply_key(self, offer_id: int, contact_id: int) -> str:
         """``<offer>.<contact>.<day issued>.<mac>``: fits ``reply+…@`` in 64 characters."""
-        day = int((now if now is not None else time.time()) // 86400)
+        day = int(self._now() // 86400)
         return self._signed(f"{_b36(offer_id)}.{_b36(contact_id)}.{_b36(day)}")
 
-    def read_reply_key(self, key: str, now: float | None = None) -> tuple[int, int]:
+    def read_reply_key(self, key: str) -> tuple[int, int]:
         """The (offer, contact) of a reply key; expired after the link max age."""
         offer, contact, day = (_int36(p) for p in self._verify(key, 3))
-        today = int((now if now is not None else time.time()) // 86400)
+        today = int(self._now() // 86400)
         if (today - day) * 86400 > self._max_age_s:
             raise TokenExpired("reply key is too old")
         return offer, contact
