@@ -40,13 +40,9 @@ def ask() -> Any:
     assert user is not None and user.id is not None
     if request.method == "GET":
         return _ask_page(user)
-    # a wrong password counts as a failed login: a copied session cookie cannot guess it
-    refused = throttle.login_refused(user.email)
+    refused = _password_refused(user)
     if refused is not None:
         return refused
-    if not verify_password(user.password_hash, request.form.get("password", "")):
-        throttle.login_failed(user.email)
-        return _ask_page(user, "Your password is not right.", 422)
     new = request.form.get("email", "")
     try:
         with runtime().db.read() as s:
@@ -61,6 +57,18 @@ def ask() -> Any:
         return _ask_page(user, _sentence(str(exc)), 422)
     return render_template("console/email_change.html", lang="en", user=user,
                            sent_to=change.old, new=change.new, hours=HOURS)  # fmt: skip
+
+
+def _password_refused(user: Contact) -> Any:
+    """A wrong password counts as a failed login (a copied session cookie cannot guess
+    it): 422 with the form, and 429 once the account's failed logins are spent."""
+    refused = throttle.login_refused(user.email)
+    if refused is not None:
+        return refused
+    if verify_password(user.password_hash, request.form.get("password", "")):
+        return None
+    throttle.login_failed(user.email)
+    return _ask_page(user, "Your password is not right.", 422)
 
 
 def _ask_page(user: Contact, error: str | None = None, status: int = 200) -> Any:
