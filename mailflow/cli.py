@@ -43,6 +43,11 @@ def _parser() -> argparse.ArgumentParser:
     role.add_argument("role", help="admin, ops, partner_manager, manager or rep")
     disable = user.add_parser("disable", help="take a console user's login away")
     disable.add_argument("email")
+    email = user.add_parser(
+        "email", help="change a console user's email: the current address gets a link to confirm"
+    )
+    email.add_argument("email", metavar="CURRENT_EMAIL")
+    email.add_argument("new_email", metavar="NEW_EMAIL")
 
     key = sub.add_parser("apikey", help="create an API key for an organization")
     key.add_argument("organization_id", type=int)
@@ -192,6 +197,9 @@ def _erase(settings: object, lead_id: int) -> int:
 def _user(settings: object, args: argparse.Namespace) -> int:
     from mailflow.actions.sessions import disable_login, set_role
 
+    if args.user_command == "email":
+        return _user_email(settings, args.email, args.new_email)
+
     def act(ctx: Any) -> str:
         if args.user_command == "role":
             set_role(ctx, args.email, args.role)
@@ -200,6 +208,17 @@ def _user(settings: object, args: argparse.Namespace) -> int:
         return f"{args.email} can no longer log in"
 
     return _one_action(settings, act, "; every console session of it has ended")
+
+
+def _user_email(settings: object, email: str, new_email: str) -> int:
+    from mailflow.actions.email_change import EMAIL_CHANGE_MAX_AGE_S, request_email_change
+
+    def act(ctx: Any) -> str:
+        change = request_email_change(ctx, email, new_email)
+        return f"asked {change.old} to confirm the change to {change.new}"
+
+    hours = EMAIL_CHANGE_MAX_AGE_S // 3600
+    return _one_action(settings, act, f" (the emailed link works once, for {hours} hours)")
 
 
 def _one_action(settings: object, act: Callable[[Any], str], suffix: str = "") -> int:

@@ -15,6 +15,7 @@ TOKEN_PREFIXES = (
     "/away/",
     "/reports/unsubscribe/",
     "/console/reset/",
+    "/console/email/",
 )
 _TOKEN_PATH = re.compile("(" + "|".join(re.escape(p) for p in TOKEN_PREFIXES) + r")[^/?\s\"']+")
 

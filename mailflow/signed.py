@@ -1,5 +1,5 @@
-"""Signed tokens for report opt-outs and password resets (itsdangerous, one salt each,
-key rotation like the action links: the newest key signs, all verify).
+"""Signed tokens for report opt-outs, password resets and email changes (itsdangerous, one
+salt each, key rotation like the action links: the newest key signs, all verify).
 
 The report opt-out token names only the contact and never expires: an old report must
 still be able to unsubscribe. Reports sent before the two opt-out links were unified
@@ -19,6 +19,7 @@ from mailflow.tokens import TokenExpired, TokenInvalid
 
 UNSUBSCRIBE = "mailflow.report-unsubscribe.v1"
 PASSWORD_RESET = "mailflow.password-reset.v1"
+EMAIL_CHANGE = "mailflow.email-change.v1"
 
 
 def dumps(keys: Sequence[str], salt: str, payload: dict[str, Any]) -> str:
@@ -38,7 +39,8 @@ def loads(keys: Sequence[str], salt: str, token: str, max_age_s: int | None) -> 
 
 
 def fingerprint(password_hash: str | None) -> str:
-    """Binds a reset token to the current password: once it changes, the token is spent."""
+    """Binds a token to the current value (a password hash, an email address): once that
+    changes, the token is spent."""
     return hashlib.sha256((password_hash or "-").encode()).hexdigest()[:16]
 
 

@@ -56,6 +56,9 @@ KINDS: dict[str, frozenset[str]] = {
         }
     ),
     "password_reset": frozenset(),
+    # a console user's new address: confirmed from the old one, then a notice to the new one
+    "email_change": frozenset({"old_email", "new_email", "hours"}),
+    "email_changed": frozenset({"old_email", "new_email"}),
 }
 
 # Emails that may be switched off by the recipient (RFC 8058 one-click unsubscribe).
@@ -92,6 +95,7 @@ _LINKS = {
     a: f"https://leads.example.com/a/sample-{a}"
     for a in ("pick", "decline", "feedback", "portal", "console")
 } | {"confirm": "https://leads.example.com/away/sample-token"}
+_CONFIRM_EMAIL = "https://leads.example.com/console/email/sample-token"
 _OFFER = {"id": 77, "ring": 1, "expires_at": "2026-12-01T16:00:00+00:00", "distance_km": 12}
 
 
@@ -158,6 +162,9 @@ def sample(kind: str, lang: str = "en") -> dict[str, Any]:
         ],
         "reset_url": "https://leads.example.com/console/reset/sample-token",
         "expires_minutes": 30,
+        "old_email": "anna.berger@nordwind.example",
+        "new_email": "a.berger@nordwind.example",
+        "hours": 24,
         "state": "contacted",
         "buttons": [(s, f"{_LINKS['feedback']}?stage={s}") for s in ("contacted", "won", "lost")],
         "overdue": [
@@ -195,5 +202,7 @@ def sample(kind: str, lang: str = "en") -> dict[str, Any]:
         "reps": [{"name": "Rita", "picks": 2, "pick_rate_pct": "50 %", "cr_pct": "–"}],
         "unsubscribe_url": "https://leads.example.com/reports/unsubscribe/sample",
     }
+    if kind == "email_change":
+        data["links"]["confirm"] = _CONFIRM_EMAIL
     keep = allowed(kind)
     return {k: v for k, v in data.items() if k in keep}

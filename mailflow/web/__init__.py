@@ -103,6 +103,10 @@ def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
     app.register_blueprint(console_direct.bp)
     app.register_blueprint(portal_app.bp)
     console_nav += console_direct.NAV
+    from mailflow.web.console import email_change  # one's own email, confirmed from the old one
+
+    app.register_blueprint(email_change.bp)
+    console_nav.append(email_change.NAV)
     if devmail is not None:
         from mailflow.web import devmail as devmail_views
 

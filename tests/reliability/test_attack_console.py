@@ -53,9 +53,17 @@ ACCESS: dict[str, frozenset[str]] = {
     "console_templates.save": STAFF,
     "console_templates.activate": STAFF,
     "console_templates.test_email": STAFF,
+    "console_email.ask": ALL,  # one's own email address (needs the current password)
 }
-# reachable without a login: the login itself and the password reset
-PUBLIC = {"console_auth.login", "console_auth.logout", "console_reset.ask", "console_reset.choose"}
+# reachable without a login: the login itself, the password reset and the confirmation of an
+# email change (its signed link is opened from the old mailbox)
+PUBLIC = {
+    "console_auth.login",
+    "console_auth.logout",
+    "console_reset.ask",
+    "console_reset.choose",
+    "console_email.confirm",
+}
 
 
 @pytest.fixture

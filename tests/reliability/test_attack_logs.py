@@ -111,14 +111,34 @@ def test_a_whole_lead_flow_logs_no_token(
     with client.session_transaction() as session:
         csrf = session["csrf"]
     client.post("/console/reset", data={"csrf": csrf, "email": console_users["admin"]})
+    _ask_for_an_email_change(client, console_users["admin"])
     all_sent(rt, queue)
     secrets = _secrets_in(smtp.messages())
     secrets.add(_legacy_optout(rt.settings.secret_keys, 1))
-    assert len(secrets) >= 8
+    assert len(secrets) >= 9
+    change = next(m for m in smtp.messages() if m.message["X-Mailflow-Kind"] == "email_change")
+    confirm = _link_in_text(change, "/console/email/")
+    assert client.get(confirm).status_code == 200
     logged = [_record_text(r) for r in caplog.records]
     assert any("Exception on /a/<token>/fail" in text for text in logged)
     leaks = [(s, text) for text in logged for s in secrets if s in text]
     assert leaks == []
+
+
+def _ask_for_an_email_change(client: Any, email: str) -> None:
+    from tests.reliability.conftest import PASSWORD, csrf_of
+
+    login = {"email": email, "password": PASSWORD, "csrf": csrf_of(client)}
+    assert client.post("/console/login", data=login).status_code == 302
+    form = {"email": "admin.new@elsewhere.example", "password": PASSWORD}
+    form["csrf"] = csrf_of(client, "/console/email")
+    assert client.post("/console/email", data=form).status_code == 200
+
+
+def _link_in_text(mail: Any, prefix: str) -> str:
+    found = re.search(re.escape(prefix) + r"[\w.\-]+", mail.part("plain"))
+    assert found, f"no {prefix} link"
+    return found.group(0)
 
 
 def _lead_state(rt: Runtime) -> str:
@@ -165,6 +185,8 @@ def _token_paths(rt: Runtime) -> list[str]:
     paths.append(f"/u/{_legacy_optout(keys, 1)}")
     paths.append(f"/reports/unsubscribe/{signed.dumps(keys, signed.UNSUBSCRIBE, {'c': 1})}")
     paths.append(f"/console/reset/{signed.dumps(keys, signed.PASSWORD_RESET, {'c': 1})}")
+    change = {"c": 1, "e": "new@elsewhere.example", "f": "0"}
+    paths.append(f"/console/email/{signed.dumps(keys, signed.EMAIL_CHANGE, change)}")
     return paths
 
 

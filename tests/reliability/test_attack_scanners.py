@@ -70,7 +70,7 @@ def live(rt: Runtime, smtp: MailCapture) -> Iterator[str]:
 
 def _every_kind_of_email(rt: Runtime, world: World, queue: JobQueue, admin: str) -> None:
     """Offers; a pick (details, taken); a lead nobody wants (escalation); weekly reports;
-    a password reset: every link a partner, a manager or a user ever gets."""
+    a password reset; an email change: every link a partner, a manager or a user ever gets."""
     world.partner("Ulm")
     world.lead()  # offered; its links stay open
     picked = world.lead()
@@ -92,6 +92,7 @@ def _every_kind_of_email(rt: Runtime, world: World, queue: JobQueue, admin: str)
 def _reports_and_reset(rt: Runtime, admin: str) -> None:
     from sqlmodel import select
 
+    from mailflow.actions.email_change import request_email_change
     from mailflow.actions.password import request_password_reset
     from mailflow.models import Contact
     from mailflow.reports import last_week, zone
@@ -104,6 +105,8 @@ def _reports_and_reset(rt: Runtime, admin: str) -> None:
             deliver_report(ctx, user, label)  # type: ignore[arg-type]
     with unit(rt, "anonymous", "console") as ctx:
         request_password_reset(ctx, admin)
+    with unit(rt, "cli", "cli") as ctx:
+        request_email_change(ctx, admin, "admin.new@elsewhere.example")
 
 
 def _links(rt: Runtime, smtp: MailCapture, base: str) -> list[str]:
@@ -142,12 +145,14 @@ def test_scanners_opening_every_link_change_nothing(
 ) -> None:
     _every_kind_of_email(rt, world, queue, console_users["admin"])
     kinds = {str(m.message["X-Mailflow-Kind"]) for m in smtp.messages()}
-    assert {"offer", "details", "taken", "escalation", "weekly_report", "password_reset"} <= kinds
+    assert {"offer", "details", "taken", "escalation", "weekly_report", "password_reset",
+            "email_change"} <= kinds  # fmt: skip
     links = _links(rt, smtp, live)
     # an older /u/ opt-out link, as reports already delivered carry it
     legacy = URLSafeSerializer(list(rt.settings.secret_keys), salt=signed.UNSUBSCRIBE)
     links.append(f"{live}/u/{legacy.dumps({'u': world.contacts(1)[0].id})}")
-    for prefix in ("/a/", "/e/", "/u/", "/reports/unsubscribe/", "/console/reset/"):
+    for prefix in ("/a/", "/e/", "/u/", "/reports/unsubscribe/", "/console/reset/",
+                   "/console/email/"):  # fmt: skip
         assert any(link.startswith(live + prefix) for link in links), prefix
     before = db_state()
     sent = len(smtp.messages())

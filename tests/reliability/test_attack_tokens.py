@@ -17,6 +17,7 @@ import pytest
 from itsdangerous import TimestampSigner, URLSafeSerializer, URLSafeTimedSerializer
 
 from mailflow import away_links, escalation_links, signed, tokens
+from mailflow.actions.email_change import EMAIL_CHANGE_MAX_AGE_S
 from mailflow.actions.password import RESET_MAX_AGE_S
 from mailflow.models import Contact, Lead, Offer
 from mailflow.runtime import Runtime
@@ -34,6 +35,7 @@ PURPOSE = {
     "/reports/unsubscribe/<token>": "report",
     "/reports/unsubscribe/<token>/resubscribe": "report",
     "/console/reset/<token>": "reset",
+    "/console/email/<token>": "email",
 }
 # routes under a link that share its rate-limit bucket (the same token)
 SHARED_BUCKET = {"/reports/unsubscribe/<token>/resubscribe": "/reports/unsubscribe/<token>"}
@@ -58,7 +60,7 @@ class Cast:
     lead_id: int
     agency_id: int  # a contact who qualifies leads
     manager_id: int  # a partner manager who gets escalations
-    user_id: int  # a console user (password reset)
+    user_id: int  # a console user (password reset, email change)
 
     def payload(self, purpose: str) -> dict[str, Any]:
         if purpose in ("pick", "decline", "feedback", "portal"):
@@ -73,10 +75,13 @@ class Cast:
             return {"c": self.contact_id}
         if purpose == "optout":
             return {"u": self.contact_id}
-        assert purpose == "reset"
         with self.rt.db.read() as s:
             user = s.get(Contact, self.user_id)
             assert user is not None
+        if purpose == "email":
+            new = f"new-{self.user_id}@elsewhere.example"
+            return {"c": self.user_id, "e": new, "f": signed.fingerprint(user.email)}
+        assert purpose == "reset"
         return {"c": self.user_id, "f": signed.fingerprint(user.password_hash)}
 
     def token(self, purpose: str, at: float | None = None) -> str:
@@ -92,9 +97,8 @@ class Cast:
         return str(serializer.dumps(self.payload(purpose)))
 
     def max_age(self, purpose: str) -> int:
-        return (
-            RESET_MAX_AGE_S if purpose == "reset" else self.rt.settings.token_max_age_days * 86400
-        )
+        fixed = {"reset": RESET_MAX_AGE_S, "email": EMAIL_CHANGE_MAX_AGE_S}
+        return fixed.get(purpose, self.rt.settings.token_max_age_days * 86400)
 
 
 _SALTS = {
@@ -103,6 +107,7 @@ _SALTS = {
     "away": away_links.SALT,
     "report": signed.UNSUBSCRIBE,
     "reset": signed.PASSWORD_RESET,
+    "email": signed.EMAIL_CHANGE,
 }
 ALL_PURPOSES = sorted({*_SALTS, "optout"})
 
@@ -267,6 +272,7 @@ def test_get_and_head_on_every_action_link_change_nothing(
         f"/reports/unsubscribe/{cast.token('report')}",
         f"/reports/unsubscribe/{cast.token('report')}/resubscribe",  # POST only: 405
         f"/console/reset/{cast.token('reset')}",
+        f"/console/email/{cast.token('email')}",
     ]
     covered = {rule for rule in _token_rules(app) if any(_matches(rule, link) for link in links)}
     assert covered == _token_rules(app)
@@ -443,7 +449,8 @@ def test_each_link_has_its_own_bucket(app: Any, client: Any, cast: Cast, world: 
 
 
 def _token_for(cast: Cast, purpose: str, contact_id: int) -> str:
-    """The same kind of token for another person (another console user for a reset)."""
+    """The same kind of token for another person (another console user for a reset or an
+    email change)."""
     twin = dataclasses.replace(
         cast, contact_id=contact_id, agency_id=contact_id, manager_id=contact_id,
         user_id=cast.manager_id,
