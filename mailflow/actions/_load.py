@@ -1,11 +1,11 @@
 """Loading the rows an action works on: an offer with the ownership check, a contact by
-its email address."""
+its email address, the partner managers to tell."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from mailflow.actions.context import ActionContext
 from mailflow.actions.errors import NotAllowed, NotFound, PartnerInactive
@@ -55,3 +55,19 @@ def contact_by_email(ctx: ActionContext, email: str) -> Contact:
     if contact is None:
         raise NotFound(f"no contact with email {email}")
     return contact
+
+
+def partner_managers(ctx: ActionContext) -> list[Contact]:
+    """The manufacturer's partner managers who can be emailed, in a stable order."""
+    return list(
+        ctx.session.exec(
+            select(Contact)
+            .join(Organization, col(Organization.id) == Contact.organization_id)
+            .where(
+                Organization.kind == "manufacturer",
+                Contact.role == "partner_manager",
+                Contact.undeliverable == False,  # noqa: E712
+            )
+            .order_by(col(Contact.id))
+        )
+    )

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlmodel import col, select
 
 from mailflow import audit, away_links
+from mailflow.actions._load import partner_managers
 from mailflow.actions.context import ActionContext
 from mailflow.actions.errors import NotAllowed, NotFound, WrongState
 from mailflow.actions.expire import close_offers
@@ -65,7 +66,7 @@ def away_by_mail(ctx: ActionContext, offer_id: int, named: datetime | None) -> A
     offer = mark_away(ctx, offer_id, until)
     if named is None or named <= cap:
         return AwayByMail(offer, until, None)
-    managers = _partner_managers(ctx)
+    managers = partner_managers(ctx)
     audit.record(
         ctx,
         "organization.away_capped",
@@ -79,21 +80,6 @@ def away_by_mail(ctx: ActionContext, offer_id: int, named: datetime | None) -> A
     )
     _ask_to_confirm(ctx, offer.organization_id, managers, cap, named)
     return AwayByMail(offer, until, named)
-
-
-def _partner_managers(ctx: ActionContext) -> list[Contact]:
-    return list(
-        ctx.session.exec(
-            select(Contact)
-            .join(Organization, col(Organization.id) == Contact.organization_id)
-            .where(
-                Organization.kind == "manufacturer",
-                Contact.role == "partner_manager",
-                Contact.undeliverable == False,  # noqa: E712
-            )
-            .order_by(col(Contact.id))
-        )
-    )
 
 
 def _ask_to_confirm(

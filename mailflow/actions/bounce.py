@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlmodel import col, func, select
 
 from mailflow import audit
+from mailflow.actions._load import partner_managers
 from mailflow.actions.context import ActionContext
 from mailflow.actions.errors import NotFound
 from mailflow.actions.expire import close_offers
@@ -138,15 +139,7 @@ def _move_offer_on(ctx: ActionContext, email: OutboundEmail | None) -> bool:
 
 def _tell_partner_managers(ctx: ActionContext, contact: Contact, status: str | None) -> None:
     org = ctx.session.get(Organization, contact.organization_id)
-    managers = ctx.session.exec(
-        select(Contact)
-        .join(Organization, col(Organization.id) == Contact.organization_id)
-        .where(
-            Organization.kind == "manufacturer",
-            Contact.role == "partner_manager",
-            Contact.undeliverable == False,  # noqa: E712
-        )
-    ).all()
+    managers = partner_managers(ctx)
     for manager in managers:
         outbox.queue(
             ctx,
