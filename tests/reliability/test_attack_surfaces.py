@@ -278,7 +278,6 @@ def test_no_number_beyond_the_integer_range_answers_500(
             ("POST", "/console/templates/offer/activate", {"version": big}),
             ("POST", "/console/points/convert", {"organization_id": big, "points": "1"}),
             ("POST", "/console/points/convert", {"organization_id": "1", "points": big}),
-            ("POST", "/console/dashboard/schedule", {"weekday": big, "hour": big}),
         ]:
             data = {**form, "csrf": csrf} if form is not None else None
             answer = client.open(path, method=method, data=data)
@@ -342,16 +341,15 @@ def _leads(rt: Runtime) -> int:
         return int(s.exec(select(func.count()).select_from(Lead)).one())
 
 
+LATIN_1 = HEADER + _good_rows(2_500) + "x-1,a@example.com,hot,DE,Kälte\n"
+UNCLOSED = HEADER + _good_rows(2_500) + 'x-1,a@example.com,hot,DE,"Boiler\n' + _good_rows(30_000)
+# name → (the file, what the refusal says); the first batches must not be written already
 HOSTILE_FILES: dict[str, tuple[bytes, str]] = {
-    # a later row in another encoding: the first batches must not be written already
-    "latin-1": ((HEADER + _good_rows(2_500) + "x-1,a@example.com,hot,DE,Kälte\n")
-                .encode("latin-1"), "UTF-8"),  # fmt: skip
+    "latin-1": (LATIN_1.encode("latin-1"), "UTF-8"),
     "utf-16": ((HEADER + _good_rows(3)).encode("utf-16"), "UTF-8"),
     "binary": (bytes(range(256)) * 64, "UTF-8"),
-    "unclosed quote": ((HEADER + _good_rows(2_500) + 'x-1,a@example.com,hot,DE,"Boiler\n'
-                        + _good_rows(30_000)).encode(), "longer than"),  # fmt: skip
-    "duplicate column": (b"external_id,customer_email,external_id\nx,a@example.com,y\n",
-                         "external_id"),  # fmt: skip
+    "unclosed quote": (UNCLOSED.encode(), "longer than"),
+    "duplicate column": (b"external_id,customer_email,external_id\nx,a@example.com,y\n", "twice"),
 }
 
 
