@@ -117,7 +117,7 @@ def run(settings: Settings, *, quick: bool) -> dict[str, Any]:
         "database": url.split(":", 1)[0],
         "rows": rows,
         "created": done.created,
-        "bad": len(done.bad) + len(dry.bad),
+        "bad": done.bad_rows + dry.bad_rows,
         "dry_run_s": round(dry_s, 2),
         "import_s": round(bulk_s, 2),
         "import_rows_per_s": round(rows / bulk_s),

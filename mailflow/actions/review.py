@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import ValidationError
+
 from mailflow import audit
 from mailflow.actions.context import ActionContext
 from mailflow.actions.errors import InvalidInput, NotFound, WrongState
@@ -27,7 +29,10 @@ def apply_reviewed(ctx: ActionContext, inbound_id: int, command: Command) -> Inb
     row = _open(ctx, inbound_id)
     if row.offer_id is None or row.contact_id is None:
         raise InvalidInput("this message could not be routed to an offer; dismiss it instead")
-    apply_command(ctx, command, row.offer_id, row.contact_id)
+    try:
+        apply_command(ctx, command, row.offer_id, row.contact_id)
+    except ValidationError as exc:  # a corrected amount, currency or reason out of bounds
+        raise InvalidInput(_first_problem(exc)) from None
     previous = row.state
     row.state, row.processed_at = "applied", ctx.now
     row.outcome = {
@@ -46,6 +51,11 @@ def apply_reviewed(ctx: ActionContext, inbound_id: int, command: Command) -> Inb
         inbound_id=row.id,
     )
     return row
+
+
+def _first_problem(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    return f"{'.'.join(map(str, error['loc'])) or 'input'}: {error['msg']}"
 
 
 def dismiss(ctx: ActionContext, inbound_id: int, note: str | None = None) -> InboundEmail:

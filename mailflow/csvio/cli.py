@@ -30,11 +30,16 @@ def run_import(settings: Any, what: str, file: str, *, dry_run: bool) -> int:
         if settings.embedded and not dry_run and what == "leads" and report.created:
             print("distributing the new leads…", file=sys.stderr)
             queue.drain(timeout_s=3600)
+    except importer.CsvRefused as exc:  # found before anything was written
+        print(f"{file}:{exc.line}: {exc.reason}; nothing was imported", file=sys.stderr)
+        return 1
     finally:
         queue.stop()
         rt.close()
     for line, reason in report.bad:
         print(f"{file}:{line}: {reason}", file=sys.stderr)
+    if report.bad_rows > len(report.bad):
+        print(f"{file}: {report.bad_rows - len(report.bad)} more bad rows", file=sys.stderr)
     summary = {
         **report.as_dict(),
         "dry_run": dry_run,
@@ -42,7 +47,7 @@ def run_import(settings: Any, what: str, file: str, *, dry_run: bool) -> int:
         "total_seconds": round(time.perf_counter() - started, 2),
     }
     print(json.dumps(summary))
-    return 1 if report.bad else 0
+    return 1 if report.bad_rows else 0
 
 
 def run_export(settings: Any, what: str, file: str) -> int:

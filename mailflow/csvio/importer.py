@@ -1,13 +1,21 @@
 """``mailflow import partners|leads FILE``: validate every row, then upsert in batches
-of ``BATCH`` rows, one transaction per batch. ``--dry-run`` only validates and reports."""
+of ``BATCH`` rows, one transaction per batch. ``--dry-run`` only validates and reports.
+
+Before anything is written the whole file is read once: text that is not UTF-8, a line
+or cell beyond the limits (an unclosed quote swallows the rest of the file) or a column
+named twice refuses the file as a whole (:class:`CsvRefused`, with its line), so such a
+file never leaves a half import behind. A row that is only invalid is listed and skipped;
+the first ``MAX_LISTED`` of them are kept with their reason, the rest are counted.
+"""
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from pydantic import ValidationError
 
@@ -20,6 +28,16 @@ from mailflow.csvio.rows import PartnerRow, errors_of, lead_row, partner_row
 from mailflow.runtime import Runtime
 
 BATCH = 2_000
+MAX_LISTED = 1_000  # bad rows kept with their reason; more are only counted
+MAX_LINE = 1024 * 1024  # characters of one physical line
+
+
+class CsvRefused(ValueError):
+    """The file as a whole is not a CSV file we can read; nothing was imported."""
+
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(f"line {line}: {reason}")
+        self.line, self.reason = line, reason
 
 
 @dataclass
@@ -28,7 +46,13 @@ class Report:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    bad: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+    bad: list[tuple[int, str]] = field(default_factory=list)  # (line, reason), the first ones
+    bad_rows: int = 0  # all of them
+
+    def refuse(self, line: int, reason: str) -> None:
+        self.bad_rows += 1
+        if len(self.bad) < MAX_LISTED:
+            self.bad.append((line, reason))
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -36,26 +60,80 @@ class Report:
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
-            "bad": len(self.bad),
+            "bad": self.bad_rows,
         }
 
 
-def _read(path: Path, parse: Callable[[Any], Any], report: Report) -> Iterator[tuple[int, Any]]:
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        for raw in reader:
-            report.rows += 1
-            try:
-                yield reader.line_num, parse(raw)
-            except ValidationError as exc:
-                report.bad.append((reader.line_num, errors_of(exc)))
-            except ValueError as exc:
-                report.bad.append((reader.line_num, str(exc)))
+def _lines(handle: BinaryIO) -> Iterator[str]:
+    """The file's lines as text: strict UTF-8 (a BOM is dropped), each line bounded."""
+    number = 0
+    while line := handle.readline(MAX_LINE + 1):
+        number += 1
+        if len(line) > MAX_LINE:
+            raise CsvRefused(number, f"the line is longer than {MAX_LINE} bytes")
+        try:
+            yield line.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            byte = line[exc.start]
+            raise CsvRefused(
+                number, f"not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8 (CSV UTF-8)"
+            ) from None
 
 
-def _count_rows(path: Path) -> int:
+@contextmanager
+def _csv_rows(path: Path) -> Iterator[Iterator[tuple[int, list[str]]]]:
+    """(line, cells) of every record after the header, which is checked."""
     with path.open("rb") as handle:
-        return max(sum(1 for _ in handle) - 1, 0)
+        reader = csv.reader(_lines(handle))
+
+        def records() -> Iterator[tuple[int, list[str]]]:
+            try:
+                header = next(reader, [])
+                _check_header(header)
+                yield 1, header
+                for cells in reader:
+                    if cells:  # a blank line is no row
+                        yield reader.line_num, cells
+            except csv.Error as exc:
+                limit = csv.field_size_limit()
+                reason = (
+                    f"a cell is longer than {limit} characters (is a quote never closed?)"
+                    if "field larger" in str(exc)
+                    else f"not readable as CSV ({exc})"
+                )
+                raise CsvRefused(reader.line_num, reason) from None
+
+        yield records()
+
+
+def _check_header(header: list[str]) -> None:
+    seen: set[str] = set()
+    for name in (n.strip() for n in header):
+        if name and name in seen:
+            raise CsvRefused(1, f"the column {name!r} is named twice")
+        seen.add(name)
+
+
+def _check_file(path: Path) -> int:
+    """Read the whole file once before anything is written; returns its rows."""
+    with _csv_rows(path) as rows:
+        return max(sum(1 for _ in rows) - 1, 0)  # the header is no row
+
+
+def _read(path: Path, parse: Callable[[Any], Any], report: Report) -> Iterator[tuple[int, Any]]:
+    with _csv_rows(path) as rows:
+        _, header = next(rows, (1, []))
+        for line, cells in rows:
+            report.rows += 1
+            raw: dict[str | None, Any] = dict(zip(header, cells, strict=False))
+            if len(cells) > len(header):
+                raw[None] = cells[len(header) :]
+            try:
+                yield line, parse(raw)
+            except ValidationError as exc:
+                report.refuse(line, errors_of(exc))
+            except ValueError as exc:
+                report.refuse(line, str(exc))
 
 
 def _batches(rows: Iterator[tuple[int, Any]]) -> Iterator[list[tuple[int, Any]]]:
@@ -73,7 +151,8 @@ def import_leads(
     rt: Runtime, path: Path, *, dry_run: bool = False, progress: TextIO | None = None
 ) -> Report:
     report = Report()
-    bar = Progress(_count_rows(path), "leads", progress) if progress else None
+    total = _check_file(path)
+    bar = Progress(total, "leads", progress) if progress else None
     for batch in _batches(_read(path, lead_row, report)):
         if not dry_run:
             with unit(rt, "import", "cli") as ctx:
@@ -93,7 +172,8 @@ def import_partners(
     rt: Runtime, path: Path, *, dry_run: bool = False, progress: TextIO | None = None
 ) -> Report:
     report = Report()
-    bar = Progress(_count_rows(path), "partners", progress) if progress else None
+    total = _check_file(path)
+    bar = Progress(total, "partners", progress) if progress else None
     for batch in _batches(_read(path, partner_row, report)):
         if not dry_run:
             _save_partners(rt, batch, report)
@@ -116,7 +196,7 @@ def _save_partners(rt: Runtime, batch: list[tuple[int, PartnerRow]], report: Rep
                             ctx, row.contact.model_copy(update={"organization_id": org.id})
                         )
             except ActionError as exc:
-                report.bad.append((line, str(exc)))
+                report.refuse(line, str(exc))
                 continue
             if created:
                 report.created += 1

@@ -46,13 +46,14 @@ def deliver(settings: Settings, source: str) -> int:
     from mailflow.inbound.store import StoreError, store_raw
     from mailflow.runtime import Runtime
 
+    recipients = _recipients()
+    limit = _size_limit(settings, recipients)
     try:
-        raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+        raw = _read_at_most(source, limit + 1)  # one byte more tells "too large"
     except OSError as exc:
         print(f"mailflow: cannot read {source}: {exc.strerror}", file=sys.stderr)
         return EX_TEMPFAIL
-    recipients = _recipients()
-    if len(raw) > _size_limit(settings, recipients):
+    if len(raw) > limit:
         print("mailflow: message too large", file=sys.stderr)
         return 69  # EX_UNAVAILABLE: permanent, the MTA bounces it
     rt = Runtime(settings)
@@ -64,6 +65,15 @@ def deliver(settings: Settings, source: str) -> int:
     _process_soon(rt, inbound_id)
     rt.close()
     return 0
+
+
+def _read_at_most(source: str, size: int) -> bytes:
+    """At most ``size`` bytes of the message: a sender that never stops (or a huge file)
+    costs no more memory than the limit."""
+    if source == "-":
+        return sys.stdin.buffer.read(size)
+    with open(source, "rb") as handle:
+        return handle.read(size)
 
 
 def _size_limit(settings: Settings, recipients: list[str]) -> int:

@@ -3,7 +3,9 @@
 The standard ``EmailMessage`` costs milliseconds per email; this writes the same
 structure (multipart/alternative: quoted-printable text, 7bit HTML; RFC 2047 headers) with
 C-level encoders. Header values never carry a line break: CR, LF and other controls in
-lead data become spaces, so lead fields cannot inject headers.
+lead data become spaces, so lead fields cannot inject headers. Text that looks like an
+RFC 2047 encoded word (``=?utf-8?q?…=0D=0A…?=``) is encoded itself, so a mail reader
+shows it as written instead of decoding a line break or another address out of it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from email.utils import format_datetime, formataddr, parseaddr
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]+")
 _PART_HEAD = "Content-Type: text/{}; charset=utf-8\r\nContent-Transfer-Encoding: {}\r\n\r\n"
 _WORD_BYTES = 45  # 45 bytes → 60 base64 characters + 12 of "=?utf-8?b?…?=" ≤ 75
+MAX_NAME = 200  # characters of a display name (the name columns' length)
+_NAME_BYTES = 450
 _ADDR = re.compile(r"^[^\s<>()\[\]\\,;:\"@]+@[^\s<>()\[\]\\,;:\"@]+$")
 
 
@@ -49,11 +53,19 @@ def check_address(addr: str) -> str:
     return addr
 
 
+def _plain(value: str) -> bool:
+    """Written as it is: ASCII, short, and nothing a reader would decode (``=?``)."""
+    return value.isascii() and len(value) < 900 and "=?" not in value
+
+
 def _header(name: str, value: str) -> bytes:
     value = clean(value)
-    if value.isascii() and len(value) < 900:
-        return f"{name}: {value}\r\n".encode("ascii")
-    return f"{name}: {encoded_words(value)}\r\n".encode("ascii")
+    return f"{name}: {value if _plain(value) else encoded_words(value)}\r\n".encode("ascii")
+
+
+def _address_header(name: str, mailbox: str) -> bytes:
+    """A header whose value :func:`_mailbox` built, encoded already."""
+    return f"{name}: {mailbox}\r\n".encode("ascii")
 
 
 def encoded_words(value: str) -> str:
@@ -75,12 +87,22 @@ def encoded_words(value: str) -> str:
 def _from_header(sender: str) -> bytes:
     """Senders are few (one per brand): parse and encode each once."""
     name, addr = parseaddr(sender)
-    return _header("From", _mailbox(name, addr))
+    return _address_header("From", _mailbox(name, addr))
 
 
 def _mailbox(name: str | None, addr: str) -> str:
+    """``addr`` with its display name: quoted when plain, else one RFC 2047 word (readers
+    join adjacent words of a name inconsistently; one word of at most ``_NAME_BYTES``
+    keeps the line under 998 octets)."""
     addr = check_address(addr)
-    return formataddr((clean(name), addr), charset="utf-8") if name else addr
+    name = clean(name or "")[:MAX_NAME]
+    if not name:
+        return addr
+    if _plain(name):
+        return formataddr((name, addr))  # quotes it when it has specials
+    data = name.encode("utf-8")[:_NAME_BYTES].decode("utf-8", "ignore").encode("utf-8")
+    word = binascii.b2a_base64(data, newline=False).decode("ascii")
+    return f"=?utf-8?b?{word}?= <{addr}>"
 
 
 def _qp(text: str) -> bytes:
@@ -96,13 +118,13 @@ def compose(env: Envelope, text: str, html: str, now: datetime | None = None) ->
     boundary = "=_mf_" + secrets.token_hex(12)
     head = [
         _from_header(env.sender),
-        _header("To", _mailbox(env.to_name, env.to)),
+        _address_header("To", _mailbox(env.to_name, env.to)),
         _header("Subject", env.subject),
         _header("Date", format_datetime(now)),
         _header("Message-ID", f"<{env.message_id}>"),
     ]
     if env.reply_to:
-        head.append(_header("Reply-To", check_address(env.reply_to)))
+        head.append(_address_header("Reply-To", check_address(env.reply_to)))
     if env.thread_root:
         head.append(_header("In-Reply-To", f"<{env.thread_root}>"))
         head.append(_header("References", f"<{env.thread_root}>"))

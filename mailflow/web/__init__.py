@@ -25,10 +25,11 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 def create_app(rt: Runtime, *, devmail: Any = None) -> Flask:
     """``devmail`` is the local mail capture whose messages ``/dev/mail`` shows (demo only)."""
-    from mailflow.web import api, apispec, console, dialogs, errors, inbound_hook
+    from mailflow.web import api, apispec, bounded, console, dialogs, errors, inbound_hook
     from mailflow.web.console.auth import csrf_token
 
     app = Flask(__name__)
+    bounded.install(app)  # numbers in URLs, queries and forms fit our Integer columns
     https = rt.settings.base_url.startswith("https://")
     app.config.update(
         SECRET_KEY=rt.settings.secret_keys[-1],

@@ -32,11 +32,15 @@ def invalid_link(status: int = 404) -> Response:
     return Response(page, status=status, mimetype="text/html")
 
 
+# Routes machines call (the API, the inbound webhook): their errors are problem+json too.
+MACHINE_PREFIXES = ("/api/", "/inbound/")
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Any:
         status = exc.code or 500
-        if request.path.startswith("/api/"):
+        if request.path.startswith(MACHINE_PREFIXES):
             return problem(status, exc.name, exc.description)
         page = render_template(
             "message.html", lang="en", title=exc.name, text=exc.description, tone="error"

@@ -2,6 +2,8 @@
 
 Authenticated with the shared secret (``Authorization: Bearer <secret>``). The message is
 stored before we answer 202; when it cannot be stored the provider gets 503 and retries.
+It takes a message as large as the SMTP server does (``MAILFLOW_INBOUND_MAX_BYTES``, not
+the app's body cap for forms); a larger one gets 413, before its body is read.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import hmac
 from typing import Any
 
 from flask import Blueprint, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from mailflow.inbound.process import wake
 from mailflow.inbound.store import StoreError, store_raw
@@ -17,6 +20,7 @@ from mailflow.web import runtime
 from mailflow.web.errors import problem
 
 bp = Blueprint("inbound_hook", __name__)
+MULTIPART_ROOM = 64 * 1024
 
 
 def _authorized(secret: str) -> bool:
@@ -35,12 +39,15 @@ def receive() -> Any:
         return problem(404, "Not Found", "The inbound webhook is not enabled.")
     if not _authorized(secret):
         return problem(401, "Unauthorized", "Send the shared secret as a bearer token.")
-    upload = request.files.get("message")
-    raw = upload.read() if upload else request.get_data(cache=False)
+    limit = rt.settings.inbound_max_bytes
+    try:
+        raw = _body(limit)
+    except RequestEntityTooLarge:  # the body is larger still: not read any further
+        raw = None
+    if raw is None or len(raw) > limit:
+        return problem(413, "Content Too Large", f"The message is larger than {limit} bytes.")
     if not raw:
         return problem(400, "Bad Request", "The body must be the raw MIME message.")
-    if len(raw) > rt.settings.inbound_max_bytes:
-        return problem(413, "Content Too Large", "The message is larger than the limit.")
     try:
         inbound_id = store_raw(
             rt,
@@ -55,3 +62,14 @@ def receive() -> Any:
         return response
     wake(rt, inbound_id)
     return {"id": inbound_id, "status": "stored"}, 202
+
+
+def _body(limit: int) -> bytes:
+    """The raw message: the body itself, or the ``message`` file of a multipart form.
+    The body may be as large as the message limit plus room for a multipart form's
+    boundaries and part headers (the app's own cap is for forms, far smaller)."""
+    request.max_content_length = limit + MULTIPART_ROOM
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("message")
+        return upload.read(limit + 1) if upload else b""
+    return request.get_data(cache=False)

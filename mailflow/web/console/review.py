@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from email import policy
 from email.parser import BytesParser
 from typing import Any
@@ -13,6 +12,7 @@ from sqlmodel import col, func, select
 from mailflow.actions import unit
 from mailflow.actions.errors import ActionError
 from mailflow.actions.review import OPEN_STATES, apply_reviewed, dismiss
+from mailflow.forminput import FormInputError, check_texts, parse_amount
 from mailflow.inbound.interpret import Command
 from mailflow.models import InboundEmail
 from mailflow.web import runtime
@@ -68,12 +68,14 @@ def decide(inbound_id: int) -> Any:
     user = current_user()
     assert user is not None
     try:
+        check_texts(request.form.items())
+        command = None if request.form.get("decision") == "dismiss" else _command()
         with unit(runtime(), f"console:{user.id}", "console") as ctx:
-            if request.form.get("decision") == "dismiss":
+            if command is None:
                 dismiss(ctx, inbound_id, request.form.get("note") or None)
             else:
-                apply_reviewed(ctx, inbound_id, _command())
-    except ActionError as exc:
+                apply_reviewed(ctx, inbound_id, command)
+    except (ActionError, FormInputError) as exc:
         flash(str(exc), "error")
         return redirect(url_for("console_review.show", inbound_id=inbound_id))
     flash("Done.", "ok")
@@ -88,16 +90,10 @@ def _command() -> Command:
     stage = form.get("stage") if action == "feedback" else None
     if action == "feedback" and stage not in STAGES:
         abort(400, description="Choose a stage for feedback.")
-    amount = None
-    if (form.get("amount") or "").strip():
-        try:
-            amount = Decimal(form["amount"].replace(",", "").strip())
-        except InvalidOperation:
-            abort(400, description="The amount is not a number.")
     return Command(
         action=action,  # type: ignore[arg-type]
         stage=stage,  # type: ignore[arg-type]
-        amount=amount,
+        amount=parse_amount(form.get("amount") or ""),  # the dialogs' parser: digits 0-9
         currency=(form.get("currency") or None),
         reason=(form.get("reason") or None),
     )
