@@ -20,9 +20,9 @@ demo: $(STAMP)
 
 ## Set up and run every check: lint, types, and the whole test suite (SQLite, PostgreSQL, Redis, Chromium)
 test: $(STAMP)
-	$(BIN)/ruff check mailflow config scheduler bench tests
-	$(BIN)/ruff format --check mailflow config scheduler bench tests
-	$(BIN)/mypy mailflow config scheduler bench
+	$(BIN)/ruff check mailflow bench tests
+	$(BIN)/ruff format --check mailflow bench tests
+	$(BIN)/mypy mailflow bench
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 unit: $(STAMP)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from config import Settings
+from mailflow.settings import Settings
 
 BENCHES = ("inbound", "pick", "match", "sweep", "csv_import", "kpi", "compose", "fanout")
 

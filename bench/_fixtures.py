@@ -5,10 +5,10 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from config import Settings
 from mailflow.mail import kinds
 from mailflow.mail.branding import default_brand
 from mailflow.mail.signing import DkimSigner
+from mailflow.settings import Settings
 
 
 def offer_context(settings: Settings, i: int) -> dict[str, Any]:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 import sys
 
-from config import load_settings
 from mailflow.broker import connect
 from mailflow.runtime import Runtime
+from mailflow.settings import load_settings
 
 
 def main() -> None:

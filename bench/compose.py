@@ -22,11 +22,11 @@ import css_inline
 import mjml
 
 from bench._fixtures import ed25519_signer, offer_context
-from config import Settings
 from mailflow.mail.compile import HTML_ENV, TEXT_ENV, file_source, layout
 from mailflow.mail.compose import Envelope, compose
 from mailflow.mail.render import Renderer
 from mailflow.mail.signing import DkimSigner
+from mailflow.settings import Settings
 
 
 def _envelope(i: int, subject: str) -> Envelope:

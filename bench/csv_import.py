@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from config import Settings
 from mailflow import migrate
 from mailflow.actions import unit
 from mailflow.actions.ingest import ingest
@@ -21,6 +20,7 @@ from mailflow.csvio import importer
 from mailflow.csvio.rows import lead_row
 from mailflow.geo import CITIES
 from mailflow.runtime import Runtime
+from mailflow.settings import Settings
 
 COLUMNS = (
     "external_id",

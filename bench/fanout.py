@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from bench._fixtures import ed25519_signer, offer_context
-from config import Settings
 from mailflow import migrate
 from mailflow.actions import unit
 from mailflow.mail import outbox
 from mailflow.models import Contact, Lead, Offer, Organization
 from mailflow.runtime import Runtime
+from mailflow.settings import Settings
 
 _SINK = ("-c", "aiosmtpd.handlers.Sink")
 ROUNDS = 5

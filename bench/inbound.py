@@ -21,7 +21,6 @@ from typing import Any
 from sqlmodel import col, func, select
 
 from bench._world import offered_leads
-from config import Settings, load_settings
 from mailflow import migrate
 from mailflow.broker import connect
 from mailflow.inbound.parse import parse_message
@@ -29,6 +28,7 @@ from mailflow.inbound.process import BATCH
 from mailflow.inbound.server import make_server
 from mailflow.models import InboundEmail
 from mailflow.runtime import Runtime
+from mailflow.settings import Settings, load_settings
 
 WORKER_THREADS = 4
 WORKER_PROCESSES = 2  # as the Procfile runs them

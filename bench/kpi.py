@@ -20,10 +20,10 @@ from typing import Any
 
 from sqlalchemy import text
 
-from config import Settings
 from mailflow import kpi, migrate
 from mailflow.db import Database, make_engine
 from mailflow.models import Contact, Organization
+from mailflow.settings import Settings
 from mailflow.visibility import Viewer
 
 END = datetime(2026, 11, 2, tzinfo=UTC)  # a Monday: the weekly KPIs cover the week before

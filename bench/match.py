@@ -27,13 +27,13 @@ from typing import Any
 
 from sqlalchemy import insert, text
 
-from config import Settings
 from mailflow import migrate
 from mailflow.db import Database, make_engine, normalize_url
 from mailflow.lifecycle import OPEN_STAGES
 from mailflow.matchdata import explain_lead, forget_pools
 from mailflow.models import Contact, Lead, Organization, PartnerStats
 from mailflow.postal import _regions
+from mailflow.settings import Settings
 
 SCHEMA = "mailflow_bench"
 LEVELS = ("premium", "gold", "silver", "standard", "standard")

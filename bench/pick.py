@@ -19,7 +19,6 @@ from typing import Any
 import psycopg
 import requests
 
-from config import Settings, load_settings
 from mailflow import migrate
 from mailflow.actions import unit
 from mailflow.actions.ingest import ingest
@@ -28,6 +27,7 @@ from mailflow.mail.capture import MailCapture
 from mailflow.models import Contact, Organization
 from mailflow.runtime import Runtime
 from mailflow.schemas import LeadIn
+from mailflow.settings import Settings, load_settings
 
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 BENCH_DB = "mailflow_bench_pick"

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from config import SettingsError, load_settings
+from mailflow.settings import SettingsError, load_settings
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -161,10 +161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "report":
         return _report(settings, args.action, args.email, args.week)
     if args.command == "bench":
-        from bench import run_bench
-
-        print(json.dumps(run_bench(args.name, settings, quick=args.quick)), flush=True)
-        return 0
+        return _bench(settings, args.name, args.quick)
     if args.command in ("import", "export"):
         from mailflow.csvio.cli import run_export, run_import
 
@@ -191,6 +188,21 @@ def _erase(settings: object, lead_id: int) -> int:
         f"erased lead {done.lead_id}: {done.inbound} inbound and {done.outbound} outbound emails "
         f"cleaned, {done.events} audit events kept without personal data"
     )
+    return 0
+
+
+def _bench(settings: object, name: str, quick: bool) -> int:
+    """The benchmarks live in the source checkout's ``bench/``, not in the installed package
+    (a production install neither carries nor imports them): run from the checkout."""
+    import importlib
+    from pathlib import Path
+
+    if not (Path.cwd() / "bench" / "__init__.py").is_file():
+        print("mailflow: run the benchmarks from the checkout (with bench/)", file=sys.stderr)
+        return 2
+    sys.path.insert(0, str(Path.cwd()))
+    run_bench = importlib.import_module("bench").run_bench
+    print(json.dumps(run_bench(name, settings, quick=quick)), flush=True)
     return 0
 
 

@@ -17,18 +17,18 @@ from typing import Any
 from apscheduler.schedulers.background import BackgroundScheduler
 from werkzeug.serving import make_server
 
-from config import Settings
 from mailflow import migrate, seed
 from mailflow.actions import unit
 from mailflow.actions.ingest import ingest
 from mailflow.broker import connect
 from mailflow.inbound.server import make_server as make_inbound
+from mailflow.jobs.schedule import install
 from mailflow.logredact import RedactingFilter
 from mailflow.mail.capture import MailCapture
 from mailflow.runtime import Runtime
 from mailflow.schemas import LeadIn
+from mailflow.settings import Settings
 from mailflow.web import create_app
-from scheduler import install
 
 log = logging.getLogger("mailflow.demo")
 

@@ -100,10 +100,9 @@ class Lead(SQLModel, table=True):
     offered_at: datetime | None = None
     picked_at: datetime | None = None
     closed_at: datetime | None = None
-    # enrichment, external customer id, duplicates
+    # enrichment, external customer id, the business domain duplicates and conflicts use
     customer_external_id: str | None = Field(default=None, max_length=100, index=True)
     company_data: dict[str, Any] = _json(dict)
-    duplicate_of_id: int | None = Field(default=None, foreign_key="lead.id")
     customer_domain: str | None = Field(default=None, max_length=254, index=True)  # business
     # feedback follow-up of a picked lead (the sweeps read these columns)
     feedback_due_at: datetime | None = Field(default=None, index=True)

@@ -9,13 +9,13 @@ import logging
 import threading
 from typing import TYPE_CHECKING, Any
 
-from config import Settings
 from mailflow.clock import Clock
 from mailflow.db import Database
 from mailflow.mail.branding import BrandBook
 from mailflow.mail.render import Renderer
 from mailflow.mail.send import DeliveryError, SmtpSender
 from mailflow.mail.signing import DkimSigner
+from mailflow.settings import Settings
 from mailflow.tokens import Signer
 
 if TYPE_CHECKING:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import logging
 
-from config import load_settings
 from mailflow.broker import connect
 from mailflow.runtime import Runtime
+from mailflow.settings import load_settings
 
 settings = load_settings()
 logging.basicConfig(level=settings.log_level)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from config import load_settings
 from mailflow.broker import connect
 from mailflow.runtime import Runtime
+from mailflow.settings import load_settings
 from mailflow.web import create_app
 
 settings = load_settings()

@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from config import Settings, load_settings
 from mailflow import migrate
 from mailflow.broker import JobQueue, connect
 from mailflow.clock import Clock
 from mailflow.db import make_engine
 from mailflow.mail.capture import MailCapture
 from mailflow.runtime import Runtime
+from mailflow.settings import Settings, load_settings
 from tests.factories import World
 from tests.services import drop_postgres_database, fresh_postgres_database, port_open, require
 

@@ -10,7 +10,7 @@ import sys
 import threading
 from pathlib import Path
 
-from config import Settings
+from mailflow.settings import Settings
 
 EX_TEMPFAIL = 75
 _HEADER_LINE = re.compile(

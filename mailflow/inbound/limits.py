@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from config import Settings
+from mailflow.settings import Settings
 
 _PRUNE_EVERY = 1000  # calls between sweeps of buckets that are full again
 KEYLESS = frozenset({"postmaster", "abuse", "bounces"})  # local parts taken without a key

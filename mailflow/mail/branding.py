@@ -18,8 +18,8 @@ from sqlmodel import select
 from mailflow.models import Brand, Organization
 
 if TYPE_CHECKING:
-    from config import Settings
     from mailflow.db import Database
+    from mailflow.settings import Settings
 
 HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 BRAND_TTL_S = 30.0

@@ -21,11 +21,11 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from config import Settings
 from mailflow.broker import JobQueue
 from mailflow.clock import Clock
 from mailflow.models import WebhookDelivery
 from mailflow.runtime import Runtime
+from mailflow.settings import Settings
 from mailflow.webhooks import signing
 from tests.conftest import make_settings
 from tests.factories import LEAD_DEFAULTS, World

@@ -152,7 +152,7 @@ def test_a_job_drains_the_store_batch_after_batch_and_hands_a_long_stream_on(
 
 def test_wake_flags_are_shared_through_redis_and_expire() -> None:
     require(port_open("127.0.0.1", 6379), "Redis at 127.0.0.1:6379")
-    from config import load_settings
+    from mailflow.settings import load_settings
 
     settings = load_settings({"MAILFLOW_REDIS_URL": REDIS_URL, "MAILFLOW_DATA_DIR": "/tmp"})
     namespace = f"mailflow-wake-{uuid.uuid4().hex}"

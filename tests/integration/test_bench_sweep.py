@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bench import run_bench
-from config import Settings
+from mailflow.settings import Settings
 
 
 def test_the_sweep_bench_runs_quickly_and_reports_its_figures(settings: Settings) -> None:

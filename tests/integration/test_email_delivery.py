@@ -125,7 +125,7 @@ def test_emails_are_dkim_signed_and_verify_against_the_public_key(
 
 
 def test_a_half_configured_dkim_is_a_startup_error(tmp_path: Path) -> None:
-    from config import SettingsError
+    from mailflow.settings import SettingsError
     from tests.conftest import make_settings
 
     with pytest.raises(SettingsError, match="MAILFLOW_DKIM_DOMAIN"):

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from config import Settings
 from mailflow.actions import unit
 from mailflow.actions.feedback import feedback
 from mailflow.actions.offer import offer_next_ring
@@ -19,6 +18,7 @@ from mailflow.actions.stats import refresh_partner_stats
 from mailflow.models import Campaign, CustomerLink, Event, Lead, PartnerStats, PostalCode
 from mailflow.runtime import Runtime
 from mailflow.schemas import FeedbackIn
+from mailflow.settings import Settings
 from tests.factories import World
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)

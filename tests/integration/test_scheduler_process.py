@@ -1,4 +1,4 @@
-"""``python -m scheduler`` starts, schedules every sweep in its explicit time zone, and
+"""``python -m mailflow.jobs.schedule`` starts, schedules every sweep in its explicit time zone, and
 stops cleanly."""
 
 from __future__ import annotations
@@ -28,7 +28,11 @@ def test_the_scheduler_process_schedules_the_sweeps_and_stops_on_ctrl_c(tmp_path
         PYTHONPATH=str(ROOT),
     )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "scheduler"], env=env, cwd=ROOT, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-m", "mailflow.jobs.schedule"],
+        env=env,
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     assert proc.stderr is not None
     lines: list[str] = []

@@ -14,10 +14,10 @@ from sqlmodel import select
 
 from mailflow import jobs
 from mailflow.broker import JobQueue
+from mailflow.jobs.schedule import CRONS, SWEEPS, install
 from mailflow.models import Event, FailedJob, Offer, OutboundEmail
 from mailflow.runtime import Runtime
 from mailflow.sweeps import sweep_offers
-from scheduler import CRONS, SWEEPS, install
 from tests.factories import World
 from tests.integration.test_console import _login, _user
 

@@ -221,8 +221,7 @@ def test_https_sends_hsts_on_every_response(app: Any, rt: Runtime) -> None:
 
 
 def test_the_session_and_proxy_settings_are_strict(tmp_path: Any) -> None:
-    from config import load_settings
-    from config.settings import SettingsError
+    from mailflow.settings import SettingsError, load_settings
 
     base = {"MAILFLOW_DATA_DIR": str(tmp_path)}
     defaults = load_settings(base)

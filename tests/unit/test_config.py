@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from config import SettingsError, load_settings
+from mailflow.settings import SettingsError, load_settings
 
 
 def _env(tmp_path: Path, **values: str) -> dict[str, str]:
@@ -65,7 +65,7 @@ def test_a_missing_secret_file_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_strict_booleans() -> None:
-    from config.settings import parse_bool
+    from mailflow.settings import parse_bool
 
     assert parse_bool("X", "yes") is True and parse_bool("X", "0") is False
     with pytest.raises(SettingsError, match="expected true/false"):
@@ -76,7 +76,7 @@ def test_example_env_documents_every_variable() -> None:
     import re
 
     example = (Path(__file__).resolve().parents[2] / "config" / "example.env").read_text()
-    source = (Path(__file__).resolve().parents[2] / "config" / "settings.py").read_text()
+    source = (Path(__file__).resolve().parents[2] / "mailflow" / "settings.py").read_text()
     used = set(re.findall(r'_(?:get|raw)\(\s*env,\s*"([A-Z_]+)"', source))
     used |= {f"SLA_{t}_HOURS" for t in ("HOT", "WARM", "COLD")}
     used.discard("SECRET_KEYS")

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from config import SettingsError, load_settings
 from mailflow import followup, sla
+from mailflow.settings import SettingsError, load_settings
 
 BERLIN_WEEK = sla.Calendar(tz="Europe/Berlin", country="DE")
 

@@ -1,13 +1,18 @@
-"""The periodic process: it only enqueues idempotent jobs; the state lives in the database."""
+"""``python -m mailflow.jobs.schedule``: the periodic process (the Procfile's ``scheduler``).
+
+It only enqueues idempotent jobs; the state lives in the database."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import contextlib
+import logging
 
 from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
 
-if TYPE_CHECKING:
-    from mailflow.runtime import Runtime
+from mailflow.broker import connect
+from mailflow.runtime import Runtime
+from mailflow.settings import load_settings
 
 # job name → seconds between runs
 SWEEPS: dict[str, int] = {
@@ -59,3 +64,19 @@ def install(scheduler: BaseScheduler, rt: Runtime) -> BaseScheduler:
             **fields,
         )
     return scheduler
+
+
+def main() -> None:
+    settings = load_settings()
+    logging.basicConfig(level=settings.log_level)
+    rt = Runtime(settings)
+    connect(rt, namespace=settings.queue_namespace, worker_threads=0 if settings.redis_url else 2)
+    scheduler = BlockingScheduler(timezone=settings.timezone)
+    install(scheduler, rt)
+    logging.getLogger("scheduler").info("scheduling in time zone %s", scheduler.timezone)
+    with contextlib.suppress(KeyboardInterrupt, SystemExit):
+        scheduler.start()
+
+
+if __name__ == "__main__":
+    main()
