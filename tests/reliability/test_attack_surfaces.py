@@ -24,7 +24,6 @@ import pytest
 from sqlmodel import func, select
 from werkzeug.routing import IntegerConverter
 
-from config import Settings
 from mailflow import cli
 from mailflow.csvio import importer
 from mailflow.inbound import spool
@@ -32,6 +31,7 @@ from mailflow.mail import outbox
 from mailflow.mail.capture import MailCapture
 from mailflow.models import Contact, InboundEmail, Lead
 from mailflow.runtime import Runtime
+from mailflow.settings import Settings
 from tests.conftest import TEST_KEYS, make_settings
 from tests.factories import World
 from tests.reliability.conftest import Snapshot
