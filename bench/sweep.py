@@ -10,6 +10,7 @@ file. The JSON says which in ``database``.
 from __future__ import annotations
 
 import logging
+import shutil
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -42,6 +43,18 @@ def _bench_database(settings: Settings) -> str:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return url.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_bench_database(url: str) -> None:
+    """A benchmark leaves nothing behind: its scratch database (or SQLite folder) goes."""
+    parsed = make_url(url)
+    if url.startswith("sqlite"):
+        shutil.rmtree(Path(str(parsed.database)).parent, ignore_errors=True)
+        return
+    admin = make_engine(parsed.set(database="postgres").render_as_string(hide_password=False))
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def _series(postgres: bool, n: int, select: str, insert: str) -> str:
@@ -146,6 +159,7 @@ def run(settings: Settings, *, quick: bool) -> dict[str, Any]:
         large_s = _measure(settings, url, large, due)
     finally:
         quiet.setLevel(level)
+        _drop_bench_database(url)
     return {
         "bench": "sweep",
         "database": "postgresql" if not url.startswith("sqlite") else "sqlite",
