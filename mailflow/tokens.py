@@ -75,8 +75,9 @@ class Signer:
         if action not in ACTIONS:
             raise ValueError(f"unknown action {action!r}")
         second, recent = self._recent
-        if second != int(self._now()):
-            second, recent = int(self._now()), {}
+        now = int(self._now())
+        if second != now:
+            second, recent = now, {}
             self._recent = (second, recent)
         key = (offer_id, contact_id, action)
         token = recent.get(key)

@@ -23,9 +23,8 @@ from pydantic.json_schema import models_json_schema
 from mailflow import apikeys
 from mailflow.actions.errors import ActionError
 from mailflow.api_schemas import Problem
+from mailflow.forminput import MAX_ID
 from mailflow.web.errors import problem
-
-MAX_ID = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -66,8 +65,9 @@ def check_routes(app: Flask) -> None:
 
 def refuse_undeclared() -> Response | None:
     """Before every request of the app: an /api/ route outside the table is refused."""
-    undeclared = request.url_rule is not None and request.endpoint not in _declared()
-    if undeclared and request.path.startswith("/api/"):
+    if not request.path.startswith("/api/") or request.url_rule is None:
+        return None
+    if request.endpoint not in _declared():
         return problem(403, "Forbidden", "This API route is not in the route table.")
     return None
 
