@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from mailflow.schemas import (
     _EMAIL,
+    INT_MAX,
     CountryCode,
     DeclineIn,
     FeedbackIn,
@@ -24,7 +25,7 @@ from mailflow.schemas import (
 
 __all__ = ["DeclineIn", "FeedbackIn", "LeadIn"]
 
-Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+Id = Annotated[int, Field(ge=1, le=INT_MAX)]
 ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 WebhookEvent = Literal[
     "lead.offered",
@@ -59,7 +60,7 @@ class LeadQuery(Query):
     temperature: Literal["hot", "warm", "cold"] | None = None
     created_after: datetime | None = None
     created_before: datetime | None = None
-    after: Annotated[int, Field(ge=0, le=2**31 - 1)] | None = None  # cursor: the last id seen
+    after: Annotated[int, Field(ge=0, le=INT_MAX)] | None = None  # cursor: the last id seen
     limit: Annotated[int, Field(ge=1, le=200)] = 50
 
     _aware = field_validator("created_after", "created_before")(lambda v: _utc(v))

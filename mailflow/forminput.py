@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from mailflow.schemas import INT_MAX
+
 # The largest amount a Numeric(14, 2) column holds.
 MAX_AMOUNT = Decimal("999999999999.99")
 _AMOUNT = re.compile(r"^[0-9][0-9.,]*$")  # [0-9], not \d: ASCII digits only
@@ -71,7 +73,7 @@ def check_texts(fields: Iterable[tuple[str, str | None]]) -> None:
         check_text(name, value)
 
 
-MAX_ID = 2**31 - 1  # the Integer primary keys of both databases
+MAX_ID = INT_MAX  # the Integer primary keys of both databases
 
 
 def parse_id(text: str | None, field: str = "id") -> int:

@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from mailflow.actions.context import ActionContext
 from mailflow.actions.errors import NotAllowed, NotFound, PartnerInactive
 from mailflow.models import Contact, Lead, Offer, Organization
+from mailflow.visibility import CONSOLE_ROLES
 
 
 @dataclass
@@ -55,6 +56,17 @@ def contact_by_email(ctx: ActionContext, email: str) -> Contact:
     if contact is None:
         raise NotFound(f"no contact with email {email}")
     return contact
+
+
+def is_console_user(ctx: ActionContext, contact: Contact) -> bool:
+    """A console role, a password, or anyone at the manufacturer: the people whose account
+    (and so where a password reset goes) only the console and the operator may change."""
+    org = ctx.session.get(Organization, contact.organization_id)
+    return bool(
+        contact.role in CONSOLE_ROLES
+        or contact.password_hash
+        or (org is not None and org.kind == "manufacturer")
+    )
 
 
 def partner_managers(ctx: ActionContext) -> list[Contact]:

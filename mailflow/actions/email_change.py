@@ -20,15 +20,14 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from mailflow import audit, signed
-from mailflow.actions._load import contact_by_email
+from mailflow.actions._load import contact_by_email, is_console_user
 from mailflow.actions.context import ActionContext
 from mailflow.actions.errors import ActionError, InvalidInput, NotAllowed, NotFound
 from mailflow.actions.sessions import end_sessions
 from mailflow.mail import outbox
-from mailflow.models import Contact, Organization
+from mailflow.models import Contact
 from mailflow.schemas import _EMAIL
 from mailflow.tokens import TokenExpired, TokenInvalid
-from mailflow.visibility import CONSOLE_ROLES
 
 EMAIL_CHANGE_MAX_AGE_S = 24 * 3600
 MAX_ADDRESS = 254  # RFC 5321's limit for a path, and the column's width
@@ -125,14 +124,9 @@ def _console_user(ctx: ActionContext, who: int | str) -> Contact:
 
 
 def _check_console_user(ctx: ActionContext, contact: Contact) -> None:
-    """The same people the API may not touch: a console role, a password, or anyone at
-    the manufacturer. A partner's other contacts change through the API or the CSV."""
-    org = ctx.session.get(Organization, contact.organization_id)
-    if not (
-        contact.role in CONSOLE_ROLES
-        or contact.password_hash
-        or (org is not None and org.kind == "manufacturer")
-    ):
+    """The same people the API may not touch (:func:`is_console_user`). A partner's other
+    contacts change through the API or the CSV."""
+    if not is_console_user(ctx, contact):
         raise NotAllowed(
             f"{contact.email} is not a console user; a partner's contacts change through "
             "the API or the partner CSV import"

@@ -13,13 +13,13 @@ from mailflow import audit, leadview, lifecycle
 from mailflow.actions.context import ActionContext
 from mailflow.actions.errors import ActionError, InvalidInput, NotFound
 from mailflow.actions.offer import PARTNER_KINDS, offer_contacts, open_ring
+from mailflow.forminput import MAX_ID
 from mailflow.geo import haversine_km
 from mailflow.mail import outbox
 from mailflow.matching import Match
 from mailflow.models import Lead, Offer, Organization
 
 MOVABLE = ("new", "qualified", "offered", "unassigned")
-MAX_ID = 2**31 - 1  # ids are 32-bit columns
 
 
 class OverrideRefused(ActionError):

@@ -14,6 +14,7 @@ from typing import Any
 from sqlmodel import select
 
 from mailflow import audit
+from mailflow.actions._load import is_console_user
 from mailflow.actions.context import ActionContext
 from mailflow.actions.deactivate import set_active
 from mailflow.actions.errors import InvalidInput, NotAllowed, NotFound
@@ -132,14 +133,9 @@ def _partner_org(ctx: ActionContext, organization_id: int) -> Organization:
 
 
 def _check_not_console(ctx: ActionContext, contact: Contact) -> None:
-    """A console user (a console role, a password, or anyone at the manufacturer) is
-    refused: changing its email would hand its password reset to someone else."""
-    org = ctx.session.get(Organization, contact.organization_id)
-    if (
-        contact.role in CONSOLE_ROLES
-        or contact.password_hash
-        or (org and org.kind == "manufacturer")
-    ):
+    """A console user (:func:`is_console_user`) is refused: changing its email would hand
+    its password reset to someone else."""
+    if is_console_user(ctx, contact):
         raise NotAllowed(
             f"contact {contact.id} is a console user; its account is managed in the console"
         )

@@ -276,7 +276,6 @@ _BY_NAME = frozenset(
      "selectattr", "sort", "sum", "unique"}
 )  # fmt: skip
 _NAME_PARTS = re.compile(r"[.,\[\]]")
-_GETTEXT = frozenset({"_", "gettext", "ngettext"})
 
 
 def _refusals(name: str, text: str) -> list[str]:
@@ -336,7 +335,7 @@ def _filter_refusal(node: nodes.Filter) -> str | None:
 def _call_refusal(node: nodes.Call) -> str | None:
     """``"{0.__class__}".format(x)`` and ``_("%(x)999999s")``: format texts are code too."""
     func = node.node
-    if isinstance(func, nodes.Name) and func.name in _GETTEXT:
+    if isinstance(func, nodes.Name) and func.name in kinds.GLOBALS:
         texts = [a.value for a in node.args if isinstance(a, nodes.Const)]
         return next(filter(None, (_format_refusal(check_printf, t) for t in texts)), None)
     if not (

@@ -18,8 +18,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter, Map
 
 from mailflow.forminput import MAX_ID
-
-INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+from mailflow.schemas import INT_MAX, INT_MIN
 
 
 class RowId(IntegerConverter):

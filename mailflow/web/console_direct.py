@@ -9,6 +9,7 @@ from sqlmodel import col, func, select
 
 from mailflow.csvio import exporter
 from mailflow.models import Organization, Webhook, WebhookDelivery
+from mailflow.visibility import STAFF_ROLES
 from mailflow.web import runtime
 from mailflow.web.console.auth import login_required
 from mailflow.web.downloads import csv_download
@@ -16,12 +17,11 @@ from mailflow.web.downloads import csv_download
 bp = Blueprint("console_direct", __name__, url_prefix="/console")
 PAGE = 50
 NAV = [("Webhooks", "console_direct.webhooks"), ("Export", "console_direct.exports")]
+
+
 # Every partner's deliveries and every lead with its customer data: staff only.
-STAFF = ("admin", "ops")
-
-
 @bp.get("/webhooks")
-@login_required(*STAFF)
+@login_required(*STAFF_ROLES)
 def webhooks() -> Any:
     state = request.args.get("state") or None
     page = max(1, request.args.get("page", 1, type=int))
@@ -60,13 +60,13 @@ def webhooks() -> Any:
 
 
 @bp.get("/export")
-@login_required(*STAFF)
+@login_required(*STAFF_ROLES)
 def exports() -> Any:
     return render_template("console/exports.html", lang="en")
 
 
 @bp.get("/export/<what>.csv")
-@login_required(*STAFF)
+@login_required(*STAFF_ROLES)
 def download(what: str) -> Any:
     export = exporter.EXPORTS.get(what)
     if export is None:

@@ -25,6 +25,7 @@ from mailflow.mail.compile import (
     validate,
 )
 from mailflow.mail.render import render_compiled
+from mailflow.visibility import STAFF_ROLES
 from mailflow.web import runtime
 from mailflow.web.console.auth import current_user, login_required
 from mailflow.web.console.testmail import send_test
@@ -32,7 +33,7 @@ from mailflow.web.console.testmail import send_test
 bp = Blueprint("console_templates", __name__, url_prefix="/console/templates")
 # The roles that may change templates; only they may render a draft (preview, test
 # email): rendering runs the author's template, so it is an editor's tool.
-EDITORS = ("admin", "ops")
+EDITORS = STAFF_ROLES
 EDITOR_CSP = (
     "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
     "frame-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
