@@ -29,6 +29,7 @@ from typing import Any
 
 from mailflow.inbound import authresults
 from mailflow.inbound.classify import Bounce
+from mailflow.inbound.parse import MAX_HEADER, MAX_MESSAGE
 
 MAX_PARTS = 50  # parts of a bounce that are looked at
 MAX_IDS = 20  # returned Message-IDs kept
@@ -83,7 +84,7 @@ def read_evidence(raw: bytes, authserv_ids: Sequence[str], *, bounce: bool) -> E
 
 
 def _read(raw: bytes, authserv_ids: Sequence[str], bounce: bool) -> Evidence:
-    data = raw.replace(b"\x00", b"")
+    data = raw[:MAX_MESSAGE].replace(b"\x00", b"")  # the same part parse_message reads
     msg = BytesParser(policy=policy.compat32).parsebytes(data, headersonly=not bounce)
     headers = [(str(name), str(value)) for name, value in msg.raw_items()]
     sender = mailbox(headers, "From")
@@ -107,6 +108,8 @@ def mailbox(headers: list[tuple[str, str]], name: str) -> Mailbox:
         return Mailbox(None, f"no {name} header")
     if len(values) > 1:
         return Mailbox(None, f"{len(values)} {name} headers")
+    if len(values[0]) > MAX_HEADER:  # the stdlib's address parser is quadratic in the length
+        return Mailbox(None, f"{name} header too long")
     try:
         header = policy.default.header_fetch_parse(name, values[0])
     except Exception:
