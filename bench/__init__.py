@@ -7,7 +7,18 @@ from typing import Any
 
 from mailflow.settings import Settings
 
-BENCHES = ("inbound", "pick", "match", "sweep", "csv_import", "kpi", "compose", "fanout")
+BENCHES = (
+    "inbound",
+    "pick",
+    "match",
+    "sweep",
+    "csv_import",
+    "kpi",
+    "compose",
+    "fanout",
+    "interpret",
+    "mailbox",
+)
 
 
 def run_bench(name: str, settings: Settings, *, quick: bool = False) -> dict[str, Any]:

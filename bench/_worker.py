@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from mailflow.broker import connect
+from mailflow.jobs.broker import connect
 from mailflow.runtime import Runtime
 from mailflow.settings import load_settings
 
@@ -21,7 +21,7 @@ def main() -> None:
     rt = Runtime(settings)
     rt.send_mail_now = False
     threads = int(sys.argv[1]) if len(sys.argv) > 1 else 2
-    queue = connect(rt, namespace=settings.queue_namespace, worker_threads=threads)
+    queue = connect(rt, worker_threads=threads)
     print("ready", flush=True)
     sys.stdin.read()  # the benchmark closes it when it is done
     queue.stop()

@@ -7,12 +7,12 @@ from email.message import EmailMessage
 from sqlmodel import col, select
 
 from mailflow.actions import unit
-from mailflow.actions.ingest import ingest
-from mailflow.actions.offer import offer_next_ring
-from mailflow.geo import CITIES
+from mailflow.actions.leads.ingest import ingest
+from mailflow.actions.leads.offer import offer_next_ring
 from mailflow.models import Contact, Offer, Organization
+from mailflow.models.schemas import LeadIn
+from mailflow.rules.geo import CITIES
 from mailflow.runtime import Runtime
-from mailflow.schemas import LeadIn
 
 CITY_NAMES = [c for c, (country, _, _) in CITIES.items() if country == "DE"]
 

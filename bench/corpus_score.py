@@ -14,7 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-from mailflow.inbound.extract import extract_reply
+from mailflow.inbound.parse.extract import extract_reply
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "replies"
 

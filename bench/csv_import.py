@@ -13,12 +13,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from mailflow import migrate
 from mailflow.actions import unit
-from mailflow.actions.ingest import ingest
+from mailflow.actions.leads.ingest import ingest
 from mailflow.csvio import importer
 from mailflow.csvio.rows import lead_row
-from mailflow.geo import CITIES
+from mailflow.db import migrate
+from mailflow.rules.geo import CITIES
 from mailflow.runtime import Runtime
 from mailflow.settings import Settings
 

@@ -1,231 +1,175 @@
 """``mailflow bench inbound``: replies per second end to end (SMTP in → stored → parsed →
-applied) against the same server only storing them, on SQLite; plus parse time for 30 KB."""
+applied) against the same server only storing them; plus parse time for 30 KB.
+
+With ``MAILFLOW_BENCH_POSTGRES_URL`` (or a PostgreSQL database URL in the settings) it
+measures the Procfile's layout on PostgreSQL: a ``mailflow inbound serve`` process queueing
+through Redis, and two ``worker`` processes applying. Without, the embedded mode on
+SQLite: one process, its SMTP server and worker threads together."""
 
 from __future__ import annotations
 
 import logging
 import os
 import shutil
-import smtplib
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import col, func, select
+from sqlalchemy import text
 
+from bench._procfile import Messages, Procfile, applied_count, free_port, send_all
 from bench._world import offered_leads
-from mailflow import migrate
-from mailflow.broker import connect
+from mailflow.actions.inbound.claim import BATCH
+from mailflow.db import make_engine, migrate
 from mailflow.inbound.parse import parse_message
-from mailflow.inbound.process import BATCH
-from mailflow.inbound.server import make_server
-from mailflow.models import InboundEmail
+from mailflow.inbound.receive.server import make_server
+from mailflow.jobs.broker import connect
 from mailflow.runtime import Runtime
 from mailflow.settings import Settings, load_settings
 
-WORKER_THREADS = 4
-WORKER_PROCESSES = 2  # as the Procfile runs them
-PROCFILE = (
-    f"Procfile: SMTP server + {WORKER_PROCESSES} worker processes of {WORKER_THREADS} threads,"
-    " Redis broker"
-)
+WORKER_THREADS = 2  # as `mailflow inbound serve` runs them without Redis
 EMBEDDED = f"embedded: one process, {WORKER_THREADS} worker threads"
 
 
 def run(settings: Settings, *, quick: bool = False) -> dict[str, Any]:
-    """The world (leads offered through the real actions) is built once and copied for
-    every measurement, so all figures see the very same database and messages; they are
-    measured in turn, ``rounds`` times each, and the medians reported (the machine is
-    shared, single figures are noisy).
-
-    ``per_s``: as the Procfile runs it, this process's SMTP server storing and queueing
-    through Redis and worker processes applying; without a reachable Redis, the embedded
-    mode instead (``topology`` says which). ``per_s_embedded``: everything in one process
-    (the SMTP server, its client here and the processing share one interpreter lock)."""
+    """Each figure is measured ``rounds`` times on a world of its own (leads offered
+    through the real actions, the same for every round) and the median reported: the
+    machine is shared, single figures are noisy. The ratios are of the figures as printed
+    (rounded first), so a reader recomputing them from the JSON gets the same numbers."""
     logging.getLogger().setLevel(logging.WARNING)
     n = 60 if quick else 600
     rounds = 1 if quick else 3
-    redis_url = _redis(settings)
-    knobs = {"MAILFLOW_INBOUND_LINGER_MS": str(settings.inbound_linger_ms)}
+    postgres = _postgres_url(settings)
     with tempfile.TemporaryDirectory() as tmp:
-        world = Path(tmp) / "world"
-        rt = _runtime(world)
-        messages = offered_leads(rt, n)
-        rt.close()
-        limits: list[float] = []
-        embedded: list[float] = []
-        procfile: list[float] = []
-        for i in range(rounds):
-            limits.append(_store_only(_copy(world, Path(tmp) / f"a{i}"), messages))
-            embedded.append(_end_to_end(_copy(world, Path(tmp) / f"b{i}", **knobs), messages))
-            if redis_url:
-                folder = Path(tmp) / f"c{i}"
-                procfile.append(_with_worker(world, folder, messages, redis_url, knobs))
-    # The ratios are of the figures as printed (rounded first), so a reader, or the test,
-    # recomputing them from the JSON gets the same numbers.
-    limit = round(statistics.median(limits), 1)
-    per_s_embedded = round(statistics.median(embedded), 1)
-    per_s = round(statistics.median(procfile), 1) if procfile else per_s_embedded
-    return {
+        if postgres is not None:
+            measured = _procfile(postgres, settings, Path(tmp), n, rounds)
+        else:
+            measured = _embedded(Path(tmp), n, rounds)
+    per_s, limit = (round(statistics.median(measured[k]), 1) for k in ("per_s", "limit_per_s"))
+    result: dict[str, Any] = {
         "messages": n,
         "per_s": per_s,
         "limit_per_s": limit,
         "ratio": round(per_s / limit, 3),
+        "database": "sqlite" if postgres is None else "postgresql",
+        "topology": EMBEDDED if postgres is None else Procfile.TOPOLOGY,
         "parse_ms_30kb": round(_parse_ms(), 3),
-        "database": "sqlite",
-        "topology": PROCFILE if procfile else f"{EMBEDDED} (no Redis reachable)",
-        "per_s_embedded": per_s_embedded,
-        "ratio_embedded": round(per_s_embedded / limit, 3),
-        "embedded_topology": EMBEDDED,
-        "linger_ms": settings.inbound_linger_ms,
         "batch": BATCH,
-        "rounds": {
-            "per_s": [round(r, 1) for r in procfile or embedded],
-            "limit_per_s": [round(r, 1) for r in limits],
-            "per_s_embedded": [round(r, 1) for r in embedded],
-        },
+        "rounds": {k: [round(r, 1) for r in v] for k, v in measured.items()},
     }
+    if postgres is None:
+        result["per_s_embedded"], result["ratio_embedded"] = per_s, result["ratio"]
+    return result
 
 
-def _redis(settings: Settings) -> str | None:
-    """The configured Redis, else one on this machine's default port, if it answers."""
-    import redis
-
-    url = settings.redis_url or "redis://127.0.0.1:6379/0"
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-    except (redis.RedisError, OSError):
-        return None
-    return url
+def _postgres_url(settings: Settings) -> str | None:
+    url = os.environ.get("MAILFLOW_BENCH_POSTGRES_URL")
+    if url:
+        return url
+    return settings.database_url if settings.database_url.startswith("postgres") else None
 
 
-def _env(folder: Path, **extra: str) -> dict[str, str]:
+def _env(folder: Path, database_url: str) -> dict[str, str]:
     return {
         "MAILFLOW_DATA_DIR": str(folder),
+        "MAILFLOW_DATABASE_URL": database_url,
         "MAILFLOW_INBOUND_DOMAIN": "reply.bench.test",
+        # every process of the layout signs and reads reply keys with the same key
+        "MAILFLOW_SECRET_KEYS": "bench-inbound-secret-key-0123456789",
         "MAILFLOW_LOG_LEVEL": "WARNING",
         # one local client sends every reply of the run in one session: the per-client
         # limits, meant for the internet, would measure themselves instead of the pipeline
         "MAILFLOW_INBOUND_MESSAGES_PER_MINUTE": "1000000",
         "MAILFLOW_INBOUND_COMMANDS_PER_SESSION": "1000000",
-        **extra,
     }
 
 
-def _runtime(folder: Path, **extra: str) -> Runtime:
-    folder.mkdir(parents=True, exist_ok=True)
-    settings = load_settings(_env(folder, **extra))
+def _runtime(env: dict[str, str]) -> Runtime:
+    Path(env["MAILFLOW_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+    settings = load_settings(env)
     migrate.upgrade(settings.database_url)
     return Runtime(settings)
 
 
-def _copy(world: Path, folder: Path, **extra: str) -> Runtime:
-    shutil.copytree(world, folder)
-    return _runtime(folder, **extra)
+# -- embedded, on SQLite -------------------------------------------------------------
+def _embedded(tmp: Path, n: int, rounds: int) -> dict[str, list[float]]:
+    """The world is built once and its database file copied for every measurement."""
+    world = tmp / "world"
+    rt = _runtime(_env(world, f"sqlite:///{world / 'mailflow.sqlite3'}"))
+    messages = offered_leads(rt, n)
+    rt.close()
+    figures: dict[str, list[float]] = {"per_s": [], "limit_per_s": []}
+    for i in range(rounds):
+        for name, applied in (("limit_per_s", False), ("per_s", True)):
+            folder = tmp / f"{name}{i}"
+            shutil.copytree(world, folder)
+            rt = _runtime(_env(folder, f"sqlite:///{folder / 'mailflow.sqlite3'}"))
+            # replies' own emails wait in the outbox: `bench fanout` measures those
+            rt.send_mail_now = False
+            queue = connect(rt, worker_threads=WORKER_THREADS) if applied else None
+            figures[name].append(_in_process(rt, messages, applied=applied))
+            if queue is not None:
+                queue.stop()
+            rt.close()
+    return figures
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _send_all(port: int, messages: list[tuple[str, str, bytes]]) -> None:
-    with smtplib.SMTP("127.0.0.1", port) as smtp:
-        for sender, rcpt, raw in messages:
-            smtp.sendmail(sender, [rcpt], raw)
-
-
-def _per_s(
-    rt: Runtime,
-    messages: list[tuple[str, str, bytes]],
-    *,
-    applied: bool,
-    workers: Sequence[subprocess.Popen[str]] = (),
-) -> float:
-    """Messages per second through this process's SMTP server: until the client has
-    sent them all, or with ``applied`` until every one is applied (a worker process that
-    dies meanwhile ends the measurement)."""
-    port = _free_port()
+def _in_process(rt: Runtime, messages: Messages, *, applied: bool) -> float:
+    """Through this process's SMTP server: until the client has sent them all, or with
+    ``applied`` until every one is applied (without a queue it stores and stops there)."""
+    port = free_port()
     server = make_server(rt, "127.0.0.1", port)
     server.start()
     started = time.perf_counter()
-    _send_all(port, messages)
-    while applied and _applied(rt) < len(messages):
-        if any(worker.poll() is not None for worker in workers):
-            raise RuntimeError("a worker process of the benchmark died")
+    send_all(port, messages)
+    while applied and applied_count(rt.db) < len(messages):
         time.sleep(0.01)
     elapsed = time.perf_counter() - started
     server.stop()
     return len(messages) / elapsed
 
 
-def _store_only(rt: Runtime, messages: list[tuple[str, str, bytes]]) -> float:
-    per_s = _per_s(rt, messages, applied=False)  # no queue attached: it stores and stops there
-    rt.close()
-    return per_s
+# -- the Procfile's layout, on PostgreSQL --------------------------------------------
+def _procfile(
+    url: str, settings: Settings, tmp: Path, n: int, rounds: int
+) -> dict[str, list[float]]:
+    """A world of its own per round, in a scratch schema (dropped after): first the
+    server with the workers, then the same server alone storing the same replies again
+    (jobs queued for nobody: the queue is flushed after)."""
+    redis_url = settings.redis_url or "redis://127.0.0.1:6379/0"
+    figures: dict[str, list[float]] = {"per_s": [], "limit_per_s": []}
+    for i in range(rounds):
+        schema = f"bench_inbound_{i}"
+        env = _env(tmp / f"round{i}", _scratch_schema(url, schema))
+        rt = _runtime(env)
+        try:
+            messages = offered_leads(rt, n)
+            with Procfile(env, redis_url) as layout:
+                figures["per_s"].append(layout.per_s(messages, rt.db))
+                figures["limit_per_s"].append(layout.per_s(messages, None))
+        finally:
+            rt.close()
+            _drop_schema(url, schema)
+    return figures
 
 
-def _end_to_end(rt: Runtime, messages: list[tuple[str, str, bytes]]) -> float:
-    # replies' own emails wait in the outbox: `bench fanout` measures those
-    rt.send_mail_now = False
-    queue = connect(rt, worker_threads=WORKER_THREADS)
-    per_s = _per_s(rt, messages, applied=True)
-    queue.stop()
-    rt.close()
-    return per_s
+def _scratch_schema(url: str, schema: str) -> str:
+    _drop_schema(url, schema)
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    engine.dispose()
+    sep = "&" if "?" in url else "?"
+    return f"{url}{sep}options=-csearch_path%3D{schema}"
 
 
-def _with_worker(
-    world: Path,
-    folder: Path,
-    messages: list[tuple[str, str, bytes]],
-    redis_url: str,
-    knobs: dict[str, str],
-) -> float:
-    """The SMTP server here, the processing in worker processes, jobs through Redis."""
-    shutil.copytree(world, folder)
-    extra = {
-        **knobs,
-        "MAILFLOW_REDIS_URL": redis_url,
-        "MAILFLOW_QUEUE_NAMESPACE": f"bench-{uuid.uuid4().hex}",
-    }
-    rt = _runtime(folder, **extra)
-    env = {**os.environ, **_env(folder, **extra)}
-    workers = [
-        subprocess.Popen(
-            [sys.executable, "-m", "bench._worker", str(WORKER_THREADS)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=env,
-            cwd=Path(__file__).resolve().parent.parent,
-            text=True,
-        )
-        for _ in range(WORKER_PROCESSES)
-    ]
-    queue = connect(rt, namespace=rt.settings.queue_namespace)
-    try:
-        for worker in workers:
-            assert worker.stdout is not None and worker.stdout.readline().strip() == "ready"
-        return _per_s(rt, messages, applied=True, workers=workers)
-    finally:
-        for worker in workers:
-            worker.communicate("", timeout=60)
-        queue.broker.flush_all()
-        queue.stop()
-        rt.close()
-
-
-def _applied(rt: Runtime) -> int:
-    with rt.db.read() as s:
-        return int(s.exec(select(func.count()).where(col(InboundEmail.state) == "applied")).one())
+def _drop_schema(url: str, schema: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+    engine.dispose()
 
 
 def _parse_ms() -> float:

@@ -20,11 +20,11 @@ from typing import Any
 
 from sqlalchemy import text
 
-from mailflow import kpi, migrate
-from mailflow.db import Database, make_engine
+from mailflow.db import Database, make_engine, migrate
 from mailflow.models import Contact, Organization
+from mailflow.queries import kpi
+from mailflow.queries.visibility import Viewer
 from mailflow.settings import Settings
-from mailflow.visibility import Viewer
 
 END = datetime(2026, 11, 2, tzinfo=UTC)  # a Monday: the weekly KPIs cover the week before
 SPAN = timedelta(days=730)

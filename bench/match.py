@@ -1,7 +1,8 @@
 """Ranking all partners for one lead, with 1,000 and with 10,000 partners in the database.
 
 Each timing is the whole call the console, the API and ``offer_next_ring`` make
-(:func:`mailflow.matchdata.explain_lead`): open a read transaction, read the offers already
+(:func:`mailflow.queries.matching_input.explain_lead`): open a read transaction, read the
+offers already
 made, the campaign policy and the customer's partners, check the cached partner pool's
 version token, read the live load (open leads per partner), filter and score every
 partner, order them all and build the ring. ``*_ms`` is the median over many leads with the
@@ -27,12 +28,11 @@ from typing import Any
 
 from sqlalchemy import insert, text
 
-from mailflow import migrate
-from mailflow.db import Database, make_engine, normalize_url
-from mailflow.lifecycle import OPEN_STAGES
-from mailflow.matchdata import explain_lead, forget_pools
+from mailflow.db import Database, make_engine, migrate, normalize_url
 from mailflow.models import Contact, Lead, Organization, PartnerStats
-from mailflow.postal import _regions
+from mailflow.queries.matching_input import explain_lead, forget_pools
+from mailflow.rules.lifecycle import OPEN_STAGES
+from mailflow.rules.postal import _regions
 from mailflow.settings import Settings
 
 SCHEMA = "mailflow_bench"

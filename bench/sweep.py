@@ -20,11 +20,10 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from mailflow import migrate
-from mailflow.db import make_engine, normalize_url
+from mailflow.db import make_engine, migrate, normalize_url
+from mailflow.jobs.sweeps import sweep_offers
 from mailflow.runtime import Runtime
 from mailflow.settings import Settings
-from mailflow.sweeps import sweep_offers
 
 RING = 2  # offers per lead
 PARTNERS = 12

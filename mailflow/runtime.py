@@ -6,21 +6,22 @@ Built once by each entry point and passed on; nothing reads the environment here
 from __future__ import annotations
 
 import logging
-import threading
 from typing import TYPE_CHECKING, Any
 
 from mailflow.clock import Clock
 from mailflow.db import Database
+from mailflow.links.claims import LinkClaim
+from mailflow.links.signer import Claim, Signer
 from mailflow.mail.branding import BrandBook
+from mailflow.mail.providers import ApiSender, outbound_sender
 from mailflow.mail.render import Renderer
 from mailflow.mail.send import DeliveryError, SmtpSender
 from mailflow.mail.signing import DkimSigner
 from mailflow.settings import Settings
-from mailflow.tokens import Signer
 
 if TYPE_CHECKING:
-    from mailflow.broker import JobQueue
-    from mailflow.inbound.spool import Spool
+    from mailflow.jobs.broker import JobQueue
+    from mailflow.jobs.heartbeat import Heartbeats
 
 log = logging.getLogger(__name__)
 
@@ -50,17 +51,23 @@ class Runtime:
         )
         self.smtp_url = settings.smtp_url
         self.queue: JobQueue | None = None
+        # with Redis: this process's heartbeat, which its outbox claims carry
+        self.heartbeats: Heartbeats | None = None
         # False leaves new emails in the outbox for the sweep (benchmarks that measure
         # something else than sending switch immediate dispatch off).
         self.send_mail_now = True
-        self._sender: SmtpSender | _NoRelay | None = None
-        self._spool: Spool | None = None
-        self._spool_lock = threading.Lock()
+        self._sender: SmtpSender | ApiSender | _NoRelay | None = None
 
     # -- mail ---------------------------------------------------------------------
-    def sender(self) -> SmtpSender | _NoRelay:
+    def sender(self) -> SmtpSender | ApiSender | _NoRelay:
+        """The relay (SMTP, with a password or XOAUTH2) or the mailbox API emails go out
+        through; a setup that cannot work raises :class:`DeliveryError` at each use."""
         if self._sender is None:
-            self._sender = _NoRelay() if self.smtp_url == "capture" else SmtpSender(self.smtp_url)
+            self._sender = (
+                _NoRelay()
+                if self.smtp_url == "capture"
+                else outbound_sender(self.settings, self.smtp_url)
+            )
         return self._sender
 
     def use_smtp(self, url: str) -> None:
@@ -79,9 +86,14 @@ class Runtime:
     def read_reply_key(self, key: str) -> tuple[int, int]:
         return self.signer.read_reply_key(key)
 
+    def url(self, claim: Claim) -> str:
+        """The signed link of ``claim`` (the base URL is read now: a demo or a test may
+        move the server)."""
+        return f"{self.settings.base_url}{self.signer.path(claim)}"
+
     def link(self, offer_id: int, contact_id: int, action: str) -> str:
-        token = self.signer.link_token(offer_id, contact_id, action)
-        return f"{self.settings.base_url}/a/{token}"
+        """A partner's one-click link (a qualify link goes to its own page)."""
+        return self.url(LinkClaim(offer_id, contact_id, action))
 
     # -- jobs ---------------------------------------------------------------------
     def after_commit(self, outbox_ids: list[int], jobs: list[tuple[str, tuple[Any, ...]]]) -> None:
@@ -90,35 +102,23 @@ class Runtime:
         for name, args in jobs:
             self.enqueue(name, *args)
 
-    def enqueue(self, name: str, *args: Any, wake_flag: str | None = None) -> None:
+    def enqueue(self, name: str, *args: Any, delay_ms: int = 0) -> None:
         """Hand a job to the queue. The state is already committed: if the broker is
-        down, the periodic sweeps find the work in the database and do it then. With
-        ``wake_flag`` the job is sent only when no job under that flag is waiting to
-        start, for a job that takes all waiting work of its kind (``JobQueue.wake``)."""
+        down, the periodic sweeps find the work in the database and do it then."""
         if self.queue is None:
             log.info("no job queue in this process; %s%r left to the sweeps", name, args)
             return
         try:
-            if wake_flag is None:
-                self.queue.send(name, *args)
-            else:
-                self.queue.wake(wake_flag, name, *args)
+            self.queue.send(name, *args, delay_ms=delay_ms)
         except Exception:
             log.exception("could not enqueue %s; the next sweep will pick it up", name)
 
-    def spool(self) -> Spool | None:
-        """The inbound spool file on SQLite (opened on first use); None on PostgreSQL."""
-        from mailflow.inbound.spool import Spool, path_for
-
-        if self._spool is None and (path := path_for(self.settings.database_url)) is not None:
-            with self._spool_lock:
-                if self._spool is None:
-                    self._spool = Spool(path, self.db)
-        return self._spool
+    def process_inbound(self, inbound_id: int) -> None:
+        """The processing job of a message just stored, after the batch window: the replies
+        of a burst are then taken by one job and applied together (:mod:`inbound.process`)."""
+        self.enqueue("process_inbound", inbound_id, delay_ms=self.settings.inbound_batch_window_ms)
 
     def close(self) -> None:
         if self._sender is not None:
             self._sender.close()
-        if self._spool is not None:
-            self._spool.close()
         self.db.dispose()

@@ -1,20 +1,27 @@
 """Entry point for the dramatiq CLI: ``dramatiq mailflow.worker`` (see Procfile).
 
-Importing this module is the worker process's start-up, so it reads the settings here.
-"""
+Importing this module is the worker process's start-up, so it reads and checks the
+settings here: against an unreachable or unmigrated database it takes no job (it would
+fail each one) but ends with one line. With ``MAILFLOW_WORKER_METRICS_PORT`` set, each
+actor's counters are served on that port (:mod:`mailflow.jobs.metrics`)."""
 
 from __future__ import annotations
 
-import logging
-
-from mailflow.broker import connect
+from mailflow import logs, preflight
+from mailflow.jobs import metrics
+from mailflow.jobs.broker import connect
 from mailflow.runtime import Runtime
-from mailflow.settings import load_settings
 
-settings = load_settings()
-logging.basicConfig(level=settings.log_level)
+settings = preflight.start("worker")
+logs.configure(settings.log_level, settings.log_format)
 if not settings.redis_url:
-    raise SystemExit("the worker process needs MAILFLOW_REDIS_URL; the embedded mode runs its own")
+    preflight.refuse(
+        "worker",
+        "configuration error: the worker process needs MAILFLOW_REDIS_URL "
+        "(without it, each process runs its jobs itself)",
+    )
 runtime = Runtime(settings)
-queue = connect(runtime, namespace=settings.queue_namespace)
+queue = connect(runtime)
 broker = queue.broker
+if settings.worker_metrics_port:
+    broker.add_middleware(metrics.middleware(settings))

@@ -1,16 +1,24 @@
-"""WSGI entry point for gunicorn: ``gunicorn mailflow.wsgi:app`` (see Procfile)."""
+"""WSGI entry point for gunicorn: ``gunicorn mailflow.wsgi:app`` (see Procfile).
+
+The start-up checks run first: a configuration mistake ends the process with one line
+and exit code 4, which gunicorn reads as "the application cannot load" and stops (any
+other code would make it start the worker again, and again)."""
 
 from __future__ import annotations
 
-import logging
-
-from mailflow.broker import connect
+from mailflow import logs, preflight
+from mailflow.jobs.broker import connect
 from mailflow.runtime import Runtime
-from mailflow.settings import load_settings
 from mailflow.web import create_app
+from mailflow.web.logredact import redact
 
-settings = load_settings()
-logging.basicConfig(level=settings.log_level)
+GUNICORN_APP_LOAD_ERROR = 4
+
+try:
+    settings = preflight.start("web")
+except SystemExit:
+    raise SystemExit(GUNICORN_APP_LOAD_ERROR) from None
+logs.configure(settings.log_level, settings.log_format, redact)
 runtime = Runtime(settings)
-connect(runtime, namespace=settings.queue_namespace, worker_threads=0 if settings.redis_url else 2)
+connect(runtime, worker_threads=0 if settings.redis_url else 2)
 app = create_app(runtime)

@@ -12,10 +12,9 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from mailflow import migrate
-from mailflow.broker import JobQueue, connect
 from mailflow.clock import Clock
-from mailflow.db import make_engine
+from mailflow.db import make_engine, migrate
+from mailflow.jobs.broker import JobQueue, connect
 from mailflow.mail.capture import MailCapture
 from mailflow.runtime import Runtime
 from mailflow.settings import Settings, load_settings

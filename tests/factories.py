@@ -5,14 +5,14 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from mailflow import apikeys
 from mailflow.actions import unit
-from mailflow.actions.ingest import ingest
-from mailflow.actions.offer import offer_next_ring
-from mailflow.geo import CITIES
+from mailflow.actions.console import apikeys
+from mailflow.actions.leads.ingest import ingest
+from mailflow.actions.leads.offer import offer_next_ring
 from mailflow.models import Contact, Lead, Offer, Organization
+from mailflow.models.schemas import LeadIn
+from mailflow.rules.geo import CITIES
 from mailflow.runtime import Runtime
-from mailflow.schemas import LeadIn
 
 _seq = itertools.count(1)
 

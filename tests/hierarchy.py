@@ -17,7 +17,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from mailflow.models import Contact, Lead, Offer, Organization, OrgAssignment, Territory
-from mailflow.passwords import hash_password
+from mailflow.rules.passwords import hash_password
 from mailflow.runtime import Runtime
 
 PASSWORD = "correct horse battery"

@@ -25,12 +25,20 @@ __all__ = ["ActionContext", "ActionError", "Units", "savepoint", "unit", "units"
 
 @contextmanager
 def unit(rt: Runtime, actor: str, channel: str) -> Iterator[ActionContext]:
+    kept: ActionError | None = None
     with rt.db.transaction() as session:
         ctx = ActionContext(
             session=session, rt=rt, actor=actor, channel=channel, now=rt.clock.now()
         )
-        yield ctx
+        try:
+            yield ctx
+        except ActionError as refusal:
+            if not refusal.keeps_writes:
+                raise
+            kept = refusal  # what it wrote commits; the caller still hears the refusal
     rt.after_commit(ctx.outbox_ids, ctx.jobs)
+    if kept is not None:
+        raise kept
 
 
 class Units:
@@ -42,7 +50,6 @@ class Units:
         self.rt, self.session = rt, session
         self.now = rt.clock.now()
         self.committed: list[ActionContext] = []
-        self._connection = session.connection()  # the transaction's, shared by the units
 
     @contextmanager
     def unit(self, actor: str, channel: str) -> Iterator[ActionContext]:
@@ -52,7 +59,6 @@ class Units:
             actor=actor,
             channel=channel,
             now=self.now,
-            _connection=self._connection,
         )
         with savepoint(self.session):
             yield ctx
@@ -62,17 +68,26 @@ class Units:
 @contextmanager
 def savepoint(session: Session) -> Iterator[None]:
     """A SAVEPOINT; when it is rolled back, every loaded row is expired too. Actions
-    write some columns with prepared UPDATEs and set them on the loaded rows as
-    committed values (see ``pick``), which the ORM's own rollback does not undo."""
+    write some columns with ORM UPDATE statements, which set the new values on the
+    loaded rows as committed ones (see ``pick``); the ORM's own rollback does not undo
+    those. A refusal that ``keeps_writes`` releases the SAVEPOINT and is raised after."""
+    kept: ActionError | None = None
     try:
         with session.begin_nested():
-            # SAVEPOINT now, not when the session next wants its connection: statements
-            # run on the connection itself (``ActionContext.execute``) must be inside it
+            # SAVEPOINT now, not when the session next wants its connection: Core
+            # statements run on the connection itself must be inside it
             session.connection()
-            yield
+            try:
+                yield
+            except ActionError as refusal:
+                if not refusal.keeps_writes:
+                    raise
+                kept = refusal
     except BaseException:
         session.expire_all()
         raise
+    if kept is not None:
+        raise kept
 
 
 @contextmanager

@@ -1,12 +1,12 @@
-"""Typed input checks for the actions: :mod:`mailflow.forminput`'s rules as refusals
+"""Typed input checks for the actions: :mod:`mailflow.rules.forminput`'s rules as refusals
 (``InvalidInput``, 422), so every channel that reaches an action gets them."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from mailflow import forminput
 from mailflow.actions.errors import InvalidInput
+from mailflow.rules import forminput
 
 
 def checked_texts(**texts: str | None) -> None:
@@ -18,7 +18,7 @@ def checked_texts(**texts: str | None) -> None:
 
 
 def amount(text: str, field: str) -> Decimal | None:
-    """A typed amount (see :func:`mailflow.forminput.parse_amount`), refused when bad."""
+    """A typed amount (see :func:`mailflow.rules.forminput.parse_amount`), refused when bad."""
     try:
         return forminput.parse_amount(text, field)
     except forminput.FormInputError as exc:

@@ -9,8 +9,9 @@ from sqlmodel import col, select
 
 from mailflow.actions.context import ActionContext
 from mailflow.actions.errors import NotAllowed, NotFound, PartnerInactive
+from mailflow.i18n import N_
 from mailflow.models import Contact, Lead, Offer, Organization
-from mailflow.visibility import CONSOLE_ROLES
+from mailflow.queries.visibility import CONSOLE_ROLES
 
 
 @dataclass
@@ -26,13 +27,15 @@ def load_offer_scope(ctx: ActionContext, offer_id: int, contact_id: int) -> Offe
     offer = ctx.session.get(Offer, offer_id)
     contact = ctx.session.get(Contact, contact_id)
     if offer is None or contact is None:
-        raise NotFound("no such offer")
+        raise NotFound()
     if contact.organization_id != offer.organization_id:
-        raise NotAllowed("this offer was made to another partner")
+        raise NotAllowed(N_("This offer was made to another partner."))
+    if contact.removed_at is not None or contact.pending:  # left the partner, or not joined
+        raise NotAllowed()
     require_active(ctx, offer.organization_id)
     lead = ctx.session.get(Lead, offer.lead_id)
     if lead is None:
-        raise NotFound("no such lead")
+        raise NotFound()
     return OfferScope(offer=offer, lead=lead, contact=contact)
 
 
@@ -42,10 +45,7 @@ def require_active(ctx: ActionContext, organization_id: int) -> Organization:
     if org is None:
         raise NotFound("no such partner")
     if not org.active:
-        raise PartnerInactive(
-            "this partner account is not active: it can no longer pick, decline or report "
-            "on leads (ask the manufacturer to reactivate it)"
-        )
+        raise PartnerInactive()
     return org
 
 

@@ -13,8 +13,10 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from mailflow import kpi_basic
-from mailflow.models import Lead, Organization
+from mailflow.csvio.dialect import RFC4180, CsvDialect
+from mailflow.models import Feedback, Lead, Organization
+from mailflow.queries import kpi, outcome, visibility
+from mailflow.queries.visibility import Viewer
 
 LEAD_COLUMNS = (
     "id",
@@ -41,10 +43,11 @@ LEAD_COLUMNS = (
     "offered_at",
     "picked_at",
     "closed_at",
+    *outcome.COLUMNS,
 )
 KPI_COLUMNS: tuple[str, ...] = (
     *("organization_id", "organization", "offered", "picked", "won", "lost"),
-    *("pick_rate", "conversion", "since", "until"),
+    *("pick_rate", "conversion", "ttp_median_h", "adt_days", "ads", "pli", "since", "until"),
 )
 
 
@@ -62,22 +65,24 @@ def defused(text: str) -> str:
     return text
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
+def _cell(value: Any, dialect: CsvDialect) -> Any:
     if isinstance(value, str):
         return defused(value)
-    return "" if value is None else value
+    return "" if value is None else dialect.cell(value)
 
 
-def csv_lines(header: tuple[str, ...], rows: Iterator[dict[str, Any]]) -> Iterator[str]:
+def csv_lines(
+    header: tuple[str, ...], rows: Iterator[dict[str, Any]], dialect: CsvDialect = RFC4180
+) -> Iterator[str]:
     """The CSV text of ``rows`` (the ``header``'s keys of each; others are left out), in
-    chunks of about 64 kB: the writer of every CSV download."""
+    chunks of about 64 kB, in ``dialect``: the writer of every CSV download."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    if dialect.bom:
+        buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=dialect.delimiter, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([_cell(row.get(name)) for name in header])
+        writer.writerow([_cell(row.get(name), dialect) for name in header])
         if buffer.tell() > 64_000:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -85,35 +90,55 @@ def csv_lines(header: tuple[str, ...], rows: Iterator[dict[str, Any]]) -> Iterat
     yield buffer.getvalue()
 
 
-def lead_csv(session: Session) -> Iterator[str]:
+def lead_csv(session: Session, viewer: Viewer, dialect: CsvDialect = RFC4180) -> Iterator[str]:
+    """Every lead ``viewer`` sees, with its owner's name and its outcome once closed."""
     names = dict(session.exec(select(Organization.id, Organization.name)).all())
 
     def rows() -> Iterator[dict[str, Any]]:
-        query = select(Lead).order_by(col(Lead.id)).execution_options(yield_per=2_000)
-        for lead in session.exec(query):
+        last = outcome.closing_reports()
+        query = (
+            select(Lead, Feedback)
+            .join(last, col(Lead.id) == last.c.lead_id, isouter=True)
+            .join(Feedback, col(Feedback.id) == last.c.feedback_id, isouter=True)
+            .where(visibility.leads(viewer))
+            .order_by(col(Lead.id))
+            .execution_options(yield_per=2_000)
+        )
+        for lead, report in session.exec(query):
             row = lead.model_dump()
             row["owner"] = names.get(lead.owner_id) if lead.owner_id else None
+            row.update(outcome.columns(outcome.of(lead, report)))
             yield row
 
-    return csv_lines(LEAD_COLUMNS, rows())
+    return csv_lines(LEAD_COLUMNS, rows(), dialect)
 
 
 def kpi_csv(
-    session: Session, now: datetime, since: datetime | None = None, until: datetime | None = None
+    session: Session,
+    viewer: Viewer,
+    now: datetime,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    dialect: CsvDialect = RFC4180,
 ) -> Iterator[str]:
-    report = kpi_basic.report(session, now, since, until)
+    """The API's KPI report (:func:`mailflow.queries.kpi.report`) as CSV."""
+    report = kpi.report(session, viewer, now, since, until)
     rows = (
         {**row.model_dump(), "since": report.since, "until": report.until} for row in report.rows
     )
-    return csv_lines(KPI_COLUMNS, rows)
+    return csv_lines(KPI_COLUMNS, rows, dialect)
 
 
-def _leads(session: Session, now: datetime) -> Iterator[str]:
-    return lead_csv(session)
+def _leads(session: Session, viewer: Viewer, now: datetime, dialect: CsvDialect) -> Iterator[str]:
+    return lead_csv(session, viewer, dialect)
+
+
+def _kpis(session: Session, viewer: Viewer, now: datetime, dialect: CsvDialect) -> Iterator[str]:
+    return kpi_csv(session, viewer, now, dialect=dialect)
 
 
 # The console's full exports: name → the CSV chunks (``/console/export/<name>.csv``).
-EXPORTS: dict[str, Callable[[Session, datetime], Iterator[str]]] = {
+EXPORTS: dict[str, Callable[[Session, Viewer, datetime, CsvDialect], Iterator[str]]] = {
     "leads": _leads,
-    "kpis": kpi_csv,
+    "kpis": _kpis,
 }

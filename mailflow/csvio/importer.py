@@ -11,7 +11,8 @@ the first ``MAX_LISTED`` of them are kept with their reason, the rest are counte
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
+import itertools
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,8 +22,8 @@ from pydantic import ValidationError
 
 from mailflow.actions import unit
 from mailflow.actions.errors import ActionError
-from mailflow.actions.ingest_batch import ingest_batch
-from mailflow.actions.partners import save_contact, save_partner
+from mailflow.actions.leads.ingest_batch import ingest_batch
+from mailflow.actions.partners.save import save_contact, save_partner
 from mailflow.csvio.progress import Progress
 from mailflow.csvio.rows import PartnerRow, errors_of, lead_row, partner_row
 from mailflow.runtime import Runtime
@@ -81,19 +82,21 @@ def _lines(handle: BinaryIO) -> Iterator[str]:
 
 
 @contextmanager
-def _csv_rows(path: Path) -> Iterator[Iterator[tuple[int, list[str]]]]:
-    """(line, cells) of every record after the header, which is checked."""
+def _csv_rows(path: Path) -> Iterator[Iterator[tuple[int, dict[str | None, Any]]]]:
+    """(line, cells by column) of every record after the header, which is checked; cells
+    beyond the header are under ``None`` (``csv.DictReader``'s ``restkey``). A header
+    with more semicolons than commas is a spreadsheet's semicolon file (``excel-de``)."""
     with path.open("rb") as handle:
-        reader = csv.reader(_lines(handle))
+        lines = _lines(handle)
+        first = next(lines, "")
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        reader = csv.DictReader(itertools.chain([first], lines), delimiter=delimiter)
 
-        def records() -> Iterator[tuple[int, list[str]]]:
+        def records() -> Iterator[tuple[int, dict[str | None, Any]]]:
             try:
-                header = next(reader, [])
-                _check_header(header)
-                yield 1, header
-                for cells in reader:
-                    if cells:  # a blank line is no row
-                        yield reader.line_num, cells
+                _check_header(reader.fieldnames or [])
+                for row in reader:  # DictReader skips blank lines
+                    yield reader.line_num, row
             except csv.Error as exc:
                 limit = csv.field_size_limit()
                 reason = (
@@ -106,7 +109,7 @@ def _csv_rows(path: Path) -> Iterator[Iterator[tuple[int, list[str]]]]:
         yield records()
 
 
-def _check_header(header: list[str]) -> None:
+def _check_header(header: Sequence[str]) -> None:
     seen: set[str] = set()
     for name in (n.strip() for n in header):
         if name and name in seen:
@@ -117,17 +120,13 @@ def _check_header(header: list[str]) -> None:
 def _check_file(path: Path) -> int:
     """Read the whole file once before anything is written; returns its rows."""
     with _csv_rows(path) as rows:
-        return max(sum(1 for _ in rows) - 1, 0)  # the header is no row
+        return sum(1 for _ in rows)
 
 
 def _read(path: Path, parse: Callable[[Any], Any], report: Report) -> Iterator[tuple[int, Any]]:
     with _csv_rows(path) as rows:
-        _, header = next(rows, (1, []))
-        for line, cells in rows:
+        for line, raw in rows:
             report.rows += 1
-            raw: dict[str | None, Any] = dict(zip(header, cells, strict=False))
-            if len(cells) > len(header):
-                raw[None] = cells[len(header) :]
             try:
                 yield line, parse(raw)
             except ValidationError as exc:

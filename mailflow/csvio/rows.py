@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from mailflow.api_schemas import ContactIn, PartnerIn
-from mailflow.schemas import LeadIn
+from mailflow.models.api_schemas import ContactIn, PartnerIn
+from mailflow.models.schemas import LeadIn, problems
 
 LIST_FIELDS = ("certifications", "expertise", "languages")
 CONTACT_COLUMNS = {
@@ -32,7 +32,7 @@ def _cells(raw: dict[str | None, Any]) -> dict[str, Any]:
 
 
 def errors_of(exc: ValidationError) -> str:
-    return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'row'}: {e['msg']}" for e in exc.errors())
+    return "; ".join(f"{field}: {message}" for field, message in problems(exc, "row"))
 
 
 def lead_row(raw: dict[str | None, Any]) -> LeadIn:

@@ -10,9 +10,9 @@ import logging
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from mailflow.broker import connect
+from mailflow import logs, preflight
+from mailflow.jobs.broker import connect
 from mailflow.runtime import Runtime
-from mailflow.settings import load_settings
 
 # job name → seconds between runs
 SWEEPS: dict[str, int] = {
@@ -22,9 +22,12 @@ SWEEPS: dict[str, int] = {
     "refresh_partner_stats": 3600,
     "sweep_offers": 60,
     "sweep_reminders": 60,
+    "sweep_questions": 600,  # "did you mean …?" questions unanswered for a day → review
     "sweep_webhooks": 30,  # due webhook retries
     # weekly reports (due per contact at their own weekday and hour)
     "sweep_reports": 600,
+    "sweep_connections": 60,  # a mailbox in trouble → one email to the admins
+    "send_offer_digests": 300,  # cold leads' offers held for a contact's digest slot
 }
 
 # job name → cron fields, in the scheduler's explicit time zone
@@ -67,10 +70,10 @@ def install(scheduler: BaseScheduler, rt: Runtime) -> BaseScheduler:
 
 
 def main() -> None:
-    settings = load_settings()
-    logging.basicConfig(level=settings.log_level)
+    settings = preflight.start("scheduler")
+    logs.configure(settings.log_level, settings.log_format)
     rt = Runtime(settings)
-    connect(rt, namespace=settings.queue_namespace, worker_threads=0 if settings.redis_url else 2)
+    connect(rt, worker_threads=0 if settings.redis_url else 2)
     scheduler = BlockingScheduler(timezone=settings.timezone)
     install(scheduler, rt)
     logging.getLogger("scheduler").info("scheduling in time zone %s", scheduler.timezone)

@@ -13,6 +13,7 @@ out of tags inside MJML.
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 from collections.abc import Callable, Mapping
@@ -26,13 +27,14 @@ from jinja2.sandbox import SecurityError
 from markupsafe import escape
 
 from mailflow import i18n
-from mailflow.mail import kinds
+from mailflow.mail import kinds, labels
+from mailflow.mail import wording as wordings
 from mailflow.mail.sandbox import TemplateSandbox, check_printf, check_str_format
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "email"
 _CONTENT_SLOT = "<mj-include-content />"
 # Every action link gets its data-action attribute from the link's name.
-_ACTION_LINK = re.compile(r'<a href="\{\{ links\.(pick|decline|feedback|portal) \}\}"')
+_ACTION_LINK = re.compile(r'<a href="\{\{ links\.(pick|decline|feedback|portal|profile) \}\}"')
 _TAG_WITH_LT = re.compile(r"\{[{%][^}]*<[^}]*[%}]\}")
 # Statements a body may start with, hoisted before the layout so ``preheader`` (used in the
 # layout's head) is known when the head renders.
@@ -93,7 +95,12 @@ def make_env(autoescape: bool) -> TemplateSandbox:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    env.add_filter("money", money)
+    env.add_filter("money", i18n.money_filter)
+    env.add_filter("date", i18n.date_filter)
+    env.add_filter("number", i18n.number_filter)
+    env.add_filter("datetime", i18n.datetime_filter)
+    env.add_filter("percent", i18n.percent_filter)
+    env.add_filter("label", labels.label_filter)
     env.add_filter("safe_url", safe_url)
     env.tests["http_url"] = is_http_url
     return env
@@ -111,16 +118,6 @@ def safe_url(value: object) -> str:
     """The URL if it is http(s), else ``""``: ``javascript:``, ``data:`` and friends never
     become a link or an image source."""
     return value.strip() if isinstance(value, str) and is_http_url(value) else ""
-
-
-def money(value: object, currency: str | None = None) -> str:
-    if value in (None, ""):
-        return ""
-    try:
-        amount = f"{float(str(value)):,.0f}".replace(",", "\u202f")
-    except ValueError:
-        return str(value)
-    return f"{amount} {currency}" if currency else amount
 
 
 HTML_ENV = make_env(autoescape=True)
@@ -142,6 +139,18 @@ def file_source(kind: str, directory: Path = TEMPLATE_DIR) -> Source:
 
 def layout(directory: Path = TEMPLATE_DIR) -> str:
     return (directory / "layout.mjml").read_text(encoding="utf-8")
+
+
+@functools.cache
+def footer_text(directory: Path = TEMPLATE_DIR) -> str:
+    """The plain-text part's footer (``footer.txt``): the layout's footer, for the reader's
+    audience, appended to every ``body.txt``."""
+    path = directory / "footer.txt"
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+def text_source(source: Source, directory: Path = TEMPLATE_DIR) -> str:
+    return source.body_text.rstrip("\n") + footer_text(directory)
 
 
 def mjml_to_html(mjml_source: str) -> str:
@@ -189,21 +198,22 @@ def _unshield(html: str) -> str:
     return _SHIELDED.sub(lambda m: m.group(1), html)
 
 
-def compile_source(source: Source, layout_mjml: str) -> Compiled:
+def compile_source(
+    source: Source, layout_mjml: str, wording: wordings.Wording | None = None
+) -> Compiled:
+    """The source compiled once; ``wording`` (``{lang: {msgid: text}}``) replaces catalog
+    messages in the templates of its languages."""
     html = html_source(source, layout_mjml)
+    text = text_source(source)
     try:
         return Compiled(
             kind=source.kind,
             version=source.version,
             subject=TEXT_ENV.from_string(source.subject),
-            text=TEXT_ENV.from_string(source.body_text),
+            text=TEXT_ENV.from_string(text),
             html=HTML_ENV.from_string(html),
             languages={
-                lang: (
-                    TEXT_ENV.from_string(pretranslate(source.subject, lang, html=False)),
-                    TEXT_ENV.from_string(pretranslate(source.body_text, lang, html=False)),
-                    HTML_ENV.from_string(pretranslate(html, lang, html=True)),
-                )
+                lang: _for_language(source.subject, text, html, lang, (wording or {}).get(lang))
                 for lang in i18n.LANGUAGES
             },
         )
@@ -211,12 +221,31 @@ def compile_source(source: Source, layout_mjml: str) -> Compiled:
         raise TemplateError(f"Jinja syntax error line {exc.lineno}: {exc.message}") from None
 
 
-def pretranslate(source: str, lang: str, *, html: bool) -> str:
+def _for_language(
+    subject: str, text: str, html: str, lang: str, texts: Mapping[str, str] | None
+) -> tuple[Template, Template, Template]:
+    """The three parts pretranslated for ``lang``; with the wording's ``texts``, whose
+    ``_``/``gettext`` also look there first (for messages with placeholders)."""
+    texts = texts or {}
+    extra = {"_": wordings.gettext_for(texts), "gettext": wordings.gettext_for(texts)}
+    names = extra if texts else None
+    return (
+        TEXT_ENV.from_string(pretranslate(subject, lang, html=False, texts=texts), names),
+        TEXT_ENV.from_string(pretranslate(text, lang, html=False, texts=texts), names),
+        HTML_ENV.from_string(pretranslate(html, lang, html=True, texts=texts), names),
+    )
+
+
+def pretranslate(
+    source: str, lang: str, *, html: bool, texts: Mapping[str, str] | None = None
+) -> str:
     """Replace each ``{{ _("literal") }}`` by its translation (HTML-escaped for the HTML
-    part, as autoescape would); calls with arguments stay calls."""
+    part, as autoescape would); calls with arguments stay calls. ``texts`` (a wording)
+    come before the catalog."""
 
     def fill(match: re.Match[str]) -> str:
-        text = i18n.gettext(lang, match.group(1).replace('\\"', '"'))
+        message = match.group(1).replace('\\"', '"')
+        text = (texts or {}).get(message) or i18n.gettext(lang, message)
         if any(mark in text for mark in ("{{", "{%", "{#", "}}", "%}", "#}")):
             return match.group(0)
         return str(escape(text)) if html else text
@@ -237,23 +266,31 @@ def validate(source: Source, layout_mjml: str) -> list[str]:
         bad = _TAG_WITH_LT.search(text)
         if bad:  # harmless outside MJML, but one rule for all three parts is easier to keep
             return [f"{name}: '<' inside a Jinja tag is not allowed: {bad.group(0)}"]
-    try:
-        html = html_source(source, layout_mjml)
-    except TemplateError as exc:
-        return [str(exc)]
     errors: list[str] = []
     allowed = kinds.allowed(source.kind)
-    parts = (("subject", source.subject), ("text", source.body_text), ("HTML", html))
+    # The author's own text, not the compiled layout: every line number is one they wrote.
+    parts = (("subject", source.subject), ("text", source.body_text), ("MJML", source.body_mjml))
     for name, text in parts:
         try:
-            used = meta.find_undeclared_variables(HTML_ENV.parse(text))
+            tree = HTML_ENV.parse(text)
+            unknown = sorted(meta.find_undeclared_variables(tree) - allowed)
         except TemplateSyntaxError as exc:
             errors.append(f"{name}: Jinja syntax error line {exc.lineno}: {exc.message}")
             continue
-        unknown = sorted(used - allowed)
         if unknown:
             known = ", ".join(sorted(kinds.KINDS[source.kind] | kinds.COMMON))
-            errors.append(f"{name}: unknown variable(s) {', '.join(unknown)} (known: {known})")
+            lines = sorted({n.lineno for n in tree.find_all(nodes.Name) if n.name in unknown})
+            where = f" line {', '.join(map(str, lines))}" if lines else ""
+            errors.append(
+                f"{name}{where}: unknown variable(s) {', '.join(unknown)} (known: {known})"
+            )
+    if not errors:
+        try:
+            HTML_ENV.parse(html_source(source, layout_mjml))
+        except TemplateError as exc:
+            return [str(exc)]
+        except TemplateSyntaxError as exc:  # a tag MJML moved apart: no line of the author's
+            errors.append(f"MJML: Jinja syntax error after compiling the layout: {exc.message}")
     for name, text in (("subject", source.subject), ("text", source.body_text),
                        ("MJML", source.body_mjml)):  # fmt: skip
         errors += _refusals(name, text)

@@ -39,6 +39,7 @@ class Envelope:
     message_id: str  # without angle brackets
     thread_root: str | None = None  # Message-ID all emails of a lead reference
     reply_to: str | None = None
+    in_reply_to: str | None = None  # the Message-ID this email answers (without brackets)
     extra_headers: tuple[tuple[str, str], ...] = field(default=())
 
 
@@ -125,9 +126,11 @@ def compose(env: Envelope, text: str, html: str, now: datetime | None = None) ->
     ]
     if env.reply_to:
         head.append(_address_header("Reply-To", check_address(env.reply_to)))
-    if env.thread_root:
-        head.append(_header("In-Reply-To", f"<{env.thread_root}>"))
-        head.append(_header("References", f"<{env.thread_root}>"))
+    answered = clean(env.in_reply_to).strip("<>") if env.in_reply_to else ""
+    if env.thread_root or answered:
+        refs = [f"<{m}>" for m in (env.thread_root, answered) if m]
+        head.append(_header("In-Reply-To", refs[-1]))
+        head.append(_header("References", " ".join(refs)))
     head += [
         b"Auto-Submitted: auto-generated\r\n",
         b"X-Auto-Response-Suppress: All\r\n",

@@ -17,10 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import Template
+from sqlmodel import select
 
 from mailflow import i18n
-from mailflow.mail import kinds
+from mailflow.mail import kinds, templates
+from mailflow.mail import wording as wordings
 from mailflow.mail.compile import (
+    HTML_ENV,
     TEMPLATE_DIR,
     Compiled,
     Source,
@@ -30,6 +33,7 @@ from mailflow.mail.compile import (
     is_http_url,
     layout,
 )
+from mailflow.models import EmailTemplate
 
 if TYPE_CHECKING:
     from mailflow.db import Database
@@ -41,6 +45,10 @@ class RenderError(TemplateError):
     """A template that compiled but failed while rendering: the sandbox refused an
     access or a size, or the template's own code raised. The message names the part,
     the line and the reason; the outbox stores it on the failed email."""
+
+    def __init__(self, message: str, part: str = "") -> None:
+        super().__init__(message)
+        self.part = part
 
 
 @dataclass(frozen=True)
@@ -62,9 +70,10 @@ class Renderer:
         self._directory = directory
         self._db = db
         self._ttl = ttl
-        self._compiled: dict[tuple[str, int], Compiled] = {}
+        self._compiled: dict[tuple[str, int, str], Compiled] = {}
         self._lock = threading.Lock()
         self._active: dict[str, Source] = {}
+        self._wording: dict[str, dict[str, dict[str, str]]] = {}  # kind → lang → texts
         self._active_at = float("-inf")
 
     def invalidate(self) -> None:
@@ -78,25 +87,26 @@ class Renderer:
     def _active_sources(self) -> dict[str, Source]:
         if self._db is None or time.monotonic() - self._active_at < self._ttl:
             return self._active
-        from sqlmodel import select
-
-        from mailflow.models import EmailTemplate
 
         with self._db.read() as s:
             rows = s.exec(select(EmailTemplate).where(EmailTemplate.active == True)).all()  # noqa: E712
             self._active = {
                 r.kind: Source(r.kind, r.version, r.subject, r.body_text, r.body_mjml) for r in rows
             }
+            self._wording = templates.published_wording(s)
         self._active_at = time.monotonic()
         return self._active
 
     def compiled(self, kind: str, version: int | None = None) -> Compiled:
-        """The compiled template: ``version`` None = the active one."""
-        source = None
+        """The compiled template: ``version`` None = the active one; with the kind's
+        published wording either way."""
+        source = self._active_sources().get(kind)
         if version is None:
-            source = self._active_sources().get(kind)
             version = source.version if source else 0
-        key = (kind, version)
+        elif source is not None and source.version != version:
+            source = None
+        found_wording = self._wording.get(kind)
+        key = (kind, version, wordings.key(found_wording))
         found = self._compiled.get(key)
         if found is None:
             with self._lock:
@@ -104,24 +114,63 @@ class Renderer:
                 if found is None:
                     if source is None:
                         source = self._source(kind, version)
-                    found = compile_source(source, layout(self._directory))
+                    found = compile_source(source, layout(self._directory), found_wording)
                     self._compiled[key] = found
         return found
 
     def _source(self, kind: str, version: int) -> Source:
         if version == 0 or self._db is None:
             return file_source(kind, self._directory)
-        from mailflow.mail import templates
 
         with self._db.read() as s:
             return templates.load_source(s, kind, version)
+
+    def wording(self, kind: str) -> dict[str, dict[str, str]]:
+        """The kind's published wording (``{lang: {msgid: text}}``)."""
+        self._active_sources()
+        return self._wording.get(kind, {})
 
     def render(self, kind: str, context: dict[str, Any], version: int | None = None) -> Rendered:
         tpl = self.compiled(kind, version)
         return render_compiled(tpl, context)
 
 
-def render_compiled(tpl: Compiled, context: dict[str, Any]) -> Rendered:
+def render_compiled(
+    tpl: Compiled, context: dict[str, Any], source: Source | None = None
+) -> Rendered:
+    """The three parts for one recipient. With the ``source`` (a draft, a version being
+    saved), an error in the HTML part names the line of the author's MJML, not of the
+    compiled layout."""
+    try:
+        return _render_parts(tpl, context)
+    except RenderError as exc:
+        if source is None or exc.part != "HTML":
+            raise
+        raise _author_error(tpl, source, context, exc) from exc
+
+
+def _author_error(
+    tpl: Compiled, source: Source, context: dict[str, Any], exc: RenderError
+) -> RenderError:
+    """Render the author's body alone with the same data: where it fails is their line."""
+    try:
+        HTML_ENV.from_string(source.body_mjml).render({**context, "subject_line": ""})
+    except Exception as inner:
+        line = _template_line(inner)
+        where = f"MJML line {line}" if line else "MJML"
+        return RenderError(
+            f"{tpl.kind} ({_version(tpl)}) cannot be rendered: {where}: "
+            f"{type(inner).__name__}: {str(inner)[:300]}",
+            part="MJML",
+        )
+    return exc
+
+
+def _version(tpl: Compiled) -> str:
+    return "the draft" if tpl.version < 0 else f"version {tpl.version}"
+
+
+def _render_parts(tpl: Compiled, context: dict[str, Any]) -> Rendered:
     links = context.get("links")
     if links:  # only http(s) URLs become links, whatever an action put in
         context = {**context, "links": {k: v for k, v in links.items() if is_http_url(v)}}
@@ -142,12 +191,12 @@ def _render(tpl: Compiled, part: str, template: Template, context: dict[str, Any
     try:
         return template.render(context)
     except Exception as exc:
-        version = "the draft" if tpl.version < 0 else f"version {tpl.version}"
         line = _template_line(exc)
         where = f"{part} line {line}" if line else part
         raise RenderError(
-            f"{tpl.kind} ({version}) cannot be rendered: {where}: "
-            f"{type(exc).__name__}: {str(exc)[:300]}"
+            f"{tpl.kind} ({_version(tpl)}) cannot be rendered: {where}: "
+            f"{type(exc).__name__}: {str(exc)[:300]}",
+            part=part,
         ) from exc
 
 
@@ -169,7 +218,8 @@ def trial_render(source: Source, brand: dict[str, Any]) -> list[str]:
     try:
         compiled = compile_source(source, layout())
         for lang in i18n.LANGUAGES:
-            render_compiled(compiled, {**kinds.sample(source.kind, lang), "brand": brand})
+            context = {**kinds.sample(source.kind, lang), "brand": brand}
+            render_compiled(compiled, context, source)
     except TemplateError as exc:
         return [str(exc)]
     return []

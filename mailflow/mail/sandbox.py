@@ -273,7 +273,7 @@ def weigh(context: Context, value: Any) -> Any:
 @pass_context
 def _gettext(ctx: Context, message: str, **variables: Any) -> str:
     check_printf(message, variables.values())
-    return i18n.gettext(ctx.get("lang") or "en", message, **variables)
+    return i18n.gettext(i18n.context_language(ctx), message, **variables)
 
 
 @pass_context
@@ -281,7 +281,7 @@ def _ngettext(ctx: Context, singular: str, plural: str, n: int, **variables: Any
     variables.setdefault("num", n)
     check_printf(singular, variables.values())
     check_printf(plural, variables.values())
-    return i18n.gettext(ctx.get("lang") or "en", singular if n == 1 else plural, **variables)
+    return i18n.ngettext(i18n.context_language(ctx), singular, plural, n, **variables)
 
 
 class _BudgetedCode(CodeGenerator):

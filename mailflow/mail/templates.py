@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from mailflow.mail.compile import Source, TemplateError, file_source
-from mailflow.models import EmailTemplate
+from mailflow.models import EmailTemplate, EmailWording
 
 FIELDS = ("subject", "body_text", "body_mjml")
 
@@ -69,3 +69,21 @@ def diff(old: Source, new: Source) -> str:
             )
         )
     return "\n".join(chunks)
+
+
+def published_wording(session: Session) -> dict[str, dict[str, dict[str, str]]]:
+    """Every kind's published wording: ``{kind: {lang: {msgid: text}}}``."""
+    rows = session.exec(select(EmailWording).where(EmailWording.state == "published")).all()
+    out: dict[str, dict[str, dict[str, str]]] = {}
+    for row in rows:
+        if row.texts:
+            out.setdefault(row.kind, {})[row.lang] = dict(row.texts)
+    return out
+
+
+def wording_row(session: Session, kind: str, lang: str, state: str) -> EmailWording | None:
+    return session.exec(
+        select(EmailWording).where(
+            EmailWording.kind == kind, EmailWording.lang == lang, EmailWording.state == state
+        )
+    ).first()

@@ -13,18 +13,19 @@ from flask import Blueprint, current_app, g, request, url_for
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from mailflow import apikeys, visibility
 from mailflow.actions import unit
+from mailflow.actions.console import apikeys
 from mailflow.actions.errors import NotFound
-from mailflow.actions.ingest_once import ingest_once
-from mailflow.actions.withdraw import withdraw
-from mailflow.api_schemas import LeadIn, LeadOut, LeadPage, LeadQuery, WithdrawIn
+from mailflow.actions.leads.ingest_once import ingest_once
+from mailflow.actions.leads.withdraw import withdraw
 from mailflow.models import Lead, Organization
-from mailflow.ratelimit import Limiter, make_limiter
-from mailflow.web import runtime
+from mailflow.models.api_schemas import LeadIn, LeadOut, LeadPage, LeadQuery, WithdrawIn
+from mailflow.queries import visibility
 from mailflow.web.apilead import lead_out
-from mailflow.web.apispec import PUBLIC, endpoint, openapi, refuse_undeclared
+from mailflow.web.apispec import PUBLIC, endpoint, openapi, refuse_undeclared, require_manufacturer
+from mailflow.web.context import runtime
 from mailflow.web.errors import problem
+from mailflow.web.ratelimit import Limiter, make_limiter
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 bp.before_app_request(refuse_undeclared)
@@ -60,13 +61,13 @@ def _authenticate() -> Any:
 
 
 def _limiter() -> Limiter:
-    limiter = current_app.extensions.get("mailflow.ratelimit")
+    limiter = current_app.extensions.get("mailflow.web.ratelimit")
     if limiter is None:
         settings = runtime().settings
         limiter = make_limiter(
             settings.redis_url, settings.api_rate_per_minute, settings.redis_prefix + "rl:"
         )
-        current_app.extensions["mailflow.ratelimit"] = limiter
+        current_app.extensions["mailflow.web.ratelimit"] = limiter
     return limiter
 
 
@@ -74,12 +75,6 @@ def _unauthorized(detail: str) -> Any:
     response = problem(401, "Unauthorized", detail)
     response.headers["WWW-Authenticate"] = 'Bearer realm="mailflow"'
     return response
-
-
-def _manufacturer_only(what: str) -> Any:
-    if g.organization.kind != "manufacturer":
-        return problem(403, "Forbidden", f"Only the manufacturer's keys can {what}.")
-    return None
 
 
 @endpoint(
@@ -94,9 +89,7 @@ def _manufacturer_only(what: str) -> Any:
     headers=("Idempotency-Key",),
 )
 def create_lead(body: LeadIn) -> Any:
-    refused = _manufacturer_only("create leads")
-    if refused:
-        return refused
+    require_manufacturer("create leads")
     key = (request.headers.get("Idempotency-Key") or "").strip()[:200] or None
     if key and not (key.isascii() and key.isprintable()):
         return problem(422, "Unprocessable Content", "Idempotency-Key: printable ASCII only.")
@@ -167,12 +160,15 @@ def list_leads(query: LeadQuery) -> Any:
     response=LeadOut,
 )
 def withdraw_lead(lead_id: int, body: WithdrawIn) -> Any:
-    refused = _manufacturer_only("withdraw leads")
-    if refused:
-        return refused
+    require_manufacturer("withdraw leads")
     with unit(runtime(), f"api:{g.api_key.id}", "api") as ctx:
         lead = withdraw(ctx, lead_id, body.reason)
         return lead_out(ctx.session, lead, g.organization)
 
 
-from mailflow.web import api_matching, api_offers, api_partners  # noqa: E402, F401  (routes on bp)
+from mailflow.web import (  # noqa: E402, F401  (routes on bp)
+    api_deals,
+    api_matching,
+    api_offers,
+    api_partners,
+)

@@ -14,9 +14,10 @@ from typing import Any
 from flask import g
 
 from mailflow.actions import unit
-from mailflow.actions.errors import NotAllowed, NotFound
-from mailflow.actions.override import assign, offer_to
-from mailflow.api_schemas import (
+from mailflow.actions.errors import NotFound
+from mailflow.actions.leads.override import assign, offer_to
+from mailflow.models import Lead
+from mailflow.models.api_schemas import (
     AssignIn,
     AssignOut,
     Candidate,
@@ -28,25 +29,19 @@ from mailflow.api_schemas import (
     OfferToIn,
     OfferToOut,
 )
-from mailflow.matchdata import explain_lead
-from mailflow.models import Lead
-from mailflow.web import runtime
+from mailflow.queries.matching_input import explain_lead
 from mailflow.web.api import bp
-from mailflow.web.apispec import endpoint
+from mailflow.web.apispec import endpoint, require_manufacturer
+from mailflow.web.context import runtime
 
 EXAMPLES = 20
-
-
-def _manufacturer() -> None:
-    if g.organization.kind != "manufacturer":
-        raise NotAllowed("only the manufacturer's keys can move leads")
 
 
 @endpoint(bp, "POST", "/leads/<int:lead_id>/offer", scope="leads:write",
           summary="Offer the lead to exactly these partners (a partner manager's override)",
           body=OfferToIn, response=OfferToOut, status=201)  # fmt: skip
 def offer(lead_id: int, body: OfferToIn) -> Any:
-    _manufacturer()
+    require_manufacturer("move leads")
     with unit(runtime(), f"api:{g.api_key.id}", "api") as ctx:
         offers = offer_to(ctx, lead_id, body.organization_ids)
         refs = [OfferRef(id=o.id, organization_id=o.organization_id, ring=o.ring) for o in offers]  # type: ignore[arg-type]
@@ -57,7 +52,7 @@ def offer(lead_id: int, body: OfferToIn) -> Any:
           summary="Give the lead to one partner: it becomes the owner at once",
           body=AssignIn, response=AssignOut)  # fmt: skip
 def assign_lead(lead_id: int, body: AssignIn) -> Any:
-    _manufacturer()
+    require_manufacturer("move leads")
     with unit(runtime(), f"api:{g.api_key.id}", "api") as ctx:
         picked = assign(ctx, lead_id, body.organization_id)
         assert picked.id is not None
@@ -68,7 +63,7 @@ def assign_lead(lead_id: int, body: AssignIn) -> Any:
           summary="Why the matcher ranks partners as it does: scores and exclusions",
           query=MatchingQuery, response=MatchingOut)  # fmt: skip
 def matching(lead_id: int, query: MatchingQuery) -> Any:
-    _manufacturer()
+    require_manufacturer("move leads")
     rt = runtime()
     with rt.db.read() as s:
         lead = s.get(Lead, lead_id)

@@ -8,13 +8,11 @@ from typing import Any
 from flask import g
 from sqlmodel import Session, col, select
 
-from mailflow import visibility
 from mailflow.actions import unit
-from mailflow.actions.decline import decline
 from mailflow.actions.errors import InvalidInput, NotAllowed, NotFound
-from mailflow.actions.feedback import feedback
-from mailflow.actions.pick import pick
-from mailflow.api_schemas import (
+from mailflow.actions.leads.respond import Answer, Responded, act
+from mailflow.models import Contact, Lead, Offer, Organization
+from mailflow.models.api_schemas import (
     DeclineIn,
     FeedbackIn,
     FeedbackOut,
@@ -23,11 +21,12 @@ from mailflow.api_schemas import (
     OfferQuery,
     PickIn,
 )
-from mailflow.models import Contact, Lead, Offer, Organization
-from mailflow.web import runtime
+from mailflow.models.states import OfferState
+from mailflow.queries import visibility
 from mailflow.web.api import bp
 from mailflow.web.apilead import lead_out, offer_out
 from mailflow.web.apispec import endpoint
+from mailflow.web.context import runtime
 
 
 @endpoint(
@@ -85,6 +84,14 @@ def _acting_contact(session: Session, contact_id: int | None) -> int:
     return first
 
 
+def _item(session: Session, done: Responded) -> OfferItem:
+    org = session.get(Organization, done.offer.organization_id)
+    assert org is not None
+    return OfferItem(
+        offer=offer_out(done.offer, org), lead=lead_out(session, done.lead, g.organization)
+    )
+
+
 @endpoint(
     bp,
     "POST",
@@ -97,13 +104,8 @@ def _acting_contact(session: Session, contact_id: int | None) -> int:
 def pick_offer(offer_id: int, body: PickIn) -> Any:
     with unit(runtime(), f"api:{g.api_key.id}", "api") as ctx:
         _own_offer(ctx.session, offer_id)
-        picked = pick(ctx, offer_id, _acting_contact(ctx.session, body.contact_id))
-        org = ctx.session.get(Organization, picked.scope.offer.organization_id)
-        assert org is not None
-        return OfferItem(
-            offer=offer_out(picked.scope.offer, org),
-            lead=lead_out(ctx.session, picked.scope.lead, g.organization),
-        )
+        contact_id = _acting_contact(ctx.session, body.contact_id)
+        return _item(ctx.session, act(ctx, offer_id, contact_id, Answer("pick")))
 
 
 @endpoint(
@@ -118,13 +120,8 @@ def pick_offer(offer_id: int, body: PickIn) -> Any:
 def decline_offer(offer_id: int, body: DeclineIn) -> Any:
     with unit(runtime(), f"api:{g.api_key.id}", "api") as ctx:
         _own_offer(ctx.session, offer_id)
-        scope = decline(ctx, offer_id, _acting_contact(ctx.session, None), body.reason)
-        org = ctx.session.get(Organization, scope.offer.organization_id)
-        assert org is not None
-        return OfferItem(
-            offer=offer_out(scope.offer, org),
-            lead=lead_out(ctx.session, scope.lead, g.organization),
-        )
+        answer = Answer("decline", reason=body.reason)
+        return _item(ctx.session, act(ctx, offer_id, _acting_contact(ctx.session, None), answer))
 
 
 @endpoint(
@@ -146,12 +143,12 @@ def lead_feedback(lead_id: int, body: FeedbackIn) -> Any:
             select(Offer.id).where(
                 Offer.lead_id == lead_id,
                 Offer.organization_id == g.organization.id,
-                Offer.state == "picked",
+                Offer.state == OfferState.PICKED,
             )
         ).first()
         if offer_id is None:
             raise NotAllowed("this partner holds no picked offer for the lead")
         contact_id = lead.owner_contact_id or _acting_contact(ctx.session, None)
-        row = feedback(ctx, offer_id, contact_id, body)
-        assert row.id is not None
+        row = act(ctx, offer_id, contact_id, Answer("feedback", report=body)).report
+        assert row is not None and row.id is not None
         return FeedbackOut(id=row.id, lead_id=lead_id, stage=row.stage, lead_state=lead.state), 201

@@ -8,12 +8,12 @@ from typing import Any
 from flask import g
 from sqlmodel import col, select
 
-from mailflow import kpi_basic
 from mailflow.actions import unit
-from mailflow.actions.errors import NotAllowed, NotFound
-from mailflow.actions.partners import save_contact, save_partner
-from mailflow.actions.webhook import register_webhook, remove_webhook
-from mailflow.api_schemas import (
+from mailflow.actions.console.webhook import register_webhook, remove_webhook
+from mailflow.actions.errors import NotFound
+from mailflow.actions.partners.save import save_contact, save_partner
+from mailflow.models import Contact, Organization, Webhook
+from mailflow.models.api_schemas import (
     ContactIn,
     ContactOut,
     KpiQuery,
@@ -24,15 +24,10 @@ from mailflow.api_schemas import (
     WebhookList,
     WebhookOut,
 )
-from mailflow.models import Contact, Organization, Webhook
-from mailflow.web import runtime
+from mailflow.queries import kpi, visibility
 from mailflow.web.api import bp
-from mailflow.web.apispec import endpoint
-
-
-def _manufacturer() -> None:
-    if g.organization.kind != "manufacturer":
-        raise NotAllowed("only the manufacturer's keys manage partners")
+from mailflow.web.apispec import endpoint, require_manufacturer
+from mailflow.web.context import runtime
 
 
 def _partner_out(org: Organization) -> PartnerOut:
@@ -44,7 +39,7 @@ def _contact_out(contact: Contact) -> ContactOut:
 
 
 def _save_partner(body: PartnerIn, partner_id: int | None = None) -> Any:
-    _manufacturer()
+    require_manufacturer("manage partners")
     with unit(runtime(), f"api:{g.api_key.id}", "api") as ctx:
         org, created = save_partner(ctx, body, partner_id=partner_id)
         return _partner_out(org), 201 if created else 200
@@ -82,7 +77,7 @@ def upsert_partner(external_id: str, body: PartnerIn) -> Any:
 
 
 def _save_contact(body: ContactIn, contact_id: int | None = None) -> Any:
-    _manufacturer()
+    require_manufacturer("manage partners")
     with unit(runtime(), f"api:{g.api_key.id}", "api") as ctx:
         contact, created = save_contact(ctx, body, contact_id=contact_id)
         return _contact_out(contact), 201 if created else 200
@@ -108,13 +103,12 @@ def upsert_contact(external_id: str, body: ContactIn) -> Any:
 
 
 @endpoint(bp, "GET", "/kpis", scope="kpis:read",
-          summary="Offered, picked, won, lost and conversion per organization over a period",
+          summary="Offers, picks, wins, losses and conversion per partner over a period",
           query=KpiQuery, response=KpiReport)  # fmt: skip
 def kpis(query: KpiQuery) -> Any:
-    org: Organization = g.organization
-    scope = None if org.kind == "manufacturer" else org.id
     with runtime().db.read() as s:
-        return kpi_basic.report(s, runtime().clock.now(), query.since, query.until, scope)
+        viewer = visibility.for_organization(s, g.organization)
+        return kpi.report(s, viewer, runtime().clock.now(), query.since, query.until)
 
 
 def _hook_out(hook: Webhook, *, secret: bool = False) -> WebhookOut:

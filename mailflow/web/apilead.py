@@ -1,5 +1,5 @@
 """What the API shows of a lead to a caller: full for the manufacturer and the owner,
-the teaser for a partner it was offered to (the privacy line of :mod:`mailflow.leadview`).
+the teaser for a partner it was offered to (the privacy line of :mod:`mailflow.rules.privacy`).
 
 A teaser says nothing about who won the lead or how it went: no owner, no pick time, no
 note, only the caller's own offers, and every state after the pick reads ``taken``."""
@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from mailflow import leadview, lifecycle, visibility
-from mailflow.api_schemas import LeadOut, OfferOut, OrgRef
 from mailflow.models import Lead, Offer, Organization
+from mailflow.models.api_schemas import LeadOut, LeadOutcome, OfferOut, OrgRef
+from mailflow.models.states import OfferState
+from mailflow.queries import outcome, visibility
+from mailflow.rules import lifecycle, privacy
 
 
 def offer_out(offer: Offer, org: Organization) -> OfferOut:
@@ -35,7 +37,7 @@ def lead_out(
     seen_by = seen_by or visibility.for_organization(session, viewer)
     full = visibility.sees_customer(seen_by, lead)
     mine = seen_by.org_ids
-    body = leadview.details(lead) if full else leadview.teaser(lead)
+    body = privacy.details(lead) if full else privacy.teaser(lead)
     owner = session.get(Organization, lead.owner_id) if lead.owner_id else None
     offers = session.exec(
         select(Offer, Organization)
@@ -58,6 +60,8 @@ def lead_out(
             if full or mine is None or o.organization_id in mine
         ],
     )
+    ended = outcome.for_lead(session, lead) if full else None
+    body["outcome"] = LeadOutcome(**ended) if ended is not None else None
     if not full:
         body.update(_teaser_progress(lead))
     return LeadOut(**body)
@@ -67,5 +71,11 @@ def _teaser_progress(lead: Lead) -> dict[str, object]:
     """What a partner that does not own the lead learns of its course: only that it is
     taken, not by whom, when, or how it went on."""
     taken = lead.state in lifecycle.OPEN_STAGES or lead.state in lifecycle.CLOSED_STAGES
-    state = "taken" if taken else lead.state
-    return {"state": state, "owner": None, "picked_at": None, "qualify_note": None}
+    state = OfferState.TAKEN if taken else lead.state
+    return {
+        "state": state,
+        "owner": None,
+        "picked_at": None,
+        "qualify_note": None,
+        "outcome": None,
+    }

@@ -20,10 +20,11 @@ from flask import Blueprint, Flask, Response, g, request
 from pydantic import BaseModel, ValidationError
 from pydantic.json_schema import models_json_schema
 
-from mailflow import apikeys
-from mailflow.actions.errors import ActionError
-from mailflow.api_schemas import Problem
-from mailflow.forminput import MAX_ID
+from mailflow.actions.console import apikeys
+from mailflow.actions.errors import ActionError, NotAllowed
+from mailflow.models.api_schemas import Problem
+from mailflow.models.schemas import problems
+from mailflow.rules.forminput import MAX_ID
 from mailflow.web.errors import problem
 
 
@@ -72,8 +73,14 @@ def refuse_undeclared() -> Response | None:
     return None
 
 
+def require_manufacturer(what: str) -> None:
+    """Refuse (403) unless the request's API key is the manufacturer's."""
+    if g.organization.kind != "manufacturer":
+        raise NotAllowed(f"Only the manufacturer's keys can {what}.")
+
+
 def validation_problem(exc: ValidationError, what: str) -> Response:
-    errors = [{"field": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in exc.errors()]
+    errors = [{"field": field, "message": message} for field, message in problems(exc, "")]
     return problem(422, "Unprocessable Content", f"The {what} has invalid fields.", errors=errors)
 
 

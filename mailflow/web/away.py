@@ -9,29 +9,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, g, make_response, render_template, request
+from flask import Blueprint, abort, make_response, render_template
 
-from mailflow import away_links, i18n
+from mailflow import i18n
 from mailflow.actions import unit
-from mailflow.actions.away import confirm_away
 from mailflow.actions.errors import ActionError
+from mailflow.actions.partners.away import confirm_away
+from mailflow.links.claims import AwayClaim
+from mailflow.links.signer import PURPOSES
 from mailflow.models import Contact, Organization
-from mailflow.tokens import TokenExpired, TokenInvalid
-from mailflow.web import runtime
+from mailflow.web.context import runtime
 from mailflow.web.errors import invalid_link
+from mailflow.web.security import read_link, refuse_cross_site
 
 bp = Blueprint("away", __name__)
+PREFIX = PURPOSES[AwayClaim.PURPOSE].path
 
 
-def _claim(token: str) -> away_links.AwayClaim:
-    g.token_route = True
-    try:
-        return away_links.read(runtime(), token)
-    except (TokenExpired, TokenInvalid):
-        abort(invalid_link())
-
-
-def _page(claim: away_links.AwayClaim, status: int, **context: Any) -> Any:
+def _page(claim: AwayClaim, status: int, **context: Any) -> Any:
     with runtime().db.read() as s:
         org = s.get(Organization, claim.organization_id)
         manager = s.get(Contact, claim.contact_id)
@@ -49,16 +44,15 @@ def _page(claim: away_links.AwayClaim, status: int, **context: Any) -> Any:
     return make_response(page, status)
 
 
-@bp.get(f"{away_links.PREFIX}<token>")
+@bp.get(f"{PREFIX}<token>")
 def show(token: str) -> Any:
-    return _page(_claim(token), 200)
+    return _page(read_link(AwayClaim, token), 200)
 
 
-@bp.post(f"{away_links.PREFIX}<token>")
+@bp.post(f"{PREFIX}<token>")
 def confirm(token: str) -> Any:
-    claim = _claim(token)
-    if request.headers.get("Sec-Fetch-Site") == "cross-site":
-        abort(403)  # the dialog posts only to itself: a form on another site is refused
+    claim = read_link(AwayClaim, token)
+    refuse_cross_site()
     try:
         with unit(runtime(), f"contact:{claim.contact_id}", "web") as ctx:
             confirm_away(ctx, claim.organization_id, claim.contact_id, claim.until)

@@ -17,8 +17,8 @@ from flask import Flask, Request
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter, Map
 
-from mailflow.forminput import MAX_ID
-from mailflow.schemas import INT_MAX, INT_MIN
+from mailflow.models.schemas import INT_MAX, INT_MIN
+from mailflow.rules.forminput import MAX_ID
 
 
 class RowId(IntegerConverter):

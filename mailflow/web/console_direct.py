@@ -8,15 +8,18 @@ from flask import Blueprint, Response, render_template, request
 from sqlmodel import col, func, select
 
 from mailflow.csvio import exporter
+from mailflow.i18n import N_
 from mailflow.models import Organization, Webhook, WebhookDelivery
-from mailflow.visibility import STAFF_ROLES
-from mailflow.web import runtime
+from mailflow.models.states import DeliveryState
+from mailflow.queries.visibility import STAFF_ROLES
 from mailflow.web.console.auth import login_required
-from mailflow.web.downloads import csv_download
+from mailflow.web.console.scope import viewer
+from mailflow.web.context import runtime
+from mailflow.web.downloads import csv_download, dialect
 
 bp = Blueprint("console_direct", __name__, url_prefix="/console")
 PAGE = 50
-NAV = [("Webhooks", "console_direct.webhooks"), ("Export", "console_direct.exports")]
+NAV = [(N_("Webhooks"), "console_direct.webhooks"), (N_("Export"), "console_direct.exports")]
 
 
 # Every partner's deliveries and every lead with its customer data: staff only.
@@ -31,7 +34,7 @@ def webhooks() -> Any:
             .join(Webhook, col(Webhook.id) == WebhookDelivery.webhook_id)
             .join(Organization, col(Organization.id) == Webhook.organization_id)
         )
-        if state in ("pending", "sending", "delivered", "failed"):
+        if state in tuple(DeliveryState):
             query = query.where(WebhookDelivery.state == state)
         rows = s.exec(
             query.order_by(col(WebhookDelivery.id).desc()).offset((page - 1) * PAGE).limit(PAGE + 1)
@@ -49,7 +52,6 @@ def webhooks() -> Any:
         ).all()
     return render_template(
         "console/webhooks.html",
-        lang="en",
         rows=rows[:PAGE],
         more=len(rows) > PAGE,
         counts=counts,
@@ -62,7 +64,7 @@ def webhooks() -> Any:
 @bp.get("/export")
 @login_required(*STAFF_ROLES)
 def exports() -> Any:
-    return render_template("console/exports.html", lang="en")
+    return render_template("console/exports.html")
 
 
 @bp.get("/export/<what>.csv")
@@ -72,10 +74,12 @@ def download(what: str) -> Any:
     if export is None:
         return Response("unknown export", status=404)
     rt = runtime()
+    who = viewer()
+    used = dialect()
 
     def chunks() -> Any:
         with rt.db.read() as session:
-            yield from export(session, rt.clock.now())
+            yield from export(session, who, rt.clock.now(), used)
 
     stamp = rt.clock.now().strftime("%Y%m%d-%H%M")
-    return csv_download(f"mailflow-{what}-{stamp}.csv", chunks())
+    return csv_download(f"mailflow-{what}-{stamp}.csv", chunks(), used)

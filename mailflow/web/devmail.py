@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
 from flask import Blueprint, abort, current_app, jsonify, render_template
 
 from mailflow.mail.capture import MailCapture
+from mailflow.web.context import runtime
+from mailflow.web.language import visitor_language
 
 bp = Blueprint("devmail", __name__, url_prefix="/dev/mail")
 
@@ -15,6 +20,18 @@ bp = Blueprint("devmail", __name__, url_prefix="/dev/mail")
 def _box() -> MailCapture:
     box: MailCapture = current_app.extensions["devmail"]
     return box
+
+
+def _page(template: str, **context: Any) -> str:
+    """A capture page in the visitor's language, times in the installation's time zone."""
+    lang = visitor_language()
+    zone = ZoneInfo(runtime().settings.timezone)
+
+    def when(value: datetime) -> str:
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return format_datetime(aware, "medium", tzinfo=zone, locale=lang)
+
+    return render_template(template, lang=lang, when=when, **context)
 
 
 @bp.get("/api/messages")
@@ -28,7 +45,7 @@ def index() -> Any:
     groups: dict[str, list[Any]] = defaultdict(list)
     for mail in reversed(_box().messages()):
         groups[", ".join(mail.to)].append(mail)
-    return render_template("devmail.html", lang="en", groups=sorted(groups.items()))
+    return _page("devmail.html", groups=sorted(groups.items()))
 
 
 @bp.get("/<int:mail_id>")
@@ -36,7 +53,7 @@ def show(mail_id: int) -> Any:
     mail = _box().get(mail_id)
     if mail is None:
         abort(404)
-    return render_template("devmail_message.html", lang="en", mail=mail)
+    return _page("devmail_message.html", mail=mail)
 
 
 @bp.get("/<int:mail_id>/html")

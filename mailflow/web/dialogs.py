@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, make_response, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
 from mailflow.actions import unit
-from mailflow.actions.decline import decline
 from mailflow.actions.errors import (
     ActionError,
     AlreadyTaken,
@@ -20,13 +19,22 @@ from mailflow.actions.errors import (
     PartnerInactive,
     QueueBlocked,
 )
-from mailflow.actions.feedback import feedback
-from mailflow.actions.pick import pick
-from mailflow.forminput import FormInputError, check_texts, parse_amount
-from mailflow.schemas import FeedbackIn
-from mailflow.tokens import LinkClaim, TokenExpired, TokenInvalid
-from mailflow.web import runtime
+from mailflow.actions.leads import respond
+from mailflow.actions.leads.respond import Answer
+from mailflow.i18n import N_
+from mailflow.links.claims import LinkClaim
+from mailflow.links.signer import TokenExpired, TokenInvalid
+from mailflow.mail.labels import DECLINE_REASONS
+from mailflow.models.schemas import FeedbackIn, problems
+from mailflow.models.states import OfferState
+from mailflow.queries.backlog import gate, status_buttons
+from mailflow.queries.offers import others_open
+from mailflow.rules.forminput import FormInputError, check_texts, parse_amount
+from mailflow.rules.lifecycle import STAGES
+from mailflow.web.context import runtime
 from mailflow.web.pages import LinkView, load_view, portal_rows
+from mailflow.web.portal_push import PORTAL_CSP
+from mailflow.web.security import refuse_cross_site
 
 bp = Blueprint("dialogs", __name__)
 
@@ -34,16 +42,18 @@ bp = Blueprint("dialogs", __name__)
 def _claim(token: str) -> LinkClaim:
     g.token_route = True
     try:
-        claim = runtime().signer.read_link(token)
+        claim = runtime().signer.read(LinkClaim, token)
     except TokenExpired:
         abort(
             _page(
                 "message.html",
                 410,
-                title="This link has expired",
+                title=N_("This link has expired"),
                 tone="error",
-                text="Links in our emails are valid for a limited time. "
-                "Open your most recent email, or reply to it instead.",
+                text=N_(
+                    "Links in our emails are valid for a limited time. "
+                    "Open your most recent email, or reply to it instead."
+                ),
             )
         )
     except TokenInvalid:
@@ -51,9 +61,9 @@ def _claim(token: str) -> LinkClaim:
             _page(
                 "message.html",
                 404,
-                title="This link is not valid",
+                title=N_("This link is not valid"),
                 tone="error",
-                text="The link may be incomplete. Please open it again from the email.",
+                text=N_("The link may be incomplete. Please open it again from the email."),
             )
         )
     if claim.action == "qualify":  # an agency's link lives under /q/
@@ -62,7 +72,6 @@ def _claim(token: str) -> LinkClaim:
 
 
 def _page(template: str, status: int = 200, lang: str = "en", **context: Any) -> Any:
-    from flask import make_response
 
     return make_response(render_template(template, lang=lang, **context), status)
 
@@ -75,9 +84,9 @@ def _load(claim: LinkClaim) -> LinkView:
             _page(
                 "message.html",
                 404,
-                title="This link is not valid",
+                title=N_("This link is not valid"),
                 tone="error",
-                text="The lead or partner it points to no longer exists.",
+                text=N_("The lead or partner it points to no longer exists."),
             )
         )
     if not view.organization.active:
@@ -92,10 +101,12 @@ def _inactive(lang: str) -> Any:
         "message.html",
         403,
         lang,
-        title="This partner account is not active",
+        title=N_("This partner account is not active"),
         tone="error",
-        text="Your company no longer receives or handles leads here. "
-        "Please contact the manufacturer if this is a mistake.",
+        text=N_(
+            "Your company no longer receives or handles leads here. "
+            "Please contact the manufacturer if this is a mistake."
+        ),
     )
 
 
@@ -106,8 +117,27 @@ def show(token: str) -> Any:
     if claim.action == "portal":
         with runtime().db.read() as session:
             rows = portal_rows(session, runtime(), view.contact)
-        return _page("dialogs/portal.html", 200, view.lang, view=view, token=token, **rows)
+        page = _page(
+            "dialogs/portal.html",
+            200,
+            view.lang,
+            view=view,
+            token=token,
+            tz=view.contact.timezone,
+            done=_portal_notice(),
+            **rows,
+        )
+        page.headers["Content-Security-Policy"] = PORTAL_CSP  # its notifications' script
+        return page
     return _state_page(view, claim.action)
+
+
+def _portal_notice() -> dict[str, Any] | None:
+    """What a one-tap status button just did (the redirect back to the page says it)."""
+    stage, lead = request.args.get("done", ""), request.args.get("lead", "")
+    if stage not in STAGES or not lead.isdigit():
+        return None
+    return {"state": stage, "lead": int(lead)}
 
 
 def _state_page(view: LinkView, action: str) -> Any:
@@ -117,11 +147,11 @@ def _state_page(view: LinkView, action: str) -> Any:
         # a one-click status button of a reminder opens the form with its stage chosen
         form = request.args if request.args.get("stage") in view.next_stages else None
         return _page(template, lang=view.lang, view=view, form=form)
-    if view.offer.state == "taken" or (view.lead.owner_id and not view.is_owner):
+    if view.offer.state == OfferState.TAKEN or (view.lead.owner_id and not view.is_owner):
         return _page("dialogs/taken.html", 409, lang=view.lang, view=view)
-    if view.offer.state == "declined":
-        return _page("dialogs/declined.html", lang=view.lang, view=view)
-    if view.offer.state != "open":
+    if view.offer.state == OfferState.DECLINED:
+        return _declined(view)
+    if view.offer.state != OfferState.OPEN:
         return _page("dialogs/closed.html", 410, lang=view.lang, view=view)
     if action == "feedback":
         return _page("dialogs/closed.html", 403, lang=view.lang, view=view)
@@ -132,9 +162,16 @@ def _state_page(view: LinkView, action: str) -> Any:
     return _page(f"dialogs/{action}.html", lang=view.lang, view=view)
 
 
+def _declined(view: LinkView) -> Any:
+    """Thanks for declining, and what happens now: ring-mates still hold the lead, or it
+    moves on."""
+    with runtime().db.read() as session:
+        others = others_open(session, view.offer)
+    return _page("dialogs/declined.html", lang=view.lang, view=view, others_open=others)
+
+
 def _queue_blocked(view: LinkView, status: int = 200) -> Any:
     """The processing-queue gate: the offer is shown, the pick is not possible."""
-    from mailflow.processing_queue import gate, status_buttons
 
     rt = runtime()
     with rt.db.read() as session:
@@ -153,16 +190,10 @@ def _queue_blocked(view: LinkView, status: int = 200) -> Any:
     )
 
 
-def _same_site_only() -> None:
-    """A cross-site form post is refused: the dialogs are only ever posted from themselves."""
-    if request.headers.get("Sec-Fetch-Site") == "cross-site":
-        abort(403)
-
-
 @bp.post("/a/<token>")
 def act(token: str) -> Any:
     claim = _claim(token)
-    _same_site_only()
+    refuse_cross_site()
     view = _load(claim)
     try:
         check_texts(request.form.items())  # every field, whichever the action reads
@@ -183,17 +214,17 @@ def act(token: str) -> Any:
             exc.http_status,
             lang=view.lang,
             tone="error",
-            title="This did not work",
+            title=N_("This did not work"),
             text=str(exc),
         )
     if error is not None:
         return _refused_form(claim, view, error)
-    back = _back_to_portal(claim)
+    back = _back_to_portal(claim, view.lead.id)
     if back is not None:  # a one-click button on the partner's own page: show it again
         return redirect(back, 303)
     done = _load(claim)
     if claim.action == "decline":
-        return _page("dialogs/declined.html", lang=view.lang, view=done)
+        return _declined(done)
     if claim.action == "feedback":
         return _page("dialogs/feedback_done.html", lang=view.lang, view=done)
     return _page("dialogs/details.html", lang=view.lang, view=done, just_picked=True)
@@ -201,50 +232,61 @@ def act(token: str) -> Any:
 
 def _refused_form(claim: LinkClaim, view: LinkView, errors: list[str]) -> Any:
     """422: the feedback form again with its errors; the other dialogs say what was wrong."""
-    if claim.action == "feedback":
+    if claim.action in ("feedback", "decline"):
         form = request.form
-        return _page("dialogs/feedback.html", 422, view.lang, view=view, errors=errors, form=form)
+        template = f"dialogs/{claim.action}.html"
+        return _page(template, 422, view.lang, view=view, errors=errors, form=form)
     return _page(
-        "message.html", 422, view.lang, tone="error", title="This did not work", text=errors[0]
+        "message.html", 422, view.lang, tone="error", title=N_("This did not work"), text=errors[0]
     )
 
 
-def _back_to_portal(claim: LinkClaim) -> str | None:
+def _back_to_portal(claim: LinkClaim, lead_id: int | None) -> str | None:
     """The contact's own page when the form came from it (a signed portal token of the
     same contact); never an arbitrary address."""
     token = request.form.get("back") or ""
     if not token or claim.action == "pick":
         return None
     try:
-        back = runtime().signer.read_link(token)
+        back = runtime().signer.read(LinkClaim, token)
     except (TokenExpired, TokenInvalid):
         return None
     if back.action != "portal" or back.contact_id != claim.contact_id:
         return None
+    stage = request.form.get("stage", "")
+    if claim.action == "feedback" and stage in STAGES:
+        return url_for("dialogs.show", token=token, done=stage, lead=lead_id)
     return url_for("dialogs.show", token=token)
 
 
 def _perform(claim: LinkClaim) -> list[str] | None:
     """Run the action of the link; returns form errors for an invalid feedback form."""
-    if claim.action not in ("pick", "decline", "feedback"):
-        abort(405)
-    data = None
-    if claim.action == "feedback":
+    if claim.action == "pick":
+        answer = Answer("pick")
+    elif claim.action == "decline":
+        answer = Answer("decline", reason=_decline_reason())
+    elif claim.action == "feedback":
         try:
-            data = FeedbackIn(**_feedback_form())
+            answer = Answer("feedback", report=FeedbackIn(**_feedback_form()))
         except ValidationError as exc:
-            return [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+            return [f"{field}: {message}" for field, message in problems(exc, "")]
         except FormInputError as exc:
             return [str(exc)]
+    else:
+        abort(405)
     with unit(runtime(), f"contact:{claim.contact_id}", "web") as ctx:
-        if claim.action == "pick":
-            pick(ctx, claim.offer_id, claim.contact_id)
-        elif claim.action == "decline":
-            decline(ctx, claim.offer_id, claim.contact_id, request.form.get("reason") or None)
-        else:
-            assert data is not None
-            feedback(ctx, claim.offer_id, claim.contact_id, data)
+        respond.act(ctx, claim.offer_id, claim.contact_id, answer)
     return None
+
+
+def _decline_reason() -> str:
+    """The chosen reason (a required choice); "other" with the partner's own words is
+    stored as those words."""
+    reason = (request.form.get("reason") or "").strip()
+    if reason not in DECLINE_REASONS:
+        raise FormInputError(N_("Please choose why you are declining."))
+    own = (request.form.get("reason_text") or "").strip()
+    return own if reason == "other" and own else reason
 
 
 def _feedback_form() -> dict[str, Any]:

@@ -7,6 +7,8 @@ from typing import Any
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from mailflow.i18n import N_
+
 
 def problem(status: int, title: str, detail: str | None = None, **extra: Any) -> Response:
     body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
@@ -26,8 +28,8 @@ def invalid_link(status: int = 404) -> Response:
         "message.html",
         lang="en",
         tone="error",
-        title="This link is not valid",
-        text="The link may be incomplete. Please open it again from the email.",
+        title=N_("This link is not valid"),
+        text=N_("The link may be incomplete. Please open it again from the email."),
     )
     return Response(page, status=status, mimetype="text/html")
 
@@ -42,7 +44,9 @@ def register(app: Flask) -> None:
         status = exc.code or 500
         if request.path.startswith(MACHINE_PREFIXES):
             return problem(status, exc.name, exc.description)
+        # console pages are in their reader's language (the console's context processor)
+        lang = {} if request.path.startswith("/console") else {"lang": "en"}
         page = render_template(
-            "message.html", lang="en", title=exc.name, text=exc.description, tone="error"
+            "message.html", title=exc.name, text=exc.description, tone="error", **lang
         )
         return page, status

@@ -8,27 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, g, make_response, render_template, request
+from flask import Blueprint, abort, make_response, render_template, request
 
-from mailflow import escalation_links, i18n
+from mailflow import i18n
 from mailflow.actions import unit
 from mailflow.actions.errors import ActionError
-from mailflow.actions.escalation import candidates, offer_to, widen, withdraw
-from mailflow.forminput import parse_id
+from mailflow.actions.leads.decide import offer_to, widen, withdraw
+from mailflow.links.claims import ESCALATION_CHOICES, EscalationClaim
 from mailflow.models import Contact, Lead
-from mailflow.tokens import TokenExpired, TokenInvalid
-from mailflow.web import runtime
-from mailflow.web.errors import invalid_link
+from mailflow.queries.escalation import choices
+from mailflow.rules.forminput import parse_id
+from mailflow.web.context import runtime
+from mailflow.web.security import read_link, refuse_cross_site
 
 bp = Blueprint("escalation", __name__)
-
-
-def _claim(token: str) -> escalation_links.EscalationClaim:
-    g.token_route = True
-    try:
-        return escalation_links.read(runtime(), token)
-    except (TokenExpired, TokenInvalid):
-        abort(invalid_link())
 
 
 def _render(status: int, lang: str, **context: Any) -> Any:
@@ -37,25 +30,24 @@ def _render(status: int, lang: str, **context: Any) -> Any:
 
 @bp.get("/e/<token>")
 def show(token: str) -> Any:
-    claim = _claim(token)
+    claim = read_link(EscalationClaim, token)
     choice = request.args.get("choice", "offer_to")
-    if choice not in escalation_links.CHOICES:
+    if choice not in ESCALATION_CHOICES:
         abort(404)
     with unit(runtime(), f"contact:{claim.contact_id}", "web") as ctx:  # read only
         lead = ctx.session.get(Lead, claim.lead_id)
         contact = ctx.session.get(Contact, claim.contact_id)
         if lead is None or contact is None:
             abort(404)
-        partners = candidates(ctx, lead) if choice == "offer_to" else []
+        partners = choices(ctx.session, lead, ctx.now) if choice == "offer_to" else []
     lang = i18n.normalize(contact.language)
     return _render(200, lang, lead=lead, choice=choice, partners=partners)
 
 
 @bp.post("/e/<token>")
 def act(token: str) -> Any:
-    claim = _claim(token)
-    if request.headers.get("Sec-Fetch-Site") == "cross-site":
-        abort(403)  # the dialog posts only to itself: a form on another site is refused
+    claim = read_link(EscalationClaim, token)
+    refuse_cross_site()
     choice = request.form.get("choice", "")
     actor = f"contact:{claim.contact_id}"
     try:
@@ -75,13 +67,18 @@ def act(token: str) -> Any:
     return _done(claim, choice, None, 200)
 
 
-def _done(
-    claim: escalation_links.EscalationClaim, choice: str, error: str | None, status: int
-) -> Any:
-    with runtime().db.read() as s:
+def _done(claim: EscalationClaim, choice: str, error: str | None, status: int) -> Any:
+    """The result; a refused choice shows the form again with the partners who can take
+    the lead now."""
+    rt = runtime()
+    with rt.db.read() as s:
         lead = s.get(Lead, claim.lead_id)
         contact = s.get(Contact, claim.contact_id)
+        if lead is None:
+            abort(404)
+        again = error is not None and choice == "offer_to"
+        partners = choices(s, lead, rt.clock.now()) if again else []
     lang = i18n.normalize(contact.language if contact else None)
     return _render(
-        status, lang, lead=lead, choice=choice, partners=[], done=error is None, error=error
+        status, lang, lead=lead, choice=choice, partners=partners, done=error is None, error=error
     )

@@ -14,9 +14,8 @@ from typing import Any
 from flask import Blueprint, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from mailflow.inbound.process import wake
-from mailflow.inbound.store import StoreError, store_raw
-from mailflow.web import runtime
+from mailflow.actions.inbound.store import StoreError, store_raw
+from mailflow.web.context import runtime
 from mailflow.web.errors import problem
 
 bp = Blueprint("inbound_hook", __name__)
@@ -60,7 +59,7 @@ def receive() -> Any:
         response = problem(503, "Service Unavailable", "The message could not be stored; retry.")
         response.headers["Retry-After"] = "60"
         return response
-    wake(rt, inbound_id)
+    rt.process_inbound(inbound_id)
     return {"id": inbound_id, "status": "stored"}, 202
 
 

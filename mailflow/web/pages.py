@@ -7,11 +7,14 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from mailflow import i18n, leadview
-from mailflow.lifecycle import OPEN_STAGES, STAGES
+from mailflow import i18n
+from mailflow.links.claims import LinkClaim
 from mailflow.models import Contact, Lead, Offer, Organization
+from mailflow.models.states import OfferState
+from mailflow.queries.offers import ring_sizes
+from mailflow.rules import privacy
+from mailflow.rules.lifecycle import CLOSED_STAGES, OPEN_STAGES, STAGES
 from mailflow.runtime import Runtime
-from mailflow.tokens import LinkClaim
 
 
 @dataclass
@@ -25,19 +28,22 @@ class LinkView:
 
     @property
     def is_owner(self) -> bool:
-        return self.lead.owner_id == self.offer.organization_id and self.offer.state == "picked"
+        return (
+            self.lead.owner_id == self.offer.organization_id
+            and self.offer.state == OfferState.PICKED
+        )
 
     @property
     def data(self) -> dict[str, Any]:
         """Contact data only for the owner; everybody else sees the teaser."""
-        return leadview.details(self.lead) if self.is_owner else leadview.teaser(self.lead)
+        return privacy.details(self.lead) if self.is_owner else privacy.teaser(self.lead)
 
     @property
     def next_stages(self) -> list[str]:
         if self.lead.state not in OPEN_STAGES:
             return []
         start = OPEN_STAGES.index(self.lead.state)
-        return [s for s in STAGES if s in ("won", "lost") or STAGES.index(s) >= start]
+        return [s for s in STAGES if s in CLOSED_STAGES or STAGES.index(s) >= start]
 
 
 def load_view(session: Session, claim: LinkClaim) -> LinkView | None:
@@ -63,15 +69,17 @@ def portal_rows(session: Session, rt: Runtime, contact: Contact) -> dict[str, li
         .limit(200)
     ).all()
     open_rows, active, history = [], [], []
+    sizes = ring_sizes(session, [o.lead_id for o, _ in offers if o.state == OfferState.OPEN])
     for offer, lead in offers:
         assert offer.id is not None
-        row = {"offer": offer, "lead": leadview.teaser(lead), "state": lead.state}
-        if offer.state == "open":
+        row = {"offer": offer, "lead": privacy.teaser(lead), "state": lead.state}
+        if offer.state == OfferState.OPEN:
+            row["offered_to"] = sizes.get((offer.lead_id, offer.ring), 1)
             row["pick"] = rt.link(offer.id, contact.id, "pick")
             row["decline"] = rt.link(offer.id, contact.id, "decline")
             open_rows.append(row)
-        elif offer.state == "picked" and lead.state in OPEN_STAGES:
-            row["lead"] = leadview.details(lead)
+        elif offer.state == OfferState.PICKED and lead.state in OPEN_STAGES:
+            row["lead"] = privacy.details(lead)
             row["feedback"] = rt.link(offer.id, contact.id, "feedback")
             row["next"] = _next_stages(lead.state)
             active.append(row)
@@ -83,4 +91,4 @@ def portal_rows(session: Session, rt: Runtime, contact: Contact) -> dict[str, li
 def _next_stages(state: str) -> list[str]:
     """The one-click status buttons: the stages after ``state``, then won and lost."""
     start = OPEN_STAGES.index(state)
-    return [s for s in STAGES if s in ("won", "lost") or STAGES.index(s) >= start]
+    return [s for s in STAGES if s in CLOSED_STAGES or STAGES.index(s) >= start]

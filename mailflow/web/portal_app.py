@@ -8,9 +8,10 @@ from typing import Any
 from flask import Blueprint, abort, g, jsonify, url_for
 
 from mailflow import i18n
+from mailflow.links.claims import LinkClaim
+from mailflow.links.signer import TokenExpired, TokenInvalid
 from mailflow.models import Contact
-from mailflow.tokens import TokenExpired, TokenInvalid
-from mailflow.web import runtime
+from mailflow.web.context import runtime
 from mailflow.web.errors import invalid_link
 
 bp = Blueprint("portal_app", __name__)
@@ -20,7 +21,7 @@ bp = Blueprint("portal_app", __name__)
 def manifest(token: str) -> Any:
     g.token_route = True
     try:
-        claim = runtime().signer.read_link(token)
+        claim = runtime().signer.read(LinkClaim, token)
     except (TokenExpired, TokenInvalid):
         abort(invalid_link())
     if claim.action != "portal":
@@ -33,10 +34,12 @@ def manifest(token: str) -> Any:
     start = url_for("dialogs.show", token=token)
     response = jsonify(
         {
-            "name": f"{runtime().brand()['name']} – {i18n.gettext(lang, 'My leads')}",
-            "short_name": i18n.gettext(lang, "My leads"),
+            "name": f"{runtime().brand()['name']} – {i18n.gettext(lang, i18n.N_('My leads'))}",
+            "short_name": i18n.gettext(lang, i18n.N_("My leads")),
             "lang": lang,
-            "description": i18n.gettext(lang, "Your open offers, your leads and their status."),
+            "description": i18n.gettext(
+                lang, i18n.N_("Your open offers, your leads and their status.")
+            ),
             "id": start,
             "start_url": start,
             "scope": start,

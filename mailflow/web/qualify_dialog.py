@@ -12,11 +12,14 @@ from flask import Blueprint, abort, g, make_response, render_template, request
 
 from mailflow.actions import unit
 from mailflow.actions.errors import ActionError
-from mailflow.actions.qualification import EDITABLE, agency_decides
-from mailflow.forminput import FormInputError, check_texts
+from mailflow.actions.leads.qualification import EDITABLE, agency_decides
+from mailflow.i18n import N_
+from mailflow.links.claims import LinkClaim
+from mailflow.links.signer import TokenExpired, TokenInvalid
 from mailflow.models import Contact, Lead
-from mailflow.tokens import LinkClaim, TokenExpired, TokenInvalid
-from mailflow.web import runtime
+from mailflow.rules.forminput import FormInputError, check_texts
+from mailflow.web.context import runtime
+from mailflow.web.security import refuse_cross_site
 
 bp = Blueprint("qualify_dialog", __name__)
 
@@ -24,11 +27,13 @@ bp = Blueprint("qualify_dialog", __name__)
 def _claim(token: str) -> LinkClaim:
     g.token_route = True
     try:
-        claim = runtime().signer.read_link(token)
+        claim = runtime().signer.read(LinkClaim, token)
     except (TokenExpired, TokenInvalid):
         claim = None
     if claim is None or claim.action != "qualify":
-        abort(_message(404, "This link is not valid", "Please open it again from the email."))
+        abort(
+            _message(404, N_("This link is not valid"), N_("Please open it again from the email."))
+        )
     return claim
 
 
@@ -41,7 +46,7 @@ def _load(claim: LinkClaim) -> tuple[Lead, Contact]:
     with runtime().db.read() as s:
         lead, contact = s.get(Lead, claim.offer_id), s.get(Contact, claim.contact_id)
     if lead is None or contact is None:
-        abort(_message(404, "This link is not valid", "The lead no longer exists."))
+        abort(_message(404, N_("This link is not valid"), N_("The lead no longer exists.")))
     return lead, contact
 
 
@@ -54,8 +59,7 @@ def show(token: str) -> Any:
 @bp.post("/q/<token>")
 def act(token: str) -> Any:
     claim = _claim(token)
-    if request.headers.get("Sec-Fetch-Site") == "cross-site":
-        abort(403)
+    refuse_cross_site()
     _, contact = _load(claim)
     fields = {name: request.form.get(name, "") for name in EDITABLE}
     try:

@@ -18,12 +18,13 @@ from typing import Any
 
 from flask import Blueprint, g, redirect, render_template
 
-from mailflow import i18n, signed
+from mailflow import i18n
 from mailflow.actions import unit
-from mailflow.actions.report import opt_in, opt_out
+from mailflow.actions.partners.report import opt_in, opt_out
+from mailflow.links.claims import UnsubscribeClaim, read_unsubscribe
+from mailflow.links.signer import TokenInvalid
 from mailflow.models import Contact
-from mailflow.tokens import TokenInvalid
-from mailflow.web import runtime
+from mailflow.web.context import runtime
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 legacy = Blueprint("reports_legacy", __name__)
@@ -32,7 +33,7 @@ legacy = Blueprint("reports_legacy", __name__)
 def _contact(token: str) -> Contact | None:
     g.token_route = True
     try:
-        contact_id = signed.read_unsubscribe(runtime().settings.secret_keys, token)
+        contact_id = read_unsubscribe(runtime().signer, token)
     except TokenInvalid:
         return None
     with runtime().db.read() as s:
@@ -44,7 +45,7 @@ def _page(contact: Contact | None, state: str) -> Any:
         return render_template("reports/unsubscribe.html", lang="en", state="invalid"), 404
     rt = runtime()
     lang = i18n.normalize(contact.language, rt.settings.default_language)
-    url = signed.unsubscribe_url("", rt.settings.secret_keys, contact.id)  # the current form
+    url = rt.signer.path(UnsubscribeClaim(contact.id))  # the current form
     return render_template(
         "reports/unsubscribe.html", lang=lang, state=state, contact=contact, url=url
     )
@@ -80,8 +81,7 @@ def legacy_confirm(token: str) -> Any:
     contact = _contact(token)
     if contact is None or contact.id is None:
         return _page(None, "invalid")
-    keys = runtime().settings.secret_keys
-    return redirect(signed.unsubscribe_url("", keys, contact.id), code=303)
+    return redirect(runtime().signer.path(UnsubscribeClaim(contact.id)), code=303)
 
 
 @legacy.post("/u/<token>")

@@ -3,7 +3,7 @@ console logins and on password-reset requests (per account and per client addres
 
 A link is a credential; guessing one is hopeless, but a flood against the dialogs (or a
 mail scanner gone wild) must not take the app down. Beyond the limit: 429 + Retry-After
-and a friendly page. The buckets are :mod:`mailflow.ratelimit`'s token buckets (shared
+and a friendly page. The buckets are :mod:`mailflow.web.ratelimit`'s token buckets (shared
 through Redis when it is configured). The client address is ``request.remote_addr``:
 behind ``MAILFLOW_TRUSTED_PROXIES`` proxies the app factory takes it from their
 X-Forwarded-For, otherwise that header is ignored.
@@ -16,9 +16,10 @@ from typing import Any
 
 from flask import Flask, current_app, make_response, render_template, request
 
-from mailflow.logredact import TOKEN_PREFIXES
-from mailflow.ratelimit import Limiter, make_limiter
-from mailflow.web import runtime
+from mailflow.i18n import N_
+from mailflow.web.context import runtime
+from mailflow.web.logredact import TOKEN_PREFIXES
+from mailflow.web.ratelimit import Limiter, make_limiter
 
 
 def _limiters(
@@ -52,8 +53,8 @@ def _link_key(path: str) -> str:
 
 def too_many(retry_after: int) -> Any:
     page = render_template(
-        "message.html", lang="en", tone="error", title="Too many requests",
-        text="Please wait a moment and try again.",
+        "message.html", lang="en", tone="error", title=N_("Too many requests"),
+        text=N_("Please wait a moment and try again."),
     )  # fmt: skip
     response = make_response(page, 429)
     response.headers["Retry-After"] = str(max(1, retry_after))

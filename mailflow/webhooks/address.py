@@ -61,7 +61,10 @@ def check(
 
 def parse(url: str) -> Target:
     """Only the URL's form: http(s), no user info, a host read strictly, the port."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # "http://[": an unclosed IPv6 bracket
+        raise Refused(f"not a URL: {exc}") from None
     if parts.scheme not in ("https", "http"):
         raise Refused(f"the scheme must be https, not {parts.scheme or 'none'!r}")
     if "@" in parts.netloc:

@@ -3,9 +3,15 @@ a partner's offers and feedback, partners and contacts, KPIs."""
 
 from __future__ import annotations
 
+import csv
+import io
+from datetime import timedelta
 from typing import Any
 
-from mailflow import apikeys
+from mailflow.actions.console import apikeys
+from mailflow.csvio.exporter import kpi_csv
+from mailflow.queries import reports
+from mailflow.queries.visibility import OPERATOR
 from mailflow.runtime import Runtime
 from tests.factories import LEAD_DEFAULTS, World
 
@@ -175,3 +181,29 @@ def test_kpis_count_offered_picked_and_won_per_partner(client: Any, world: World
     assert by_org[other.id]["picked"] == 0 and by_org[other.id]["pick_rate"] == 0.0
     own = client.get("/api/v1/kpis", headers=_auth(key)).get_json()["rows"]
     assert [r["organization_id"] for r in own] == [near.id]
+
+
+def test_every_surface_shows_the_one_conversion(client: Any, rt: Runtime, world: World) -> None:
+    """Won, lost and still open: the conversion is won ÷ (won + lost) = 0.5 in the API,
+    the CSV export and the console's partner table alike (won ÷ picked would be 1/3)."""
+    near = world.partner("Stuttgart")
+    key = world.api_key(near.id)
+    for stage in ("won", "lost", None):
+        world.offered_lead()
+        offer_id = client.get("/api/v1/offers?state=open", headers=_auth(key)).get_json()["items"][
+            0
+        ]["offer"]["id"]
+        lead = client.post(f"/api/v1/offers/{offer_id}/pick", json={}, headers=_auth(key))
+        if stage:
+            lead_id = lead.get_json()["lead"]["id"]
+            client.post(f"/api/v1/leads/{lead_id}/feedback", json={"stage": stage},
+                        headers=_auth(key))  # fmt: skip
+    api = client.get("/api/v1/kpis", headers=_auth(key)).get_json()["rows"]
+    now = rt.clock.now()
+    with rt.db.read() as s:
+        exported = list(csv.DictReader(io.StringIO("".join(kpi_csv(s, OPERATOR, now)))))
+        period = reports.Period("now", now - timedelta(days=30), now + timedelta(seconds=1), "UTC")
+        table = reports.partner_table(s, OPERATOR, period)
+    assert [(r["organization_id"], r["conversion"]) for r in api] == [(near.id, 0.5)]
+    assert [(int(r["organization_id"]), r["conversion"]) for r in exported] == [(near.id, "0.5")]
+    assert [r["cr"] for r in table if r["key"] == near.id] == [0.5]

@@ -63,7 +63,8 @@ def test_leads_and_kpis_download_as_csv(client: Any, rt: Runtime, world: World) 
     assert leads.status_code == 200 and leads.mimetype == "text/csv"
     assert "attachment" in leads.headers["Content-Disposition"]
     lines = leads.get_data(as_text=True).splitlines()
-    assert lines[0].startswith("id,external_id") and ",dl-1," in lines[1]
+    # an English reader's spreadsheet: commas, and a BOM so that Excel reads UTF-8
+    assert lines[0].startswith("\ufeffid,external_id") and ",dl-1," in lines[1]
     kpis = client.get("/console/export/kpis.csv").get_data(as_text=True)
-    assert kpis.startswith("organization_id,organization,offered")
+    assert kpis.startswith("\ufefforganization_id,organization,offered")
     assert client.get("/console/export/other.csv").status_code == 404

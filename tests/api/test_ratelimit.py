@@ -6,9 +6,9 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from mailflow.ratelimit import MemoryLimiter, RedisLimiter
 from mailflow.runtime import Runtime
 from mailflow.web import create_app
+from mailflow.web.ratelimit import FallbackLimiter, MemoryLimiter, RedisLimiter
 from tests.conftest import make_settings
 from tests.factories import World
 from tests.services import REDIS_URL, port_open, require
@@ -28,7 +28,8 @@ def test_two_web_processes_share_one_bucket_through_redis(tmp_path: Path, sqlite
         headers = {"Authorization": f"Bearer {key}"}
         codes = [apps[i % 2].get("/api/v1/leads", headers=headers).status_code for i in range(5)]
         assert codes == [200, 200, 200, 200, 429]
-        assert isinstance(apps[0].application.extensions["mailflow.ratelimit"], RedisLimiter)
+        limiter = apps[0].application.extensions["mailflow.web.ratelimit"]
+        assert isinstance(limiter, FallbackLimiter) and isinstance(limiter.shared, RedisLimiter)
     finally:
         import redis
 

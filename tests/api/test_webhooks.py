@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from mailflow.broker import JobQueue
 from mailflow.clock import Clock
+from mailflow.jobs.broker import JobQueue
 from mailflow.models import WebhookDelivery
 from mailflow.runtime import Runtime
 from mailflow.settings import Settings
@@ -164,7 +164,7 @@ def test_a_failed_delivery_is_retried_with_backoff(
 
 
 def signing_backoff(attempts: int) -> Any:
-    from mailflow.webhooks.deliver import backoff
+    from mailflow.actions.outbound.deliver import backoff
 
     return backoff(attempts)
 

@@ -13,9 +13,10 @@ from sqlmodel import col, func, select
 
 from bench.csv_import import write_csv
 from mailflow import cli
-from mailflow.broker import JobQueue
 from mailflow.csvio import exporter, importer
+from mailflow.jobs.broker import JobQueue
 from mailflow.models import Contact, Event, Lead, Organization
+from mailflow.queries.visibility import OPERATOR
 from mailflow.runtime import Runtime
 from tests.factories import World
 
@@ -106,8 +107,9 @@ def test_leads_and_kpis_export_as_csv_without_formula_injection(rt: Runtime, wor
     world.partner("Stuttgart")
     world.offered_lead(customer_company="=HYPERLINK(1)", external_id="x-1")
     with rt.db.read() as s:
-        rows = list(csv.DictReader(io.StringIO("".join(exporter.lead_csv(s)))))
-        kpis = list(csv.DictReader(io.StringIO("".join(exporter.kpi_csv(s, rt.clock.now())))))
+        rows = list(csv.DictReader(io.StringIO("".join(exporter.lead_csv(s, OPERATOR)))))
+        chunks = exporter.kpi_csv(s, OPERATOR, rt.clock.now())
+        kpis = list(csv.DictReader(io.StringIO("".join(chunks))))
     assert [r["external_id"] for r in rows] == ["x-1"]
     assert rows[0]["customer_company"] == "'=HYPERLINK(1)" and rows[0]["state"] == "offered"
     assert kpis[0]["offered"] == "1" and kpis[0]["picked"] == "0"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pytest
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from mailflow.broker import JobQueue
+from mailflow.jobs.broker import JobQueue
 from mailflow.mail.capture import MailCapture
 from mailflow.runtime import Runtime
 from mailflow.web import create_app

@@ -120,3 +120,57 @@ def test_the_demo_runs_the_loop_through_the_api_and_the_mail_capture(demo: str) 
     assert final["state"] == "picked" and final["owner"]["name"]
     page = requests.get(f"{demo}/dev/mail", timeout=10)
     assert page.status_code == 200 and mails[0]["to"] in page.text
+
+
+def _start(data: Path) -> tuple[subprocess.Popen[str], str]:
+    port, smtp_port = _free_port(), _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAILFLOW_")}
+    env["MAILFLOW_DATA_DIR"] = str(data)
+    command = [sys.executable, "-m", "mailflow.cli", "demo", "--port", str(port)]
+    proc = subprocess.Popen(
+        [*command, "--smtp-port", str(smtp_port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{base}/healthz", timeout=1).ok:
+                break
+        except requests.ConnectionError:
+            time.sleep(0.2)
+        assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+    return proc, base
+
+
+def _stop(proc: subprocess.Popen[str]) -> str:
+    proc.send_signal(signal.SIGINT)
+    output = proc.communicate(timeout=30)[0]
+    assert proc.returncode == 0, output
+    return output
+
+
+def test_a_restart_keeps_the_mail_and_shows_the_api_key_again(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    proc, base = _start(data)
+    try:
+        start = requests.get(f"{base}/", headers={"Accept-Language": "de-DE"}, timeout=10)
+        assert start.status_code == 200 and "Die mailflow-Demo" in start.text
+        assert "ops@nordwind.example" in start.text  # the console login, to try it
+        mails = _wait(lambda: requests.get(f"{base}/dev/mail/api/messages", timeout=10).json())
+    finally:
+        first = _stop(proc)
+    key = re.search(r"API key\s+(mf_\S+)", first)
+    assert key is not None, first
+    proc, base = _start(data)
+    try:
+        kept = requests.get(f"{base}/dev/mail/api/messages", timeout=10).json()
+        assert [m["id"] for m in kept[: len(mails)]] == [m["id"] for m in mails]
+        auth = {"Authorization": f"Bearer {key.group(1)}"}
+        assert requests.get(f"{base}/api/v1/leads", headers=auth, timeout=10).status_code == 200
+    finally:
+        second = _stop(proc)
+    assert f"API key         {key.group(1)}" in second  # the same key, shown again

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from mailflow.mail import outbox
+from mailflow.actions.outbound import outbox
 from mailflow.mail.capture import MailCapture
 from mailflow.models import OutboundEmail
 from mailflow.runtime import Runtime

@@ -66,12 +66,15 @@ def test_a_partner_works_its_leads_from_its_own_page(
     assert LEAD_DEFAULTS["customer_email"] in page.locator("#active ~ section").inner_text()
     with page.expect_navigation():
         page.locator('button[data-stage="contacted"]').click()
-    assert page.url == mine  # one click, back on the own page
+    assert page.url.startswith(mine)  # one click, back on the own page, which says so
+    assert page.locator('[data-testid="portal-done"]').is_visible()
     assert page.locator("#active ~ section .state").inner_text() == "contacted"
     assert _lead_state(live.rt) == "contacted"
     page.screenshot(path=str(ARTIFACTS / f"portal-active-{name}.png"), full_page=True)
+    page.locator('summary[data-stage="won"]').click()  # a win asks its amount first
+    assert _lead_state(live.rt) == "contacted"
     with page.expect_navigation():
-        page.locator('button[data-stage="won"]').click()
+        page.locator('button[data-action="confirm-win"]').click()
     assert _lead_state(live.rt) == "won"
     assert "won" in page.locator("table.list").inner_text()
     assert page.locator("#active ~ section").count() == 0

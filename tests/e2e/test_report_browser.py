@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlmodel import select
 
-from mailflow.broker import JobQueue
 from mailflow.clock import Clock
+from mailflow.jobs.broker import JobQueue
 from mailflow.mail.capture import MailCapture
 from mailflow.models import Lead
 from mailflow.runtime import Runtime

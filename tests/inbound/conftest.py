@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
+from sqlmodel import select
 
+from mailflow.actions.inbound.store import store_raw
+from mailflow.actions.outbound import outbox
 from mailflow.inbound.process import process
-from mailflow.inbound.store import store_raw
-from mailflow.mail import outbox
 from mailflow.models import Contact, Lead, Offer
 from mailflow.runtime import Runtime
 from tests.factories import World
@@ -41,6 +43,13 @@ class Offered:
         outcome = process(self.rt, self.store(raw, rcpt))
         assert outcome is not None
         return outcome.state
+
+    def keep_open(self, days: int) -> None:
+        """The lead's offers stay open ``days`` from now (a cold lead's longer SLA), for a
+        test that lets a day pass before the partner answers."""
+        with self.rt.db.transaction() as s:
+            for offer in s.exec(select(Offer).where(Offer.lead_id == self.lead.id)):
+                offer.expires_at = self.rt.clock.now() + timedelta(days=days)
 
     def lead_state(self) -> str:
         return self.world.reload(self.lead).state

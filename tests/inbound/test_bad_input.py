@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
+from mailflow.actions.inbound.store import store_raw
 from mailflow.inbound.parse import parse_message
 from mailflow.inbound.process import process
-from mailflow.inbound.store import store_raw
 from mailflow.models import Event, InboundEmail
 from tests.inbound.conftest import Offered
 

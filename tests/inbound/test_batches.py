@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import col, select
 
-from mailflow.broker import connect
-from mailflow.inbound.process import LEASE, MAX_ATTEMPTS, process_batch
+from mailflow.actions.inbound.claim import LEASE, MAX_ATTEMPTS
+from mailflow.inbound.process import process_batch
 from mailflow.models import Event, InboundEmail, OutboundEmail, Webhook, WebhookDelivery
 from mailflow.runtime import Runtime
 from tests.inbound.conftest import Offered
@@ -154,7 +154,7 @@ def test_a_refused_pick_leaves_nothing_of_what_it_wrote_and_the_partner_is_told(
             )
         ).all()
     assert "lead.picked" not in kinds and "offer.declined" in kinds
-    assert len(told) == 1 and told[0].context["error"] == "this offer was closed meanwhile"
+    assert len(told) == 1 and told[0].context["error"] == "This offer was closed meanwhile."
 
 
 def test_a_retried_message_is_processed_without_fresh_ones(offered: Offered) -> None:
@@ -206,23 +206,3 @@ def test_every_event_of_a_batch_reaches_the_webhooks_with_its_id(offered: Offere
     assert sorted((d.event_id, d.payload["id"]) for d in sent) == sorted(
         (i, f"evt_{i}") for i in picks.values()
     )
-
-
-def test_a_job_waits_a_moment_and_replies_arriving_meanwhile_join_its_transaction(
-    offered: Offered,
-) -> None:
-    rt = offered.rt
-    rt.settings = rt.settings.with_(inbound_linger_ms=400)
-    queue = connect(rt, worker_threads=1)
-    try:
-        first = offered.store(_decline(offered, 1))
-        rt.enqueue("process_inbound", first)
-        second = offered.store(_pick(offered, 0))  # stored while the job waits; no job
-        queue.drain()
-    finally:
-        queue.stop()
-    assert _states(rt) == {first: ("applied", 1), second: ("applied", 1)}
-    with rt.db.read() as s:
-        claims = set(s.exec(select(InboundEmail.claimed_at)).all())
-    assert len(claims) == 1  # one claim, one transaction
-    assert offered.lead_state() == "picked"

@@ -8,10 +8,11 @@ from decimal import Decimal
 from sqlmodel import col, select
 
 from mailflow.actions import unit
-from mailflow.actions.review import apply_reviewed, dismiss
-from mailflow.inbound.interpret import Command
+from mailflow.actions.inbound.review import apply_reviewed, dismiss
+from mailflow.jobs.sweeps import sweep_questions
 from mailflow.mail.capture import MailCapture
 from mailflow.models import Contact, Event, Feedback, InboundEmail, Organization, OutboundEmail
+from mailflow.rules.command import Command
 from tests.inbound.conftest import Offered
 from tests.mail import reply
 
@@ -31,7 +32,11 @@ def test_a_reply_with_pick_picks_and_is_confirmed(offered: Offered) -> None:
     assert offered.lead_state() == "picked"
     assert offered.offer_states() == ["picked", "taken", "taken"]
     kinds = _kinds_sent(offered)
-    assert "details" in kinds and "reply_confirmation" in kinds
+    # one email for the command: the details say what the reply was understood as
+    assert "details" in kinds and "reply_confirmation" not in kinds
+    with offered.rt.db.read() as s:
+        details = s.exec(select(OutboundEmail).where(OutboundEmail.kind == "details")).one()
+    assert details.context["heard"]["action"] == "pick" and details.context["heard"]["words"]
 
 
 def test_a_later_pick_by_reply_is_refused_and_told(offered: Offered) -> None:
@@ -47,7 +52,7 @@ def test_a_later_pick_by_reply_is_refused_and_told(offered: Offered) -> None:
                 OutboundEmail.kind == "reply_confirmation",
             )
         ).one()
-    assert "another partner" in refusal.context["error"]
+    assert refusal.context["error"] == "Another partner picked this lead first."
 
 
 def test_won_with_an_amount_by_reply(offered: Offered) -> None:
@@ -225,9 +230,12 @@ def test_review_queue_apply_and_dismiss(offered: Offered) -> None:
         to=offered.reply_to(0),
         sender=offered.contacts[0].email,
     )
-    offered.deliver(raw)
+    assert offered.deliver(raw) == "asked"  # not sure: the partner is asked first
+    offered.keep_open(days=3)
     stranger = reply("pick", to=offered.reply_to(1), sender="intruder@evil.example")
     offered.deliver(stranger)
+    offered.rt.clock.advance(days=1, minutes=1)
+    assert sweep_questions(offered.rt) == 1  # no choice within a day: to review
     with offered.rt.db.read() as s:
         first, second = (r.id for r in s.exec(select(InboundEmail).order_by(col(InboundEmail.id))))
     with unit(offered.rt, "console:1", "console") as ctx:

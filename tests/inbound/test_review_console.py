@@ -8,14 +8,14 @@ from typing import Any
 from sqlmodel import select
 
 from mailflow.models import Contact, InboundEmail
-from mailflow.passwords import hash_password
+from mailflow.rules.passwords import hash_password
 from tests.inbound.conftest import Offered
 from tests.mail import reply
 
 PASSWORD = "review queue password"
 
 
-def _login(client: Any, offered: Offered) -> None:
+def _login(client: Any, offered: Offered, language: str = "en") -> None:
     with offered.rt.db.transaction() as s:
         s.add(
             Contact(
@@ -23,6 +23,7 @@ def _login(client: Any, offered: Offered) -> None:
                 name="Ops",
                 email="ops@nordwind.test",
                 role="ops",
+                language=language,
                 password_hash=hash_password(PASSWORD),
                 created_at=offered.rt.clock.now(),
             )
@@ -41,7 +42,7 @@ def _login(client: Any, offered: Offered) -> None:
 def test_the_queue_counts_messages_stored_and_not_processed_yet(
     client: Any, offered: Offered
 ) -> None:
-    for i in (0, 1):  # stored (on SQLite in the spool), no job has run
+    for i in (0, 1):  # stored, no job has run
         offered.store(offered.reply_from(i, "We'll take it"))
     _login(client, offered)
     listing = client.get("/console/inbound/").get_data(as_text=True)
@@ -98,3 +99,19 @@ def test_the_review_page_shows_the_sender_checks_verdict(client: Any, offered: O
     _login(client, offered)
     page = client.get(f"/console/inbound/{row.id}").get_data(as_text=True)
     assert 'data-auth="fail"' in page and f"dmarc=fail for {domain}" in page
+
+
+def test_a_german_reader_sees_the_message_how_it_came_and_why_in_german(
+    client: Any, offered: Offered
+) -> None:
+    offered.deliver(offered.reply_from(0, "Maybe next week, we have to check our calendar."))
+    with offered.rt.db.read() as s:
+        row = s.exec(select(InboundEmail)).one()
+    _login(client, offered, "de")
+    page = client.get(f"/console/inbound/{row.id}").get_data(as_text=True)
+    received = re.search(r"<dt>Empfangen</dt><dd>([^<]*)</dd>", page)
+    assert received is not None and received.group(1).endswith(" · unser Mailserver")
+    why = "keine eindeutige Anweisung: als Notiz behalten"
+    assert f"<dt>Warum nicht angewendet</dt><dd>{why}</dd>" in page
+    listing = client.get("/console/inbound/").get_data(as_text=True)
+    assert why in listing and "no clear command" not in listing

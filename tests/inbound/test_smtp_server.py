@@ -4,6 +4,7 @@ cannot store, and a real `mailflow inbound serve` process changing a lead's stat
 from __future__ import annotations
 
 import os
+import signal
 import smtplib
 import socket
 import subprocess
@@ -15,8 +16,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from mailflow.inbound import spool
-from mailflow.inbound.server import make_server
+from mailflow.inbound.receive.server import make_server
 from mailflow.models import InboundEmail
 from mailflow.runtime import Runtime
 from tests.conftest import TEST_KEYS, make_settings
@@ -40,8 +40,7 @@ def server(rt: Runtime) -> Iterator[int]:
 
 
 def _stored(rt: Runtime) -> list[InboundEmail]:
-    """What was committed: on SQLite in the spool, moved in here as processing does."""
-    spool.move_in(rt)
+    """What was committed."""
     with rt.db.read() as s:
         return list(s.exec(select(InboundEmail)))
 
@@ -121,13 +120,13 @@ def test_it_answers_451_when_the_database_is_down(tmp_path: Path, offered: Offer
     _answers_451(down, offered)
 
 
-def test_on_sqlite_it_answers_451_when_the_spool_cannot_be_written(
+def test_on_sqlite_it_answers_451_when_the_database_cannot_be_written(
     tmp_path: Path, offered: Offered, _sqlite_template: Path
 ) -> None:
     database = tmp_path / "broken" / "mailflow.sqlite3"
     database.parent.mkdir()
     database.write_bytes(_sqlite_template.read_bytes())
-    (tmp_path / "broken" / "mailflow-inbound-spool.sqlite3").mkdir()  # not a file it can open
+    (tmp_path / "broken" / "mailflow.sqlite3-wal").mkdir()  # not a file SQLite can open
     _answers_451(Runtime(make_settings(tmp_path, f"sqlite:///{database}")), offered)
 
 
@@ -167,15 +166,19 @@ def test_smtplib_to_mailflow_inbound_serve_changes_the_leads_state(
             "MAILFLOW_SECRET_KEYS": TEST_KEYS,
             "MAILFLOW_INBOUND_DOMAIN": rt.settings.inbound_domain,
             "MAILFLOW_SMTP_URL": rt.smtp_url,
+            "PYTHONFAULTHANDLER": "1",
         }
     )
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mailflow.cli", "inbound", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    # the server's output goes to a file: a pipe nobody reads fills up (64 KiB of logs)
+    # and blocks the process's next log line, and with it its shutdown
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "mailflow.cli", "inbound", "serve", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -183,7 +186,7 @@ def test_smtplib_to_mailflow_inbound_serve_changes_the_leads_state(
                 smtp = smtplib.SMTP("127.0.0.1", port, timeout=5)
                 break
             except OSError:
-                assert time.monotonic() < deadline and proc.poll() is None, proc.stdout.read()  # type: ignore[union-attr]
+                assert time.monotonic() < deadline and proc.poll() is None, log.read_text()
                 time.sleep(0.2)
         with smtp:
             smtp.sendmail(
@@ -198,4 +201,9 @@ def test_smtplib_to_mailflow_inbound_serve_changes_the_leads_state(
         assert offered.world.reload(offered.lead).owner_id == offered.offers[1].organization_id
     finally:
         proc.terminate()
-        proc.wait(timeout=30)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGABRT)  # faulthandler writes every thread's stack
+            proc.wait(timeout=30)
+            pytest.fail(f"inbound serve did not stop on SIGTERM:\n{log.read_text()}")

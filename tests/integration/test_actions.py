@@ -9,13 +9,13 @@ import pytest
 from sqlmodel import col, select
 
 from mailflow.actions import unit
-from mailflow.actions.decline import decline
 from mailflow.actions.errors import AlreadyTaken, NotAllowed, OfferClosed, WrongState
-from mailflow.actions.feedback import feedback
-from mailflow.actions.pick import pick
+from mailflow.actions.leads.decline import decline
+from mailflow.actions.leads.feedback import feedback
+from mailflow.actions.leads.pick import pick
 from mailflow.models import Event, Lead, OutboundEmail
+from mailflow.models.schemas import FeedbackIn
 from mailflow.runtime import Runtime
-from mailflow.schemas import FeedbackIn
 from tests.factories import World
 
 

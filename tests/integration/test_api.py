@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mailflow.broker import JobQueue
+from mailflow.jobs.broker import JobQueue
 from mailflow.runtime import Runtime
 from tests.factories import LEAD_DEFAULTS, World
 

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from mailflow.actions import unit
 from mailflow.actions.errors import ActionError
-from mailflow.actions.pick import pick
+from mailflow.actions.leads.pick import pick
 from mailflow.models import Contact, Event, Lead, OutboundEmail
 from mailflow.runtime import Runtime
 from tests.factories import World

@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from sqlmodel import select
+
+from mailflow.links.claims import ResetClaim, fingerprint
 from mailflow.models import Contact, Territory
-from mailflow.passwords import hash_password
+from mailflow.rules.passwords import hash_password
 from mailflow.runtime import Runtime
 from tests.factories import World
 
@@ -101,18 +104,10 @@ def test_login_never_redirects_to_another_site(client: Any, rt: Runtime, world: 
 
 
 def _reset_link(rt: Runtime, email: str) -> str:
-    from sqlmodel import select
-
-    from mailflow import signed
-
     with rt.db.read() as s:
         user = s.exec(select(Contact).where(Contact.email == email)).one()
-    token = signed.dumps(
-        rt.settings.secret_keys,
-        signed.PASSWORD_RESET,
-        {"c": user.id, "f": signed.fingerprint(user.password_hash)},
-    )
-    return f"/console/reset/{token}"
+    assert user.id is not None
+    return rt.signer.path(ResetClaim(user.id, fingerprint(user.password_hash)))
 
 
 def test_the_reset_page_refuses_a_weak_password_and_says_why(

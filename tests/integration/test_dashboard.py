@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from mailflow import ledger
+from mailflow.actions import ledger
 from mailflow.models import Event, PointsEntry, ReportSubscription
 from mailflow.runtime import Runtime
 from tests.hierarchy import PASSWORD, Hierarchy, build

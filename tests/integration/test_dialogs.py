@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import select
 
+from mailflow.links.signer import Signer
 from mailflow.models import Event, Lead
 from mailflow.runtime import Runtime
 from tests.factories import LEAD_DEFAULTS, World
@@ -119,8 +120,6 @@ def test_it_rejects_a_tampered_link_with_a_friendly_page(
 
 
 def test_it_rejects_an_expired_link(client: Any, rt: Runtime, world: World) -> None:
-    from mailflow.tokens import Signer
-
     _lead, links = _setup(rt, world)
     rt.signer = Signer(rt.settings.secret_keys, max_age_s=-1)  # every token is now too old
     page = client.get(links[0]["pick"])

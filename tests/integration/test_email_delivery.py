@@ -14,9 +14,11 @@ import dkim
 import pytest
 from sqlmodel import select
 
-from mailflow import reports, signed
 from mailflow.actions import unit
-from mailflow.mail import kinds, outbox
+from mailflow.actions.outbound import outbox
+from mailflow.links.claims import UnsubscribeClaim
+from mailflow.links.signer import PURPOSES
+from mailflow.mail import kinds
 from mailflow.mail.capture import MailCapture
 from mailflow.mail.signing import DkimSigner
 from mailflow.models import Brand, Contact, Event, OutboundEmail, ReportSubscription
@@ -189,7 +191,7 @@ def test_the_page_after_unsubscribing_offers_to_subscribe_again_in_the_contacts_
     org = world.partner("Ulm", language="de")
     [contact] = world.contacts(org.id)  # type: ignore[arg-type]
     assert contact.id is not None
-    path = "/reports/unsubscribe/" + reports.unsubscribe_url(rt, contact.id).rsplit("/", 1)[1]
+    path = rt.signer.path(UnsubscribeClaim(contact.id))
     confirm = client.get(path).get_data(as_text=True)
     assert 'lang="de"' in confirm and "Wochenbericht abbestellen" in confirm
     done = client.post(path).get_data(as_text=True)
@@ -211,7 +213,7 @@ def test_the_older_contact_wide_links_in_sent_reports_still_work(
 
     org = world.partner("Ulm")
     [contact] = world.contacts(org.id)  # type: ignore[arg-type]
-    old = URLSafeSerializer(list(rt.settings.secret_keys), salt=signed.UNSUBSCRIBE)
+    old = URLSafeSerializer(list(rt.settings.secret_keys), salt=PURPOSES["unsubscribe"].salt)
     path = f"/u/{old.dumps({'u': contact.id})}"  # as the outbox wrote them before
     shown = client.get(path)
     assert shown.status_code == 303
@@ -268,3 +270,21 @@ def test_an_ed25519_signature_verifies_over_folded_headers_and_trailing_blank_li
     assert dkim.verify(signed + b"\r\n", dnsfunc=dns)  # more trailing blank lines: same body
     assert not dkim.verify(signed.replace(b"b@d.example", b"c@d.example"), dnsfunc=dns)
     assert not dkim.verify(signed.replace(b"body line", b"body lime"), dnsfunc=dns)
+
+
+def test_dkim_signs_only_the_headers_the_message_has() -> None:
+    """A header named in h= but absent could not be added by a relay later (a list's
+    Reply-To) without breaking the signature."""
+    seed, public = _ed25519()
+    signer = DkimSigner(seed.encode(), "s", "n.example")
+    message = b"From: a@n.example\r\nTo: b@d.example\r\nSubject: s\r\n\r\nbody\r\n"
+    signed = signer.sign(message)
+    header = signed.split(b"\r\n\r\n")[0].decode().replace("\r\n", "")
+    names = re.search(r"h=([^;]+);", header)
+    assert names and names.group(1).replace(" ", "") == "from:to:subject"
+    record = b"v=DKIM1; k=ed25519; p=" + public.encode()
+
+    def dns(name: bytes, timeout: int = 5) -> bytes | None:
+        return record if name == b"s._domainkey.n.example." else None
+
+    assert dkim.verify(b"Reply-To: c@l.example\r\n" + signed, dnsfunc=dns)

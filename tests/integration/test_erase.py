@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlmodel import select
 
 from mailflow.actions import unit
-from mailflow.actions.erase import erase_lead
+from mailflow.actions.inbound.store import store_raw
+from mailflow.actions.leads.erase import erase_lead
 from mailflow.inbound.process import process
-from mailflow.inbound.store import store_raw
 from mailflow.models import Event, InboundEmail, Lead, OutboundEmail
 from mailflow.runtime import Runtime
 from tests.factories import LEAD_DEFAULTS, World

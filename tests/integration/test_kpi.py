@@ -3,8 +3,8 @@ on SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
-from mailflow import kpi, visibility
 from mailflow.models import Contact
+from mailflow.queries import kpi, visibility
 from mailflow.runtime import Runtime
 from tests.kpidata import END, START, build
 
@@ -84,7 +84,7 @@ def test_it_flags_hard_working_but_weak_closers() -> None:
 
 
 def test_a_dealers_sales_manager_sees_the_figures_of_its_own_reps_only(rt: Runtime) -> None:
-    from mailflow import reports
+    from mailflow.queries import reports
 
     w = build(rt)
     with rt.db.transaction() as s:

@@ -11,13 +11,13 @@ import pytest
 from sqlmodel import col, select
 
 from mailflow.actions import unit
-from mailflow.actions.feedback import feedback
-from mailflow.actions.offer import offer_next_ring
-from mailflow.actions.pick import pick
-from mailflow.actions.stats import refresh_partner_stats
+from mailflow.actions.leads.feedback import feedback
+from mailflow.actions.leads.offer import offer_next_ring
+from mailflow.actions.leads.pick import pick
+from mailflow.actions.partners.stats import refresh_partner_stats
 from mailflow.models import Campaign, CustomerLink, Event, Lead, PartnerStats, PostalCode
+from mailflow.models.schemas import FeedbackIn
 from mailflow.runtime import Runtime
-from mailflow.schemas import FeedbackIn
 from mailflow.settings import Settings
 from tests.factories import World
 

@@ -11,13 +11,13 @@ import pytest
 from sqlalchemy import text, update
 
 from mailflow.actions import unit
-from mailflow.actions.partners import save_partner
-from mailflow.actions.pick import pick
-from mailflow.actions.stats import refresh_partner_stats
-from mailflow.api_schemas import PartnerIn
-from mailflow.matchdata import explain_lead
+from mailflow.actions.leads.pick import pick
+from mailflow.actions.partners.save import save_partner
+from mailflow.actions.partners.stats import refresh_partner_stats
 from mailflow.models import Contact, Lead, Organization, PartnerStats
-from mailflow.ranking import Ranking
+from mailflow.models.api_schemas import PartnerIn
+from mailflow.queries.matching_input import explain_lead
+from mailflow.rules.matching.ranking import Ranking
 from mailflow.runtime import Runtime
 from tests.factories import World
 
@@ -158,8 +158,7 @@ def test_every_active_partner_is_ranked_however_far(rt: Runtime, world: World) -
 
 
 def test_an_upgrade_puts_back_triggers_a_table_rebuild_dropped(db_url: str, world: World) -> None:
-    from mailflow import migrate, poolversion
-    from mailflow.db import make_engine
+    from mailflow.db import make_engine, migrate, poolversion
 
     world.partner("Stuttgart")
     engine = make_engine(db_url)

@@ -9,8 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlmodel import SQLModel
 
-from mailflow import migrate
-from mailflow.db import make_engine
+from mailflow.db import make_engine, migrate
 
 
 def test_the_migrated_schema_matches_the_models(db_url: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from mailflow.mail import outbox
+from mailflow.actions.outbound import outbox
 from mailflow.mail.capture import MailCapture
 from mailflow.models import OutboundEmail
 from mailflow.runtime import Runtime

@@ -8,16 +8,16 @@ from decimal import Decimal
 import pytest
 from sqlmodel import col, select
 
-from mailflow import ledger, visibility
-from mailflow.actions import unit
+from mailflow.actions import ledger, unit
 from mailflow.actions.errors import NotAllowed
-from mailflow.actions.feedback import feedback
-from mailflow.actions.pick import pick
-from mailflow.actions.points import convert_points
+from mailflow.actions.leads.feedback import feedback
+from mailflow.actions.leads.pick import pick
+from mailflow.actions.partners.points import convert_points
 from mailflow.clock import Clock
 from mailflow.models import Event, OrgAssignment, PointsEntry, Territory
+from mailflow.models.schemas import FeedbackIn
+from mailflow.queries import visibility
 from mailflow.runtime import Runtime
-from mailflow.schemas import FeedbackIn
 from tests.factories import World
 
 ALL = visibility.Viewer("admin", organization_id=0, offered_too=True)

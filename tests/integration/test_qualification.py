@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import select
 
+from mailflow.links.claims import LinkClaim
 from mailflow.models import Campaign, Contact, Event, Lead, Organization, OutboundEmail
 from mailflow.runtime import Runtime
 from tests.factories import World
@@ -131,7 +132,7 @@ def test_an_agency_can_reject_and_a_wrong_token_is_refused(
     _campaign(rt, name="callcenter", agency_id=agency)
     lead = world.lead(campaign="callcenter")
     path = _qualify_link(rt, lead.id)  # type: ignore[arg-type]
-    pick_token = rt.signer.link_token(lead.id, contact, "pick")  # type: ignore[arg-type]
+    pick_token = rt.signer.sign(LinkClaim(lead.id, contact, "pick"))  # type: ignore[arg-type]
     assert client.get(f"/q/{pick_token}").status_code == 404
     response = client.post(path, data={"decision": "reject", "note": "student homework"})
     assert "rejected" in response.get_data(True)
@@ -145,7 +146,7 @@ def test_a_qualify_link_opened_as_an_action_link_goes_to_the_qualify_dialog(
     agency, contact = _agency(rt)
     _campaign(rt, name="callcenter", agency_id=agency)
     lead = world.lead(campaign="callcenter")
-    token = rt.signer.link_token(lead.id, contact, "qualify")  # type: ignore[arg-type]
+    token = rt.signer.sign(LinkClaim(lead.id, contact, "qualify"))  # type: ignore[arg-type]
     response = client.get(f"/a/{token}")
     assert response.status_code == 307 and response.headers["Location"].endswith(f"/q/{token}")
     assert world.reload(lead).state == "new"

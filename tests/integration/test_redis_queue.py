@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mailflow.broker import JobQueue, connect
+from mailflow.jobs.broker import JobQueue, connect
 from mailflow.mail.capture import MailCapture
 from mailflow.runtime import Runtime
 from tests.conftest import make_settings
@@ -19,10 +19,11 @@ from tests.services import REDIS_URL, port_open, require
 @pytest.fixture
 def redis_rt(tmp_path: Path, db_url: str) -> Iterator[tuple[Runtime, JobQueue, MailCapture]]:
     require(port_open("127.0.0.1", 6379), "Redis at 127.0.0.1:6379")
-    rt = Runtime(make_settings(tmp_path, db_url, redis_url=REDIS_URL))
+    namespace = f"mailflow-test-{uuid.uuid4().hex[:8]}"
+    rt = Runtime(make_settings(tmp_path, db_url, redis_url=REDIS_URL, queue_namespace=namespace))
     capture = MailCapture().start()
     rt.use_smtp(capture.url)
-    queue = connect(rt, namespace=f"mailflow-test-{uuid.uuid4().hex[:8]}", worker_threads=2)
+    queue = connect(rt, worker_threads=2)
     yield rt, queue, capture
     queue.stop()
     capture.stop()

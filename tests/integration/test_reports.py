@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 
 from sqlmodel import select
 
-from mailflow.broker import JobQueue
 from mailflow.clock import Clock
+from mailflow.jobs.broker import JobQueue
 from mailflow.mail.capture import MailCapture
 from mailflow.models import Contact, Event, ReportSubscription
 from mailflow.runtime import Runtime
@@ -92,7 +92,7 @@ def test_a_german_contact_gets_the_report_in_german_at_the_chosen_day_and_hour(
     rt: Runtime, clock: Clock, queue: JobQueue, smtp: MailCapture
 ) -> None:
     from mailflow.actions import unit
-    from mailflow.actions.report import set_report_schedule
+    from mailflow.actions.partners.report import set_report_schedule
 
     clock.set(MONDAY_0630_UTC)
     h = build(rt)

@@ -9,12 +9,12 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import col, select
 
 from mailflow.actions import unit
-from mailflow.actions.away import mark_away
-from mailflow.actions.bounce import offer_bounced
-from mailflow.actions.decline import decline
+from mailflow.actions.inbound.bounce import offer_bounced
+from mailflow.actions.leads.decline import decline
+from mailflow.actions.partners.away import mark_away
+from mailflow.jobs.sweeps import sweep_offers
 from mailflow.models import Contact, Event, Lead, Offer, Organization, OutboundEmail
 from mailflow.runtime import Runtime
-from mailflow.sweeps import sweep_offers
 from tests.factories import World
 
 MONDAY_9 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # 10:00 in Germany

@@ -4,13 +4,14 @@ stops cleanly."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from mailflow import migrate
+from mailflow.db import migrate
 from tests.conftest import TEST_KEYS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,4 +50,7 @@ def test_the_scheduler_process_schedules_the_sweeps_and_stops_on_ctrl_c(tmp_path
     for job in ("sweep_offers", "sweep_reminders", "sweep_outbox", "sweep_away", "queue_digest"):
         assert f'Added job "{job}"' in log
     assert "scheduling in time zone Europe/Vienna" in log
+    # every line says when: a scheduler's log without times cannot be read against others
+    (zone_line,) = [line for line in lines if "scheduling in time zone" in line]
+    assert re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", zone_line), zone_line
     assert proc.returncode == 0

@@ -12,12 +12,12 @@ import dramatiq
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlmodel import select
 
-from mailflow import jobs
-from mailflow.broker import JobQueue
+from mailflow.jobs import actors as jobs
+from mailflow.jobs.broker import JobQueue
 from mailflow.jobs.schedule import CRONS, SWEEPS, install
+from mailflow.jobs.sweeps import sweep_offers
 from mailflow.models import Event, FailedJob, Offer, OutboundEmail
 from mailflow.runtime import Runtime
-from mailflow.sweeps import sweep_offers
 from tests.factories import World
 from tests.integration.test_console import _login, _user
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from mailflow.mail import outbox
+from mailflow.actions.outbound import outbox
 from mailflow.mail.capture import MailCapture
 from mailflow.mail.compile import file_source
 from mailflow.models import EmailTemplate, Event, OutboundEmail

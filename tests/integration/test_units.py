@@ -1,18 +1,16 @@
-"""Units of work in one transaction, and hot statements run on the driver's cursor.
+"""Units of work in one transaction, each in its own SAVEPOINT.
 
-Statements from ``ActionContext.execute`` bypass the ORM: they must still be inside the
-unit's SAVEPOINT (rolled back with it), and store exactly what ``Connection.execute``
-would have stored."""
+Events are written with INSERT statements, not ORM objects: they must still be inside
+the unit's SAVEPOINT (rolled back with it), and store what an ORM Event would."""
 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import insert, select, update
+from sqlalchemy import select
 from sqlmodel import col
 
-from mailflow import audit, prepared
-from mailflow.actions import savepoint, units
-from mailflow.models import Event, Lead
+from mailflow.actions import audit, savepoint, units
+from mailflow.models import Event
 from mailflow.runtime import Runtime
 from tests.factories import World
 
@@ -46,48 +44,38 @@ def test_a_nested_savepoint_rolls_back_statements_on_a_connection_taken_before_i
     assert _kinds(rt) == ["test.before", "test.after"]
 
 
-def test_a_prepared_run_stores_what_the_orm_would(rt: Runtime, world: World) -> None:
+def test_a_recorded_event_stores_what_an_orm_event_would(rt: Runtime, world: World) -> None:
     lead = world.lead()
-    now = rt.clock.now()
-    values = {
-        "at": now,
-        "kind": "test.same",
-        "lead_id": lead.id,
-        "actor": "system",
-        "channel": "job",
-        "data": {"amount": 12500.5, "text": "Grüße \u2014 ok"},
-    }
-    with rt.db.transaction() as s:
-        conn = s.connection()
-        fast = prepared.run(conn, insert(Event).returning(col(Event.id)), values).scalar_one()
-        slow = conn.execute(insert(Event).returning(col(Event.id)), values).scalar_one()
-        moved = prepared.run(
-            conn,
-            update(Lead).where(col(Lead.id) == lead.id).values(updated_at=now),
-            {},
+    data = {"amount": 12500.5, "text": "Grüße \u2014 ok"}
+    with units(rt) as batch, batch.unit("system", "job") as ctx:
+        fast = audit.record(ctx, "test.same", lead_id=lead.id, **data)
+        slow = Event(
+            at=ctx.now, kind="test.same", lead_id=lead.id, actor="system", channel="job", data=data
         )
-        assert moved.rowcount == 1
+        ctx.session.add(slow)
+        ctx.session.flush()
+        now = ctx.now
     with rt.db.read() as s:
-        rows = {e.id: e for e in s.execute(select(Event)).scalars()}
-        stored = s.get(Lead, lead.id)
-    assert stored is not None and stored.updated_at == now
-    a, b = rows[fast], rows[slow]
-    assert (a.at, a.kind, a.lead_id, a.data, a.from_state) == (
+        a, b = s.get(Event, fast), s.get(Event, slow.id)
+    assert a is not None and b is not None
+    assert (a.at, a.kind, a.lead_id, a.data, a.from_state, a.actor, a.channel) == (
         b.at,
         b.kind,
         b.lead_id,
         b.data,
         b.from_state,
+        b.actor,
+        b.channel,
     )
-    assert a.at == now and a.data == values["data"]
+    assert a.at == now and a.data == data
 
 
-def test_a_statement_it_cannot_run_itself_goes_through_sqlalchemy(
-    rt: Runtime, world: World
-) -> None:
-    lead = world.lead()
+def test_events_recorded_together_get_their_ids_in_the_order_given(rt: Runtime) -> None:
+    kinds = [f"test.{i:03d}" for i in range(120)]
+    with units(rt) as batch, batch.unit("system", "job") as ctx:
+        ids = audit.record_all(ctx, [audit.event(ctx, kind, n=i) for i, kind in enumerate(kinds)])
     with rt.db.read() as s:
-        found = prepared.run(
-            s.connection(), select(Lead.id, Lead.created_at).where(col(Lead.id) == lead.id), {}
-        ).all()  # a datetime to convert on the way out: SQLAlchemy's own result
-    assert found[0][0] == lead.id and found[0][1] == lead.created_at
+        stored = {e.id: e for e in s.execute(select(Event)).scalars()}
+    assert ids == sorted(ids)
+    assert [stored[i].kind for i in ids] == kinds
+    assert [stored[i].data for i in ids] == [{"n": i} for i in range(120)]

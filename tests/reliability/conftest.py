@@ -14,10 +14,10 @@ from sqlmodel import SQLModel
 from werkzeug.security import generate_password_hash
 
 import mailflow.models  # noqa: F401  (every table in the metadata)
-from mailflow.broker import JobQueue
+from mailflow.jobs.broker import JobQueue
 from mailflow.models import Contact, OrgAssignment, Territory
+from mailflow.queries.visibility import CONSOLE_ROLES
 from mailflow.runtime import Runtime
-from mailflow.visibility import CONSOLE_ROLES
 from tests.factories import World
 
 PASSWORD = "correct horse battery"
@@ -41,7 +41,7 @@ def db_state(rt: Runtime) -> Callable[[], Snapshot]:
 
 def _password_hash() -> str:
     """A real hash the login checks, with few iterations: the attack tests log in often
-    (production hashes use scrypt, see mailflow.passwords)."""
+    (production hashes use scrypt, see mailflow.rules.passwords)."""
     return generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from mailflow import apikeys
+from mailflow.actions.console import apikeys
 from mailflow.csvio.importer import import_partners
 from mailflow.models import Contact, Organization
 from mailflow.runtime import Runtime
@@ -338,7 +338,8 @@ def _bodies(route: apispec.Route, values: dict[str, list[Any]]) -> list[tuple[st
 
 @pytest.fixture
 def targets(rt: Runtime, world: World) -> tuple[dict[str, Any], dict[str, str]]:
-    """Real ids for the path parameters, and a key per side (partner for offers:write)."""
+    """Real ids for the path parameters, and a key per side (partner for offers:write and
+    deals:write)."""
     rt.settings = rt.settings.with_(api_rate_per_minute=1_000_000)
     partner = world.partner("Stuttgart")
     lead, offers = world.offered_lead()
@@ -352,7 +353,8 @@ def targets(rt: Runtime, world: World) -> tuple[dict[str, Any], dict[str, str]]:
 def _call(client: Any, route: apispec.Route, ids: dict[str, Any], keys: dict[str, str],
           body: str) -> Any:  # fmt: skip
     path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(ids[m.group(1)]), route.path)
-    key = keys["partner" if route.scope == "offers:write" else "manufacturer"]
+    partners = ("offers:write", "deals:write")  # the scopes only a partner's key uses
+    key = keys["partner" if route.scope in partners else "manufacturer"]
     headers = {**_auth(key), "Content-Type": "application/json"}
     return client.open("/api/v1" + path, method=route.method, data=body, headers=headers)
 

@@ -13,14 +13,17 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from mailflow.actions import unit
-from mailflow.actions.pick import pick
+from mailflow.actions.deals.register import register
+from mailflow.actions.leads.pick import pick
+from mailflow.models.schemas import DealIn
+from mailflow.queries.visibility import CONSOLE_ROLES
 from mailflow.runtime import Runtime
-from mailflow.visibility import CONSOLE_ROLES
 from tests.factories import World
 from tests.reliability.conftest import Snapshot, csrf_of
 
 ALL = frozenset(CONSOLE_ROLES)
 STAFF = frozenset({"admin", "ops"})
+ADMIN = frozenset({"admin"})
 REVIEW = frozenset({"admin", "ops", "partner_manager"})
 MANAGERS = frozenset({"admin", "partner_manager", "manager"})
 
@@ -38,9 +41,14 @@ ACCESS: dict[str, frozenset[str]] = {
     "console_direct.download": STAFF,
     "console_direct.webhooks": STAFF,  # every partner's webhook deliveries
     "console_jobs.failed_jobs": STAFF,
+    "console_connections.index": STAFF,  # every mailbox with its errors
+    "console_brand.edit": STAFF,  # how the manufacturer's emails look
+    "console_brand.save": STAFF,
+    "console_brand.preview": STAFF,
     "console_review.index": REVIEW,
     "console_review.show": REVIEW,
     "console_review.decide": REVIEW,
+    "console_review.answer": REVIEW,  # writes to the partner who sent the message
     "console_matching.queue": MANAGERS | STAFF,  # every new lead; the ranking of partners
     "console_matching.explanation": MANAGERS | STAFF,
     "console_matching.approve_lead": MANAGERS,
@@ -48,12 +56,25 @@ ACCESS: dict[str, frozenset[str]] = {
     "console_matching.assign_lead": MANAGERS,
     "console_templates.index": ALL,
     "console_templates.edit": ALL,
-    "console_templates.diff": ALL,
-    "console_templates.preview": STAFF,  # renders a draft: only who may edit templates
-    "console_templates.save": STAFF,
-    "console_templates.activate": STAFF,
-    "console_templates.test_email": STAFF,
+    "console_templates.diff": ADMIN,  # the template source (MJML, Jinja) is the admins'
+    "console_templates.preview": ADMIN,  # renders a draft: only who may edit templates
+    "console_templates.save": ADMIN,
+    "console_templates.activate": ADMIN,
+    "console_templates.test_email": ADMIN,
+    "console_wording.page": STAFF,  # the wording of each email per language: ops
+    "console_wording.save": STAFF,
+    "console_wording.preview": STAFF,
+    "console_wording.publish_draft": STAFF,
+    "console_wording.discard_draft": STAFF,
     "console_email.ask": ALL,  # one's own email address (needs the current password)
+    "console_lead.withdraw_lead": REVIEW,  # the lead page's actions: staff and partner managers
+    "console_lead.note": REVIEW,
+    "console_lead.edit": REVIEW,
+    "console_lead.reassign_lead": REVIEW,
+    "console_lead.message": REVIEW,
+    "console_deals.index": REVIEW,  # partners' deal registrations with their customers
+    "console_deals.show": REVIEW,
+    "console_deals.decide": REVIEW,
 }
 # reachable without a login: the login itself, the password reset and the confirmation of an
 # email change (its signed link is opened from the old mailbox)
@@ -74,12 +95,15 @@ def db_url(sqlite_url: str) -> str:
 
 @pytest.fixture
 def lead_id(rt: Runtime, world: World, console_users: dict[str, str]) -> int:
-    """A lead picked by the console users' dealer (by its rep), so every role may see it."""
+    """A lead picked by the console users' dealer (by its rep), so every role may see it;
+    and a deal registration of that dealer."""
     lead, offers = world.offered_lead()
     dealer = next(o for o in offers if o.organization_id == _dealer(world))
     rep = next(c for c in world.contacts(dealer.organization_id) if c.role == "rep")
     with unit(rt, "test", "web") as ctx:  # a rep sees the leads picked in their name
         pick(ctx, dealer.id, rep.id)  # type: ignore[arg-type]
+    with unit(rt, "test", "web") as ctx:  # and the dealer's deal registration #1
+        register(ctx, dealer.organization_id, rep.id, DealIn(customer_name="Kunde"))
     assert lead.id is not None
     return lead.id
 
@@ -106,6 +130,7 @@ def _path(rule: str, lead_id: int) -> str:
     values = {
         "<int:lead_id>": str(lead_id),
         "<int:inbound_id>": "1",
+        "<int:deal_id>": "1",
         "<what>": "leads",
         "<kind>": "offer",
         "<token>": "x",
@@ -166,12 +191,10 @@ def _without_logins(state: Snapshot) -> Snapshot:
 def test_the_review_page_of_a_message_needs_a_reviewer(
     client: Any, rt: Runtime, world: World, login: Callable[[Any, str], str]
 ) -> None:
-    from mailflow.inbound import spool
-    from mailflow.inbound.store import store_raw
+    from mailflow.actions.inbound.store import store_raw
 
     raw = b"From: a@b.example\r\nSubject: hi\r\n\r\nhello\r\n"
     inbound = store_raw(rt, raw, channel="smtp", mail_from="a@b.example", rcpt_to=["x@y.test"])
-    spool.move_in(rt)  # as processing does first
     login(client, "rep")
     assert client.get(f"/console/inbound/{inbound}").status_code == 403
     client.post("/console/logout", data={"csrf": _session_csrf(client)})
@@ -327,13 +350,21 @@ def test_behind_a_trusted_proxy_each_client_address_has_its_own_limit(
     from mailflow.web import create_app
 
     rt.settings = rt.settings.with_(
-        login_failures_per_minute=50, login_failures_per_ip_per_minute=2, trusted_proxies=1
+        login_failures_per_minute=50,
+        login_failures_per_ip_per_minute=2,
+        trusted_proxies=1,
+        proxy_addresses=("10.0.0.0/8",),  # where the proxy connects from
     )
     client = create_app(rt).test_client()
     assert _guesses(client, console_users["admin"], "1.1.1.1") == [401, 401, 429]
     assert _guesses(client, console_users["ops"], "2.2.2.2") == [401, 401, 429]
     # the client made up "3.3.3.3"; the proxy appended its real address 1.1.1.1
     assert _guesses(client, console_users["rep"], "3.3.3.3, 1.1.1.1")[0] == 429
+    # a client reaching the app around the proxy cannot choose its address: it counts as
+    # itself, whatever X-Forwarded-For says
+    direct = "203.0.113.9"
+    assert _guesses(client, console_users["rep"], "4.4.4.4", proxy=direct) == [401, 401, 429]
+    assert _guesses(client, console_users["ops"], "5.5.5.5", proxy=direct)[0] == 429
 
 
 EVIL_NEXT = [

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from mailflow.actions import unit
-from mailflow.actions.pick import pick
+from mailflow.actions.leads.pick import pick
 from mailflow.clock import Clock
 from mailflow.csvio import exporter
 from mailflow.runtime import Runtime

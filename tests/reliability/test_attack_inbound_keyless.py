@@ -20,8 +20,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from mailflow.inbound import spool
-from mailflow.inbound.server import make_server
+from mailflow.inbound.receive.server import make_server
 from mailflow.models import InboundEmail
 from mailflow.runtime import Runtime
 from tests.conftest import TEST_KEYS
@@ -59,7 +58,6 @@ def serve(rt: Runtime) -> Iterator[Server]:
 
 
 def _stored(rt: Runtime) -> list[InboundEmail]:
-    spool.move_in(rt)
     with rt.db.read() as s:
         return list(s.exec(select(InboundEmail)))
 

@@ -30,10 +30,11 @@ from typing import Any
 
 import pytest
 
+import mailflow.actions.inbound
 import mailflow.inbound
-from mailflow.inbound import cli
+from mailflow.cli import inbound as cli
 from mailflow.inbound.parse import parse_message
-from mailflow.inbound.sender import read_evidence
+from mailflow.inbound.parse.sender import read_evidence
 
 # The parse tree is the only way to read a pattern's parts (re keeps it private).
 _parser: Any = importlib.import_module("re._parser")
@@ -41,7 +42,7 @@ sre: Any = importlib.import_module("re._constants")
 
 SIZE = 64 * 1024
 BUDGET = 0.100  # seconds per pattern × input
-HANG = 5.0  # an input still running after this long is reported as endless
+HANG = 60.0  # wall-clock seconds: an input still running after this long is reported as endless
 MARK = "\ufdd0"  # a noncharacter: stands for the pumped repetition while a sample is built
 POOL = "aZ7äé_ \t\n\r\xa0@.,:;<>\"'-—*()[]/\\+=#!?&$€|~^{}%\x01"
 GENERIC = (
@@ -61,10 +62,13 @@ _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 
 
 def _module_patterns() -> dict[str, re.Pattern[Any]]:
-    """Every re.Pattern at module level in mailflow.inbound, also inside tuples and dicts."""
+    """Every re.Pattern at module level in mailflow.inbound and the inbound actions (the
+    store reads the raw bytes too), also inside tuples and dicts."""
     found: dict[str, re.Pattern[Any]] = {}
     seen: set[int] = set()
-    for info in pkgutil.iter_modules(mailflow.inbound.__path__, "mailflow.inbound."):
+    packages = (mailflow.inbound, mailflow.actions.inbound)
+    infos = [i for p in packages for i in pkgutil.walk_packages(p.__path__, f"{p.__name__}.")]
+    for info in infos:
         module = importlib.import_module(info.name)
         for name, value in vars(module).items():
             for suffix, pattern in _nested(value, ""):
@@ -291,14 +295,14 @@ def _as_subject(pattern: re.Pattern[Any], text: str) -> Any:
 
 
 def _work(pattern: re.Pattern[Any], subject: Any) -> float:
-    """Seconds for a search from every start position and a whole match; the best of a few
-    tries, so a busy machine does not fail a linear pattern."""
+    """CPU seconds for a search from every start position and a whole match; the best of a
+    few tries. CPU time, not wall-clock time: a busy machine does not fail a linear pattern."""
     best = float("inf")
     for _ in range(5):
-        started = time.perf_counter()
+        started = time.process_time()
         collections.deque(pattern.finditer(subject), maxlen=0)  # every match, none kept
         pattern.fullmatch(subject)
-        best = min(best, time.perf_counter() - started)
+        best = min(best, time.process_time() - started)
         if best < BUDGET:
             break
     return best
@@ -331,7 +335,7 @@ def _timings(pattern: re.Pattern[Any], inputs: list[str]) -> Iterator[tuple[str,
 
 def test_the_attack_finds_the_patterns_of_every_module() -> None:
     modules = {name.split(".", 1)[0] for name in PATTERNS}
-    assert {"classify", "extract", "interpret", "parse", "store"} <= modules
+    assert {"classify", "extract", "amounts", "message", "store"} <= modules
     assert len(PATTERNS) >= 60
     assert "classify._RECIPIENT_CLUES[0]" in PATTERNS  # patterns inside tuples count
 
@@ -401,16 +405,17 @@ def _big_messages() -> Iterator[tuple[str, bytes]]:
 
 
 def _parse_seconds(raw: bytes, budget: float) -> float:
-    """Seconds to parse ``raw`` as the pipeline does (the message, then its sender and bounce
-    evidence) and ``mailflow inbound parse`` does, in a child
-    process killed once it overruns the budget twice over (then: infinity)."""
+    """CPU seconds to parse ``raw`` as the pipeline does (the message, then its sender and
+    bounce evidence) and ``mailflow inbound parse`` does, in a child process killed once it
+    has not answered within thirty budgets of wall-clock time (then: infinity) — room for a
+    busy machine, and still finite for a parse that never ends."""
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_parse_in_child, args=(raw, sender), daemon=True)
     child.start()
     sender.close()
     try:
-        if not receiver.poll(budget * 2):
+        if not receiver.poll(budget * 30):
             return float("inf")
         seconds, error = receiver.recv()
     finally:
@@ -421,7 +426,7 @@ def _parse_seconds(raw: bytes, budget: float) -> float:
 
 
 def _parse_in_child(raw: bytes, out: Connection) -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     try:
         parsed = parse_message(raw)
         json.dumps(parsed.as_json())
@@ -430,7 +435,7 @@ def _parse_in_child(raw: bytes, out: Connection) -> None:
     except BaseException as exc:  # reported to the test: parse_message must never raise
         out.send((0.0, type(exc).__name__))
         return
-    out.send((time.perf_counter() - started, None))
+    out.send((time.process_time() - started, None))
 
 
 def test_a_message_with_a_hostile_64_kb_header_or_body_parses_in_bounded_time() -> None:
@@ -454,7 +459,7 @@ def test_mailflow_inbound_parse_reads_a_hostile_file_in_bounded_time(
 ) -> None:
     hostile = tmp_path / "hostile.eml"
     hostile.write_bytes(_mail(b'Content-Type: text/plain; name="' + b'"a' * 32_000 + b'"\r\n'))
-    started = time.perf_counter()
+    started = time.process_time()
     assert cli.parse([str(hostile)]) == 0
-    assert time.perf_counter() - started < MESSAGE_BUDGET
+    assert time.process_time() - started < MESSAGE_BUDGET
     assert json.loads(capsys.readouterr().out)["reply_text"] == "pick"

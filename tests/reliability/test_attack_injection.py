@@ -16,12 +16,12 @@ from typing import Any
 import pytest
 
 from mailflow.actions import unit
-from mailflow.actions.pick import pick
-from mailflow.actions.report import deliver_report
-from mailflow.broker import JobQueue
-from mailflow.geo import CITIES
+from mailflow.actions.leads.pick import pick
+from mailflow.actions.partners.report import deliver_report
+from mailflow.jobs.broker import JobQueue
 from mailflow.mail.capture import MailCapture
 from mailflow.models import Contact, Lead
+from mailflow.rules.geo import CITIES
 from mailflow.runtime import Runtime
 from tests.factories import World
 from tests.reliability.conftest import all_sent
@@ -251,7 +251,7 @@ def _weekly_reports(rt: Runtime, queue: JobQueue) -> None:
     """The KPI report for every console user (a rep's lists the leads it owns)."""
     from sqlmodel import select
 
-    from mailflow.reports import last_week, zone
+    from mailflow.queries.reports import last_week, zone
 
     label = last_week(rt.clock.now(), zone("Europe/Berlin")).label
     with rt.db.read() as s:

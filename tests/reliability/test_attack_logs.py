@@ -4,6 +4,7 @@ server, not gunicorn's access and error logs."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -23,13 +24,20 @@ import requests
 from itsdangerous import URLSafeSerializer
 from werkzeug.serving import make_server
 
-from mailflow import escalation_links, signed
-from mailflow.broker import JobQueue
-from mailflow.inbound.server import make_server as make_inbound
-from mailflow.logredact import TOKEN_PREFIXES, RedactingFilter
+from mailflow.inbound.receive.server import make_server as make_inbound
+from mailflow.jobs.broker import JobQueue
+from mailflow.links.claims import (
+    EmailChangeClaim,
+    EscalationClaim,
+    LinkClaim,
+    ResetClaim,
+    UnsubscribeClaim,
+)
+from mailflow.links.signer import PURPOSES
 from mailflow.mail.capture import MailCapture
 from mailflow.runtime import Runtime
 from mailflow.web import create_app
+from mailflow.web.logredact import TOKEN_PREFIXES, RedactingFilter
 from tests.factories import World
 from tests.mail import reply
 from tests.reliability.conftest import all_sent
@@ -96,7 +104,9 @@ def test_a_whole_lead_flow_logs_no_token(
     )
     for link in (pick, decline):
         assert client.get(link.removeprefix(base)).status_code == 200
-    assert client.post(decline.removeprefix(base), data={"reason": "too far"}).status_code == 200
+    assert (
+        client.post(decline.removeprefix(base), data={"reason": "too far away"}).status_code == 200
+    )
     assert client.post(pick.removeprefix(base)).status_code == 200
     all_sent(rt, queue)
     details = next(m for m in smtp.messages() if m.message["X-Mailflow-Kind"] == "details")
@@ -151,7 +161,7 @@ def _lead_state(rt: Runtime) -> str:
 
 
 def _offer_of(rt: Runtime, link: str) -> int:
-    return rt.signer.read_link(link.rsplit("/", 1)[1]).offer_id
+    return rt.signer.read(LinkClaim, link.rsplit("/", 1)[1]).offer_id
 
 
 def _record_text(record: logging.LogRecord) -> str:
@@ -177,16 +187,15 @@ def _reply_by_smtp(rt: Runtime, details: Any, body: str) -> None:
 
 def _token_paths(rt: Runtime) -> list[str]:
     keys = rt.settings.secret_keys
-    paths = [f"/a/{rt.signer.link_token(1, 1, a)}" for a in ("pick", "decline", "feedback")]
-    portal = rt.signer.link_token(1, 1, "portal")
-    paths += [f"/a/{portal}", f"/a/{portal}/manifest.webmanifest"]
-    paths.append(f"/q/{rt.signer.link_token(1, 1, 'qualify')}")
-    paths.append(escalation_links.link(rt, 1, 1, "widen").removeprefix(rt.settings.base_url))
+    path = rt.signer.path
+    paths = [path(LinkClaim(1, 1, a)) for a in ("pick", "decline", "feedback", "qualify")]
+    portal = path(LinkClaim(1, 1, "portal"))
+    paths += [portal, f"{portal}/manifest.webmanifest"]
+    paths.append(f"{path(EscalationClaim(1, 1))}?choice=widen")
     paths.append(f"/u/{_legacy_optout(keys, 1)}")
-    paths.append(f"/reports/unsubscribe/{signed.dumps(keys, signed.UNSUBSCRIBE, {'c': 1})}")
-    paths.append(f"/console/reset/{signed.dumps(keys, signed.PASSWORD_RESET, {'c': 1})}")
-    change = {"c": 1, "e": "new@elsewhere.example", "f": "0"}
-    paths.append(f"/console/email/{signed.dumps(keys, signed.EMAIL_CHANGE, change)}")
+    paths.append(path(UnsubscribeClaim(1)))
+    paths.append(path(ResetClaim(1, None)))
+    paths.append(path(EmailChangeClaim(1, "new@elsewhere.example", "0")))
     return paths
 
 
@@ -221,9 +230,12 @@ def test_the_development_servers_request_log_shows_no_token(
     assert [p for p in paths if _token_of(p) in logged] == []
 
 
-@pytest.fixture
-def gunicorn(rt: Runtime, tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """The production web server as the Procfile runs it, logging to files."""
+@pytest.fixture(params=["text", "json"])
+def gunicorn(
+    rt: Runtime, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[tuple[str, Path, str]]:
+    """The production web server as the Procfile runs it, logging to files (as text, and
+    as one JSON object per line)."""
     port = _free_port()
     settings = rt.settings
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAILFLOW_")} | {
@@ -232,6 +244,7 @@ def gunicorn(rt: Runtime, tmp_path: Path) -> Iterator[tuple[str, Path]]:
         "MAILFLOW_SECRET_KEYS": ",".join(settings.secret_keys),
         "MAILFLOW_BASE_URL": f"http://127.0.0.1:{port}",
         "MAILFLOW_LOG_LEVEL": "DEBUG",
+        "MAILFLOW_LOG_FORMAT": request.param,
     }
     logs = tmp_path / "logs"
     logs.mkdir()
@@ -239,7 +252,7 @@ def gunicorn(rt: Runtime, tmp_path: Path) -> Iterator[tuple[str, Path]]:
         sys.executable, "-m", "gunicorn", "--workers", "1", "--threads", "2",
         "--bind", f"127.0.0.1:{port}", "--access-logfile", str(logs / "access.log"),
         "--error-logfile", str(logs / "error.log"), "--log-level", "debug",
-        "--logger-class", "mailflow.logredact.GunicornLogger", "mailflow.wsgi:app",
+        "--logger-class", "mailflow.web.logredact.GunicornLogger", "mailflow.wsgi:app",
     ]  # fmt: skip
     err = (logs / "stderr.log").open("wb")
     proc = subprocess.Popen(command, env=env, stdout=err, stderr=err)
@@ -254,7 +267,7 @@ def gunicorn(rt: Runtime, tmp_path: Path) -> Iterator[tuple[str, Path]]:
                 assert proc.poll() is None, (logs / "stderr.log").read_text()
                 assert time.monotonic() < deadline, "gunicorn did not start"
                 time.sleep(0.2)
-        yield url, logs
+        yield url, logs, request.param
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
@@ -262,9 +275,9 @@ def gunicorn(rt: Runtime, tmp_path: Path) -> Iterator[tuple[str, Path]]:
 
 
 def test_gunicorns_access_and_error_logs_show_no_token(
-    rt: Runtime, gunicorn: tuple[str, Path]
+    rt: Runtime, gunicorn: tuple[str, Path, str]
 ) -> None:
-    url, logs = gunicorn
+    url, logs, log_format = gunicorn
     paths = _token_paths(rt)
     for path in paths:
         for method in ("GET", "HEAD", "POST"):
@@ -274,8 +287,13 @@ def test_gunicorns_access_and_error_logs_show_no_token(
     everything = access + (logs / "error.log").read_text() + (logs / "stderr.log").read_text()
     assert access.count("<token>") >= 3 * len(paths)
     assert [p for p in paths if _token_of(p) in everything] == []
+    if log_format == "json":  # one object a line, each with the request's id
+        lines = [json.loads(line) for line in access.splitlines() if line.strip()]
+        assert all(len(entry.get("request_id", "")) == 32 for entry in lines)
 
 
 def _legacy_optout(keys: Sequence[str], contact_id: int) -> str:
     """The token of an older ``/u/`` opt-out link, as reports already delivered carry it."""
-    return str(URLSafeSerializer(list(keys), salt=signed.UNSUBSCRIBE).dumps({"u": contact_id}))
+    return str(
+        URLSafeSerializer(list(keys), salt=PURPOSES["unsubscribe"].salt).dumps({"u": contact_id})
+    )

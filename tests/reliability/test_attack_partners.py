@@ -21,11 +21,12 @@ import requests
 from sqlmodel import col, select
 
 from mailflow.actions import unit
-from mailflow.actions.decline import decline
-from mailflow.actions.pick import pick
+from mailflow.actions.inbound.store import store_raw
+from mailflow.actions.leads.decline import decline
+from mailflow.actions.leads.pick import pick
+from mailflow.actions.outbound import outbox
 from mailflow.inbound.process import process
-from mailflow.inbound.store import store_raw
-from mailflow.mail import outbox
+from mailflow.links.claims import LinkClaim
 from mailflow.models import ApiKey, Campaign, Contact, Event, Feedback, Lead, Offer, Organization
 from mailflow.runtime import Runtime
 from tests.factories import World
@@ -210,7 +211,7 @@ def test_reactivating_a_partner_lifts_the_suspension_of_its_keys_but_not_a_revoc
 def test_repeated_posts_of_one_customer_keep_the_remarks_bounded(
     rt: Runtime, world: World, client: Any
 ) -> None:
-    from mailflow.actions.merge import MAX_REMARKS
+    from mailflow.actions.leads.merge import MAX_REMARKS
 
     world.partner("Stuttgart")
     first = world.lead()
@@ -281,8 +282,7 @@ def _agency_link(rt: Runtime, world: World) -> tuple[str, Lead]:
         contact_id = contact.id
     lead = world.lead(campaign="callcenter")
     assert lead.id is not None and contact_id is not None
-    token = rt.signer.link_token(lead.id, contact_id, "qualify")
-    return f"/q/{token}", lead
+    return rt.signer.path(LinkClaim(lead.id, contact_id, "qualify")), lead
 
 
 @pytest.mark.parametrize("value", ["NaN", "Infinity", "-inf", "-5", "1e400", "²", "12³", "1e9999"])

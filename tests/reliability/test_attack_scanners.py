@@ -18,15 +18,15 @@ import requests
 from itsdangerous import URLSafeSerializer
 from werkzeug.serving import make_server
 
-from mailflow import signed
 from mailflow.actions import unit
-from mailflow.actions.decline import decline
-from mailflow.actions.pick import pick
-from mailflow.actions.report import deliver_report
-from mailflow.broker import JobQueue
+from mailflow.actions.leads.decline import decline
+from mailflow.actions.leads.pick import pick
+from mailflow.actions.partners.report import deliver_report
+from mailflow.jobs.broker import JobQueue
+from mailflow.links.claims import LinkClaim
+from mailflow.links.signer import PURPOSES, TokenExpired, TokenInvalid
 from mailflow.mail.capture import MailCapture
 from mailflow.runtime import Runtime
-from mailflow.tokens import TokenExpired, TokenInvalid
 from mailflow.web import create_app
 from tests.factories import World
 from tests.reliability.conftest import Snapshot, all_sent
@@ -92,10 +92,10 @@ def _every_kind_of_email(rt: Runtime, world: World, queue: JobQueue, admin: str)
 def _reports_and_reset(rt: Runtime, admin: str) -> None:
     from sqlmodel import select
 
-    from mailflow.actions.email_change import request_email_change
-    from mailflow.actions.password import request_password_reset
+    from mailflow.actions.console.email_change import request_email_change
+    from mailflow.actions.console.password import request_password_reset
     from mailflow.models import Contact
-    from mailflow.reports import last_week, zone
+    from mailflow.queries.reports import last_week, zone
 
     label = last_week(rt.clock.now(), zone("Europe/Berlin")).label
     with rt.db.read() as s:
@@ -127,7 +127,7 @@ def _shape(rt: Runtime, path: str) -> tuple[str, ...]:
     parts = route.split("/")
     if route.startswith("/a/"):
         with contextlib.suppress(TokenInvalid, TokenExpired):
-            parts[2] = rt.signer.read_link(parts[2]).action
+            parts[2] = rt.signer.read(LinkClaim, parts[2]).action
     elif len(parts) > 2:
         parts[-1] = "<token>"
     return (*parts, *sorted(re.findall(r"(\w+)=", query)))
@@ -149,7 +149,7 @@ def test_scanners_opening_every_link_change_nothing(
             "email_change"} <= kinds  # fmt: skip
     links = _links(rt, smtp, live)
     # an older /u/ opt-out link, as reports already delivered carry it
-    legacy = URLSafeSerializer(list(rt.settings.secret_keys), salt=signed.UNSUBSCRIBE)
+    legacy = URLSafeSerializer(list(rt.settings.secret_keys), salt=PURPOSES["unsubscribe"].salt)
     links.append(f"{live}/u/{legacy.dumps({'u': world.contacts(1)[0].id})}")
     for prefix in ("/a/", "/e/", "/u/", "/reports/unsubscribe/", "/console/reset/",
                    "/console/email/"):  # fmt: skip

@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 import pytest
 from sqlmodel import col, select
 
-from mailflow import signed
 from mailflow.clock import Clock
+from mailflow.links.claims import ResetClaim, fingerprint
 from mailflow.models import Contact, Event
 from mailflow.runtime import Runtime
 
@@ -76,11 +76,8 @@ def test_a_password_change_ends_every_session(
     login(browser, "admin")
     thief = _copy(browser, app)
     user = _contact(rt, console_users["admin"])
-    token = signed.dumps(
-        rt.settings.secret_keys,
-        signed.PASSWORD_RESET,
-        {"c": user.id, "f": signed.fingerprint(user.password_hash)},
-    )
+    assert user.id is not None
+    token = rt.signer.sign(ResetClaim(user.id, fingerprint(user.password_hash)))
     reset = app.test_client()
     reset.get("/console/reset")
     with reset.session_transaction() as session:

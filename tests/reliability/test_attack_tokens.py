@@ -8,7 +8,6 @@ The routes are enumerated from the app's url_map: a new ``<token>`` route fails
 from __future__ import annotations
 
 import dataclasses
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,29 +15,48 @@ from typing import Any
 import pytest
 from itsdangerous import TimestampSigner, URLSafeSerializer, URLSafeTimedSerializer
 
-from mailflow import away_links, escalation_links, signed, tokens
-from mailflow.actions.email_change import EMAIL_CHANGE_MAX_AGE_S
-from mailflow.actions.password import RESET_MAX_AGE_S
-from mailflow.models import Contact, Lead, Offer
+from mailflow.actions import unit
+from mailflow.actions.deals.register import register
+from mailflow.actions.inbound.store import store_raw
+from mailflow.inbound.process import process
+from mailflow.links.claims import ESCALATION_CHOICES, fingerprint
+from mailflow.links.signer import PURPOSES
+from mailflow.models import Contact, Lead, Offer, TerritoryRequest
+from mailflow.models.schemas import DealIn
 from mailflow.runtime import Runtime
 from tests.factories import World
+from tests.mail import reply
 from tests.reliability.conftest import Snapshot
 
 # route → the purpose of the token it takes
 PURPOSE = {
     "/a/<token>": "pick",
     "/a/<token>/manifest.webmanifest": "portal",
+    "/a/<token>/push/subscribe": "portal",
+    "/a/<token>/push/unsubscribe": "portal",
+    "/a/<token>/deals": "portal",
     "/q/<token>": "qualify",
     "/e/<token>": "escalation",
     "/away/<token>": "away",
+    "/p/<token>": "profile",
+    "/territory/<token>": "territory",
+    "/r/<token>": "choice",
     "/u/<token>": "optout",
     "/reports/unsubscribe/<token>": "report",
     "/reports/unsubscribe/<token>/resubscribe": "report",
     "/console/reset/<token>": "reset",
     "/console/email/<token>": "email",
+    "/deal/<token>": "deal",
+    "/deal-review/<token>": "deal_review",
 }
 # routes under a link that share its rate-limit bucket (the same token)
-SHARED_BUCKET = {"/reports/unsubscribe/<token>/resubscribe": "/reports/unsubscribe/<token>"}
+SHARED_BUCKET = {
+    "/reports/unsubscribe/<token>/resubscribe": "/reports/unsubscribe/<token>",
+    # the own page's calls (POST only) count against its link
+    "/a/<token>/push/subscribe": "/a/<token>",
+    "/a/<token>/push/unsubscribe": "/a/<token>",
+    "/a/<token>/deals": "/a/<token>/manifest.webmanifest",  # both under one portal link
+}
 # purposes whose token never expires (an old report must still unsubscribe)
 NO_EXPIRY = {"optout", "report"}
 REFUSED = {404, 410}
@@ -61,6 +79,9 @@ class Cast:
     agency_id: int  # a contact who qualifies leads
     manager_id: int  # a partner manager who gets escalations
     user_id: int  # a console user (password reset, email change)
+    deal_id: int  # a deal registration of the contact's partner
+    inbound_id: int = 1  # a reply asked back ("did you mean …?"); see ``_asked``
+    territory_id: int = 1  # a partner's request for wider regions; see ``_territory_request``
 
     def payload(self, purpose: str) -> dict[str, Any]:
         if purpose in ("pick", "decline", "feedback", "portal"):
@@ -71,8 +92,16 @@ class Cast:
             return {"l": self.lead_id, "c": self.manager_id}
         if purpose == "away":
             return {"o": self.offer.organization_id, "c": self.manager_id, "u": "2027-01-15"}
-        if purpose == "report":
+        if purpose == "choice":  # the first choice of a "did you mean …?" email
+            return {"m": self.inbound_id, "c": self.contact_id, "k": "0"}
+        if purpose in ("report", "profile"):
             return {"c": self.contact_id}
+        if purpose == "deal":
+            return {"d": self.deal_id, "c": self.contact_id, "a": "open"}
+        if purpose == "deal_review":
+            return {"d": self.deal_id, "c": self.manager_id, "a": "decide"}
+        if purpose == "territory":
+            return {"t": self.territory_id, "c": self.manager_id}
         if purpose == "optout":
             return {"u": self.contact_id}
         with self.rt.db.read() as s:
@@ -80,35 +109,43 @@ class Cast:
             assert user is not None
         if purpose == "email":
             new = f"new-{self.user_id}@elsewhere.example"
-            return {"c": self.user_id, "e": new, "f": signed.fingerprint(user.email)}
+            return {"c": self.user_id, "e": new, "f": fingerprint(user.email)}
         assert purpose == "reset"
-        return {"c": self.user_id, "f": signed.fingerprint(user.password_hash)}
+        return {"c": self.user_id, "f": fingerprint(user.password_hash)}
 
     def token(self, purpose: str, at: float | None = None) -> str:
         """A correctly signed token; ``at`` dates it (default: now)."""
         keys = list(self.rt.settings.secret_keys)
         if purpose == "optout":
-            return str(
-                URLSafeSerializer(keys, salt=signed.UNSUBSCRIBE).dumps(self.payload(purpose))
-            )
-        stamp = int(time.time() if at is None else at)
+            return str(URLSafeSerializer(keys, salt=_SALTS["report"]).dumps(self.payload(purpose)))
+        stamp = int(self.now() if at is None else at)
         signer = type("DatedSigner", (TimestampSigner,), {"get_timestamp": lambda _: stamp})
         serializer = URLSafeTimedSerializer(keys, salt=_SALTS[purpose], signer=signer)
         return str(serializer.dumps(self.payload(purpose)))
 
+    def now(self) -> float:
+        return self.rt.clock.now().timestamp()
+
     def max_age(self, purpose: str) -> int:
-        fixed = {"reset": RESET_MAX_AGE_S, "email": EMAIL_CHANGE_MAX_AGE_S}
-        return fixed.get(purpose, self.rt.settings.token_max_age_days * 86400)
+        age = self.rt.signer.max_age_s(_PURPOSE_OF[purpose])
+        assert age is not None
+        return age
 
 
-_SALTS = {
-    **{p: tokens._LINK_SALT for p in ("pick", "decline", "feedback", "portal", "qualify")},
-    "escalation": escalation_links._SALT,
-    "away": away_links.SALT,
-    "report": signed.UNSUBSCRIBE,
-    "reset": signed.PASSWORD_RESET,
-    "email": signed.EMAIL_CHANGE,
+_PURPOSE_OF = {
+    **{p: "action" for p in ("pick", "decline", "feedback", "portal", "qualify")},
+    "escalation": "escalation",
+    "away": "away",
+    "profile": "profile",
+    "territory": "territory",
+    "choice": "choice",
+    "report": "unsubscribe",
+    "reset": "password_reset",
+    "email": "email_change",
+    "deal": "deal",
+    "deal_review": "deal_review",
 }
+_SALTS = {name: PURPOSES[purpose].salt for name, purpose in _PURPOSE_OF.items()}
 ALL_PURPOSES = sorted({*_SALTS, "optout"})
 
 
@@ -127,6 +164,8 @@ def cast(rt: Runtime, world: World, console_users: dict[str, str]) -> Cast:
 
         ids = dict(s.exec(select(Contact.role, Contact.id)).all())
     assert lead.id is not None
+    with unit(rt, "test", "api") as ctx:
+        deal = register(ctx, offer.organization_id, contact.id, DealIn(customer_name="Kunde"))
     return Cast(
         rt=rt,
         offer=offer,
@@ -135,6 +174,7 @@ def cast(rt: Runtime, world: World, console_users: dict[str, str]) -> Cast:
         agency_id=world.contacts(agency.id)[0].id,  # type: ignore[arg-type]
         manager_id=ids["partner_manager"],
         user_id=ids["admin"],
+        deal_id=deal.id,  # type: ignore[arg-type]
     )
 
 
@@ -170,7 +210,7 @@ def _bad_tokens(cast: Cast, purpose: str) -> dict[str, str]:
             continue
         bad[f"a {other} token"] = cast.token(other)
     if purpose not in NO_EXPIRY:
-        now = time.time()
+        now = cast.now()
         bad["expired"] = cast.token(purpose, at=now - cast.max_age(purpose) - 60)
         bad["future-dated"] = cast.token(purpose, at=now + 86400)
     bad["foreign key"] = URLSafeTimedSerializer("not-our-key", salt=_SALTS.get(purpose, "x")).dumps(
@@ -264,15 +304,24 @@ def test_get_and_head_on_every_action_link_change_nothing(
     links += [
         f"/a/{cast.token('feedback')}?stage=won",
         f"/a/{cast.token('portal')}/manifest.webmanifest",
+        f"/a/{cast.token('portal')}/push/subscribe",  # POST only: 405
+        f"/a/{cast.token('portal')}/push/unsubscribe",  # POST only: 405
+        f"/a/{cast.token('portal')}/deals",
     ]
     links += [f"/q/{cast.token('qualify')}", f"/u/{cast.token('optout')}"]
-    links += [f"/e/{cast.token('escalation')}?choice={c}" for c in escalation_links.CHOICES]
-    links += [f"/away/{cast.token('away')}"]
+    links += [f"/e/{cast.token('escalation')}?choice={c}" for c in ESCALATION_CHOICES]
+    links += [f"/away/{cast.token('away')}", f"/p/{cast.token('profile')}"]
+    cast.territory_id = _territory_request(cast)
+    links += [f"/territory/{cast.token('territory')}"]
+    cast.inbound_id = _asked(cast)
+    links += [f"/r/{cast.token('choice')}"]
     links += [
         f"/reports/unsubscribe/{cast.token('report')}",
         f"/reports/unsubscribe/{cast.token('report')}/resubscribe",  # POST only: 405
         f"/console/reset/{cast.token('reset')}",
         f"/console/email/{cast.token('email')}",
+        f"/deal/{cast.token('deal')}",
+        f"/deal-review/{cast.token('deal_review')}",
     ]
     covered = {rule for rule in _token_rules(app) if any(_matches(rule, link) for link in links)}
     assert covered == _token_rules(app)
@@ -281,11 +330,24 @@ def test_get_and_head_on_every_action_link_change_nothing(
         for method in ("GET", "HEAD"):
             answer = client.open(link, method=method)
             # a POST-only route answers 405; an older /u/ link is sent on to the current page
-            allowed = {"/resubscribe": (405,), "/u/": (303,)}.get(
-                next((k for k in ("/resubscribe", "/u/") if k in link), ""), (200, 403)
+            allowed = {"/resubscribe": (405,), "/push/": (405,), "/u/": (303,)}.get(
+                next((k for k in ("/resubscribe", "/push/", "/u/") if k in link), ""), (200, 403)
             )
             assert answer.status_code in allowed, f"{method} {link}: {answer.status_code}"
     assert db_state() == before
+
+
+def _asked(cast: Cast) -> int:
+    """A reply of the offer's contact that is asked back; its message's id."""
+    with cast.rt.db.read() as s:
+        contact = s.get(Contact, cast.contact_id)
+        assert contact is not None and cast.offer.id is not None
+    key = cast.rt.reply_key(cast.offer.id, cast.contact_id)
+    raw = reply("Maybe we take it.", to=f"reply+{key}@x.example", sender=contact.email)
+    stored = store_raw(cast.rt, raw, channel="smtp", mail_from=contact.email, rcpt_to=[])
+    outcome = process(cast.rt, stored)
+    assert outcome is not None and outcome.state == "asked"
+    return stored
 
 
 def _matches(rule: str, link: str) -> bool:
@@ -322,9 +384,9 @@ def test_a_replayed_decline_changes_nothing(
     client: Any, cast: Cast, db_state: Callable[[], Snapshot]
 ) -> None:
     link = f"/a/{cast.token('decline')}"
-    assert client.post(link, data={"reason": "too far"}).status_code == 200
+    assert client.post(link, data={"reason": "too far away"}).status_code == 200
     after_first = db_state()
-    assert client.post(link, data={"reason": "too far"}).status_code in (200, 409, 410)
+    assert client.post(link, data={"reason": "too far away"}).status_code in (200, 409, 410)
     assert db_state() == after_first
 
 
@@ -356,7 +418,7 @@ def test_a_replayed_escalation_choice_changes_nothing(
 def _decline_all(cast: Cast, world: World) -> None:
     """Every partner declines: the lead is unassigned and escalated to its manager."""
     from mailflow.actions import unit
-    from mailflow.actions.decline import decline
+    from mailflow.actions.leads.decline import decline
 
     for offer in world.offers(cast.lead_id):
         contact = world.contacts(offer.organization_id)[0]
@@ -408,6 +470,10 @@ def test_cross_site_posts_to_the_dialogs_are_refused(
         (f"/q/{cast.token('qualify')}", {"decision": "approve"}),
         (f"/e/{cast.token('escalation')}", {"choice": "withdraw"}),
         (f"/away/{cast.token('away')}", {}),
+        (f"/r/{cast.token('choice')}", {}),
+        (f"/deal/{cast.token('deal')}", {"customer_name": "Someone else"}),
+        (f"/a/{cast.token('portal')}/deals", {"customer_name": "Someone"}),
+        (f"/deal-review/{cast.token('deal_review')}", {"decision": "approve"}),
     ):
         assert client.post(link, data=form, headers=cross).status_code == 403, link
     assert db_state() == before
@@ -475,4 +541,21 @@ def test_the_back_field_of_a_dialog_never_redirects_elsewhere(
     own = cast.token("portal")
     answer = client.post(link, data={"stage": "contacted", "back": own})
     assert answer.status_code == 303
-    assert answer.headers["Location"].endswith(f"/a/{own}")
+    where, _, notice = answer.headers["Location"].partition("?")
+    assert where.endswith(f"/a/{own}") and notice.startswith("done=contacted&lead=")
+
+
+def _territory_request(cast: Cast) -> int:
+    """A partner's pending request for wider regions, as the profile page leaves one."""
+    with cast.rt.db.transaction() as s:
+        request = TerritoryRequest(
+            organization_id=cast.offer.organization_id,
+            contact_id=cast.contact_id,
+            territory=["AT"],
+            wider=["AT"],
+            created_at=cast.rt.clock.now(),
+        )
+        s.add(request)
+        s.flush()
+        assert request.id is not None
+        return request.id

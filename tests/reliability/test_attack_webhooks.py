@@ -25,12 +25,13 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from mailflow.broker import JobQueue
+from mailflow.actions.outbound import deliver
 from mailflow.clock import Clock
+from mailflow.jobs.broker import JobQueue
 from mailflow.mail.capture import MailCapture
 from mailflow.models import Event, Webhook, WebhookDelivery
 from mailflow.runtime import Runtime
-from mailflow.webhooks import address, deliver
+from mailflow.webhooks import address
 from tests.factories import World
 from tests.reliability._faults import wait_for
 
@@ -435,3 +436,19 @@ def test_tls_names_the_host_and_verifies_its_certificate(
     row = _delivery(rt, delivery_id)
     assert row.state == "pending" and "CERTIFICATE_VERIFY_FAILED" in (row.last_error or "")
     assert names == ["localhost"]
+
+
+@pytest.mark.parametrize("url", ["http://[", "https://[::1", "https://[not-an-address]/hook"])
+def test_a_malformed_webhook_url_is_a_clear_422_not_a_500(
+    client: Any, rt: Runtime, world: World, url: str
+) -> None:
+    key = world.api_key(world.partner("Stuttgart").id)
+    answer = client.post(
+        "/api/v1/webhooks",
+        json={"url": url, "events": ["lead.offered"]},
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    assert answer.status_code == 422, answer.get_data(as_text=True)
+    assert answer.get_json()["detail"]
+    with rt.db.read() as s:
+        assert s.exec(select(Webhook)).all() == []

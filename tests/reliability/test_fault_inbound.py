@@ -16,12 +16,12 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from sqlmodel import col, select
 
-from mailflow.broker import connect
-from mailflow.inbound import process as process_module
-from mailflow.inbound import spool
+from mailflow.actions.outbound import outbox
+from mailflow.inbound import pipeline
 from mailflow.inbound.parse import parse_message
-from mailflow.inbound.server import make_server
-from mailflow.mail import outbox
+from mailflow.inbound.process import job, process
+from mailflow.inbound.receive.server import make_server
+from mailflow.jobs.broker import connect
 from mailflow.models import Event, InboundEmail
 from mailflow.runtime import Runtime
 from tests.conftest import make_settings
@@ -43,8 +43,7 @@ def offered(rt: Runtime, world: World, smtp: object) -> Offered:
 
 
 def _stored(rt: Runtime) -> list[InboundEmail]:
-    """What was committed: on SQLite in the spool, moved in here as processing does."""
-    spool.move_in(rt)
+    """What was committed."""
     with rt.db.read() as s:
         return list(s.exec(select(InboundEmail).order_by(col(InboundEmail.id))))
 
@@ -102,7 +101,7 @@ def test_the_database_down_during_data_gives_451_and_the_resent_message_is_store
     copies = [r for r in _stored(offered.rt) if r.raw and b"we'll take it" in r.raw]
     assert len(copies) == 2 and copies[0].sha256 == copies[1].sha256
     for row in copies:
-        process_module.process(offered.rt, row.id)  # type: ignore[arg-type]
+        process(offered.rt, row.id)  # type: ignore[arg-type]
     states = [r.state for r in _stored(offered.rt) if r.id in {c.id for c in copies}]
     assert sorted(states) == ["applied", "duplicate"]  # stored durably, applied once
     assert offered.lead_state() == "picked"
@@ -185,7 +184,7 @@ def crashing_parser(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
             raise RecursionError("the parser fell over")
         return parse_message(raw, *args, **kwargs)
 
-    monkeypatch.setattr(process_module, "parse_message", parse)
+    monkeypatch.setattr(pipeline, "parse_message", parse)
     return seen
 
 
@@ -226,9 +225,34 @@ def test_a_message_that_crashes_the_parser_is_set_aside_after_three_tries(
     assert offered.world.reload(offered.lead).owner_id == offered.offers[2].organization_id
     # The sweep does not pick a set-aside message up again.
     rt.clock.advance(minutes=10)
-    from mailflow.inbound import sweep
+    from mailflow.actions.inbound import sweep
 
     assert sweep.due(rt) == []
+
+
+def test_a_message_another_job_took_along_and_failed_is_retried_by_a_job_of_its_own(
+    offered: Offered, crashing_parser: list[bytes]
+) -> None:
+    """The job of the good reply takes the bad one along (the batch window makes either
+    job first); the bad one's own job had already ended, finding it held. It is still
+    tried three times and set aside, without waiting for the sweep."""
+    rt = offered.rt
+    bad = f"{CRASH}: yes\n".encode() + reply(
+        "pick", to=offered.reply_to(0), sender=offered.contacts[0].email
+    )
+    good = reply("no thanks, too far", to=offered.reply_to(1), sender=offered.contacts[1].email)
+    first, second = offered.store(bad), offered.store(good)
+    queue = connect(rt, worker_threads=2)
+    try:
+        job(rt, second)  # takes the bad one along; its own message is fine: no raise
+        wait_for(lambda: _stored(rt)[0].state == "failed", 60, "the bad message set aside")
+        queue.drain()
+    finally:
+        queue.stop()
+    rows = _stored(rt)
+    assert [r.id for r in rows] == [first, second]
+    assert [r.state for r in rows] == ["failed", "applied"]
+    assert rows[0].attempts == 3 and len(crashing_parser) == 3
 
 
 def test_a_from_header_that_once_crashed_the_parser_is_parsed() -> None:

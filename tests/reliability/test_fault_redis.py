@@ -15,8 +15,8 @@ import pytest
 from sqlmodel import col, func, select
 
 from mailflow.actions import unit
-from mailflow.broker import connect
-from mailflow.mail import outbox
+from mailflow.actions.outbound import outbox
+from mailflow.jobs.broker import connect
 from mailflow.mail.capture import MailCapture
 from mailflow.models import Contact, Event, Lead, Offer, OutboundEmail
 from mailflow.runtime import Runtime
@@ -56,11 +56,13 @@ def test_a_redis_restart_during_1000_enqueues_loses_no_email_after_the_next_swee
     require(shutil.which("redis-server") is not None, "redis-server")
     own = OwnRedis(tmp_path).start()
     capture = MailCapture().start()
-    rt = Runtime(make_settings(tmp_path, db_url, redis_url=own.url))
+    rt = Runtime(
+        make_settings(tmp_path, db_url, redis_url=own.url, queue_namespace="mailflow-enqueue")
+    )
     rt.use_smtp(capture.url)
     rt.send_mail_now = False  # this test does the enqueues itself, one job per email
     ids = _queue_emails(rt, World(rt), JOBS)
-    queue = connect(rt, namespace="mailflow-enqueue", worker_threads=2)
+    queue = connect(rt, worker_threads=2)
     restarted = threading.Event()
 
     def restart() -> None:
@@ -106,12 +108,14 @@ def test_a_redis_restart_while_leads_come_in_leaves_no_lead_undistributed(
     Redis are found by the next offer sweep, and no lead gets a ring twice."""
     require(shutil.which("redis-server") is not None, "redis-server")
     own = OwnRedis(tmp_path).start()
-    rt = Runtime(make_settings(tmp_path, db_url, redis_url=own.url))
+    rt = Runtime(
+        make_settings(tmp_path, db_url, redis_url=own.url, queue_namespace="mailflow-distribute")
+    )
     rt.send_mail_now = False  # the emails are the other test's subject
     world = World(rt)
     world.partner("Stuttgart")
     world.partner("Ulm")
-    queue = connect(rt, namespace="mailflow-distribute", worker_threads=1)
+    queue = connect(rt, worker_threads=1)
     try:
         for n in range(LEADS):
             if n == LEADS // 3:

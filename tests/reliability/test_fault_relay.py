@@ -7,7 +7,7 @@ from collections import Counter
 
 from sqlmodel import col, select
 
-from mailflow.broker import connect
+from mailflow.jobs.broker import connect
 from mailflow.mail.capture import MailCapture
 from mailflow.models import OutboundEmail
 from mailflow.runtime import Runtime

@@ -20,11 +20,11 @@ import pytest
 import redis
 from sqlmodel import func, select
 
-from mailflow.broker import connect
+from mailflow.jobs.broker import connect
+from mailflow.jobs.sweeps import sweep_offers
 from mailflow.mail.capture import MailCapture
 from mailflow.models import Contact, Event, Lead, OutboundEmail
 from mailflow.runtime import Runtime
-from mailflow.sweeps import sweep_offers
 from tests.conftest import TEST_KEYS, make_settings
 from tests.factories import World
 from tests.reliability._faults import ROOT, OwnRedis, wait_for
@@ -115,9 +115,16 @@ def test_a_worker_killed_mid_sweep_loses_and_doubles_no_escalation(
     require(port_open("127.0.0.1", 6379), "Redis at 127.0.0.1:6379")
     capture = MailCapture().start()
     rt = Runtime(
-        make_settings(tmp_path, db_url, redis_url=REDIS_URL, max_rings="1", sweep_batch="5")
+        make_settings(
+            tmp_path,
+            db_url,
+            redis_url=REDIS_URL,
+            queue_namespace=namespace,
+            max_rings="1",
+            sweep_batch="5",
+        )
     )
-    queue = connect(rt, namespace=namespace)  # this process only sends
+    queue = connect(rt)  # this process only sends
     env = _settings_env(tmp_path, db_url, REDIS_URL, namespace, capture.url)
     workers: list[subprocess.Popen[bytes]] = []
     try:
@@ -156,9 +163,18 @@ def test_a_redis_restart_during_a_sweep_loses_and_doubles_no_escalation(
     own = OwnRedis(tmp_path)
     own.start()
     capture = MailCapture().start()
-    rt = Runtime(make_settings(tmp_path, db_url, redis_url=own.url, max_rings="1", sweep_batch="5"))
+    rt = Runtime(
+        make_settings(
+            tmp_path,
+            db_url,
+            redis_url=own.url,
+            queue_namespace="mailflow-restart",
+            max_rings="1",
+            sweep_batch="5",
+        )
+    )
     rt.use_smtp(capture.url)
-    queue = connect(rt, namespace="mailflow-restart", worker_threads=1)
+    queue = connect(rt, worker_threads=1)
     try:
         _due_leads(rt, World(rt))
         queue.drain()  # the offer emails of the set-up

@@ -23,24 +23,24 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 from sqlmodel import col, select
 
-from mailflow import migrate
 from mailflow.actions import unit
-from mailflow.actions.decline import decline
-from mailflow.actions.erase import erase_lead
 from mailflow.actions.errors import ActionError
-from mailflow.actions.feedback import feedback
-from mailflow.actions.offer import offer_next_ring
-from mailflow.actions.pick import pick
-from mailflow.actions.qualification import approve
-from mailflow.actions.withdraw import withdraw
+from mailflow.actions.inbound.store import store_raw
+from mailflow.actions.leads.decline import decline
+from mailflow.actions.leads.erase import erase_lead
+from mailflow.actions.leads.feedback import feedback
+from mailflow.actions.leads.offer import offer_next_ring
+from mailflow.actions.leads.pick import pick
+from mailflow.actions.leads.qualification import approve
+from mailflow.actions.leads.withdraw import withdraw
+from mailflow.actions.outbound import outbox
+from mailflow.db import migrate
 from mailflow.inbound.process import process
-from mailflow.inbound.store import store_raw
-from mailflow.lifecycle import is_terminal_lead
-from mailflow.mail import outbox
+from mailflow.jobs.sweeps import sweep_offers
 from mailflow.models import Contact, Event, Lead, Offer, OutboundEmail
+from mailflow.models.schemas import FeedbackIn
+from mailflow.rules.lifecycle import is_terminal_lead
 from mailflow.runtime import Runtime
-from mailflow.schemas import FeedbackIn
-from mailflow.sweeps import sweep_offers
 from tests.conftest import make_settings
 from tests.factories import World
 from tests.mail import reply

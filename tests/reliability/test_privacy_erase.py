@@ -14,17 +14,17 @@ from sqlalchemy import select as sa_select
 from sqlmodel import SQLModel, select
 
 from mailflow.actions import unit
-from mailflow.actions.feedback import feedback
-from mailflow.actions.pick import pick
-from mailflow.actions.webhook import register_webhook
-from mailflow.api_schemas import WebhookIn
+from mailflow.actions.console.webhook import register_webhook
+from mailflow.actions.inbound.store import store_raw
+from mailflow.actions.leads.feedback import feedback
+from mailflow.actions.leads.pick import pick
+from mailflow.actions.outbound import outbox
 from mailflow.inbound.process import process
-from mailflow.inbound.store import store_raw
-from mailflow.mail import outbox
 from mailflow.mail.capture import MailCapture
 from mailflow.models import Event, InboundEmail, Lead, OutboundEmail
+from mailflow.models.api_schemas import WebhookIn
+from mailflow.models.schemas import FeedbackIn
 from mailflow.runtime import Runtime
-from mailflow.schemas import FeedbackIn
 from tests.factories import World
 from tests.mail import reply
 from tests.reliability._faults import ROOT, child_env

@@ -12,14 +12,14 @@ import pytest
 from sqlmodel import col, select
 
 from mailflow.actions import unit
-from mailflow.actions.webhook import register_webhook
-from mailflow.api_schemas import WebhookIn
-from mailflow.broker import JobQueue, connect
+from mailflow.actions.console.webhook import register_webhook
+from mailflow.actions.inbound.store import store_raw
+from mailflow.actions.outbound import outbox
 from mailflow.inbound.process import process
-from mailflow.inbound.store import store_raw
-from mailflow.mail import outbox
+from mailflow.jobs.broker import JobQueue, connect
 from mailflow.mail.capture import MailCapture
 from mailflow.models import InboundEmail, OutboundEmail, WebhookDelivery
+from mailflow.models.api_schemas import WebhookIn
 from mailflow.runtime import Runtime
 from tests.conftest import make_settings
 from tests.factories import LEAD_DEFAULTS, World
@@ -129,7 +129,7 @@ def test_a_customer_who_writes_purged_is_purged_too(short: Runtime) -> None:
     (its text form matched ``%"purged"%`` before) no longer keeps the data forever."""
     from datetime import timedelta
 
-    from mailflow import retention
+    from mailflow.actions.leads import retention
     from mailflow.models import OutboundEmail
 
     old = short.clock.now() - timedelta(days=61)

@@ -11,8 +11,8 @@ import pytest
 from sqlmodel import select
 
 from mailflow.actions import unit
-from mailflow.actions.pick import pick
-from mailflow.mail import outbox
+from mailflow.actions.leads.pick import pick
+from mailflow.actions.outbound import outbox
 from mailflow.mail.capture import MailCapture
 from mailflow.models import Contact, Lead, OutboundEmail
 from mailflow.runtime import Runtime

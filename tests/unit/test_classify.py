@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mailflow.inbound.classify import (
+from mailflow.inbound.parse.classify import (
     Bounce,
     away_until,
     is_auto_reply,
@@ -307,12 +307,12 @@ BROKEN = [
 @pytest.mark.parametrize("raw", BROKEN, ids=range(len(BROKEN)))
 def test_broken_messages_never_raise(raw: bytes) -> None:
     msg = message_from_bytes(raw, policy=policy.default)
-    started = time.monotonic()
+    started = time.process_time()
     assert isinstance(is_auto_reply(msg), bool)
     assert isinstance(is_out_of_office(msg), bool)
     bounce = parse_bounce(msg)
     assert bounce is None or isinstance(bounce, Bounce)
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
 
 
 @settings(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mailflow.settings import SettingsError, load_settings
+from mailflow.settings import SettingsError, demo_secret_key, load_settings
 
 
 def _env(tmp_path: Path, **values: str) -> dict[str, str]:
@@ -20,8 +20,10 @@ def test_the_embedded_defaults_need_no_services(tmp_path: Path) -> None:
     assert s.smtp_url == "capture"
     assert s.ring_size == 3
     assert dict(s.sla_hours) == {"hot": 4.0, "warm": 12.0, "cold": 24.0}
-    assert len(s.secret_keys) == 1 and (tmp_path / "secret_key").exists()
-    assert load_settings(_env(tmp_path)).secret_keys == s.secret_keys  # kept across restarts
+    # no key is made up: outside the demo a missing key is refused at start
+    assert s.secret_keys == () and not (tmp_path / "secret_key").exists()
+    key = demo_secret_key(tmp_path)  # the demo's, created once in the data directory
+    assert load_settings(_env(tmp_path)).secret_keys == (key,)  # kept across restarts
 
 
 def test_settings_are_frozen(tmp_path: Path) -> None:
@@ -41,7 +43,7 @@ def test_settings_are_frozen(tmp_path: Path) -> None:
         ("BASE_URL", "leads.example.com", "MAILFLOW_BASE_URL"),
         ("SLA_HOT_HOURS", "-1", "MAILFLOW_SLA_HOT_HOURS: must be positive"),
         ("TIMEZONE", "Mars/Olympus", "MAILFLOW_TIMEZONE: unknown time zone"),
-        ("DEFAULT_LANGUAGE", "fr", "MAILFLOW_DEFAULT_LANGUAGE: expected en or de"),
+        ("DEFAULT_LANGUAGE", "sv", "MAILFLOW_DEFAULT_LANGUAGE: expected one of en, de"),
         ("SECRET_KEYS", "short", "every key needs at least 16 characters"),
     ],
 )
@@ -95,3 +97,94 @@ def test_inbound_trust_settings(tmp_path: Path) -> None:
     ):
         with pytest.raises(SettingsError, match=message):
             load_settings(_env(tmp_path, **{name: value}))
+
+
+def test_mailbox_urls_are_checked_without_repeating_the_password(tmp_path: Path) -> None:
+    from mailflow.inbound.mailbox.config import Mailbox
+
+    urls = (
+        "imaps://sales%40nordwind.test:pa%3Ass@imap.example.com/INBOX, imap://u:p@mx/Leads?tls=off"
+    )
+    s = load_settings(_env(tmp_path, INBOUND_MAILBOX_URL=urls, INBOUND_MAILBOX_MARK="flag"))
+    assert len(s.inbound_mailbox_urls) == 2 and s.inbound_mailbox_mark == "flag"
+    first, second = (Mailbox.from_url(u) for u in s.inbound_mailbox_urls)
+    assert (first.user, first.secret(), first.port, first.tls) == (
+        "sales@nordwind.test",
+        "pa:ss",
+        993,
+        "implicit",
+    )
+    assert (second.folder, second.port, second.tls) == ("Leads", 143, "off")
+    assert "pa:ss" not in repr(first) and "pa%3Ass" not in first.label
+    for bad, says in (
+        ("pop3://u:secret@mx/", "scheme"),
+        ("imaps://u:secret@mx/INBOX?tls=maybe", "tls must be"),
+        ("imaps://u:secret@mx/INBOX?folder=x", "unknown option"),
+        ("imaps://mx/INBOX", "needs a user"),
+        ("imaps://u@mx/INBOX", "needs a password"),
+        ("imaps://u@mx/INBOX?auth=xoauth2", "provider= or token_file="),
+        ("imaps://u@mx/INBOX?auth=xoauth2&provider=microsoft", "needs tenant"),
+        ("imaps://u@mx/INBOX?auth=xoauth2&provider=yahoo", "provider must be"),
+        ("imaps://u:secret@mx/INBOX?provider=google", "goes with auth=xoauth2"),
+        ("imaps://u:secret@mx:99999x/", "port"),
+    ):
+        with pytest.raises(SettingsError, match=says) as caught:
+            load_settings(_env(tmp_path, INBOUND_MAILBOX_URL=bad))
+        assert "secret" not in str(caught.value)
+    token = load_settings(
+        _env(tmp_path, INBOUND_MAILBOX_URL="imaps://u@mx/?auth=xoauth2&provider=microsoft&tenant=t")
+    )
+    box = Mailbox.from_url(token.inbound_mailbox_urls[0])
+    assert (box.auth, box.provider, box.tenant) == ("xoauth2", "microsoft", "t")
+    for given in ("provider=google", "token_file=/run/token"):
+        url = f"imaps://u@mx/?auth=xoauth2&{given}"
+        assert load_settings(_env(tmp_path, INBOUND_MAILBOX_URL=url)).inbound_mailbox_urls
+    with pytest.raises(SettingsError, match="INBOUND_MAILBOX_MARK"):
+        load_settings(_env(tmp_path, INBOUND_MAILBOX_MARK="archive"))
+
+
+def test_example_env_can_be_sourced_by_a_shell() -> None:
+    """``set -a; . example.env`` (as systemd's EnvironmentFile reads it too): every value
+    arrives as written, quotes removed."""
+    import re
+    import subprocess
+
+    path = Path(__file__).resolve().parents[2] / "config" / "example.env"
+    script = f"set -a; . {path} && env -0"
+    done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env={})
+    assert done.returncode == 0, done.stderr
+    sourced = dict(item.split("=", 1) for item in done.stdout.split("\0") if "=" in item)
+    written = dict(re.findall(r"^(MAILFLOW_[A-Z_]+)=(.*)$", path.read_text(), re.MULTILINE))
+    assert written and {k: sourced.get(k) for k in written} == {
+        k: v.strip("'") for k, v in written.items()
+    }
+    assert sourced["MAILFLOW_MAIL_FROM"] == "Example Leads <leads@example.com>"
+
+
+def test_api_mailboxes_and_oauth_relays_are_checked_and_secrets_kept_out_of_repr(
+    tmp_path: Path,
+) -> None:
+    secret = tmp_path / "graph_secret"
+    secret.write_text("very-secret-value\n")
+    s = load_settings(
+        _env(
+            tmp_path,
+            INBOUND_MAILBOX_URL="graph://contoso.onmicrosoft.com/leads@contoso.com, gmail://a@b.c",
+            SMTP_URL="smtp://leads%40contoso.com@smtp.office365.com:587/"
+            "?auth=xoauth2&provider=microsoft&tenant=contoso.onmicrosoft.com",
+            GRAPH_CLIENT_ID="app",
+            GRAPH_CLIENT_SECRET_FILE=str(secret),
+        )
+    )
+    assert len(s.inbound_mailbox_urls) == 2 and s.graph_client_secret == "very-secret-value"
+    assert "very-secret-value" not in repr(s)
+    for name, bad, says in (
+        ("INBOUND_MAILBOX_URL", "graph://contoso.onmicrosoft.com/", "graph://<tenant>"),
+        ("INBOUND_MAILBOX_URL", "gmail://nobody", "gmail://<address>"),
+        ("SMTP_URL", "smtp://u@relay:587/?auth=xoauth2", "provider=microsoft|google"),
+        ("SMTP_URL", "smtp://u@relay:587/?auth=xoauth2&provider=microsoft", "needs tenant"),
+        ("SMTP_URL", "smtp://relay:587/?auth=xoauth2&provider=google", "needs the user"),
+        ("SMTP_URL", "smtp://u@relay:587/?auth=kerberos", "auth must be"),
+    ):
+        with pytest.raises(SettingsError, match=says):
+            load_settings(_env(tmp_path, **{name: bad}))

@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bench.corpus_score import multilang_results, score, trimmer_results
-from mailflow.inbound.extract import extract_reply, extract_reply_from_html, html_to_text
+from mailflow.inbound.parse.extract import extract_reply, extract_reply_from_html, html_to_text
+from mailflow.inbound.parse.signoffs import is_closing
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "replies"
 # The corpus lies in ../shared beside the checkout (CI lays it there): with CI set, its
@@ -20,8 +21,9 @@ needs_corpus = pytest.mark.skipif(
     not CORPUS.is_dir() and not os.environ.get("CI"), reason="shared reply corpus not present"
 )
 
-# Measured 0.9219 (59/64) and 1.0 (26/26); the floors sit 3 points below so a regression fails.
-TRIMMER_FLOOR = 0.89
+# Measured 0.875 (56/64) and 1.0 (26/26); the floors sit 3 points below so a regression fails.
+# Without closings stripped (keep_closing=True) the trimmer share is 0.9219 (59/64).
+TRIMMER_FLOOR = 0.84
 MULTILANG_FLOOR = 0.97
 
 # Where the corpus keeps quoted text and we deliberately don't: quoted original never reaches
@@ -49,10 +51,43 @@ def test_the_corpus_scores_stay_above_their_floors() -> None:
     assert result["multilang_start"] >= MULTILANG_FLOOR
 
 
+# Where the corpus keeps the partner's closing ("Best regards,\n\n//Jef") and we strip it:
+# a closing never reaches the stored reply text.
+DROPS_CLOSINGS_ON_PURPOSE = {
+    "email_headers_5.txt",
+    "embedded_email_2.txt",
+    "embedded_email_swedish.txt",
+}
+
+
 @needs_corpus
-def test_every_trimmer_case_matches_except_the_deliberate_quote_drops() -> None:
+def test_every_trimmer_case_matches_except_the_deliberate_drops() -> None:
     failing = {name for name, ok in trimmer_results(CORPUS).items() if not ok}
-    assert failing <= DROPS_QUOTES_ON_PURPOSE
+    assert failing <= DROPS_QUOTES_ON_PURPOSE | DROPS_CLOSINGS_ON_PURPOSE
+
+
+@needs_corpus
+def test_where_the_corpus_keeps_a_closing_we_drop_only_that_closing() -> None:
+    for name in DROPS_CLOSINGS_ON_PURPOSE:
+        email = (CORPUS / "trimmer" / "emails" / name).read_text(encoding="utf-8")
+        expected = (CORPUS / "trimmer" / "trimmed" / name).read_text(encoding="utf-8").strip()
+        got = extract_reply(email)
+        removed = [line for line in expected[len(got) :].split("\n") if line.strip()]
+        assert got and expected.startswith(got), name
+        assert is_closing(removed[0]) and len(removed) <= 2, name
+        assert extract_reply(email, keep_closing=True) == expected
+
+
+@needs_corpus
+def test_keeping_closings_every_trimmer_case_matches_except_the_quote_drops() -> None:
+    folder = CORPUS / "trimmer"
+    failing = {
+        path.name
+        for path in (folder / "emails").glob("*.txt")
+        if extract_reply(path.read_text(encoding="utf-8"), keep_closing=True)
+        != (folder / "trimmed" / path.name).read_text(encoding="utf-8").strip()
+    }
+    assert failing == DROPS_QUOTES_ON_PURPOSE
 
 
 @needs_corpus
@@ -300,8 +335,10 @@ def test_it_drops_a_signature_block_with_a_legal_disclaimer() -> None:
     assert extract_reply(text) == REPLY
 
 
-def test_it_keeps_a_short_sign_off_with_just_a_name() -> None:
-    assert extract_reply(f"{REPLY}\n\nViele Grüße\nMax") == f"{REPLY}\n\nViele Grüße\nMax"
+def test_it_drops_a_short_sign_off_with_just_a_name_unless_asked_to_keep_it() -> None:
+    text = f"{REPLY}\n\nViele Grüße\nMax"
+    assert extract_reply(text) == REPLY
+    assert extract_reply(text, keep_closing=True) == text
 
 
 def test_it_keeps_a_sign_off_word_that_is_the_whole_message() -> None:
@@ -429,11 +466,11 @@ NASTY = [
 
 @pytest.mark.parametrize("text", NASTY, ids=range(len(NASTY)))
 def test_nasty_input_comes_back_quickly_as_a_string(text: str) -> None:
-    started = time.monotonic()
+    started = time.process_time()
     assert isinstance(extract_reply(text), str)
     assert isinstance(extract_reply_from_html(text), str)
     assert isinstance(html_to_text(text), str)
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
 
 
 @settings(

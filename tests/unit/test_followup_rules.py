@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from mailflow import followup, sla
+from mailflow.rules import followup, sla
 from mailflow.settings import SettingsError, load_settings
 
 BERLIN_WEEK = sla.Calendar(tz="Europe/Berlin", country="DE")

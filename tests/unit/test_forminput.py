@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from mailflow.forminput import FormInputError, check_text, parse_amount
+from mailflow.rules.forminput import FormInputError, check_text, parse_amount
 
 
 @pytest.mark.parametrize(

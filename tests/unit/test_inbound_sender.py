@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from mailflow.inbound import authresults
-from mailflow.inbound.sender import mailbox, read_evidence
+from mailflow.inbound.parse import authresults
+from mailflow.inbound.parse.sender import mailbox, read_evidence
 
 MTA = "mx.nordwind.test"
 

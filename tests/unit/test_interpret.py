@@ -1,4 +1,5 @@
-"""Command interpretation of short partner replies in English and German."""
+"""Command interpretation of partner replies: the English and German basics (the seven
+languages in running text are in test_understand.py and the reply corpus)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mailflow.inbound.extract import extract_reply, extract_reply_from_html
-from mailflow.inbound.interpret import Command, interpret, parse_amount
+from mailflow.inbound.parse.extract import extract_reply, extract_reply_from_html
+from mailflow.inbound.parse.interpret import Command, interpret, parse_amount
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "eml"
 
@@ -81,7 +82,7 @@ DECLINES: list[tuple[str, str | None]] = [
     ("Not interested, too far away", "too far away"),
     ("We're not interested because the budget is too small", "the budget is too small"),
     ("We can't take it, fully booked", "fully booked"),
-    ("I won't take this one", "one"),
+    ("I won't take this one", None),
     ("Won't take it", None),
     ("Unfortunately not", None),
     ("Decline\nToo far away.", "Too far away"),
@@ -203,8 +204,8 @@ def test_it_returns_none_for_free_text(text: str) -> None:
     assert interpret(text) is None
 
 
-def test_only_the_first_lines_count() -> None:
-    assert interpret("Thanks\n\nSee you\n\nBye\n\nWe'll take it") is None
+def test_a_command_further_down_in_running_text_counts() -> None:
+    assert interpret("Thanks\n\nSee you\n\nBye\n\nWe'll take it") == Command("pick")
 
 
 def test_a_greeting_line_does_not_use_up_a_command_line() -> None:

@@ -5,16 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from mailflow.matching import (
+from mailflow.mail import labels
+from mailflow.rules.matching.criteria import (
     DEFAULT_WEIGHTS,
     Candidate,
     LeadPlace,
     Performance,
     Policy,
-    explain,
     policy_weights,
-    rank,
 )
+from mailflow.rules.matching.note import Note
+from mailflow.rules.matching.ranking import explain, rank
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 LEAD = LeadPlace("DE", 48.7758, 9.1829, postal_code="70173", product_line="Heat pump 12 kW")
@@ -184,3 +185,18 @@ def test_the_explanation_breaks_each_score_down_by_criterion() -> None:
     total = sum(w for _, w, _ in scored.parts.values())
     expected = 100 * sum(v * w for v, w, _ in scored.parts.values()) / total
     assert abs(scored.score - expected) < 0.01
+
+
+def test_each_criterion_note_is_a_catalog_message_read_in_the_readers_language() -> None:
+    perf = Performance(offers=9, picks=5, won=2, median_pick_hours=3.25)
+    one = _c(1, ULM, performance=perf, level="gold", languages=("de",))
+    scored = explain(LEAD, [one], now=NOW).ranked[0]
+    notes = {k: part[2] for k, part in scored.parts.items()}
+    assert all(isinstance(n, Note) for n in notes.values())
+    assert notes["conversion"] == "2 won of 5 picked"  # English for the JSON and the API
+    assert labels.note("de", notes["conversion"]) == "2 von 5 übernommenen gewonnen"
+    assert labels.note("de", notes["speed"]) == "übernimmt in 3,2 Std. (Median)"
+    assert labels.note("de", notes["level"]) == "Goldpartner"
+    assert labels.note("de", notes["language"]) == "spricht Deutsch"
+    stored = Note("%(km)s km", km=1200).as_json()  # as an offer keeps it
+    assert labels.note("de", "1200 km", stored) == "1.200 km"

@@ -1,6 +1,7 @@
-"""The vectorised pool applies exactly the per-partner rules of :mod:`mailflow.matching`:
-same exclusions (same reason first), same scores, same order; and fairness holds on a long
-ranking where the smaller partners come far down."""
+"""The ranking of a whole pool and the explanation a person reads are one computation:
+every partner is ranked or excluded with the text of its reason, each score is its
+criteria weighted, one row explained alone is that row of the ranking; and fairness holds
+on a long ranking where the smaller partners come far down."""
 
 from __future__ import annotations
 
@@ -10,19 +11,17 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from mailflow.matching import (
+from mailflow.rules.geo import haversine_km
+from mailflow.rules.matching.criteria import (
     Candidate,
     LeadPlace,
     Performance,
     Policy,
-    _excluded,
-    _score,
-    explain,
+    Scored,
     policy_weights,
-    rank,
 )
-from mailflow.matchpool import REASONS, PartnerPool
-from mailflow.ranking import rank_pool
+from mailflow.rules.matching.pool import PartnerPool
+from mailflow.rules.matching.ranking import explain, rank, rank_pool
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 # Words of each reason's text, in REASONS order
@@ -85,30 +84,32 @@ def _policy(rng: random.Random, ids: list[int]) -> Policy:
 
 
 @pytest.mark.parametrize("seed", range(40))
-def test_the_vectorised_pool_agrees_with_the_per_partner_rules(seed: int) -> None:
+def test_the_explanation_is_the_ranking_read_row_by_row(seed: int) -> None:
     rng = random.Random(seed)
     cands = [_candidate(rng, i) for i in rng.sample(range(1, 500), 80)]
     lead, policy = _lead(rng), _policy(rng, [c.organization_id for c in cands])
     skip = set(rng.sample([c.organization_id for c in cands], 5))
-    pool = PartnerPool.of(cands)
-    ranking = rank_pool(pool, lead, now=NOW, policy=policy, skip=skip, limit=3)
-    most = max(c.performance.recent_offers for c in cands)
-    expected = []
-    for i, c in enumerate(pool.candidates):
-        km = None if np.isnan(ranking.distance[i]) else float(ranking.distance[i])
-        why = _excluded(c, lead, NOW, skip, policy, km)
+    ranking = rank_pool(PartnerPool.of(cands), lead, now=NOW, policy=policy, skip=skip, limit=3)
+    excluded = dict((c.organization_id, why) for c, why in ranking.excluded)
+    assert len(excluded) + ranking.eligible == len(cands)
+    for i, c in enumerate(ranking.pool.candidates):
         code = int(ranking.reason[i])
-        if why is None:
-            assert code == 0, (c, REASONS[code - 1])
-            expected.append(_score(c, lead, policy, km, most))
-        else:
-            assert code and WORDS[code - 1] in why, (c, why, code)
-    expected.sort(key=lambda s: (not s.existing_customer, -s.score, s.candidate.organization_id))
+        assert (code == 0) == (c.organization_id not in excluded)
+        assert not code or WORDS[code - 1] in excluded[c.organization_id], (c, code)
     got = ranking.ranked
-    assert [s.score for s in got] == [s.score for s in expected]
-    assert [s.candidate.organization_id for s in got] == [
-        s.candidate.organization_id for s in expected
-    ]
+    key = [(not s.existing_customer, -s.score, s.candidate.organization_id) for s in got]
+    assert key == sorted(key)
+    for s in got:
+        _assert_weighted(s)
+    for n in rng.sample(range(len(got)), min(5, len(got))):
+        (alone,) = ranking.explained(ranking.order[n : n + 1])
+        assert alone == got[n]
+
+
+def _assert_weighted(s: Scored) -> None:
+    total = sum(w for _, w, _ in s.parts.values()) or 1.0
+    weighted = 100 * sum(v * w for v, w, _ in s.parts.values()) / total
+    assert s.score == pytest.approx(weighted, abs=0.06)  # the parts are shown to 3 places
 
 
 def test_the_distance_is_the_haversine_of_the_per_partner_rule() -> None:
@@ -116,8 +117,6 @@ def test_the_distance_is_the_haversine_of_the_per_partner_rule() -> None:
     cands = [_candidate(rng, i) for i in range(1, 200)]
     lead = LeadPlace("DE", 48.78, 9.18)
     distance = PartnerPool.of(cands).distances(lead)
-    from mailflow.geo import haversine_km
-
     for c, d in zip(cands, distance, strict=True):
         if c.lat is None or c.lon is None:
             assert np.isnan(d)

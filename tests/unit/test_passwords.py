@@ -1,10 +1,10 @@
-"""The rule every new console password meets (mailflow.passwords.check_password)."""
+"""The rule every new console password meets (mailflow.rules.passwords.check_password)."""
 
 from __future__ import annotations
 
 import pytest
 
-from mailflow.passwords import WeakPassword, check_password, hash_password, verify_password
+from mailflow.rules.passwords import WeakPassword, check_password, hash_password, verify_password
 
 ERIKA = {"email": "erika.mustermann@nordwind.example", "name": "Erika Mustermann"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from mailflow import points
+from mailflow.rules import points
 
 
 def _total(awards: list[points.Award]) -> int:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from mailflow.enrich import CsvCompanyData, enrich
-from mailflow.geo import haversine_km
-from mailflow.postal import parse_geonames, region_centroid
-from mailflow.qualify import Criteria, check
+from mailflow.rules.enrich import CsvCompanyData, enrich
+from mailflow.rules.geo import haversine_km
+from mailflow.rules.postal import parse_geonames, region_centroid
+from mailflow.rules.qualify import Criteria, check
 
 LEAD = {"customer_email": "a@b.example", "country": "DE", "value": "18000",
         "requirement": "Replace a gas boiler", "company_size": 120}  # fmt: skip

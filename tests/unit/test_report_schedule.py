@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from mailflow.models import ReportSubscription
-from mailflow.reports import is_due, last_week, zone
+from mailflow.queries.reports import is_due, last_week, zone
 
 BERLIN = zone("Europe/Berlin")
 

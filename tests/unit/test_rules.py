@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from mailflow.geo import haversine_km, locate_city
-from mailflow.matching import Candidate, LeadPlace, rank
-from mailflow.qualify import qualify
+from mailflow.rules.geo import haversine_km, locate_city
+from mailflow.rules.matching.criteria import Candidate, LeadPlace
+from mailflow.rules.matching.ranking import rank
+from mailflow.rules.qualify import qualify
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 STUTTGART = LeadPlace("DE", 48.7758, 9.1829)

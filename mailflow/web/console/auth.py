@@ -21,15 +21,17 @@ from flask import Blueprint, abort, g, redirect, render_template, request, sessi
 from sqlmodel import select
 
 from mailflow.actions import unit
-from mailflow.actions.sessions import log_out
+from mailflow.actions.console.sessions import log_out
+from mailflow.i18n import N_
 from mailflow.models import Contact
-from mailflow.passwords import verify_password
-from mailflow.visibility import CONSOLE_ROLES
-from mailflow.web import runtime, throttle
+from mailflow.queries.visibility import CONSOLE_ROLES
+from mailflow.rules.passwords import verify_password
+from mailflow.web import throttle
+from mailflow.web.context import runtime
 
 F = TypeVar("F", bound=Callable[..., Any])
 bp = Blueprint("console_auth", __name__, url_prefix="/console")
-LOGGED_OUT = "You are logged out everywhere: every session of your account has ended."
+LOGGED_OUT = N_("You are logged out everywhere: every session of your account has ended.")
 
 
 def csrf_token() -> str:
@@ -42,7 +44,7 @@ def csrf_token() -> str:
 def check_csrf() -> None:
     sent = request.form.get("csrf", "") or request.headers.get("X-CSRF-Token", "")
     if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
-        abort(400, description="The form expired. Reload the page and try again.")
+        abort(400, description=N_("The form expired. Reload the page and try again."))
 
 
 def current_user() -> Contact | None:
@@ -143,9 +145,9 @@ def login() -> Any:
             _start_session(user)
             return redirect(_safe_next(request.args.get("next")))
         throttle.login_failed(email)
-        error = "Email or password is not right."
+        error = N_("Email or password is not right.")
     notice = LOGGED_OUT if request.args.get("out") else None
-    page = render_template("console/login.html", lang="en", error=error, notice=notice)
+    page = render_template("console/login.html", error=error, notice=notice)
     return page, 401 if error else 200
 
 

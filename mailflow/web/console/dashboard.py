@@ -3,20 +3,25 @@ leaderboard and the report schedule. Everything goes through the viewer's scope.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from babel.dates import get_day_names
+from babel.numbers import format_percent
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from sqlmodel import col, select
 
-from mailflow import ledger, reports, visibility
-from mailflow.actions import unit
+from mailflow import i18n
+from mailflow.actions import ledger, unit
 from mailflow.actions.errors import ActionError
-from mailflow.actions.points import convert_points
-from mailflow.actions.report import set_report_schedule
+from mailflow.actions.partners.points import convert_points
+from mailflow.actions.partners.report import set_report_schedule
 from mailflow.models import Lead, Organization, ReportSubscription, Territory
-from mailflow.web import runtime
+from mailflow.queries import outcome, reports, visibility
 from mailflow.web.console.auth import current_user, login_required
+from mailflow.web.console.locale import gettext, language, refusal
 from mailflow.web.console.scope import viewer
+from mailflow.web.context import runtime
 from mailflow.web.downloads import csv_rows
 
 bp = Blueprint("console_dashboard", __name__, url_prefix="/console")
@@ -42,20 +47,45 @@ CSV_FIELDS = (
     "bounce_rate",
     "weak_closer",
 )
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def _period() -> reports.Period:
+    """The week asked for; without one, the current week to date (never a future one)."""
     user = current_user()
     assert user is not None
     now = runtime().clock.now()
+    current = reports.this_week(now, reports.zone(user.timezone))
     week = request.args.get("week", "")
     if week:
         try:
-            return reports.period_for(week, user, now)
+            period = reports.period_for(week, user, now)
         except ValueError:
-            abort(400, description="week must look like 2026-W47")
-    return reports.last_week(now, reports.zone(user.timezone))
+            abort(400, description=gettext("The week must look like 2026-W47."))
+        return period if period.start <= current.start else current
+    return current
+
+
+def _weekdays(lang: str) -> list[str]:
+    return [get_day_names("wide", locale=lang)[d] for d in range(7)]
+
+
+def _localized(headlines: list[dict[str, Any]], lang: str, currency: str) -> list[dict[str, Any]]:
+    """The headline figures in the reader's locale (percentages, decimals, and money in
+    ``currency``, that of most of the viewer's leads, as the weekly report writes it)."""
+
+    def fmt(name: str, value: Any) -> str:
+        if value is None:
+            return "–"
+        if name in reports.PERCENT:
+            return format_percent(value, locale=lang)
+        if name in reports.MONEY:
+            return i18n.money(lang, round(value), currency)
+        return i18n.number(lang, round(value, 2) if isinstance(value, float) else value)
+
+    return [
+        {**h, "value": fmt(h["name"], h["raw"]), "previous": fmt(h["name"], h["raw_previous"])}
+        for h in headlines
+    ]
 
 
 @bp.get("/dashboard")
@@ -64,10 +94,25 @@ def dashboard() -> Any:
     user = current_user()
     assert user is not None and user.id is not None
     period = _period()
+    now = runtime().clock.now()
+    current = reports.this_week(now, reports.zone(user.timezone))
+    lang = language()
     with runtime().db.read() as s:
         data = reports.view(s, runtime(), user, period)
         sub = s.get(ReportSubscription, user.id)
-    return render_template("console/dashboard.html", lang="en", sub=sub, weekdays=WEEKDAYS, **data)
+    data["headlines"] = _localized(data["headlines"], lang, data["currency"])
+    later = reports.period_for(period.label, user, now).end + timedelta(hours=12)
+    following = reports.this_week(later, reports.zone(user.timezone))
+    return render_template(
+        "console/dashboard.html",
+        sub=sub,
+        weekdays=_weekdays(lang),
+        current=period.label == current.label,
+        this_week=current.label,
+        previous=period.previous().label,
+        next=following.label if following.start <= current.start else None,
+        **data,
+    )
 
 
 @bp.get("/dashboard.csv")
@@ -85,15 +130,17 @@ def leads_csv() -> Any:
     who = viewer()
     with runtime().db.read() as s:
         leads = s.exec(select(Lead).where(visibility.leads(who)).order_by(col(Lead.id))).all()
+        outcomes = outcome.for_leads(s, leads)
         rows = []
         for lead in leads:
             row = {f: getattr(lead, f) for f in ("id", "state", "temperature", "city", "country")}
             row["owner_id"] = lead.owner_id
-            if visibility.sees_customer(who, lead):
+            if visibility.sees_customer(who, lead):  # the owner's and the manufacturer's view
                 row["customer_email"] = lead.customer_email
+                row.update(outcome.columns(outcomes.get(lead.id or 0)))
             rows.append(row)
     fields = ("id", "state", "temperature", "city", "country", "owner_id", "customer_email")
-    return csv_rows("leads.csv", fields, rows)
+    return csv_rows("leads.csv", (*fields, *outcome.COLUMNS), rows)
 
 
 @bp.post("/dashboard/schedule")
@@ -111,7 +158,7 @@ def schedule() -> Any:
                 subscribed=request.form.get("subscribed") == "on",
             )
     except ActionError as exc:
-        abort(exc.http_status, description=str(exc))
+        abort(exc.http_status, description=refusal(exc))
     return redirect(url_for("console_dashboard.dashboard"))
 
 
@@ -124,7 +171,6 @@ def points() -> Any:
         territories = s.exec(select(Territory).order_by(col(Territory.name))).all()
     return render_template(
         "console/points.html",
-        lang="en",
         board=board,
         territories=territories,
         territory=territory,
@@ -151,5 +197,5 @@ def convert() -> Any:
         with unit(runtime(), f"console:{user.id}", "console") as ctx:
             convert_points(ctx, org_id, request.form.get("points", 0, type=int))
     except ActionError as exc:
-        abort(exc.http_status, description=str(exc))
+        abort(exc.http_status, description=refusal(exc))
     return redirect(url_for("console_dashboard.points"))

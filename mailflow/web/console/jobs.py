@@ -8,8 +8,8 @@ from flask import Blueprint, render_template
 from sqlmodel import col, select
 
 from mailflow.models import FailedJob
-from mailflow.web import runtime
 from mailflow.web.console.auth import login_required
+from mailflow.web.context import runtime
 
 bp = Blueprint("console_jobs", __name__, url_prefix="/console")
 
@@ -19,4 +19,4 @@ bp = Blueprint("console_jobs", __name__, url_prefix="/console")
 def failed_jobs() -> Any:
     with runtime().db.read() as s:
         rows = s.exec(select(FailedJob).order_by(col(FailedJob.id).desc()).limit(200)).all()
-    return render_template("console/failed_jobs.html", lang="en", rows=rows)
+    return render_template("console/failed_jobs.html", rows=rows)

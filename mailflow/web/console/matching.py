@@ -9,18 +9,20 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlmodel import col, select
 
-from mailflow import visibility
 from mailflow.actions import unit
 from mailflow.actions.errors import ActionError
-from mailflow.actions.override import assign, offer_to
-from mailflow.actions.qualification import approve
-from mailflow.forminput import FormInputError, parse_id
-from mailflow.matchdata import explain_lead
-from mailflow.matching import CRITERIA
+from mailflow.actions.leads.override import MOVABLE, assign, offer_to
+from mailflow.actions.leads.qualification import approve
 from mailflow.models import Lead
-from mailflow.web import runtime
+from mailflow.models.states import LeadState
+from mailflow.queries import offers, visibility
+from mailflow.queries.matching_input import explain_lead
+from mailflow.rules.forminput import FormInputError, parse_id
+from mailflow.rules.matching.criteria import CRITERIA
 from mailflow.web.console.auth import current_user, login_required
+from mailflow.web.console.locale import gettext, refusal
 from mailflow.web.console.scope import viewer
+from mailflow.web.context import runtime
 
 bp = Blueprint("console_matching", __name__, url_prefix="/console")
 MANAGERS = ("admin", "partner_manager", "manager")
@@ -36,11 +38,11 @@ def queue() -> Any:
     with runtime().db.read() as s:
         leads = s.exec(
             select(Lead)
-            .where(Lead.state == "new", visibility.leads(viewer()))
+            .where(Lead.state == LeadState.NEW, visibility.leads(viewer()))
             .order_by(col(Lead.id))
             .limit(200)
         ).all()
-    return render_template("console/qualification.html", lang="en", leads=leads)
+    return render_template("console/qualification.html", leads=leads)
 
 
 @bp.post("/leads/<int:lead_id>/approve")
@@ -58,10 +60,10 @@ def explanation(lead_id: int) -> Any:
         if lead is None or not visibility.may_see_lead(s, viewer(), lead_id):
             abort(404)
         ranking = explain_lead(s, lead, rt.clock.now(), rt.settings.ring_size)
+        offered = offers.of_lead(s, lead_id)
     show_all = request.args.get("all") == "1"
     return render_template(
         "console/matching.html",
-        lang="en",
         lead=lead,
         ranking=ranking,
         ranked=ranking.top(None if show_all else TOP),
@@ -69,6 +71,8 @@ def explanation(lead_id: int) -> Any:
         groups=ranking.exclusion_groups(EXAMPLES),
         ring={m.organization_id for m in ranking.ring},
         criteria=CRITERIA,
+        offered=offered,
+        movable=lead.state in MOVABLE,
     )
 
 
@@ -84,7 +88,7 @@ def offer(lead_id: int) -> Any:
 def assign_lead(lead_id: int) -> Any:
     org = request.form.get("organization_id", "")
     if not _is_id(org):
-        flash("Choose one partner to assign the lead to.")
+        flash(gettext("Choose one partner to assign the lead to."))
         return redirect(url_for(".explanation", lead_id=lead_id))
     return _act(lead_id, lambda ctx: assign(ctx, lead_id, int(org)))
 
@@ -107,6 +111,6 @@ def _act(lead_id: int, action: Any) -> Any:
         with unit(runtime(), f"console:{user.id}", "console") as ctx:
             action(ctx)
     except ActionError as exc:
-        flash(str(exc))
+        flash(refusal(exc))
         return redirect(url_for(".explanation", lead_id=lead_id))
     return redirect(url_for("console.lead", lead_id=lead_id))

@@ -11,16 +11,35 @@ from sqlmodel import col, func, select
 
 from mailflow.actions import unit
 from mailflow.actions.errors import ActionError
-from mailflow.actions.review import OPEN_STATES, apply_reviewed, dismiss
-from mailflow.forminput import FormInputError, check_texts, parse_amount
-from mailflow.inbound.interpret import Command
+from mailflow.actions.inbound.review import OPEN_STATES, apply_reviewed, dismiss
+from mailflow.actions.leads.message import message_partner
+from mailflow.i18n import N_
 from mailflow.models import InboundEmail
-from mailflow.web import runtime
+from mailflow.models.states import InboundState
+from mailflow.rules.command import Command
+from mailflow.rules.forminput import FormInputError, check_texts, parse_amount
+from mailflow.rules.lifecycle import STAGES
 from mailflow.web.console.auth import current_user, login_required
+from mailflow.web.console.locale import gettext, refusal
+from mailflow.web.context import runtime
+
+# the correction form's fields, as a refusal names them ("field: …")
+FIELDS = {
+    "amount": N_("Amount"),
+    "currency": N_("Currency"),
+    "reason": N_("Reason"),
+    "note": N_("Note"),
+}
+
+
+def _field_problem(exc: Exception) -> str:
+    """ "Please check this field: Amount" when the refusal names a field of the form."""
+    label = FIELDS.get(str(exc).split(":", 1)[0].strip())
+    return gettext("Please check this field: %(field)s", field=gettext(label)) if label else ""
+
 
 bp = Blueprint("console_review", __name__, url_prefix="/console/inbound")
 ACTIONS = ("pick", "decline", "feedback")
-STAGES = ("contacted", "meeting", "proposal", "won", "lost")
 
 
 @bp.get("/")
@@ -33,12 +52,11 @@ def index() -> Any:
         if not show_all:
             query = query.where(col(InboundEmail.state).in_(OPEN_STATES))
         rows = s.exec(query).all()
-        received = s.exec(select(func.count()).where(col(InboundEmail.state) == "received")).one()
-        moved = s.exec(select(func.max(InboundEmail.id))).one() or 0
-    spool = rt.spool()  # on SQLite: stored, not moved into inbound_email yet
-    waiting = received + (spool.pending(after=moved) if spool is not None else 0)
+        waiting = s.exec(
+            select(func.count()).where(col(InboundEmail.state) == InboundState.RECEIVED)
+        ).one()
     return render_template(
-        "console/review_list.html", lang="en", rows=rows, show_all=show_all, waiting=waiting
+        "console/review_list.html", rows=rows, show_all=show_all, waiting=waiting
     )
 
 
@@ -52,7 +70,6 @@ def show(inbound_id: int) -> Any:
     raw = (row.raw or b"").decode("utf-8", "replace")
     return render_template(
         "console/review_item.html",
-        lang="en",
         row=row,
         raw=raw[:200_000],
         body=_body(row.raw),
@@ -75,10 +92,13 @@ def decide(inbound_id: int) -> Any:
                 dismiss(ctx, inbound_id, request.form.get("note") or None)
             else:
                 apply_reviewed(ctx, inbound_id, command)
-    except (ActionError, FormInputError) as exc:
-        flash(str(exc), "error")
+    except ActionError as exc:
+        flash(_field_problem(exc) or refusal(exc), "error")
         return redirect(url_for("console_review.show", inbound_id=inbound_id))
-    flash("Done.", "ok")
+    except FormInputError as exc:
+        flash(_field_problem(exc) or gettext("Please check your input."), "error")
+        return redirect(url_for("console_review.show", inbound_id=inbound_id))
+    flash(gettext("Done."), "ok")
     return redirect(url_for("console_review.index"))
 
 
@@ -86,10 +106,10 @@ def _command() -> Command:
     form = request.form
     action = form.get("action", "")
     if action not in ACTIONS:
-        abort(400, description="Choose pick, decline or feedback.")
+        abort(400, description=gettext("Choose pick, decline or feedback."))
     stage = form.get("stage") if action == "feedback" else None
     if action == "feedback" and stage not in STAGES:
-        abort(400, description="Choose a stage for feedback.")
+        abort(400, description=gettext("Choose a stage for feedback."))
     return Command(
         action=action,  # type: ignore[arg-type]
         stage=stage,  # type: ignore[arg-type]
@@ -108,3 +128,27 @@ def _body(raw: bytes | None) -> str:
         return str(part.get_content()) if part is not None else ""
     except Exception:  # a broken message still shows its raw source below
         return ""
+
+
+@bp.post("/<int:inbound_id>/answer")
+@login_required("admin", "ops", "partner_manager")
+def answer(inbound_id: int) -> Any:
+    """Answer the partner who wrote this message, by email, in its thread."""
+    user = current_user()
+    assert user is not None
+    with runtime().db.read() as s:
+        row = s.get(InboundEmail, inbound_id)
+    if row is None or row.lead_id is None or row.contact_id is None:
+        abort(404)
+    lead_id, text = row.lead_id, request.form.get("text", "")
+    try:
+        check_texts(request.form.items())
+        with unit(runtime(), f"console:{user.id}", "console") as ctx:
+            message_partner(ctx, lead_id, text, inbound_id=inbound_id)
+    except FormInputError:
+        flash(gettext("Please check your input."), "error")
+    except ActionError as exc:
+        flash(refusal(exc), "error")
+    else:
+        flash(gettext("Email to the partner queued; the answer comes back to this lead."), "ok")
+    return redirect(url_for("console_review.show", inbound_id=inbound_id))

@@ -1,4 +1,4 @@
-"""The logged-in console user's :class:`~mailflow.visibility.Viewer`, once per request."""
+"""The logged-in console user's :class:`~mailflow.queries.visibility.Viewer`, once per request."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from typing import cast
 
 from flask import abort, g
 
-from mailflow import visibility
-from mailflow.web import runtime
+from mailflow.queries import visibility
 from mailflow.web.console.auth import current_user
+from mailflow.web.context import runtime
 
 
 def viewer() -> visibility.Viewer:

@@ -12,9 +12,11 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
+from mailflow import i18n
 from mailflow.actions import unit
+from mailflow.actions.console.templates import InvalidTemplate, activate_template, save_template
 from mailflow.actions.errors import NotFound
-from mailflow.actions.templates import InvalidTemplate, activate_template, save_template
+from mailflow.i18n import N_
 from mailflow.mail import kinds, templates
 from mailflow.mail.compile import (
     HTML_ENV,
@@ -25,15 +27,18 @@ from mailflow.mail.compile import (
     validate,
 )
 from mailflow.mail.render import render_compiled
-from mailflow.visibility import STAFF_ROLES
-from mailflow.web import runtime
+from mailflow.queries.visibility import STAFF_ROLES
 from mailflow.web.console.auth import current_user, login_required
+from mailflow.web.console.locale import gettext
 from mailflow.web.console.testmail import send_test
+from mailflow.web.context import runtime
 
 bp = Blueprint("console_templates", __name__, url_prefix="/console/templates")
-# The roles that may change templates; only they may render a draft (preview, test
-# email): rendering runs the author's template, so it is an editor's tool.
-EDITORS = STAFF_ROLES
+# The roles that may read and change a template's source (MJML, Jinja); only they may
+# render a draft (preview, test email): rendering runs the author's template. Ops change
+# the wording of emails on the wording page (``wording_views``).
+RAW_EDITORS = frozenset({"admin"})
+EDITORS = RAW_EDITORS
 EDITOR_CSP = (
     "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
     "frame-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -49,8 +54,12 @@ PREVIEW_CSP = (
 def index() -> Any:
     with runtime().db.read() as s:
         active = templates.active_versions(s)
+    user = current_user()
     return render_template(
-        "console/templates/list.html", lang="en", kinds=sorted(kinds.KINDS), active=active
+        "console/templates/list.html",
+        kinds=sorted(kinds.KINDS),
+        active=active,
+        may_reword=user is not None and user.role in STAFF_ROLES,
     )
 
 
@@ -65,13 +74,12 @@ def _editor(
     source: Source,
     errors: list[str] | None = None,
     status: int = 200,
-    problem: str = "Not saved",
+    problem: str = N_("Not saved"),
 ) -> Any:
     with runtime().db.read() as s:
         versions = templates.versions(s, kind)
     page = render_template(
         "console/templates/edit.html",
-        lang="en",
         kind=kind,
         source=source,
         versions=versions,
@@ -80,6 +88,7 @@ def _editor(
         errors=errors or [],
         problem=problem,
         may_edit=_may_edit(),
+        may_reword=(user := current_user()) is not None and user.role in STAFF_ROLES,
     )
     response = Response(page, status=status)
     response.headers["Content-Security-Policy"] = EDITOR_CSP
@@ -125,7 +134,7 @@ def save(kind: str) -> Any:
     except InvalidTemplate as exc:
         return _editor(kind, source, exc.errors, status=422)
     rt.renderer.invalidate()
-    flash(f"Saved and activated version {row.version}.")
+    flash(gettext("Saved and activated version %(version)s.", version=row.version))
     return redirect(url_for("console_templates.edit", kind=kind))
 
 
@@ -142,14 +151,14 @@ def activate(kind: str) -> Any:
     except InvalidTemplate as exc:  # a version saved before today's rules refuse it
         with rt.db.read() as s:
             source = templates.load_source(s, kind, version or 0)
-        return _editor(kind, source, exc.errors, status=422, problem="Not activated")
+        return _editor(kind, source, exc.errors, status=422, problem=N_("Not activated"))
     rt.renderer.invalidate()
-    flash(f"Version {version} is active now.")
+    flash(gettext("Version %(version)s is active now.", version=version))
     return redirect(url_for("console_templates.edit", kind=kind))
 
 
 @bp.get("/<kind>/diff")
-@login_required()
+@login_required(*EDITORS)
 def diff(kind: str) -> Any:
     _kind(kind)
     old_v, new_v = request.args.get("a", 0, type=int), request.args.get("b", 0, type=int)
@@ -160,7 +169,6 @@ def diff(kind: str) -> Any:
             abort(404)
     return render_template(
         "console/templates/diff.html",
-        lang="en",
         kind=kind,
         a=old_v,
         b=new_v,
@@ -168,7 +176,7 @@ def diff(kind: str) -> Any:
     )
 
 
-def _sample(kind: str, lang: str) -> dict[str, Any]:
+def sample_context(kind: str, lang: str) -> dict[str, Any]:
     user = current_user()
     context = kinds.sample(kind, lang)
     context["brand"] = runtime().brand(user.organization_id if user else None)
@@ -183,7 +191,7 @@ def preview(kind: str) -> Any:
     """The email as HTML (or its text part with ``part=text``), filled with sample data:
     a posted draft, or a saved ``version``."""
     _kind(kind)
-    lang = "de" if request.values.get("lang") == "de" else "en"
+    lang = i18n.normalize(request.values.get("lang"))
     if request.method == "POST":
         source = _posted(kind)
     else:
@@ -192,7 +200,7 @@ def preview(kind: str) -> Any:
                 source = templates.load_source(s, kind, request.args.get("version", 0, type=int))
             except TemplateError:
                 abort(404)
-    return _preview_response(*_preview_body(source, lang))
+    return preview_response(*_preview_body(source, lang))
 
 
 def _preview_body(source: Source, lang: str) -> tuple[str, int]:
@@ -202,7 +210,9 @@ def _preview_body(source: Source, lang: str) -> tuple[str, int]:
     if errors:
         return render_template("console/templates/invalid.html", errors=errors), 422
     try:
-        out = render_compiled(compile_source(source, layout()), _sample(source.kind, lang))
+        out = render_compiled(
+            compile_source(source, layout()), sample_context(source.kind, lang), source
+        )
     except TemplateError as exc:
         return render_template("console/templates/invalid.html", errors=[str(exc)]), 400
     if request.values.get("part") == "text":
@@ -210,7 +220,7 @@ def _preview_body(source: Source, lang: str) -> tuple[str, int]:
     return out.html, 200
 
 
-def _preview_response(body: str, status: int) -> Response:
+def preview_response(body: str, status: int) -> Response:
     response = Response(body, status=status, mimetype="text/html")
     response.headers["Content-Security-Policy"] = PREVIEW_CSP
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
@@ -225,13 +235,14 @@ def test_email(kind: str) -> Any:
     source = _posted(_kind(kind))
     errors = validate(source, layout())
     if errors:
-        return _editor(kind, source, errors, status=422, problem="No test email sent")
+        return _editor(kind, source, errors, status=422, problem=N_("No test email sent"))
     user = current_user()
     assert user is not None
-    lang = "de" if request.form.get("lang") == "de" else (user.language or "en")
+    posted = request.form.get("lang")
+    lang = posted if posted in i18n.LANGUAGES else i18n.normalize(user.language)
     try:
-        message = send_test(runtime(), source, _sample(kind, lang), user)
+        message = send_test(runtime(), source, sample_context(kind, lang), user)
     except TemplateError as exc:  # the sandbox refused something at render time
-        return _editor(kind, source, [str(exc)], status=400, problem="No test email sent")
+        return _editor(kind, source, [str(exc)], status=400, problem=N_("No test email sent"))
     flash(message)
     return _editor(kind, source)

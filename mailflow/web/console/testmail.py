@@ -10,6 +10,8 @@ import secrets
 from email.utils import formataddr, parseaddr
 from typing import Any
 
+from mailflow import i18n
+from mailflow.i18n import N_
 from mailflow.mail.compile import Source, compile_source, layout
 from mailflow.mail.compose import AddressError, Envelope, compose
 from mailflow.mail.render import render_compiled
@@ -19,8 +21,9 @@ from mailflow.runtime import Runtime
 
 
 def send_test(rt: Runtime, source: Source, context: dict[str, Any], user: Contact) -> str:
-    """Send it; the answer is a sentence for the user."""
-    out = render_compiled(compile_source(source, layout()), context)
+    """Send it; the answer is a sentence for the user, in the user's language."""
+    lang = i18n.normalize(user.language)
+    out = render_compiled(compile_source(source, layout()), context, source)
     name, addr = parseaddr(rt.settings.mail_from)
     envelope = Envelope(
         sender=formataddr((context["brand"].get("sender_name") or name, addr)),
@@ -35,5 +38,5 @@ def send_test(rt: Runtime, source: Source, context: dict[str, Any], user: Contac
         data = rt.dkim.sign(data) if rt.dkim else data
         rt.sender().send(addr, user.email, data)
     except (AddressError, DeliveryError) as exc:
-        return f"The test email could not be sent: {exc}"
-    return f"A test email went to {user.email}."
+        return i18n.gettext(lang, N_("The test email could not be sent: %(error)s"), error=str(exc))
+    return i18n.gettext(lang, N_("A test email went to %(email)s."), email=user.email)

@@ -1,0 +1,133 @@
+"""mark_away: a partner is away (an out-of-office reply to an offer, or ops say so).
+
+The offer closes as ``away``, the organization is marked away until the given date (it
+gets no offers and no reminders until then) and the lead moves on at once when nobody of
+its ring is left. Inbound mail processing calls :func:`away_by_mail` for out-of-office
+replies: an away period set by mail lasts ``MAILFLOW_AWAY_MAX_DAYS`` at most; a later date
+the reply names is recorded, and the partner managers get a signed link to set it
+(:func:`confirm_away`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import col, select
+
+from mailflow.actions import audit
+from mailflow.actions._load import partner_managers
+from mailflow.actions._offers import by_ids, close_offers, lock_lead
+from mailflow.actions.context import ActionContext
+from mailflow.actions.errors import NotAllowed, NotFound, WrongState
+from mailflow.actions.leads.offer import offer_next_ring
+from mailflow.actions.outbound import outbox
+from mailflow.mail import messages
+from mailflow.models import Contact, Offer, OfferState, Organization
+
+
+def mark_away(ctx: ActionContext, offer_id: int, until: datetime | None) -> Offer:
+    """``until`` is when the partner is back (``None``: unknown — this offer only)."""
+    offer = ctx.session.get(Offer, offer_id)
+    if offer is None:
+        raise NotFound("no such offer")
+    lead = lock_lead(ctx, offer.lead_id)  # the lead before its offer: the one lock order
+    org = ctx.session.get(Organization, offer.organization_id)
+    assert lead is not None and lead.id is not None and org is not None
+    if until is not None and until > ctx.now and (org.away_until or ctx.now) < until:
+        previous, org.away_until = org.away_until, until
+        audit.record(
+            ctx,
+            "organization.away",
+            organization_id=org.id,
+            lead_id=lead.id,
+            offer_id=offer.id,
+            until=until.isoformat(),
+            previous=previous.isoformat() if previous else None,
+        )
+    if offer.state == OfferState.OPEN:
+        back = {"until": until.isoformat()} if until else None
+        close_offers(ctx, OfferState.AWAY, by_ids(offer.id), event=back)
+        offer_next_ring(ctx, lead.id)
+    return offer
+
+
+@dataclass(frozen=True)
+class AwayByMail:
+    offer: Offer
+    until: datetime | None  # the away period set: the date named, capped
+    asked: datetime | None  # the date named, when it was later than the cap
+
+
+def away_by_mail(ctx: ActionContext, offer_id: int, named: datetime | None) -> AwayByMail:
+    """An out-of-office reply to an offer: :func:`mark_away` until the date it names, but
+    ``away_max_days`` from now at most. A mail (forged, or a typo in a date) must not take
+    a partner out of the distribution for years; the longer date is recorded."""
+    cap = ctx.now + timedelta(days=ctx.rt.settings.away_max_days)
+    until = min(named, cap) if named is not None else None
+    offer = mark_away(ctx, offer_id, until)
+    if named is None or named <= cap:
+        return AwayByMail(offer, until, None)
+    managers = partner_managers(ctx)
+    audit.record(
+        ctx,
+        "organization.away_capped",
+        organization_id=offer.organization_id,
+        lead_id=offer.lead_id,
+        offer_id=offer.id,
+        until=cap.isoformat(),
+        asked=named.isoformat(),
+        max_days=ctx.rt.settings.away_max_days,
+        managers=[m.id for m in managers],
+    )
+    _ask_to_confirm(ctx, offer.organization_id, managers, cap, named)
+    return AwayByMail(offer, until, named)
+
+
+def _ask_to_confirm(
+    ctx: ActionContext, org_id: int, managers: list[Contact], cap: datetime, asked: datetime
+) -> None:
+    """The partner managers may set the longer period with one signed link: a person,
+    not a mail, takes a partner out of the distribution for longer than the cap."""
+    org = ctx.session.get(Organization, org_id)
+    partner = org.name if org else ""
+    for manager in managers:
+        assert manager.id is not None
+        context = messages.away_confirm(ctx.rt, partner, org_id, manager.id, cap, asked)
+        outbox.queue(ctx, "away_confirm", manager, context)
+
+
+def confirm_away(ctx: ActionContext, org_id: int, contact_id: int, until: datetime) -> Organization:
+    """A partner manager confirms the away period an out-of-office named (the signed link
+    of :func:`away_by_mail`): the partner is away until then."""
+    manager = ctx.session.get(Contact, contact_id)
+    if manager is None or manager.role != "partner_manager":
+        raise NotAllowed("only a partner manager can confirm an away period")
+    org = ctx.session.get(Organization, org_id, with_for_update=True)
+    if org is None:
+        raise NotFound("no such partner")
+    if until <= ctx.now:
+        raise WrongState(f"{until.date().isoformat()} has passed already")
+    if org.away_until is not None and org.away_until >= until:
+        return org  # confirmed already (a second click changes nothing)
+    previous, org.away_until = org.away_until, until
+    audit.record(
+        ctx,
+        "organization.away_confirmed",
+        organization_id=org.id,
+        until=until.isoformat(),
+        previous=previous.isoformat() if previous else None,
+    )
+    return org
+
+
+def back_from_away(ctx: ActionContext) -> int:
+    """Clear away periods that have passed; returns how many partners are back."""
+    back = ctx.session.exec(
+        select(Organization).where(col(Organization.away_until) <= ctx.now).with_for_update()
+    ).all()
+    for org in back:
+        until = org.away_until.isoformat() if org.away_until else None
+        audit.record(ctx, "organization.back", organization_id=org.id, until=until)
+        org.away_until = None
+    return len(back)

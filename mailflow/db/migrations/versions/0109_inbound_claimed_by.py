@@ -1,0 +1,27 @@
+"""inboundemail.claimed_by: the worker process holding a claim, for heartbeat take-over
+
+Revision ID: 0109
+Revises: 0107
+Create Date: 2026-12-07 11:20:00.000000
+"""
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision = "0109"
+down_revision = "0107"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("inboundemail", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("claimed_by", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=True)
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("inboundemail", schema=None) as batch_op:
+        batch_op.drop_column("claimed_by")

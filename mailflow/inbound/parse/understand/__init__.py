@@ -1,0 +1,107 @@
+"""What a partner's reply says, in English, German, French, Spanish, Italian, Dutch or
+Polish: pick, decline (with its reason) or a progress report (stage, amount, reason).
+
+``understand(text, language_hint)`` reads the reply's own text sentence by sentence
+(``text``), finds the phrases of each language's lexicon (``lexicon/``), applies the rules
+of negation, conditionals, questions, plans and the customer as the subject (``reading``)
+and combines what the sentences say (``decide``). It returns an :class:`Interpretation`
+whose ``command`` is set only when it is sure enough to act (``THRESHOLD``); below that,
+``candidate`` and ``alternatives`` keep what it might mean, so the partner can be asked.
+Pure: no I/O at call time, never raises.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mailflow.inbound.parse.understand.amounts import parse_amount
+from mailflow.inbound.parse.understand.decide import decide
+from mailflow.inbound.parse.understand.language import guess
+from mailflow.inbound.parse.understand.lexicon import LANGUAGES, LEXICONS
+from mailflow.inbound.parse.understand.reading import Reading, read
+from mailflow.inbound.parse.understand.text import Sentence, sentences
+from mailflow.rules.command import Command
+
+__all__ = ["LANGUAGES", "THRESHOLD", "Interpretation", "parse_amount", "understand"]
+
+THRESHOLD = 0.7  # at or above: act; below: ask the partner
+_OPENING_WORDS = 4  # sentences this short before an answer ("Hi Tom,") leave it the first
+_SHORT_REPLY = 6  # tokens: a reply this short may be tried in the other languages
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    command: Command | None  # only when sure enough to act
+    candidate: Command | None  # the best reading, sure or not
+    confidence: float  # 0..1, of the candidate
+    language: str
+    because: str  # the words that decided it, as written
+    alternatives: tuple[Command, ...] = ()  # other readings, for a "did you mean" question
+    note: str = ""  # how a rule read the words: negated | affirm | rival | customer
+
+    @property
+    def asks_back(self) -> bool:
+        return self.command is None and self.candidate is not None
+
+
+def understand(text: str, language_hint: str | None = None) -> Interpretation:
+    try:
+        return _understand(text or "", language_hint)
+    except Exception:  # never take the inbound pipeline down; a note is the safe reading
+        return Interpretation(None, None, 0.0, (language_hint or "en")[:2], "")
+
+
+def _understand(text: str, hint: str | None) -> Interpretation:
+    found = sentences(text)
+    words = [t.word for s in found for t in s.tokens]
+    language, evidence, tied = guess(text, words, hint)
+    tried = [language, *tied, *([hint[:2]] if hint and hint[:2] in LEXICONS else [])]
+    if len(words) <= _SHORT_REPLY and evidence == 0:
+        tried += [code for code in ((hint or "")[:2], "en", *LANGUAGES) if code in LEXICONS]
+    for code in dict.fromkeys(tried):
+        result = _in_language(found, code, hint)
+        if result.candidate is not None:
+            return result
+    return Interpretation(None, None, 0.0, language, "")
+
+
+def _in_language(found: list[Sentence], code: str, hint: str | None) -> Interpretation:
+    lexicon = LEXICONS[code]
+    readings: list[Reading] = []
+    opening = True
+    regret = False
+    for sentence in found:
+        reading = read(sentence, lexicon, opening)
+        readings.append(reading)
+        regret = regret or reading.regret
+        opening = opening and len(sentence.tokens) <= _OPENING_WORDS
+    early = (
+        next(
+            (
+                r.sentence.index
+                for r in readings
+                if not r.closing and len(r.sentence.tokens) > _OPENING_WORDS
+            ),
+            0,
+        )
+        + 1
+    )
+    kr = lexicon.kr or _kr_of(hint)
+    decision = decide(readings, early, regret, kr)
+    command = decision.candidate if decision.confidence >= THRESHOLD else None
+    return Interpretation(
+        command,
+        decision.candidate,
+        decision.confidence,
+        code,
+        decision.because,
+        decision.alternatives,
+        decision.note,
+    )
+
+
+def _kr_of(hint: str | None) -> str | None:
+    """What "kr" means for a contact whose language (or country) is ``hint``."""
+    return {"sv": "SEK", "se": "SEK", "da": "DKK", "dk": "DKK", "nb": "NOK", "no": "NOK"}.get(
+        (hint or "")[:2].lower()
+    )

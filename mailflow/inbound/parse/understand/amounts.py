@@ -1,0 +1,232 @@
+"""Money amounts as partners write them, in every locale we read.
+
+"12.500,00 €", "€ 4.750,-", "9 950 €" (normal, no-break or thin spaces), "CHF 3'500",
+"6.300,00 zł", "2.5k", "27 T€", "1,2 Mio.", "15 mil euros", "17.400 euro + IVA". The
+currency comes back as its ISO code: EUR, USD, GBP, CHF, PLN, CZK, SEK, DKK, NOK. "kr" alone
+is Swedish, Danish or Norwegian: the caller says which (``kr=``) from the contact's country
+or language; without it the amount comes back with no currency rather than a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+_CURRENCY = (
+    r"€|\$|£|us\$|eur(?:os?)?\b|usd\b|dollars?\b|chf\b|sfr\b\.?|fr\.|franken\b|francs?\b"
+    r"|gbp\b|pounds?\b|pln\b|złotych\b|zlotych\b|złote\b|zł|zl\b|czk\b|kč|korun\w{0,2}\b"
+    r"|sek\b|dkk\b|nok\b|kronor\b|kroner\b|kr\b\.?"
+)
+_NUMBER = r"\d{1,3}(?:[.,'’ \u00a0\u202f\u2009]\d{3})+(?:[.,]\d{1,2})?|\d{1,15}(?:[.,]\d{1,6})?"
+_SUFFIX = (
+    r"k\b|t(?=\s?(?:€|eur))|tsd\b\.?|tausend\b|thousand\b|tys\b\.?|mila\b|mille\b|mil\b"
+    r"|duizend\b|mio\b\.?|mln\b\.?|mn\b|million(?:en|s|i|e)?\b|millones\b|milioni\b|miljoen\b|m\b"
+)
+# Read on lower-cased text (see parse_amount): without IGNORECASE the currency and suffix
+# alternatives are skipped at a glance wherever their first letter is not there.
+_AMOUNT = re.compile(
+    rf"(?:(?P<pre>{_CURRENCY})\s?|(?<![\w.,'’/:-]))(?P<num>{_NUMBER})(?![\d])(?:[.,]-)?"
+    rf"(?:\s?(?P<suffix>{_SUFFIX}))?(?:\s?(?:de\s|di\s|d')?(?P<post>{_CURRENCY})|(?P<euro>e))?(?![^\W\d_])"
+)
+# Each currency token above starts with one of these (the first that fits is taken).
+_ISO_BY_PREFIX = (
+    ("€", "EUR"),
+    ("eur", "EUR"),
+    ("$", "USD"),
+    ("us", "USD"),
+    ("dollar", "USD"),
+    ("chf", "CHF"),
+    ("sfr", "CHF"),
+    ("fr", "CHF"),
+    ("£", "GBP"),
+    ("gbp", "GBP"),
+    ("pound", "GBP"),
+    ("pln", "PLN"),
+    ("zł", "PLN"),
+    ("zl", "PLN"),
+    ("czk", "CZK"),
+    ("kč", "CZK"),
+    ("korun", "CZK"),
+    ("sek", "SEK"),
+    ("kronor", "SEK"),
+    ("dkk", "DKK"),
+    ("kroner", "DKK"),
+    ("nok", "NOK"),
+)
+_THOUSANDS = ("k", "t", "tsd", "tausend", "thousand", "tys", "mila", "mille", "mil", "duizend")
+_MAX_AMOUNT_TEXT = 10_000
+_LEAST_EURO = 100  # "8 900e": an "e" glued to a figure this big is euros
+_MONTHS = (
+    r"jan|feb|m[äa]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz]|janv|f[ée]v|avr|mai|juin|juil"
+    r"|ao[uû]t|d[ée]c|ene|abr|ago|dic|gen|mag|giu|lug|ott|mei|okt|stycz|lut|marz|kwie|czerw|lip"
+    r"|sierp|wrze[sś]|pa[zź]dz|listop|grud|juni|juli|januar|februar|märz|oktober|dezember"
+    r"|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre"
+    r"|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|janvier|février"
+    r"|mars|avril|juillet|septembre|octobre|novembre|décembre|maart|augustus|januari|februari"
+    r"|czerwca|stycznia|lutego|marca|kwietnia|maja|lipca|sierpnia|września|października"
+    r"|listopada|grudnia|january|february|march|april|june|july|august|september|october"
+    r"|november|december"
+)
+# a day before its month ("12 czerwca", "12. Juni", "21 de junio") or after it ("June 12")
+_MONTH_AFTER = re.compile(rf"\.?\s{{0,2}}(?:de\s|of\s|th\s|st\s|nd\s|rd\s)?(?:{_MONTHS})\w*\b")
+_MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\w*\.?\s{{0,2}}$")
+# a reference, a phone number, a model, a year: "nr 2024/118", "tel. 954 123 456", "WPL 25"
+_LABEL_BEFORE = re.compile(
+    r"(?:\b(?:n[rºo°]?|n\.º|nº|#|ref|art|typ|type|model|modelo|modello|tel|phone|telefon|tél"
+    r"|telefono|teléfono|tfno|fax|mobile|mob|handy|gsm|kom|ore|kw|ul|straße|str|rue|calle|via"
+    r"|straat)\.?\s?:?\s?"
+    r"|[+/-])$"
+)
+_YEAR_BEFORE = re.compile(
+    r"\b(?:von|from|since|seit|depuis|desde|dal|del|sinds|uit|aus|in|built|baujahr|bj|année|anno"
+    r"|jahr|rok|roku|year|z|od|de|del|built in)\s$"
+)
+# things sold by the piece: "the 25 Lizenzen", "40 seats", "15 licencji" are how many, not a price
+_COUNTED = (
+    r"licen[cs]\w*|lizenz\w*|licenz\w*|licencj\w*|licenties?|seats?|sitze|sièges|asientos"
+    r"|users?|nutzer\w*|benutzer\w*|utilisateurs?|usuarios?|utenti|utente|gebruikers?"
+    r"|użytkownik\w*|uzytkownik\w*|arbeitspl\w*|postes?\b|puestos?|postazion\w*|werkplek\w*"
+    r"|stanowisk\w*|panels?|paneele?n?|panneaux|paneles|pannelli|panelen|panel[iy]\b"
+    r"|modules?|modulen?|moduł\w*|moduli|módulos|geräte?n?|devices?|appareils?|equipos?"
+    r"|apparecchi\w*|apparaten|urządze\w*|machines?|maschinen?|máquinas?|macchin\w*|maszyn\w*"
+    r"|stuk\b|stuks?|sztuki|pezzo|unidad\b|unità|eenheden|jednost\w*|boxes|cajas|scatole|dozen"
+    r"|pompes?|pumps?|pumpen|bombas|pompe|pompen|pomp\b|pomp[ya]\b|accounts?|konten|comptes?"
+    r"|cuentas|abonnements?|subscriptions?|abos?\b|suscripciones|abbonamenti|abonnementen"
+    r"|subskrypcj\w*|abonament\w*"
+)
+# "the 25", "les 15", "de 40", "for the 30": a small figure after an article counts things
+_ARTICLE_BEFORE = re.compile(
+    r"\b(?:the|die|der|den|das|les|des|las|los|le|la|gli|i|de|het|these|those|diese|ces|estas"
+    r"|estos|queste|questi|deze|tych|te)\s$"
+)
+_UNIT_AFTER = re.compile(
+    r"\s?(?:kw|kwh|w\b|m²|m2|qm|m\b|km|cm|mm|l\b|liter|litres?|grad|°|degrees?|stück|stk|stuks"
+    r"|pcs|pieces?|units?|sztuk|szt|pezzi|unidades|unités|pièces|leute|personen|people|persons"
+    r"|osoby|osób|personas|persone|years?|jahre?n?|ans?\b|años|anni|jaar|lat\b|months?|monate?n?"
+    r"|mois|meses|mesi|maanden|miesi|days?|tage?n?|jours?|días|giorni|dagen|dni|weeks?|wochen"
+    r"|semaines?|semanas?|settimane|weken|tygodni|hours?|stunden|heures?|horas?|\bore\b|uur"
+    r"|godzin|min|jahrgang|etages?|floors?|pisos?|piani|verdiepingen|pi[eę]tr|wohnungen"
+    r"|appartements?|apartments?|radiat|heizk|rooms?|zimmer|pi[eè]ces|habitaciones|stanze"
+    r"|kamers|pokoi|[a-z]{1,3}\d|" + _COUNTED + ")"
+)
+Amount = tuple[Decimal, str | None]
+
+
+@dataclass(frozen=True)
+class Found:
+    start: int  # span of the amount, its currency included, in the text read
+    end: int
+    value: Decimal
+    currency: str | None
+    rank: int  # 0: a currency named, 1: a k/Mio suffix, 2: a bare number
+
+
+def parse_amount(text: str, kr: str | None = None) -> Amount | None:
+    """The first money amount in text and its ISO currency (None when none is named).
+
+    A figure with a currency beats one with a k/Mio suffix, which beats a bare number;
+    dates and times are never amounts. ``kr``: the ISO code "kr" stands for, if known.
+    """
+    best: Found | None = None
+    for found in find_amounts(text, kr):
+        if best is None or found.rank < best.rank:
+            best = found
+        if found.rank == 0:
+            break
+    return (best.value, best.currency) if best else None
+
+
+def find_amounts(text: str, kr: str | None = None) -> Iterator[Found]:
+    """Every money amount in text, in order, with where it stands and how sure a figure."""
+    original = (text or "")[:_MAX_AMOUNT_TEXT]
+    text = original.lower()
+    if len(text) != len(original):
+        original = text  # a letter that lower-cases to two: no capitals to read
+    for match in _AMOUNT.finditer(text):
+        if _is_date_or_time(match, text) or _not_money(match, text, original):
+            continue
+        value = _amount_value(match)
+        if value is None or (match.group("euro") and value < _LEAST_EURO):
+            continue  # "le 3e étage": an ordinal, not three euros
+        token = match.group("pre") or match.group("post")
+        rank = 0 if token or match.group("euro") else 1 if match.group("suffix") else 2
+        currency = "EUR" if match.group("euro") and not token else _iso(token, kr)
+        yield Found(match.start(), match.end(), value, currency, rank)
+
+
+def _is_date_or_time(match: re.Match[str], text: str) -> bool:
+    if match.group("pre") or match.group("post") or match.group("suffix"):
+        return False
+    after = text[match.end("num") : match.end("num") + 2]
+    number = match.group("num")
+    if after[:1] in ("-", "/") and after[1:2].isdigit():
+        return True  # 2026-03-12, 12/03
+    return after.startswith((":", "%", "h")) or (after.startswith(".") and "." in number)
+
+
+def _not_money(match: re.Match[str], text: str, original: str) -> bool:
+    """A number that names something else: a day of a month (whatever its suffix), and
+    without a currency a reference, phone number, postcode, model, year or quantity."""
+    start, end = match.start("num"), match.end("num")
+    before, after = text[max(0, start - 24) : start], text[end : end + 24]
+    number = match.group("num")
+    if match.group("pre") or match.group("post") or match.group("euro"):
+        return False
+    if _MONTH_AFTER.match(after) or _MONTH_BEFORE.search(before):
+        return True
+    if match.group("suffix"):
+        return False
+    digits = sum(char.isdigit() for char in number)
+    if _LABEL_BEFORE.search(before) or sum(char == " " for char in number.strip()) >= 2:
+        return True
+    if _UNIT_AFTER.match(after):
+        return True
+    if number.isdigit() and len(number) <= 3 and _ARTICLE_BEFORE.search(before):
+        return True  # "for the 40", "les 15": a count, a deal's price names its currency
+    word_before = original[max(0, start - 8) : start].split()
+    if word_before and word_before[-1].isupper() and word_before[-1].isalpha():
+        return True  # "WPL 25", "Typ AX 12"
+    plain = number.isdigit()
+    if plain and len(number) == 4 and number[:2] in ("19", "20") and _YEAR_BEFORE.search(before):
+        return True
+    rest = original[end : end + 24]
+    return plain and digits in (4, 5) and bool(re.match(r" [A-Z]", rest))  # "5611 AB", "41703 Dos"
+
+
+def _amount_value(match: re.Match[str]) -> Decimal | None:
+    try:
+        value = _to_decimal(match.group("num"))
+    except (InvalidOperation, ValueError):
+        return None
+    suffix = (match.group("suffix") or "").rstrip(".")
+    if suffix:
+        value = value * (1000 if suffix in _THOUSANDS else 1_000_000)
+        if value == value.to_integral_value():
+            value = value.quantize(Decimal(1))
+    return value
+
+
+def _to_decimal(raw: str) -> Decimal:
+    """Decide decimal vs thousands separators: one separator before exactly 3 digits groups."""
+    separators = [(index, char) for index, char in enumerate(raw) if not char.isdigit()]
+    if not separators:
+        return Decimal(raw)
+    last_index, last_char = separators[-1]
+    decimals = len(raw) - last_index - 1
+    if len(separators) == 1:
+        is_decimal = last_char in ".," and decimals != 3
+    else:
+        is_decimal = last_char in ".," and last_char != separators[-2][1] and decimals <= 2
+    if not is_decimal:
+        return Decimal("".join(char for char in raw if char.isdigit()))
+    whole = "".join(char for char in raw[:last_index] if char.isdigit()) or "0"
+    return Decimal(f"{whole}.{raw[last_index + 1 :]}")
+
+
+def _iso(token: str | None, kr: str | None) -> str | None:
+    token = (token or "").lower()
+    if token.startswith("kr") and token.rstrip(".") == "kr":
+        return kr
+    return next((iso for prefix, iso in _ISO_BY_PREFIX if token.startswith(prefix)), None)

@@ -1,0 +1,189 @@
+"""Which amount a won or proposal report names, also when its words name more than one.
+
+"Knocked it down from £15,200 to £14,000", "bei 27.900 € gelandet (Angebot war 29.400 €)",
+"alla fine 21.500 €, partivamo da 22.800 €": the report's figure is one a word of the end
+stands right before ("to", "auf", "à", "na"), never one a word of an earlier price stands
+before ("from", "initial", "instead of"), nor one in brackets beside one outside them; then
+the one in the report's own clause, then one after its words. Figures are looked for in the
+report's sentence, else in the next one when the report stands alone ("Closed it! $9,800
+for the job") or that sentence is short, else in a short one before. A figure that stays
+unsure (two left, only an earlier one, or none while the reply names money elsewhere before
+its sign-off) makes the report one to ask about, never one to act on with a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from mailflow.inbound.parse.understand.amounts import Amount, Found, find_amounts
+from mailflow.inbound.parse.understand.phrases import Hit
+from mailflow.inbound.parse.understand.reading import Reading, Signal, clauses
+from mailflow.inbound.parse.understand.text import Sentence, clause_span
+
+EARLIER_BEFORE = 2  # tokens between "from", "initial" and the figure they name
+FINAL_BEFORE = 1  # tokens between "to", "auf" and the figure they name
+_NEAR = 8  # a sentence this short beside the report is the report's
+_ALONE = 6  # a report this short ("Signé !") lends its figure to the next sentence
+# right after a figure: a price by the piece ("$1,290 each", "je 450 €"), never the deal's
+_EACH_AFTER = re.compile(
+    r"\s?(?:each|apiece|per (?:licen[cs]e|seat|user|unit|piece|panel|module)"
+    r"|a (?:licen[cs]e|seat|piece)"
+    r"|pro (?:stück|lizenz|platz|nutzer|modul)|je (?:stück|lizenz)|/\s?(?:stück|stk|pc|szt|u\b)"
+    r"|chacune?|l'unité|la pièce|par (?:licence|poste|utilisateur|module)|cada un[oa]|por (?:unidad"
+    r"|licencia|usuario|puesto)|la unidad|ciascun[oa]|cadauno|l'uno|l'una|al pezzo|a (?:licenza"
+    r"|utente)|per (?:stuk|licentie|gebruiker|werkplek)|per stuk|za (?:sztukę|licencję|szt)"
+    r"|od (?:sztuki|licencji|stanowiska))\b",
+    re.IGNORECASE,
+)
+# right after a figure: a part paid first ("the €1,000 deposit is in"); "plus a £1,500
+# deposit" may add to the price, so that one stays unsure
+_DEPOSIT_AFTER = re.compile(
+    r"\s?(?:d'|de |di |of |van )?(?:deposit|down ?payment|anzahlung|acompte|anticipo|señal"
+    r"|caparra|aanbetaling|zaliczk\w*|zadatek)\b",
+    re.IGNORECASE,
+)
+_PLUS_BEFORE = re.compile(r"(?:\bplus|\+|zzgl\.?|en plus|più|más)\s(?:\w{1,3}\s)?$", re.IGNORECASE)
+# right after a figure: the whole of it ("$3,870 in total", "3 870 € au total", "łącznie")
+_TOTAL_AFTER = re.compile(
+    r"\s?(?:in total|total|overall|all in|insgesamt|gesamt|au total|en tout|en total|in totale"
+    r"|complessiv\w*|in totaal|totaal|łącznie|razem|w sumie)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    amount: Amount | None
+    sure: bool  # False: the reply must be asked about, not acted on
+
+
+@dataclass(frozen=True)
+class _Seen:
+    found: Found
+    bracketed: bool
+    earlier: bool
+    final: bool
+    place: int  # 0: in the report's clause, 1: after the report's words, 2: elsewhere
+
+    @property
+    def amount(self) -> Amount:
+        return self.found.value, self.found.currency
+
+
+def figure_of(signal: Signal, readings: list[Reading], kr: str | None) -> Figure:
+    """The amount of the won or proposal report ``signal``, and whether it is sure."""
+    by_index = {reading.sentence.index: reading for reading in readings}
+    own = by_index.get(signal.sentence.index)
+    seen = _seen(own, kr, signal) if own else []
+    for reading in _neighbours(signal, by_index):
+        if seen:
+            break
+        seen = _seen(reading, kr, None)
+    if seen:
+        return _choose(seen)
+    return Figure(None, not _money_before_sign_off(readings, kr))
+
+
+def _money_before_sign_off(readings: list[Reading], kr: str | None) -> bool:
+    """A sum of money in the reply's own words: the signature's share capital is none."""
+    lines = [reading.sentence.line for reading in readings]
+    for reading in readings:
+        if reading.closing and lines.count(reading.sentence.line) == 1:
+            return False  # "Bien cordialement," on a line of its own: the signature follows
+        if any(f.rank <= 1 for f in find_amounts(reading.sentence.text, kr)):
+            return True
+    return False
+
+
+def _neighbours(signal: Signal, by_index: dict[int, Reading]) -> Iterator[Reading]:
+    index = signal.sentence.index
+    alone = len(signal.sentence.tokens) <= _ALONE
+    after = by_index.get(index + 1)
+    if after and (
+        len(after.sentence.tokens) <= _NEAR
+        or (alone and all(s.kind == signal.kind for s in after.signals))
+    ):
+        yield after
+    before = by_index.get(index - 1)
+    if before and len(before.sentence.tokens) <= _NEAR:
+        yield before
+
+
+def _seen(reading: Reading, kr: str | None, signal: Signal | None) -> list[_Seen]:
+    sentence = reading.sentence
+    found = list(find_amounts(sentence.text, kr))
+    if not found:
+        return []
+    rank = min(f.rank for f in found)  # a figure with its currency over a bare number
+    clause_of = clauses(sentence)
+    clause = clause_span(sentence, signal.first) if signal else (0, 0)
+    words_at = sentence.tokens[signal.first].start if signal else len(sentence.text)
+    seen: list[_Seen] = []
+    for figure in (f for f in found if f.rank == rank):
+        at = _token_at(sentence, figure.start)
+        place = 0 if clause[0] <= figure.start < clause[1] else 1 if figure.start > words_at else 2
+        seen.append(
+            _Seen(
+                figure,
+                _bracketed(sentence.text, figure.start),
+                _marked(reading.marks, "earlier", at, clause_of, EARLIER_BEFORE)
+                or _part(sentence.text, figure),
+                _marked(reading.marks, "final", at, clause_of, FINAL_BEFORE)
+                or bool(_TOTAL_AFTER.match(sentence.text, figure.end)),
+                place,
+            )
+        )
+    return seen
+
+
+def _part(text: str, figure: Found) -> bool:
+    """A price by the piece or a deposit told right after its figure."""
+    if _EACH_AFTER.match(text, figure.end):
+        return True
+    plus = _PLUS_BEFORE.search(text[: figure.start])
+    return bool(_DEPOSIT_AFTER.match(text, figure.end)) and not plus
+
+
+def _choose(seen: list[_Seen]) -> Figure:
+    outside = [s for s in seen if not s.bracketed]
+    pool = outside or seen  # brackets hold the earlier price only beside a figure outside
+    live = [s for s in pool if not s.earlier]
+    if not live:
+        return Figure(pool[0].amount, False)
+    for group in (
+        [s for s in live if s.final],
+        [s for s in live if s.place == 0],
+        [s for s in live if s.place <= 1],
+        live,
+    ):
+        amounts = list(dict.fromkeys(s.amount for s in group))
+        if amounts:
+            return Figure(amounts[0], len(amounts) == 1)
+    return Figure(live[0].amount, False)
+
+
+def _token_at(sentence: Sentence, start: int) -> int:
+    """The index of the first token at or after ``start`` in the sentence's text."""
+    return next(
+        (i for i, token in enumerate(sentence.tokens) if token.end > start),
+        len(sentence.tokens) - 1,
+    )
+
+
+def _bracketed(text: str, start: int) -> bool:
+    before = text[:start]
+    return before.count("(") > before.count(")")
+
+
+def _marked(
+    marks: tuple[Hit, ...], intent: str, at: int, clause_of: tuple[int, ...], window: int
+) -> bool:
+    return any(
+        mark.intent == intent
+        and mark.end <= at
+        and at - mark.end <= window
+        and clause_of[mark.first] == clause_of[at]
+        for mark in marks
+    )

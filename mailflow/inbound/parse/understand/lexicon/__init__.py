@@ -1,0 +1,108 @@
+"""One lexicon per language: the phrases of each action and stage, and of what changes their
+meaning (negators, conditionals, questions, hedges, plans, customers as the subject).
+
+The phrases are plain data in ``lexicon/<code>.py`` (see ``phrases.py`` for the syntax),
+compiled once into one index per language when this package is first imported.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from mailflow.inbound.parse.understand.phrases import Phrase, PhraseIndex, parse_phrase
+from mailflow.inbound.parse.understand.text import fold
+
+LANGUAGES = ("en", "de", "fr", "es", "it", "nl", "pl")
+
+# What a phrase of each intent alone makes us believe (a line "phrase =0.7" overrides it).
+ACTIONS = {
+    "pick": 0.9,
+    "decline": 0.95,
+    "reason": 0.8,  # a reason to decline, told without the word (territory, capacity, trade)
+    "contacted": 0.9,
+    "attempt": 0.85,  # a message left, a call tried: reported as contacted
+    "meeting": 0.9,
+    "proposal": 0.9,
+    "won": 0.92,
+    "lost": 0.92,
+}
+MODIFIERS = (
+    "negator",  # not, nicht, ne/pas, no, non, niet, nie
+    "mask",  # negative words that say yes: "no problem", "kein Problem"
+    "rival",  # another installer, the competition: their order is our lost deal
+    "void",  # "in a meeting", "lost his number": the stage words inside say nothing
+    "customer",  # the customer as the subject: their "no" is a lost deal, not a decline
+    "temporal",  # once, sobald, appena: what follows it is still to come, not what came before
+    "conditional",  # if, should they, falls, si, se, als, jeśli: nothing said for sure
+    "question",  # question openers at the start of a sentence
+    "hedge",  # maybe, probably, vielleicht: said, but not for sure
+    "future",  # will, tomorrow, folgt: a plan, not a stage reached
+    "past",  # yesterday, already: overrules a plan word in the same clause
+    "purpose",  # to arrange, pour fixer, wegen: a meeting sought, not arranged
+    "waiting",  # waiting for, attend, wartet auf: no stage reached, a meeting included
+    "regret",  # unfortunately, leider: makes a reason read as a decline
+    "closing",  # regards, Grüße: never a reason
+    "opener",  # hi, ok, thanks: may stand before a one-word answer
+    "affirm",  # yes, ja, oui: a pick phrase opening with it may only answer a question
+    "request",  # please, bitte, contacte (usted): a step asked for, not one reported
+    "away",  # out of the office, respuesta automática: an auto-reply never acts
+    "consequence",  # so, donc, więc: what follows has a subject of its own (us, not the customer)
+    "someday",  # in future, künftig: "glad to take smaller jobs in future" takes none now
+    "yet",  # yet, noch, encore: "not won yet" is no lost deal, only one not decided
+    "earlier",  # from, initial, instead of: the figure after it is not the deal's final one
+    "final",  # to, auf, à, na: the figure right after it is where a price ended up
+)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    code: str
+    index: PhraseIndex
+    stopwords: frozenset[str]
+    negation_after: int  # tokens after a verb where its negator may stand (de, nl: verb first)
+    kr: str | None  # what "kr" means in this language's replies, if anything
+
+
+def build(
+    code: str,
+    phrases: dict[str, str],
+    stopwords: str,
+    negation_after: int = 0,
+    kr: str | None = None,
+) -> Lexicon:
+    compiled: list[Phrase] = []
+    for intent, block in phrases.items():
+        if intent not in ACTIONS and intent not in MODIFIERS:
+            raise ValueError(f"{code}: unknown intent {intent!r}")
+        for line in _lines(block):
+            text, _, weight = line.partition(" =")
+            if text:
+                compiled.append(parse_phrase(intent, text, float(weight or ACTIONS.get(intent, 1))))
+    return Lexicon(
+        code, PhraseIndex(compiled), frozenset(fold(stopwords).split()), negation_after, kr
+    )
+
+
+def _lines(block: str) -> list[str]:
+    """The phrases of a block; a line ending in "|" goes on in the next one."""
+    lines: list[str] = []
+    pending = ""
+    for raw in block.strip().splitlines():
+        line = pending + raw.strip()
+        pending = line if line.endswith("|") else ""
+        if line and not pending:
+            lines.append(line)
+    return lines
+
+
+def _load() -> dict[str, Lexicon]:
+    loaded: dict[str, Lexicon] = {}
+    for code in LANGUAGES:
+        module = importlib.import_module(f"mailflow.inbound.parse.understand.lexicon.{code}")
+        lexicon: Lexicon = module.LEXICON
+        loaded[code] = lexicon
+    return loaded
+
+
+LEXICONS = _load()

@@ -1,0 +1,408 @@
+"""Spanish phrases (see ``phrases.py``). "Sí" folds to "si" (if): a lone "si" followed by a
+comma or the end of the sentence is a yes, never a condition (see ``reading``)."""
+
+from mailflow.inbound.parse.understand.lexicon import build
+
+_OBJ = "el|la|lo|este|esta|lead|cliente|trabajo|encargo|proyecto|obra|solicitud|contacto"
+
+LEXICON = build(
+    "es",
+    stopwords="""el la los las un una y es que de del en con para por nos lo le se no sí
+        hemos muy gracias pero este esta ya al su presupuesto hola también mañana
+        ayer está estamos somos""",
+    phrases={
+        "pick": f"""
+            nos lo|la quedamos|pillamos
+            es|está ~1 zona|área nuestra
+            es|está en ~1 nuestra zona|área =0.85
+            nos lo|la quedamos
+            nos quedamos ~2 {_OBJ}
+            lo|la cogemos|tomamos|aceptamos|asumimos|llevamos
+            cogemos|tomamos|aceptamos|asumimos|llevamos ~2 {_OBJ}
+            me lo|la quedo
+            acepto|aceptamos|aceptado|aceptada
+            si @solo
+            si ~1 gracias|claro|por|nos|lo|me|adelante|perfecto
+            claro @solo
+            por supuesto
+            de acuerdo @solo
+            encantados|encantado|encantada
+            con gusto|mucho gusto
+            interesa =0.85
+            interesados|interesado|interesada =0.85
+            nos encargamos
+            me encargo
+            nos ocupamos
+            me ocupo
+            adelante =0.8
+            contad|cuenta|cuenten|contar con nosotros
+            perfecto @solo =0.65
+            vale|venga|dale|hecho @solo
+            lo|la cojo|tomo|acepto|hago|hacemos|haremos|asumo
+            nos apuntamos
+            me apunto
+            nos hacemos cargo
+            me hago cargo
+            vamos a por ~1 ello|ella|él
+            aceptarlo|aceptarla|asumirlo|asumirla|cogerlo|cogerla|tomarlo|tomarla|hacernos|
+            quedárnoslo|quedarnos =0.85
+            nos ~1 interesa|encaja
+            nos viene bien
+            contamos con ello
+            para nosotros|mí @solo
+            me lo|la pido
+            nos lo|la pedimos
+            lo|la queremos|quiero
+            pasadnos|mandadnos|enviadnos|dadnos|pásanos|mándanos|envíanos|pasadme|mandadme|
+                enviadme ~3 contacto|lead|teléfono|cliente =0.9
+        """,
+        "decline": """
+            así|asi que ~1 no @end
+            pásaselo|pasádselo|dáselo|dádselo|pasadlo|pásalo|dadlo|dalo|mandadlo|
+                mándalo ~1 a ~1 otro|otra|otros|alguien
+            vamos a ~1 dejar pasar
+            dejar pasar
+            declin*
+            rechaz*
+            no gracias
+            no @solo
+            paso|pasamos @solo
+            paso|pasamos de ~2 este|esta|lead|encargo
+            no es para nosotros
+            dádselo|pasadlo|dáselo|pásalo|ofrecedlo|ofrézcanlo|asignadlo|asígnenlo ~3 otro|otra|
+                otros
+            a otro ~1 instalador|partner|colaborador|compañero
+            mejor no
+            renunciamos
+            no podemos ~2 aceptar|asumir|coger|tomar|atender|hacernos|encargarnos|cubrir|hacerlo
+            lo|la dejamos ~1 pasar
+            descartamos|descarto
+            tenemos que ~1 rechazar|declinar|pasar|renunciar
+            no nos viene bien
+            no puedo|podemos|podré|podremos ~3 aceptar|asumir|coger|tomar|hacerme|hacernos|
+                encargarme|encargarnos|ocuparme|ocuparnos|cubrir|hacerlo|llevarlo|atenderlo|cogerlo
+        """,
+        "reason": """
+            supera|excede|sobrepasa ~4 capacidad|capacidades|medios|posibilidades
+            no somos ~2 distribuidores|distribuidor|instaladores|certificados|autorizados|
+                homologados|partner|partners|revendedores
+            no vendemos|instalamos|distribuimos|montamos
+            muy|demasiado|queda|pilla lejos
+            lejos
+            fuera de ~2 zona|área|región|radio|alcance|cobertura
+            no es ~1 nuestra|nuestro ~1 zona|área|sector|especialidad|gremio|campo|región
+            no trabajamos ~2 zona|tipo|esa|ese|eso
+            no lo|la|los|las|eso|esto? hacemos|instalamos|ofrecemos|cubrimos|trabajamos|tocamos|
+                montamos|
+                llevamos
+            sin capacidad|personal|tiempo|disponibilidad|hueco|huecos
+            no tenemos ~2 capacidad|personal|tiempo|disponibilidad|gente|hueco|huecos|equipos
+            completos|completo
+            hasta arriba
+            saturados|saturado|desbordados|colapsados|ocupadísimos
+            agenda ~2 llena|completa
+            demasiado trabajo
+            demasiado pequeño|pequeña|grande|complicado|complicada
+            solo ~2 obra|particulares|empresas
+            no damos abasto
+            a tope
+            no llegamos
+            no nos da la vida
+            sin hueco|huecos|margen
+            solo|sólo|solamente|únicamente trabajamos|hacemos|cubrimos|atendemos|instalamos|
+                montamos|operamos
+            trabajamos|cubrimos|atendemos|operamos|instalamos ~1 solo|sólo|solamente|únicamente|
+                exclusivamente
+            más de ~1 # km|kilómetros|horas
+            casi ~1 # km|kilómetros|horas
+            horas ~1 de ~1 coche|camino|viaje|carretera
+            de vacaciones|baja|permiso =0.6
+        """,
+        "contacted": """
+            primer contacto ~2 hecho|realizado|establecido
+            contactado|contactada|contacté|contactamos
+            llamado|llamé|llamamos
+            hablado|hablé|hablamos ~1 con
+            escrito|escribí|escribimos
+            localizado|localizamos|localicé
+            en contacto
+            telefoneado
+            conversación|charla ~2 con
+            conseguí|conseguimos|pude|pudimos ~1 hablar|contactar|localizar
+            whatsapp|correo|email|mensaje|mail ~2 enviado|mandado
+            contacto ~2 establecido|hecho|tenido
+        """,
+        "attempt": """
+            enviado|envié|mandado|mandé|escrito|escribí ~2 correo|email|mail|mensaje|whatsapp|sms
+            correo|email|mail|whatsapp ~2 enviado|mandado
+            dejado|dejé|dejamos ~2 mensaje|recado|buzón|nota|mensajes
+            buzón de voz
+            intentado|intenté|intentamos ~3 llamar|contactar|localizar
+        """,
+        "meeting": """
+            fui|fuimos|pasé|pasamos|estuve|estuvimos a ~1 ver|verle|verla|verlos|verlas|verles
+            cita|citas
+            reunión|reunion|reunimos|reunirnos|reuniones
+            visita|visitamos|visitado|visité|visitar|visitas
+            hemos|he quedado ~1 con
+            quedamos con
+            medición|mediciones
+            nos vemos ~1 el|mañana|lunes|martes|miércoles|jueves|viernes
+            pasamos|pasé|pasado|estuvimos|estuve|estado ~3 casa|obra|vivienda|domicilio|local|
+                cliente
+            pasamos|pasé|pasaremos|pasaré ~1 a ver
+            demo|demostración|presentación|videollamada
+        """,
+        "proposal": """
+            remitimos|remitido|trasladamos|trasladado|enviamos|presentado|presentamos|enviado|
+                mandado|entregado|llegar ~5 presupuesto|
+                oferta|propuesta|
+                cotización =0.85
+            presupuesto|oferta|propuesta ~14 remitida|remitido|enviada|enviado|trasladada =0.85
+            presupuesto|oferta|propuesta|cotización ~3 enviado|enviada|mandado|mandada|entregado|
+                entregada|hecho|hecha|presentado|presentada|remitido|listo
+            enviado|enviamos|envié|mandado|mandamos|mandé|entregado|entregamos|presentado|
+                presentamos|hecho ~3 presupuesto|oferta|propuesta|cotización|precio
+            presupuestado|presupuestamos|cotizado|cotizamos
+            presupuesto|oferta|propuesta ~2 salió|salio|salido
+            presupuesto @solo
+        """,
+        "won": """
+            cerrado|cerrada|cerramos en|por # k|mil|€|euros|eur
+            cerrado|cerrada|cerramos en|por €
+            nos ~1 ha|han ~1 adjudicado|encargado|confiado ~6 obra|pedido|contrato|proyecto|
+                trabajo =0.9
+            ganado|ganada|ganamos
+            firmado|firmada|firmó|firmaron|firmamos
+            venta|trato|contrato|pedido|encargo|operación ~3 cerrado|cerrada|firmado|firmada|
+                confirmado|confirmada|conseguido|conseguida|nuestro|nuestra
+            cerramos|cerrado|cerrada ~2 venta|trato|contrato|operación|pedido|acuerdo
+            conseguido|conseguimos ~2 obra|contrato|pedido|trabajo|proyecto|encargo
+            adjudicado|adjudicada|adjudicaron
+            aceptó|aceptaron ~3 presupuesto|oferta|propuesta
+            aprobado|aprobó|aprobaron ~2 presupuesto|oferta|propuesta
+            presupuesto ~2 aceptado|aprobado|firmado
+            vendido|vendida
+            anticipo|señal ~2 pagado|pagada|recibido|cobrado|cobrada
+            encargó|contrató
+            visto bueno =0.85
+            luz verde =0.85
+            nos lo|la han|ha ~1 adjudicado|dado|encargado|confirmado
+            contratado ~2 nosotros
+            cerramos|cerrado|cerrada @whole
+            de acuerdo con ~2 presupuesto|oferta|propuesta =0.85
+            cliente|clienta|él|ella|ellos ~3 dicho|dijo|dijeron que? sí @end
+            trato hecho
+        """,
+        "lost": """
+            puso|puesto|instaló|instalado|hizo|hecho|montó|montado|compró|comprado ~5 con|
+                por ~2 cuñado|
+                primo|vecino|amigo|hermano|conocido|tío|sobrino
+            llevado|llevó|quedado ~3 competencia|competidor|competidores
+            fueron|fue|ido|marcharon|quedaron|quedado|decantado|decantaron ~4 más barata|barato|
+                barata|otra|otro|competencia
+            perdido|perdida|perdimos
+            eligió|escogió|optó|decidió|contrató|prefirió|eligieron|optaron ~3 otro|otra|
+                competencia|barato|barata|otros
+            cancelad*|canceló|cancelaron|anulad*|anuló
+            rechazó|rechazado|rechazada|rechazaron ~3 presupuesto|oferta|propuesta|precio
+            no sigue|siguen adelante
+            desistido|desistió
+            caído|cayó
+            demasiado|muy caro|cara =0.8
+            se echó atrás
+            elegido|escogido|optado|decidido|preferido|contratado|cogido|ido|fue|fueron|marchado|
+                quedado|
+            quedó|firmado|encargado|comprado|cerrado ~3 otra|otro|otros|otras|competencia|
+                competidor|
+            barato|barata|económico|económica
+            no le|les interesa @neg
+            ya no quiere|quieren @neg
+            presupuesto|oferta|propuesta ~3 rechazado|rechazada|denegado|denegada
+            no lo|la hemos|he|han|hemos|conseguimos|ganamos|logramos ~1 conseguido|ganado|logrado|
+                obtenido|pillado @neg
+            no lo|la conseguimos|ganamos|logramos|pillamos @neg
+            no hemos|he conseguido|ganado|logrado|obtenido ~2 obra|trabajo|contrato|pedido|proyecto|
+                encargo @neg
+            no conseguimos|ganamos|logramos ~2 obra|trabajo|contrato|pedido|proyecto|encargo @neg
+            no nos lo|la han|dieron|adjudicaron ~1 dado|adjudicado @neg
+            no nos han|ha elegido|escogido|seleccionado @neg
+            no nos eligieron|escogieron|seleccionaron @neg
+        """,
+        "rival": """
+            otra|otro|otras|otros ~1 empresa|instalador|instaladora|proveedor|compañía|presupuesto|
+                oferta|
+            profesional|técnico|fontanero|electricista|empresas|instaladores
+            competencia|competidor|competidores
+        """,
+        "void": """
+            le|les parece|parecía|pareció
+            mirado|visto|revisado|leído|estudiado ~2 documentación|documentos|planos|fotos|
+                expediente|solicitud|ficha|datos
+            documentación|documentos|planos|fotos|expediente ~3 mirado|visto|revisado|leído
+            en una? reunión|cita
+            cita|visita|reunión ~3 cancelada|anulada|aplazada|cambiada|movida
+            cancelad*|canceló|anuló|aplazó|aplazado ~3 cita|visita|reunión
+            perdido ~2 número|contacto|teléfono
+            está|están|esta|estan|estaba|estaban|parece|parecen|parecía|mostró|muestra|quedó|
+                quedaron|ve|veía muy|bastante|realmente|super|súper? interesado|interesada|
+                interesados|interesadas
+            tiene|tienen|tenía|tenían|mostró|muestra|mostraron mucho|muy|bastante|gran|
+                real? interés
+            vende|venden|vendido|vender ~3 casa|piso|terreno|vivienda
+            casa|piso|terreno|vivienda ~3 vendido|vendida|venden|vender
+        """,
+        "purpose": """
+            vamos|voy|van ~2 concretar|fijar|organizar|programar|agendar|concertar|cuadrar
+            concretaremos|fijaremos|organizaremos|programaremos|agendaremos|concertaremos
+            para ~1 concretar|fijar|cerrar|quedar|acordar|programar|organizar|buscar|agendar|una|un
+            sobre ~1 la|una
+            quiere|quieren|querría|querrían|gustaría|desea|desean|pide|pidió|pedido
+        """,
+        "customer": """
+            cliente|clienta|clientes|él|ella|ellos|señor|señora|sr|sra|propietario|
+                propietaria|familia
+        """,
+        "negator": """
+            no
+            nunca
+            jamás
+            ningún|ninguna|ninguno
+            nada
+            nadie
+            sin
+            tampoco
+            ni
+            imposible
+        """,
+        "mask": """
+            no hay problema
+            ningún problema
+            sin problema|problemas
+            por qué no
+            no solo
+            no dude|dudes
+        """,
+        "conditional": """
+            si
+            en caso
+            siempre que
+            a menos que
+            depende|dependiendo
+            salvo que
+        """,
+        "question": """
+            dónde|quién|cuál|cuánto|cuánta|cuántos|qué
+            por qué
+            puede|pueden|podría|podrían|puedes|podéis|tiene|tienen ~1 usted|ustedes|enviar|mandar|
+                decir|confirmar|pasar|darme|darnos
+        """,
+        "hedge": """
+            quizás|quizá|probablemente|posiblemente|seguramente
+            tal vez
+            a lo mejor
+            creo|espero|supongo
+            parece
+            casi
+            en principio
+            debería|deberían
+        """,
+        "future": """
+            mañana|pasado mañana
+            próxima|próximo|siguiente
+            semana que viene
+            pronto
+            más tarde
+            luego
+            vamos|voy|va|van a
+            enviaremos|mandaremos|llamaremos|firmará|firmarán|haremos|prepararemos|enviaré|mandaré|
+                llamaré|visitaremos
+            tenemos|tengo|hay que
+            pendiente
+            esperando|esperamos
+            en breve
+            previsto|prevista
+        """,
+        "past": """
+            ayer|anteayer
+            ya
+            esta mañana
+            semana pasada
+            hace
+            acabamos|acabo de
+        """,
+        "waiting": """
+            esperando|espera|esperamos
+            a la espera
+        """,
+        "regret": """
+            lamentablemente|desafortunadamente|lástima|disculpa|disculpe
+            por desgracia
+            lo siento|sentimos
+        """,
+        "closing": """
+            saludos|atentamente|gracias|cordialmente|abrazo|un|muchas|hasta|quedo
+        """,
+        "affirm": """
+            si|claro
+            por supuesto
+        """,
+        "request": """
+            habría|habrá que
+            haría falta
+            por favor
+            póngase|pónganse|ponte|poneos
+            llamen|llamad|escriba|escriban|contacten|contactad|diríjase
+            debe|deben|debería|deberían|deberíamos|debemos
+            hay que
+            tiene|tienen que
+            asuntos urgentes
+        """,
+        "away": """
+            respuesta automática
+            fuera de la oficina
+            asuntos urgentes
+            estaré fuera|ausente
+            a mi regreso|vuelta
+        """,
+        "consequence": """
+            así|asi que
+            por eso
+            lo cual
+            luego|entonces
+            por lo tanto
+        """,
+        "temporal": """
+            en cuanto
+            una vez que
+        """,
+        "someday": """
+            en el futuro
+            en un futuro
+            la próxima vez
+            futuros|futuras ~1 proyectos|encargos|solicitudes|trabajos
+        """,
+        "yet": """
+            todavía|aún
+        """,
+        "earlier": """
+            inicial|inicialmente|antes|anterior|primer
+            en vez|lugar de
+            de partida|salida
+            anticipo|señal|descuento|subvención|ayuda|iva
+            presupuesto|oferta|propuesta ~1 era|fue|estaba
+        """,
+        "final": """
+            a|en|hasta
+            final|total
+            en total
+        """,
+        "opener": """
+            hola|buenas|ok|vale|gracias|perfecto|bien|bueno|genial|estimado|estimada|estimados|
+                lamentablemente|vaya
+            buenos días
+            buenas tardes
+            muchas gracias
+        """,
+    },
+)

@@ -1,0 +1,429 @@
+"""French phrases (see ``phrases.py``). Spoken French drops the "ne" and keeps "pas"
+after the verb ("on le prend pas"), so a negator may follow the phrase."""
+
+from mailflow.inbound.parse.understand.lexicon import build
+
+_OBJ = "le|la|ce|cette|chantier|lead|dossier|client|projet|demande|affaire|contact"
+
+LEXICON = build(
+    "fr",
+    negation_after=2,
+    stopwords="""le la les un une des et est nous vous je on ce cette pour avec pas ne sur
+        dans du de au aux il elle ils sont avons avez merci bonjour oui non mais très bien
+        client devis qui que ça cela été fait déjà demain hier""",
+    phrases={
+        "pick": f"""
+            c est bon on le|la fait|prend
+            dans notre coin|secteur|zone|périmètre =0.85
+            mets|mettez|mettre nous|moi dessus
+            on|nous|je prend|prends|prenons ~2 {_OBJ}
+            on|nous|je le|la prend|prends|prenons
+            prendre ~2 {_OBJ}
+            accept*
+            c est bon pour nous|moi
+            ok pour nous|moi
+            volontiers @solo
+            avec plaisir
+            oui @solo
+            oui ~1 merci|volontiers|avec|on|nous|je|bien|d|certainement|parfait
+            d accord @solo
+            bien sûr @solo
+            partant|partants =0.85
+            intéress* =0.85
+            on s|nous|je m en occupe|occupons|charge|chargeons
+            nous nous en occupons|chargeons
+            on y va =0.8
+            allons y =0.8
+            pourquoi pas @solo =0.8
+            donn* suite =0.8
+            ça marche @solo =0.8
+            on|nous|je|j s|m|nous en occupe|occupons|occuper|charge|chargeons|charger
+            on|nous|je prend|prends|prenons @solo
+            ça|ca|cela nous|me va|convient|intéresse|dit
+            c est parti =0.85
+            on|nous est|sommes preneur|preneurs
+            on|nous|je fonce|fonçons
+            je|nous|on veux|voulons|veut bien
+            avec grand plaisir
+            banco @solo
+            ok ~1 pour ~1 nous|moi|nous
+            nous|on|je le|la|l ~1 acceptons|accepte|prenons|prends|prend|ferons|fera|ferai
+            comptez sur nous|moi
+            positionner|positionnons|positionne ~2 sur
+            je suis|suis preneur|preneuse
+            preneur|preneurs|preneuse|preneuses =0.85
+            partante|partantes =0.85
+            carrément @solo =0.8
+            envoyez|transmettez|passez|donnez|envoie|transmets|passe|donne nous|moi ~3 coordonnées|
+                contact|lead|numéro =0.9
+        """,
+        "decline": """
+            donc ~1 malheureusement? non|pas @end
+            laisser tomber|passer
+            déclin*
+            refusons|refuse|refuser
+            non merci
+            non @solo
+            pas pour nous|moi
+            passons|passe notre|mon tour
+            on passe @solo
+            pas cette fois
+            laissez|donnez|proposez|transmettez|passez|confiez ~3 autre|quelqu|collègue|confrère|
+                suivant
+            à un autre ~1 partenaire|installateur|confrère|collègue
+            nous renonçons
+            ne|n prenons|prends|prend|pouvons|peux|peut|acceptons|accepte|pourrons|pourra|pourrai|
+                pourrais|
+                pourrions ~2 pas
+            impossible pour nous|moi
+            sans nous
+            on laisse passer
+            on|nous|je laisse|laissons ~1 tomber|passer
+            pas pour cette fois
+            devons|dois ~1 décliner|refuser|renoncer
+            passer notre|mon tour
+            impossible de ~3 occuper|charger|prendre|gérer|suivre|assurer
+            pas possible de ~3 occuper|charger|prendre|gérer|suivre|assurer
+        """,
+        "reason": """
+            dépasse|dépassent|excède ~4 capacités|capacité|moyens|possibilités
+            pas ~2 revendeurs|revendeur|distributeurs|distributeur|certifiés|certifié|agréés|agréé|
+                habilités|habilité|qualifiés|partenaires|partenaire|installateurs
+            ne ~1 vendons|revendons|distribuons|installons|posons|faisons|proposons ~2 pas
+            trop loin|éloigné|éloignés|excentré
+            loin ~1 de|pour
+            hors ~2 zone|secteur|région|périmètre|rayon|département
+            en dehors ~3 zone|secteur|région|périmètre|rayon
+            pas notre ~1 zone|secteur|métier|domaine|spécialité|région|activité|rayon
+            pas dans notre ~1 zone|secteur|région|périmètre
+            pas de capacité|disponibilité|disponibilités|personnel|monde|temps|équipe|place|créneau
+            aucune disponibilité|capacité|place
+            manque de ~1 personnel|temps|monde|capacité|main
+            complets|complet
+            débordés|débordé|surchargés|surchargé|saturés|saturé|overbookés|blindés
+            carnet|planning|agenda ~3 plein|rempli|complet|chargé
+            plein|pleins jusqu
+            trop de travail|boulot|chantiers
+            faisons|fais|fait|faisons|installons|posons pas
+            trop petit|gros|grand|compliqué|petite
+            uniquement|seulement ~2 neuf|particuliers|professionnels
+            pas ~1 dispo|disponible|disponibles
+            pas ~2 temps|moyens|capacité|créneau|équipes|bras
+            sous l eau
+            débordé|débordés|surbooké|surbookés|charrette
+            à bloc
+            hors de ~2 zone|secteur|portée
+            n intervenons|intervenons|interviens ~2 pas
+            ne|n faisons|fais|fait|installons|installe|posons|pose|travaillons|travaille|
+                intervenons|interviens|
+                intervient|touchons|couvrons|couvre que
+            faisons|installons|posons|travaillons|intervenons|interviens|couvrons ~1 uniquement|
+                seulement|exclusivement
+            touchons|touche|traitons|traite|prenons|gérons|couvrons|couvre|installe|pose pas
+            plus de ~1 # km|kilomètres|heures|heure
+            au moins ~1 # km|kilomètres|heures|heure
+            presque ~1 # km|kilomètres|heures|heure
+            heures|h ~2 de route|trajet|voiture
+            en congé|congés|vacances =0.6
+        """,
+        "contacted": """
+            premier contact ~2 fait|établi|pris|effectué
+            contacté|contactée|contactés
+            appelé|appelée|téléphoné|rappelé
+            joint|jointe|joints
+            eu ~3 téléphone|ligne
+            parlé ~1 avec|au|à
+            échangé ~1 avec
+            écrit ~1 au|à
+            envoyé un mail|email|sms
+            pris contact
+            contact ~1 pris|établi
+            en contact
+            discuté|causé|échangé ~1 avec|au
+            eu|joint ~3 client|cliente|monsieur|madame|propriétaire ~2 téléphone|tél|tel|fil|ligne
+            mail|email|message|sms|courriel ~2 envoyé|envoyée|parti
+            appel ~2 passé|effectué
+            eu ~1 un|une? ~1 échange|appel|conversation|contact
+        """,
+        "attempt": """
+            envoyé|envoyée ~2 mail|email|e-mail|sms|message|courriel|whatsapp
+            mail|email|sms|courriel ~2 envoyé
+            laissé ~2 message|messages|mot|sms|vocal
+            message ~2 laissé|répondeur|vocal
+            répondeur
+            essayé|tenté ~3 appeler|joindre|contacter
+        """,
+        "meeting": """
+            suis|sommes passé|passés|allé|allés ~1 voir
+            rendez vous
+            rdv
+            visite|visité|visites
+            rencontr*
+            réunion
+            sur place|site ~2 le|lundi|mardi|mercredi|jeudi|vendredi|samedi|demain|cette|la
+            métré
+            passe|passons|passerons|passé|passés ~2 chez
+            vu le client|la cliente
+            vus ~1 sur
+            passé|passés|passée|allé|allés ~2 voir
+            rendu|rendus ~1 visite
+            déplacé|déplacés ~2 chez|sur
+            vu ~2 client|cliente|monsieur|madame|propriétaire|propriétaires|place
+            démo|démonstration|présentation|visio|visioconférence
+        """,
+        "proposal": """
+            devis|offre|proposition ~14 transmis|transmise|adressé|adressée|envoyé|envoyée|remis|
+                remise =0.85
+            devis|offre|proposition|chiffrage|estimation ~3 envoyé|envoyée|transmis|transmise|parti|
+                partie|remis|remise|fait|faite|établi|soumis|déposé|réalisé|est
+            envoyé|transmis|remis|fait|établi|soumis|chiffré|envoyée ~3 devis|offre|proposition|
+                chiffrage|estimation|prix
+            chiffré
+            devis @solo
+            devis|offre|proposition|chiffrage ~3 chez|entre
+            remis|transmis|adressé|adressée|envoyé|envoyée|soumis|parvenir ~6 devis|offre|
+                proposition|chiffrage =0.85
+            devis|offre|proposition ~10 parti|partie|envoyé|envoyée =0.85
+        """,
+        "won": """
+            conclu|conclue|bouclé|bouclée à|pour # ~1 k|€|euros|eur
+            nous ~1 a|ont ~1 confié|attribué|passé ~6 commande|marché|chantier|contrat|travaux =0.9
+            gagné|gagnée|gagnés
+            signé|signée|signés|signe|signent
+            commande ~2 reçue|passée|confirmée|validée|signée
+            bon de commande
+            remporté|décroché|obtenu ~3 marché|chantier|contrat|affaire|commande|projet
+            devis ~3 accepté|acceptée|validé|signé|signée
+            notre offre|proposition ~3 acceptée|validée|signée|retenue
+            affaire ~1 conclue|gagnée|faite
+            vendu|vendue
+            acompte ~3 reçu|versé|payé|encaissé
+            marché conclu
+            validé|valide ~2 devis|offre|proposition
+            retenus
+            commandé
+            feu vert =0.85
+            bon pour accord
+            on|nous a|avons ~1 eu|obtenu|décroché|remporté ~2 chantier|marché|contrat|commande|
+                affaire|
+            projet
+            affaire ~2 faite|signée
+            dans la poche
+            c est dans la poche
+            d accord ~3 devis|offre|proposition|prix =0.85
+            client|cliente|clients|il|elle|ils ~2 dit|répondu oui @end
+        """,
+        "lost": """
+            fait|faite ~1 refaire|faire|installer|poser|monter ~6 par ~3 frère|cousin|voisin|ami|
+                copain|
+                bricoleur|oncle|neveu|beau
+            partis|parti|partie|allés|allé|tournés|opté|choisi ~4 moins cher|chère|concurrent|
+                concurrence|autre
+            perdu|perdue|perdus
+            choisi|opté|retenu|préféré|parti ~3 autre|autres|concurrent|concurrence|moins
+            annulé|annulée|annulation|annule
+            abandonn*
+            refusé|refusée|décliné ~3 devis|offre|proposition|prix
+            trop cher|chère =0.8
+            renonc*
+            laissé tomber
+            tombé à l eau
+            pas donné suite
+            plus intéressé|intéressés|intéressée @neg
+            choisi|opté|retenu|préféré|parti|signé|tourné|tournée|confié|pris|commandé|allé|
+                passé ~3 autre|
+            autres|concurrent|concurrents|concurrence|moins|ailleurs
+            ne l|les intéresse plus @neg
+            plus intéressé|intéressée|intéressés @neg
+            pas donné|donne|donnera suite @neg
+            ne donne|donnera pas suite @neg
+            devis|offre|proposition ~3 refusé|refusée|rejeté|rejetée|décliné|déclinée
+            ne|n l|le|la|les ~1 a|avons|ai|avions pas eu|obtenu|décroché|gagné|remporté|eue|obtenue|
+                décrochée|
+                gagnée|remportée @neg
+            pas eu|obtenu|décroché|gagné|remporté ~2 chantier|marché|contrat|affaire|commande|
+                projet|job|lead @neg
+            pas été retenus|retenu|retenue|retenues|choisis|choisi|sélectionnés|sélectionné @neg
+        """,
+        "rival": """
+            autre|autres ~1 installateur|entreprise|société|artisan|prestataire|fournisseur|devis|
+                offre|
+            boîte|professionnel|intervenant|chauffagiste|électricien|plombier|installateurs|
+                entreprises
+            concurrent|concurrents|concurrence|ailleurs
+        """,
+        "void": """
+            veuillez ~1 noter|trouver
+            merci de noter
+            prière de noter
+            lui|leur semble|semblait|paraît|paraissait
+            regardé|lu|étudié|examiné|consulté|parcouru ~2 dossier|documents|plans|photos|pièces|
+                demande|fiche|descriptif
+            dossier|documents|plans|photos|pièces ~3 regardé|regardés|étudié|examiné|consulté
+            en réunion|rdv|déplacement
+            en rendez vous
+            rendez vous|rdv|visite ~3 annulé|annulée|reporté|reportée|décalé|décalée
+            annulé|annulée|reporté|reportée|annule|reporte|décalé ~3 rendez vous|rdv|visite
+            numéro|contact|coordonnées ~2 perdu|perdus
+            perdu ~2 numéro|contact|coordonnées
+            est|sont|semble|semblent|paraît|parait|était|étaient|reste|restent pas? très|vraiment|
+                bien|plutôt|assez|super? intéressé|intéressée|intéressés|intéressées
+            a|avait|ont|avaient l air pas? très|vraiment|bien|plutôt|assez? intéressé|intéressée|
+                intéressés|intéressées
+            vend|vendent|vendu|vendre ~3 maison|bien|terrain|appartement
+            maison|terrain|appartement ~3 vendu|vendue|vend|vendre
+        """,
+        "purpose": """
+            va|allons|vais|vont ~1 fixer|caler|organiser|planifier|programmer|convenir
+            fixerons|calerons|organiserons|planifierons|programmerons|conviendrons
+            pour ~1 fixer|prendre|convenir|caler|organiser|planifier|trouver|programmer|un|une
+            concernant|afin
+            souhaite|souhaitent|veut|veulent|voudrait|voudraient|aimerait|aimeraient|demande|demandé
+        """,
+        "customer": """
+            client|cliente|clients|il|elle|ils|elles|monsieur|madame|m|mme|propriétaire|
+                propriétaires|famille|prospect
+        """,
+        "negator": """
+            ne
+            n
+            pas
+            jamais
+            aucun|aucune
+            rien
+            personne
+            sans
+            impossible
+        """,
+        "mask": """
+            pas de problème|souci|soucis
+            aucun problème|souci
+            sans problème|souci
+            pourquoi pas
+            pas seulement
+            pas mal
+            n hésitez pas
+        """,
+        "conditional": """
+            si
+            s il|ils
+            au cas
+            à condition
+            pourvu
+            sauf si
+            selon que|si|le|la|les|disponibilité|budget
+            en fonction
+            éventuellement
+            sinon
+        """,
+        "question": """
+            est ce
+            pouvez|pourriez|pourrais|peux|avez|auriez|êtes|savez|voulez ~1 vous|tu
+            qui|quoi|où|quand|comment|pourquoi|quel|quelle|quels|quelles|combien
+        """,
+        "hedge": """
+            peut être
+            probablement|normalement|apparemment|sûrement|vraisemblablement
+            a priori
+            je pense|crois|espère
+            semble|semblerait
+            devrait|devraient
+            presque
+            en principe
+        """,
+        "future": """
+            vais|va|allons|vont|allez
+            demain|après demain
+            prochain|prochaine
+            bientôt
+            plus tard
+            sous peu
+            prévu|prévue|prévoyons
+            doit|devons|dois|devrons
+            comptons|compte
+            enverrons|enverrai|enverra|signera|signeront|appellerai|appellerons|rappellerai|ferons|
+                ferai
+            à suivre
+            suit|suivra
+            en attente
+            attendons|attend|attends
+            reste à
+        """,
+        "past": """
+            hier
+            avant hier
+            déjà
+            ce matin
+            semaine dernière
+            tout à l heure
+            vient de|venons
+        """,
+        "waiting": """
+            attend|attendons|attendent|attends
+            en attente
+        """,
+        "regret": """
+            malheureusement|hélas|désolé|désolée|désolés|dommage
+            regret*
+        """,
+        "closing": """
+            cordialement|salutations|merci|amicalement|bien|bonne|belle|à|bonnes
+        """,
+        "affirm": """
+            oui|ouais
+            bien sûr
+        """,
+        "request": """
+            merci de
+            veuillez|prière
+            contactez|appelez|rappelez|écrivez
+            il faut|faudrait|faudra
+            doit|devons|devez|devrait|devrions|devriez|doivent
+        """,
+        "away": """
+            réponse automatique
+            absent|absente ~1 du bureau
+            absent|absente jusqu
+            en cas d urgence
+            de retour le
+            mon retour
+        """,
+        "consequence": """
+            donc|alors
+            du coup
+            c est pourquoi
+            par conséquent
+        """,
+        "temporal": """
+            dès que
+            une fois que
+        """,
+        "someday": """
+            à l avenir
+            la prochaine fois
+            futures|futurs ~1 demandes|projets|chantiers|affaires
+        """,
+        "yet": """
+            encore
+        """,
+        "earlier": """
+            initial|initiale|initialement|auparavant|avant|ancien|premier
+            au lieu de
+            de base|départ
+            prix catalogue
+            acompte|remise|rabais|subvention|aide|tva
+            devis|offre|proposition ~1 était
+        """,
+        "final": """
+            à
+            final|finale|total|totale
+            au total
+        """,
+        "opener": """
+            bonjour|bonsoir|salut|coucou|hello|ok|okay|merci|parfait|super|bien|alors|bon|
+                malheureusement|désolé|cher|chère|madame|monsieur|top|génial
+            très bien
+            merci beaucoup
+        """,
+    },
+)

@@ -1,0 +1,388 @@
+"""Dutch phrases (see ``phrases.py``). Like German, the negator often follows the verb
+("we nemen hem niet")."""
+
+from mailflow.inbound.parse.understand.lexicon import build
+
+_OBJ = "hem|het|deze|dit|die|de|lead|klus|klant|aanvraag|opdracht|project"
+
+LEXICON = build(
+    "nl",
+    negation_after=4,
+    stopwords="""de het een en is we wij ik niet van voor met op te dat die deze zijn hebben
+        heeft naar ook maar nog al bij klant offerte graag bedankt hoor morgen gisteren er
+        wel geen""",
+    phrases={
+        "pick": f"""
+            pakken|nemen we|wij ~1 op|mee
+            ja|ok|oké is? voor ons @whole
+            is voor ons @whole
+            springen ~3 op|erop
+            is ons ~1 gebied|regio|werkgebied =0.85
+            wij|we doen hem|het|die|m
+            we|wij pakken ~1 hem|het|die|m
+            we|wij|ik nemen|neem|pakken|pak ~2 {_OBJ}
+            nemen|neem|pakken|pak we|wij|ik
+            accepteren|accepteer|geaccepteerd|aanvaarden|aanvaard
+            ja @solo
+            ja ~1 graag|hoor|prima|zeker|we|wij|ik|dank|bedankt|doen
+            graag @solo
+            zeker @solo
+            akkoord @solo =0.85
+            doen we
+            gaan we doen|voor
+            we gaan ervoor
+            ervoor @solo
+            oppakken|oppakt =0.85
+            pakken we op
+            geïnteresseerd|interesse =0.85
+            regelen we
+            wij regelen
+            komt goed =0.8
+            prima @solo =0.65
+            die|deze|dat|hem|het nemen|neem|pakken|pak|doen|doe we|wij|ik
+            doen|nemen|pakken we ~1 graag
+            wij|we|ik willen|wil ~3 graag
+            graag ~2 hebben|doen|oppakken|aannemen|nemen
+            is goed @solo =0.8
+            aannemen|aangenomen =0.85
+            gaan|gaat|ging ~1 akkoord
+            wij|we|ik zijn|ben ~1 akkoord
+            zijn|ben ~2 geïnteresseerd =0.85
+            reken|rekenen ~1 op ons|mij
+            pakken|pak|nemen|neem ~3 op
+            ga|gaan ervoor|erop|ervoor
+            stuur|stuurt ~1 maar ~1 door =0.85
+            stuur|geef ~2 ons|mij|me ~2 contactgegevens|contact|nummer|lead =0.85
+            claim|claimen|claimt
+        """,
+        "decline": """
+            laat maar @solo
+            dus ~1 helaas|nee|niet @end
+            zien|zie ~3 van af
+            laten ~2 schieten|lopen|gaan
+            afwijzen|afgewezen
+            wijzen ~3 af
+            nee @solo
+            nee bedankt|dank|hoor
+            liever niet
+            niet|niks|niets voor ons
+            passen|pas @solo
+            we|wij|ik passen|pas
+            moeten ~2 passen
+            geef|geven|gun|bied|biedt ~3 ander|andere|iemand|collega
+            zeggen ~3 af
+            slaan|sla ~3 over
+            laten|laat ~3 schieten|lopen|gaan|liggen =0.85
+            kunnen|kan ~3 niet ~2 aannemen|oppakken|doen|nemen|leveren|uitvoeren
+            moeten|moet ~3 afzeggen|afwijzen|weigeren|bedanken
+            zonder ons
+            kunnen|kan ~3 niet ~2 opvolgen|behandelen|meenemen
+            laten|laat ~4 voorbij|voorbijgaan
+            aan ~2 voorbij ~1 gaan
+            gaat|zal ons|me|mij? niet lukken
+        """,
+        "reason": """
+            past ~2 niet ~1 bij ~3 capaciteit|mogelijkheden|team
+            gaat ~3 boven ~3 capaciteit|mogelijkheden|macht
+            wij|we doen|leveren|installeren|plaatsen|verkopen|verzorgen geen|niet
+            niet ~2 gecertificeerd|erkend|geautoriseerd|dealer|leverancier|partner|installateur
+            geen ~1 erkend|erkende|gecertificeerde|dealer|leverancier|partner
+            zitten ~4 vol
+            lukt ons niet
+            te ver
+            ver weg
+            buiten ~3 regio|gebied|werkgebied|straal|bereik|provincie
+            niet ~1 ons|onze ~1 gebied|regio|werkgebied|vak|vakgebied|specialiteit|ding|terrein|
+                branche
+            geen capaciteit|tijd|mensen|personeel|ruimte|monteurs|plek|tijdslot
+            vol ~2 tot|gepland|geboekt
+            volgeboekt|volgepland|overbelast|onderbezet|overvol|volgeladen
+            zit ~2 vol
+            agenda ~2 vol
+            te druk
+            te veel werk
+            te klein|groot|complex
+            alleen ~2 nieuwbouw|zakelijk|particulier|bedrijven
+            doen|leveren|installeren|plaatsen we niet|geen
+            geen tijd|ruimte|plek|capaciteit ~2 voor
+            zitten|zit ~3 vol
+            handen vol
+            overloaded|overbezet|overvraagd
+            niet ~1 onze|ons ~1 ding|regio|kant
+            werken|installeren|bedienen|leveren ~2 alleen|uitsluitend|enkel|slechts
+            alleen|uitsluitend|enkel ~1 in ~2 regio|provincie|omgeving|buurt
+            doen alleen|uitsluitend|enkel
+            meer dan ~1 # km|kilometer|uur
+            ruim|bijna|over ~1 # km|kilometer|uur
+            twee|drie|vier|vijf|# uur ~1 rijden|reizen|onderweg|rijtijd|reistijd
+            met|op verlof|vakantie =0.6
+        """,
+        "contacted": """
+            eerste contact ~2 gelegd|gehad|gemaakt
+            gecontacteerd
+            contact ~2 gehad|opgenomen|gelegd
+            gebeld|opgebeld|teruggebeld
+            gesproken
+            gemaild|geappt|geschreven
+            bereikt
+            in contact
+            gesprek gehad
+            aan ~1 de lijn|telefoon ~2 gehad|gesproken
+            aan de lijn
+            telefonisch ~2 contact|gesproken|bereikt
+            belde|belden|sprak|spraken ~3 klant|hem|haar|met|vanochtend|gisteren|vandaag
+            contact ~2 gezocht|geweest
+            mail|bericht|appje|berichtje|email|whatsapp ~2 gestuurd|verstuurd|gestuurd
+            geappt|gemaild|geschreven
+        """,
+        "attempt": """
+            mail|e-mail|sms|appje|whatsapp ~3 gestuurd|verstuurd
+            gemaild|geappt
+            ingesproken
+            voicemail|bericht ~2 achtergelaten|ingesproken|gestuurd
+            geprobeerd ~3 bellen|bereiken|contact
+        """,
+        "meeting": """
+            keukentafelgesprek|gesprek|kennismakingsgesprek|adviesgesprek ~3 gehad|gevoerd
+            bij hem|haar|klant|de ~4 geweest
+            afspraak|afspraken
+            bezoek|bezocht|bezoeken
+            langs ~2 geweest|gaan|ga|op|gegaan
+            meeting|vergadering|overleg
+            inmeting|opname|schouw|schouwing
+            ter plaatse
+            op locatie
+            ontmoet|ontmoeting
+            geweest ~2 bij|op
+            bij de klant ~2 geweest|langs
+            bekeken|opgemeten|ingemeten =0.85
+            gaan|ga ~2 kijken
+            demo|presentatie|videogesprek|videocall
+        """,
+        "proposal": """
+            offerte|voorstel|prijsopgave ~14 verzonden|verstuurd|toegestuurd|gestuurd|
+                overhandigd|toegezonden|bezorgd|uitgebracht|ingediend =0.85
+            offerte|voorstel|prijsopgave|aanbieding ~3 gestuurd|verstuurd|verzonden|gemaild|gemaakt|
+                uitgebracht|ingediend|gedaan|eruit|uit|opgesteld|afgegeven|overhandigd|ligt|deur
+            gestuurd|verstuurd|verzonden|gemaild|uitgebracht|ingediend|gemaakt|opgesteld ~3 offerte|
+                voorstel|prijsopgave|prijs
+            geoffreerd
+            offerte @solo
+        """,
+        "won": """
+            rond|binnen voor|op # k|€|euro|eur
+            rond|binnen voor|op €
+            heeft|hebben ~1 ons ~4 opdracht|order ~6 gegund|verleend|gegeven|verstrekt =0.9
+            gewonnen
+            getekend|ondertekend
+            opdracht|order|bestelling|contract|deal ~3 binnen|ontvangen|gekregen|getekend|bevestigd|
+                rond|gegund|geplaatst|definitief
+            gegund
+            binnengehaald
+            verkocht
+            offerte ~3 geaccepteerd|geaccordeerd|aanvaard|goedgekeurd|getekend|akkoord
+            aanbetaling ~2 ontvangen|betaald|binnen
+            besteld
+            deal @solo
+            groen licht =0.85
+            deal ~3 rond|gesloten|binnen
+            hebben|heeft ~3 ons ~2 gekozen|gegund
+            order|opdracht|bestelling ~5 geplaatst|gegeven|verstrekt|gegund
+            bij ons ~3 geplaatst|besteld|getekend|gekocht
+            order|opdracht|bestelling ~7 geplaatst|verstrekt|gegund
+            met ons in zee ~1 gegaan|gaan|gaat =0.85
+            binnen @whole
+            getkend|getekent|ondertekent
+            hebben|heb ~2 hem|het|m|deze|die|opdracht|klus ~1 binnen
+            klant|opdrachtgever|ze|zij|hij gaat|gaan|ging|gingen|is|was|zijn ~1 akkoord ~3 offerte|
+                voorstel|prijs|
+                aanbieding
+            klant|ze|zij|hij ~3 ja gezegd @end
+            klant|ze|zij|hij ~2 zei|zeiden ja @end
+        """,
+        "lost": """
+            buurman|zwager|neef|vriend|kennis|broer|oom ~5 gedaan|geplaatst|gelegd|geïnstalleerd|
+                opgelost|gemaakt|gemonteerd
+            naar ~2 concurrent|concurrentie|concurrenten ~1 gegaan|vertrokken|gegund
+            gegaan|gegund ~1 naar|aan ~2 concurrent|concurrentie|concurrenten
+            voor ~4 goedkopere|goedkoopste|andere|ander|concurrent ~2 offerte|installateur|bedrijf|
+                partij|aanbieder ~1 gegaan|gekozen
+            gekozen|gegaan ~1 voor ~4 goedkopere|goedkoopste|andere|concurrent
+            verloren
+            gekozen|gegaan|besloten ~3 ander|andere|concurrent|concurrentie|goedkoper|goedkopere
+            ander bedrijf|installateur|partij =0.85
+            geannuleerd|afgezegd|afgeblazen|ingetrokken
+            afgewezen ~3 offerte|voorstel
+            gaat niet door @neg
+            niet doorgegaan @neg
+            afgehaakt
+            haakt af
+            te duur =0.8
+            afgezien
+            ziet ~2 af
+            gekozen|gegaan|gegund|besteld|getekend|genomen|gekocht|vergeven|kiest|koos|gaat|
+                ging ~3 ander|
+            andere|concurrent|concurrentie|elders|goedkoper|goedkopere|goedkoopste
+            wil|willen ~2 niet meer @neg
+            geen interesse meer @neg
+            project|deal|klus ~2 gaat niet door @neg
+            die|deze|hem|het|opdracht|klus|project|order ~3 niet binnengehaald|gekregen|gewonnen|
+                binnen @neg
+            niet ~2 gegund @neg
+            in zee ~1 gegaan|gaan|gaat =0.6
+            niet geworden @neg
+            niet ~2 gekozen @neg
+            voor ~2 ander|andere|concurrent ~2 gekozen
+        """,
+        "rival": """
+            ander|andere ~1 installateur|bedrijf|partij|aanbieder|leverancier|firma|
+                installatiebedrijf|
+            monteur|offerte|loodgieter|installateurs|bedrijven
+            concurrent|concurrenten|concurrentie|elders
+            ergens anders
+            goedkoper|goedkopere|goedkoopste ~1 partij|bedrijf|installateur|aanbieder|partner|
+                offerte
+        """,
+        "void": """
+            stukken|documenten|tekeningen|foto|fotos|plannen|aanvraag|gegevens|dossier ~3 bekeken|
+                doorgenomen|gelezen|bestudeerd
+            bekeken|doorgenomen|gelezen ~2 stukken|documenten|tekeningen|foto|fotos|plannen|
+                aanvraag|gegevens
+            in ~1 een? ~1 vergadering|overleg|meeting|afspraak
+            afspraak|bezoek ~3 geannuleerd|afgezegd|verzet|verplaatst|uitgesteld
+            geannuleerd|afgezegd|verzet|verplaatst ~3 afspraak|bezoek
+            is|was|lijkt|leek|lijken|leken|bleek|bleken niet? erg|zeer|heel|wel|echt|
+                best? geïnteresseerd
+            heeft|had|toont|toonde niet|geen? veel|wel|echt|duidelijk? interesse
+            verkopen|verkocht|verkoopt ~3 huis|woning|pand|grond
+            huis|woning|pand ~3 verkocht|verkopen|te koop
+        """,
+        "purpose": """
+            voor een
+            om ~2 een
+            over een|de
+            wil|willen|wilt|zou|graag|vraagt|vroeg|gevraagd
+        """,
+        "customer": """
+            klant|klanten|hij|zij|ze|meneer|mevrouw|dhr|mevr|eigenaar|eigenaren|familie|
+                opdrachtgever
+        """,
+        "negator": """
+            niet
+            geen
+            nooit
+            niemand
+            niets|niks
+            zonder
+            noch
+            onmogelijk
+        """,
+        "mask": """
+            geen probleem
+            geen punt
+            niet alleen
+            waarom niet
+            geen zorgen
+        """,
+        "conditional": """
+            als
+            indien
+            mits
+            tenzij
+            in geval
+            mocht|mochten
+            afhankelijk
+        """,
+        "question": """
+            kunt|kun|kan|kunnen|heeft|hebt|heb|is|zijn|wilt|wil|weet|weten ~1 u|jij|je|jullie|het|
+                er|ik|we
+            wie|wat|waar|wanneer|hoe|waarom|welke|hoeveel
+        """,
+        "hedge": """
+            misschien|waarschijnlijk|wellicht|mogelijk|vermoedelijk|hopelijk|eventueel
+            denk|denken|verwacht|verwachten
+            lijkt erop
+            bijna
+            zou|zouden
+        """,
+        "future": """
+            morgen|overmorgen
+            volgende|komende
+            binnenkort|straks|later
+            zullen|zal|zult
+            gaan|ga|gaat
+            moet|moeten
+            volgt
+            wachten ~1 op
+            in afwachting
+            sturen we
+        """,
+        "past": """
+            gisteren|eergisteren
+            al|reeds
+            vanochtend|vanmorgen
+            vorige week
+            zojuist
+            afgelopen
+        """,
+        "waiting": """
+            wacht|wachten|wachtend ~1 op
+            in afwachting
+        """,
+        "regret": """
+            helaas|jammer|sorry
+            spijt
+        """,
+        "closing": """
+            groet|groeten|mvg|gr|bedankt|dank|fijne|hartelijke|met
+        """,
+        "affirm": """
+            ja|jazeker|zeker
+        """,
+        "request": """
+            alstublieft|aub|svp|gelieve
+            neem|neemt ~1 contact
+            moet|moeten|zou|zouden|zal|zullen ~1 nog
+            moet|moeten
+        """,
+        "away": """
+            automatisch antwoord
+            afwezigheidsbericht
+            ben ~1 afwezig
+            niet op kantoor
+            voor dringende zaken
+            weer aanwezig
+            na mijn terugkeer
+            bij terugkomst
+        """,
+        "consequence": """
+            dus|daarom|daardoor|zodat|vandaar
+        """,
+        "temporal": """
+            zodra
+        """,
+        "someday": """
+            in de toekomst
+            volgende keer
+            toekomstige ~1 projecten|aanvragen|opdrachten
+        """,
+        "yet": """
+            nog
+        """,
+        "earlier": """
+            oorspronkelijk|oorspronkelijke|aanvankelijk|eerst|eerder|eerdere|vorige|oude
+            in plaats van
+            ipv
+            aanbetaling|voorschot|korting|subsidie|btw
+            offerte|voorstel ~1 was|stond
+        """,
+        "final": """
+            naar|op|tot
+            totaal|uiteindelijk|eindprijs|eindbedrag
+        """,
+        "opener": """
+            hoi|hallo|hey|beste|goedemorgen|goedemiddag|goedenavond|dag|ok|oké|top|prima|bedankt|
+                dank|super|mooi|helaas|nou|hee|geachte
+        """,
+    },
+)

@@ -1,0 +1,353 @@
+"""Polish phrases (see ``phrases.py``), folded: "ł" reads as "l", "ą" as "a". Verbs carry
+their subject ("podpisał": he signed), so many won/lost phrases need no customer word."""
+
+from mailflow.inbound.parse.understand.lexicon import build
+
+LEXICON = build(
+    "pl",
+    stopwords="""i w z na do nie to jest się że jak ale już od po dla o za tak mamy jesteśmy
+        klient klienta oferta ofertę dziękuję pozdrawiam dzień dobry jutro wczoraj czy bardzo
+        był była został została""",
+    phrases={
+        "pick": """
+            łapiemy|bierzemy to|go|ją @solo
+            ok|tak nasze|nasz|nasza @whole
+            ok|tak dla nas @whole
+            nasze|nasz|nasza @whole
+            to nasz ~1 rejon|teren|obszar =0.85
+            potwierdzamy|potwierdzam przyjęcie
+            przyjmujemy|przyjmuję ~2 lead|leada|zapytanie|zlecenie
+            bierzemy|biorę|bierzem
+            przyjmujemy|przyjmuję|przyjęte|przyjęty|przyjął|przyjęła|przyjęli
+            akceptujemy|akceptuję|zaakceptowane|zaakceptował|zaakceptowała
+            tak @solo
+            tak ~1 bierzemy|proszę|oczywiście|chętnie|jasne|dziękuję|dzięki
+            chętnie|oczywiście|jasne @solo
+            jasna sprawa
+            zajmiemy|zajmę|zajmujemy się
+            wchodzimy ~1 w
+            wchodzimy @solo
+            zainteresowani|zainteresowany|zainteresowana =0.85
+            podejmujemy|podejmiemy się
+            realizujemy|zrealizujemy =0.8
+            damy|dam radę|rady =0.8
+            ogarniemy =0.8
+            skorzystamy =0.85
+            pasuje nam|mi =0.85
+            chcemy|chcę ~2 to|tego|go|ten|tę|zlecenie|klienta|je
+            przyjmiemy|przyjmę|weźmiemy|wezmę|wezmiemy
+            bierzemy|biorę ~1 to|go|je|tego
+            zajmiemy|zajmę|zajmujemy|zajmę ~1 się ~1 tym|nim|tą|tym
+            wchodzę|wchodzimy ~1 w? ~1 to
+            może być @solo =0.75
+            przejmujemy|przejmuję|przejmiemy|przejmę
+            zgłaszamy|zgłaszam się
+            dajcie|podeślijcie|prześlijcie|przekażcie|wyślijcie ~1 nam|mi ~2 kontakt|namiary|numer|
+                klienta|zlecenie =0.9
+            się ~1 tym|nim|nią|tego zajmiemy|zajmę|podejmiemy|podejmę
+        """,
+        "decline": """
+            więc|wiec|dlatego ~1 niestety? nie|odpada @end
+            musimy|musieliśmy|muszę ~1 zrezygnować|odmówić|odpuścić
+            dać|dajcie|przekazać|przekażcie|wysłać|przesłać|
+                podesłać ~2 komuś|innej|innemu ~1 innemu|innej|firmie|instalatorowi|wykonawcy
+            odpuszczamy|odpuścimy|odpuszczę|odpuszczam
+            dajemy sobie spokój
+            odrzuc*
+            rezygnujemy|rezygnuję
+            nie @solo
+            nie ~1 dziękuję|dzięki
+            odpuszczamy|odpuszczam|pasujemy
+            pas @solo
+            nie dla nas
+            przekazać|przekażcie|dajcie|oddajcie ~3 inn*|komuś
+            odmawiamy|odmawiam|odmówić|odmówimy|odmówię
+            musimy|muszę ~2 odmówić|odpuścić|zrezygnować|odpasować
+            spasujemy|spasuję|pasujemy|pasuję
+            nie weźmiemy|wezmę|przyjmiemy|przyjmę|zrobimy|damy
+            niech ~3 weźmie ~2 ktoś|inna|inny
+            nie mogę|możemy ~3 zająć|wziąć|obsłużyć|podjąć
+        """,
+        "reason": """
+            przekracza|przekraczają|przerasta ~4 możliwości|moce|zasoby
+            nie sprzedajemy|montujemy|instalujemy|robimy|obsługujemy|prowadzimy|dystrybuujemy|
+                oferujemy|wykonujemy
+            nie jesteśmy ~2 partnerem|dystrybutorem|certyfikowanym|autoryzowanym|instalatorem|
+                resellerem|sprzedawcą
+            za|zbyt daleko
+            daleko
+            poza ~2 naszym|nasz|obszarem|terenem|rejonem|regionem|zasięgiem|strefą|obszar|teren|
+                rejon
+            nie nasz|nasza|nasze ~1 rejon|teren|obszar|branża|specjalizacja|działka|profil|region
+            brak ~2 mocy|ludzi|czasu|pracowników|ekipy|ekip|wolnych|terminów|możliwości|miejsc
+            nie mamy ~2 mocy|ludzi|czasu|pracowników|ekipy|terminów|wolnych|możliwości
+            pełne obłożenie
+            obłożeni|zawaleni|przeciążeni
+            grafik|kalendarz ~2 pełny|zapchany|zajęty
+            za dużo ~1 pracy|roboty|zleceń
+            za|zbyt mały|mała|małe|duży|duże|skomplikowane
+            tylko ~2 nowe|firmy|klientów|budownictwo
+            nie robimy|montujemy|instalujemy|wykonujemy|zajmujemy|obsługujemy|obejmujemy|dojeżdżamy|
+                jeździmy
+            nie wyrabiamy|wyrobimy|nadążamy
+            zawaleni|zawalony|zawalona ~2 robotą|pracą|zleceniami
+            brak|nie mamy ~2 wolnych|mocy|miejsc|terminów|ludzi
+            działamy|pracujemy|obsługujemy|montujemy|jeździmy|działam|pracuję ~1 tylko|wyłącznie|
+                jedynie
+            tylko|wyłącznie|jedynie działamy|pracujemy|obsługujemy|montujemy|jeździmy
+            ponad|przeszło|prawie ~1 # km|kilometrów|godzin|godziny
+            więcej niż ~1 # km|kilometrów|godzin|godziny
+            dwie|trzy|cztery|pięć|# godzin|godziny ~1 jazdy|drogi
+            na urlopie|zwolnieniu =0.6
+        """,
+        "contacted": """
+            pierwszy kontakt ~2 nawiązany|zrobiony|był
+            skontaktowaliśmy|skontaktowałem|skontaktowałam|kontaktowaliśmy|kontaktowałem
+            kontakt ~2 nawiązany|nawiązaliśmy|nawiązałem
+            zadzwoniłem|zadzwoniłam|zadzwoniliśmy|dzwoniłem|dzwoniłam|dzwoniliśmy
+            rozmawiałem|rozmawiałam|rozmawialiśmy
+            rozmowa ~2 z
+            napisałem|napisałam|napisaliśmy
+            dodzwoniłem|dodzwoniłam|dodzwoniliśmy
+            w kontakcie
+            złapałem|złapałam|złapaliśmy
+            udało ~3 dodzwonić|skontaktować|złapać|porozmawiać
+            rozmawialiśmy|rozmawiałem|rozmawiałam|gadałem|gadałam|gadaliśmy
+            wysłałem|wysłałam|wysłaliśmy ~2 maila|wiadomość|sms|smsa|email
+            jesteśmy|jestem ~1 w kontakcie
+            kontakt ~2 z klientem|klientką ~1 jest|był|mamy
+            dodzwonić|skontaktować =0.85
+        """,
+        "attempt": """
+            wysłałem|wysłałam|wysłaliśmy|napisałem|napisałam ~2 maila|mail|e-mail|wiadomość|sms|smsa
+            mail|maila|e-mail|sms ~2 wysłany|wysłana|poszedł
+            zostawiłem|zostawiłam|zostawiliśmy|nagrałem|nagrałam|nagraliśmy ~2 wiadomość|wiadomości|
+                sms|poczcie|pocztę
+            poczta|poczcie|pocztę głosowa|głosowej|głosową
+            próbowałem|próbowałam|próbowaliśmy ~3 dodzwonić|zadzwonić|skontaktować|złapać
+        """,
+        "meeting": """
+            spotkanie|spotkania|spotkaliśmy|spotkałem|spotkałam|spotkamy|spotkaniu
+            wizyta|wizytę|wizyty|wizji|wizja|wizycie
+            umówiliśmy|umówiłem|umówiłam|umówieni|umówiony|umówione|umówiona
+            pomiar|pomiary|pomiaru
+            byliśmy|byłem|byłam u ~1 klienta
+            oględziny
+            oglądaliśmy|obejrzeliśmy|obejrzałem|obejrzałam|oglądałem =0.85
+            byliśmy|byłem|byłam|był ~2 na miejscu|obiekcie|budowie
+            byliśmy|byłem|byłam|był ~2 u ~1 klienta|klientki|nich|niego|niej|inwestora
+            oględzin*
+            prezentacja|prezentację|demo|wideorozmowa
+        """,
+        "proposal": """
+            oferta|ofertę|wycena|wycenę ~14 przesłana|wysłana|przekazana|przesłaliśmy|
+                wysłaliśmy =0.85
+            oferta|ofertę|wycena|wycenę|kosztorys|propozycja|propozycję ~3 wysłana|wysłany|
+                wysłaliśmy|poszła|przesłana|przekazana|złożona|gotowa|wysłane|u|wysłałem|wysłałam
+            wysłaliśmy|wysłałem|wysłałam|przesłaliśmy|przesłałem|złożyliśmy|złożyłem|przekazaliśmy|
+                przygotowaliśmy|przygotowałem ~3 oferta|ofertę|wycena|wycenę|kosztorys|propozycję
+            wyceniliśmy|wyceniłem|wycenione|wyceniona
+            oferta|wycena|kosztorys @solo
+            przedstawiliśmy|przedstawiłem|przedstawiłam|złożyliśmy|złożyłem|przekazaliśmy|
+                przesłaliśmy|
+                wysłaliśmy ~5 ofert*|wycen*|kosztorys*|propozycj* =0.85
+        """,
+        "won": """
+            zamknięte|zamknięty|zamknęliśmy na|za # ~1 k|tys|zł|pln
+            powierzył|powierzyła|powierzyli|zlecił|zleciła|zlecili ~1 nam ~6 zlecenie|realizację|
+                wykonanie|zamówienie|prace =0.9
+            wygrana|wygrany|wygraliśmy|wygrałem|wygrane
+            podpisana|podpisany|podpisane|podpisał|podpisała|podpisali|podpisaliśmy
+            umowa|zamówienie|zlecenie|kontrakt ~3 podpisana|podpisane|podpisany|potwierdzone|
+                potwierdzona|złożone|zdobyte|nasze|nasza|mamy
+            mamy ~2 zlecenie|zamówienie|umowę|kontrakt
+            zdobyliśmy|zdobyłem ~2 zlecenie|zamówienie|kontrakt
+            sprzedane|sprzedany|sprzedaliśmy
+            zaliczka|zadatek ~2 wpłacona|wpłacony|otrzymana|zapłacona|jest|wpłynęła
+            zamówił|zamówiła|zamówili
+            zlecił|zleciła
+            zgodził|zgodziła|zgodzili ~3 na ~1 ofertę|wycenę|warunki|cenę
+            zielone światło =0.85
+            dostaliśmy|mamy|zdobyliśmy ~2 zlecenie|zamówienie|umowę|kontrakt|robotę
+            złożył|złożyła|złożyli ~3 zamówienie|zlecenie|zamówienia
+            akceptuje|zaakceptował|zaakceptowała|zaakceptowali|przyjął|przyjęła|przyjęli ~2 ofertę|
+                wycenę|kosztorys
+            klient|klientka|inwestor|on|ona|oni ~1 się ~1 zgodził|zgodziła|zgodzili @end
+            mamy to @whole
+        """,
+        "lost": """
+            szwagier|sąsiad|kuzyn|znajomy|kolega|brat|wujek ~4 zrobił|zamontował|założył|położył|
+                zainstalował
+            poszło|poszła|poszedł|trafiło|trafiła ~1 do ~2 konkurencj*|konkurent*
+            wybrali|wybrał|wybrała|poszli|poszedł|zdecydowali ~4 tańszą|tańszy|tańsza|inną|innego|
+                inny|konkurencję|konkurencji
+            przegrana|przegrany|przegraliśmy|stracone|stracony|straciliśmy|przegrane
+            wybrał|wybrała|wybrali|zdecydował|zdecydowała|zdecydowali ~3 inn*|konkurencj*|tańsz*
+            zrezygnował|zrezygnowała|zrezygnowali|rezygnacja
+            anulował|anulowała|anulowane|odwołał|odwołała|odwołane|anulowany
+            odrzucił|odrzuciła|odrzucili
+            za|zbyt drogo|drogie|droga =0.8
+            nic z tego @neg
+            upadł
+            wycofał|wycofała|wycofali
+            poszedł|poszła|poszli|wybrał|wybrała|wybrali|zamówił|zamówiła|zamówili|zlecił|zleciła|
+                zlecili|
+            podpisał|podpisała|podpisali|kupił|kupiła|kupili|zdecydował|zdecydowała ~3 inn*|
+                konkurencj*|
+            tańsz*|gdzie
+            nie jest już ~1 zainteresowany|zainteresowana|zainteresowani @neg
+            już nie chce|chcą @neg
+            odwołany|odwołana|odwołane|anulowana|anulowany|anulowane =0.85
+            oferta|ofertę|wycena|wycenę ~3 odrzucona|odrzucił|odrzuciła|odrzucili|odrzucone
+            nie dostaliśmy|dostałem|dostałam|zdobyliśmy|wygraliśmy|otrzymaliśmy|
+                zdobyłem ~2 zlecenia|zlecenie|
+                roboty|pracy|kontraktu|zamówienia|tego|go|projektu|przetargu @neg
+            nie udało ~2 zdobyć|wygrać|dostać|pozyskać @neg
+            nie zostaliśmy wybrani|wybrany|wybrana @neg
+            nie wybrał|wybrała|wybrali ~1 nas|naszej|naszą @neg
+        """,
+        "rival": """
+            inn* ~1 firm*|instalator*|wykonawc*|dostawc*|ekip*|ofert*|fachowc*|monter*
+            konkurencj*|konkurent*
+            gdzie indziej
+        """,
+        "void": """
+            przejrzałem|przejrzeliśmy|przejrzałam|obejrzałem|obejrzeliśmy|przeczytałem|
+                przeanalizowałem|przeanalizowaliśmy ~2 dokumenty|dokumentację|rysunki|zdjęcia|plany|
+                zapytanie|dane
+            dokumenty|dokumentację|rysunki|zdjęcia|plany ~3 przejrzałem|przejrzeliśmy|obejrzałem|
+                obejrzeliśmy
+            jestem|jesteśmy ~1 na spotkaniu
+            spotkanie|wizyta|wizytę|pomiar ~3 odwołane|odwołana|anulowane|anulowana|przełożone|
+                przełożona
+            odwołał|odwołała|odwołali|odwołane|anulował|przełożył|przełożyła ~3 spotkanie|wizytę|
+                pomiar
+            jest|są|był|była|byli|były|wydaje|wydają|wydawał|wydawała|wydawali się? bardzo|mocno|
+                wyraźnie? zainteresowany|zainteresowana|zainteresowani|zainteresowane
+            sprzedają|sprzedali|sprzedał|sprzedała|sprzedaje ~3 dom|mieszkanie|działkę|nieruchomość
+        """,
+        "purpose": """
+            umówimy|umówię|ustalimy|ustalę|zaplanujemy|zaplanuję|zorganizujemy
+            żeby|aby|by ~1 umówić|ustalić|zaplanować
+            w sprawie
+            chce|chcą|chciałby|chciałaby|chcieliby|prosi|prosił|prosiła|poprosił|poprosiła
+        """,
+        "customer": """
+            klient|klientka|klienci|on|ona|oni|pan|pani|inwestor|właściciel|rodzina
+        """,
+        "negator": """
+            nie
+            nigdy
+            żaden|żadna|żadne|żadnego|żadnych
+            nic
+            nikt
+            bez
+            ani
+            niemożliwe|niemożliwa
+        """,
+        "mask": """
+            nie ma problemu
+            bez problemu
+            żaden problem
+            czemu|dlaczego nie
+            nie tylko
+        """,
+        "conditional": """
+            jeśli|jeżeli|gdyby|jeśliby|gdy
+            o ile
+            w razie
+            pod warunkiem
+            chyba że
+        """,
+        "question": """
+            czy
+            kto|co|gdzie|dlaczego|ile|który|która|jaki|jaka
+        """,
+        "hedge": """
+            może|prawdopodobnie|chyba|raczej|możliwe
+            myślę|sądzę
+            mam nadzieję
+            wygląda na to
+            prawie
+            powinien|powinna|powinno
+        """,
+        "future": """
+            jutro|pojutrze
+            przyszłym|przyszły
+            wkrótce|niedługo|później
+            będzie|będziemy|będę
+            wyślemy|wyślę|prześlemy|przygotujemy|zadzwonię|zadzwonimy|podpisze|podpiszą|skontaktuję|
+                skontaktujemy|umówimy
+            musimy|muszę
+            planujemy|planuję|zamierzamy
+            czekamy|czekam|oczekujemy ~2 na
+            w przygotowaniu
+            przygotowujemy
+            chcę|chcemy|spróbuję|spróbujemy|postaram|postaramy|zamierzam
+        """,
+        "past": """
+            wczoraj|przedwczoraj
+            już
+            dziś rano
+            zeszłym|ubiegłym
+            właśnie
+        """,
+        "waiting": """
+            czeka|czekamy|czekają|czekam
+            oczekuje|oczekujemy
+        """,
+        "regret": """
+            niestety|przykro|szkoda|przepraszam|przepraszamy
+        """,
+        "closing": """
+            pozdrawiam|pozdrawiamy|pozdrowienia|dziękuję|dzięki|serdecznie|miłego|do
+            z poważaniem
+        """,
+        "affirm": """
+            tak|oczywiście|jasne
+        """,
+        "request": """
+            proszę|prosimy|prosze
+            należy|trzeba
+            powinien|powinna|powinni|powinniśmy|musi|musimy|musicie
+            skontaktuj|skontaktujcie|zadzwoń|zadzwońcie
+        """,
+        "away": """
+            odpowiedź automatyczna
+            autoodpowiedź
+            poza biurem
+            jestem nieobecny|nieobecna
+            w pilnych sprawach
+            po moim powrocie
+        """,
+        "consequence": """
+            więc|wiec|dlatego|zatem|toteż
+            tak że|ze
+        """,
+        "temporal": """
+            jak tylko
+        """,
+        "someday": """
+            w przyszłości
+            następnym razem
+            przyszłe ~1 zlecenia|projekty|zapytania
+        """,
+        "yet": """
+            jeszcze
+        """,
+        "earlier": """
+            początkowo|pierwotnie|wcześniej|zamiast|wyjściowa|wyjściowo|poprzednia|pierwsza
+            zaliczka|zaliczki|zadatek|rabat|rabatu|upust|dotacja|dofinansowanie|vat
+            oferta|wycena|kosztorys ~1 była|był|było|wynosiła|wynosił
+        """,
+        "final": """
+            na|do
+            łącznie|ostatecznie|razem|końcowa|końcowo
+        """,
+        "opener": """
+            witam|cześć|hej|szanowny|szanowna|szanowni|ok|okej|dziękuję|dzięki|super|świetnie|
+                dobrze|niestety|panie|pani
+            dzień dobry
+        """,
+    },
+)

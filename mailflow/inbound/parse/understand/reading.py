@@ -1,0 +1,408 @@
+"""One sentence → the signals it gives: which action or stage, how sure, and the words.
+
+The rules, in order: a question or a conditional sentence says nothing for sure (no
+signal); a negator shortly before a phrase (or after it, in languages that put the verb
+first) turns it around or off; the customer as the subject turns "accepted"/"declined"
+into won/lost; a plan ("will", "tomorrow", "folgt") is no stage reached (a meeting
+arranged is); a hedge ("maybe") keeps the signal but lowers its weight. A rival
+("another installer", "la competencia") near a won or pick word turns it into a lost deal:
+sure only with the customer as the subject. A phrase inside a "void" phrase ("in a
+meeting", "lost his number", "sold out", "è interessato") says nothing; a void negated
+("non è interessato") is the customer's no. A loss said by negating a win ("didn't get the
+job") is none with "yet" in its clause; a weak loss phrase ("went with") counts only said
+of the customer. What a rule silenced is kept as ``held``: the reply talks about a step it
+does not report, which makes a bare reason too weak to act on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mailflow.inbound.parse.understand.lexicon import ACTIONS, Lexicon
+from mailflow.inbound.parse.understand.phrases import Hit
+from mailflow.inbound.parse.understand.text import Sentence
+
+NEGATION_BEFORE = 4  # tokens between a negator and the phrase it turns
+CUSTOMER_BEFORE = 6
+RIVAL_WINDOW = 6
+PURPOSE = 4  # tokens between "to arrange", "pour fixer", "wegen" and the meeting word
+RIVAL_SURE = 0.85
+UNSURE = 0.4  # a reading to ask about, never to act on
+CUSTOMER_ONLY = 0.7  # a loss phrase weaker than this counts only with the customer as subject
+PLAN_WINDOW = 4
+HEDGE_FACTOR = 0.6
+STAGES = ("contacted", "meeting", "proposal", "won", "lost")
+_AMOUNT_MARKS = ("earlier", "final")
+
+
+@dataclass(frozen=True)
+class Signal:
+    kind: str  # pick | decline | reason | one of STAGES
+    weight: float
+    sentence: Sentence
+    first: int  # the decisive tokens, negator included
+    end: int
+    note: str = ""  # how a rule changed the phrase's meaning ("negated", "customer")
+
+    @property
+    def words(self) -> str:
+        return self.sentence.span(self.first, self.end - 1)
+
+
+@dataclass(frozen=True)
+class Reading:
+    sentence: Sentence
+    signals: tuple[Signal, ...]
+    closing: bool  # a sign-off ("Viele Grüße"): never a reason
+    regret: bool = False  # "unfortunately", "leider"
+    muted: str = ""  # "question" or "conditional" when the sentence says nothing for sure
+    held: tuple[str, ...] = ()  # kinds of phrases a rule silenced (planned, asked, negated)
+    plans: bool = False  # a plan word in a clause that says nothing else ("I'll call them")
+    away: bool = False  # auto-reply words ("out of the office"): nothing here acts
+    past: bool = False  # a word of the past ("yesterday"): the reply reports something
+    marks: tuple[Hit, ...] = ()  # words that tell which of several amounts is the final one
+
+
+def clauses(sentence: Sentence) -> tuple[int, ...]:
+    numbers: list[int] = []
+    clause = 0
+    for token in sentence.tokens:
+        if token.breaks and numbers:
+            clause += 1
+        numbers.append(clause)
+    return tuple(numbers)
+
+
+def read(sentence: Sentence, lexicon: Lexicon, opening: bool) -> Reading:
+    clause_of = clauses(sentence)
+    hits = lexicon.index.find(sentence.tokens, clause_of)
+    by_intent: dict[str, list[Hit]] = {}
+    for hit in hits:
+        by_intent.setdefault(hit.intent, []).append(hit)
+    masks = by_intent.get("mask", [])
+    negators = [
+        h
+        for h in by_intent.get("negator", [])
+        if not _inside_any(h, masks) and not _number_label(h, sentence)
+    ]
+    closing = any(h.first == 0 for h in by_intent.get("closing", [])) and len(sentence.tokens) <= 6
+    away = bool(by_intent.get("away"))
+    past = bool(by_intent.get("past"))
+    starts = _answer_starts(sentence, by_intent.get("opener", []))
+    # a question opens its sentence ("Können Sie …"); after an opener ("Leider müssen wir
+    # passen") the same word order is a statement
+    voids = [v for v in by_intent.get("void", []) if not _negated_void(v, negators)]
+    # "non è interessato": the no of a third person's interest, said of the customer
+    denied = [v for v in by_intent.get("void", []) if v not in voids]
+    quoted = _quoted(sentence)
+    actions = _outermost(
+        [
+            h
+            for h in hits
+            if h.intent in ACTIONS
+            and not _inside_any(h, voids)
+            and not any(a <= sentence.tokens[h.first].start < b for a, b in quoted)
+        ]
+    )
+    spoken = tuple(h.intent for h in actions if not h.phrase.solo)
+    if sentence.question or any(h.first == 0 for h in by_intent.get("question", [])):
+        return Reading(sentence, (), closing, muted="question", held=spoken, away=away, past=past)
+    if any(
+        _conditions(h, sentence) and not _own_word(h, actions, sentence)
+        for h in by_intent.get("conditional", [])
+    ):
+        return Reading(
+            sentence, (), closing, muted="conditional", held=spoken, away=away, past=past
+        )
+    hedged = any(not _inside_any(h, voids) for h in by_intent.get("hedge", []))
+    signals: list[Signal] = []
+    held: list[str] = []
+    temporal = [h for h in by_intent.get("temporal", []) if not _inside_any(h, voids)]
+    later = _later(sentence, clause_of, temporal)
+    for hit in actions:
+        if hit.phrase.solo and not (opening and _stands_alone(hit, sentence, starts)):
+            continue
+        if clause_of[hit.first] >= later:
+            held.append(hit.intent)  # "we'll book a survey once she's back": still to come
+            continue
+        if hit.phrase.ends and not _ends_clause(hit, sentence):
+            continue  # "the customer said yes to a visit": the yes is not to the deal
+        third = hit.intent in ("pick", "decline") and _inside_any(hit, denied)
+        signal = _meaning(hit, sentence, clause_of, by_intent, negators, lexicon, third)
+        if signal is None:
+            held.append(hit.intent)
+        else:
+            weight = signal.weight * (HEDGE_FACTOR if hedged else 1.0)
+            signals.append(
+                Signal(signal.kind, weight, sentence, signal.first, signal.end, signal.note)
+            )
+    regret = bool(by_intent.get("regret"))
+    told = {clause_of[s.first] for s in signals}
+    plans = not closing and any(clause_of[h.first] not in told for h in by_intent.get("future", []))
+    return Reading(
+        sentence,
+        tuple(signals),
+        closing,
+        regret,
+        held=tuple(held),
+        plans=plans,
+        away=away,
+        past=past,
+        marks=tuple(h for h in hits if h.intent in _AMOUNT_MARKS),
+    )
+
+
+def _meaning(
+    hit: Hit,
+    sentence: Sentence,
+    clause_of: tuple[int, ...],
+    by_intent: dict[str, list[Hit]],
+    negators: list[Hit],
+    lexicon: Lexicon,
+    third: bool = False,
+) -> Signal | None:
+    kind, weight = hit.intent, hit.phrase.weight
+    turnable = not hit.phrase.negative and kind != "reason"  # a reason is negative by nature
+    words = sentence.words()
+    negator = (
+        _negator(hit, words, clause_of, negators, lexicon.negation_after) if turnable else None
+    )
+    first = min(hit.first, negator.first) if negator else hit.first
+    end = max(hit.end, negator.end) if negator else hit.end
+    customer = third or _near_before(hit, clause_of, _subjects(hit, by_intent), CUSTOMER_BEFORE)
+    if kind == "attempt":
+        kind = "contacted"
+    if kind in ("pick", "won") and not negator and _rival(hit, clause_of, by_intent):
+        # "der Kunde hat einen anderen Installateur beauftragt": someone else got the order
+        sure = RIVAL_SURE if customer else UNSURE
+        return Signal("lost", min(weight, sure), sentence, first, end, "rival")
+    if kind == "lost" and weight < CUSTOMER_ONLY and not customer:
+        return None  # "went with …": a loss only when the customer went
+    if kind == "lost" and _rival(hit, clause_of, by_intent):
+        weight = max(weight, RIVAL_SURE)  # "met een andere partij in zee gegaan"
+    if kind == "pick" and _in_clause(hit, clause_of, by_intent, "someday"):
+        return None  # "Chętnie przyjmiemy mniejsze zlecenia w przyszłości": not this one
+    if kind == "pick" and customer and not negator and weight < 0.9:
+        return None  # "the customer is very interested": a note, not a won deal
+    if kind == "pick" and customer:  # "the customer accepted (our quote)"
+        return Signal(
+            "lost" if negator else "won", min(weight, 0.85), sentence, first, end, "customer"
+        )
+    if kind == "pick":
+        affirm = any(a.first == hit.first for a in by_intent.get("affirm", []))
+        note = "negated" if negator else "affirm" if affirm else ""
+        return Signal("decline" if negator else "pick", weight, sentence, first, end, note)
+    if negator:
+        return None  # "not signed yet", "kein Termin", "not too far"
+    if kind in STAGES and (
+        any(
+            r.first <= hit.first and not _inside_any(r, by_intent.get("void", []))
+            for r in by_intent.get("request", [])
+        )
+        or _mood(hit, words, lexicon.code)
+    ):
+        return None  # "please contact … and arrange a visit", "habría que hacer una visita"
+    if kind == "decline" and customer:
+        return Signal("lost", weight, sentence, first, end, "customer")
+    if kind in ("contacted", "proposal", "won", "lost") and _planned(
+        hit, words, clause_of, by_intent
+    ):
+        return None
+    if kind == "meeting" and _near_before(hit, clause_of, by_intent.get("purpose", []), PURPOSE):
+        return None  # "ruft zurück wegen eines Termins": a meeting sought, none arranged
+    if kind in STAGES and _near(hit, clause_of, by_intent.get("waiting", [])):
+        return None  # "waiting for the signature", "il attend notre visite"
+    if kind == "lost" and hit.phrase.negative and _in_clause(hit, clause_of, by_intent, "yet"):
+        return None  # "haven't got the order yet": not decided, not lost
+    return Signal(kind, weight, sentence, first, end)
+
+
+_NUMBER_SIGN = re.compile(r"[°º]|\.\s?\d|\.\s?[a-z]{1,3}-?\d", re.IGNORECASE)
+_QUOTED = re.compile(r"[\"“”„«»][^\"“”„«»]{1,200}[\"“”»«]")
+# conditional verb forms, folded: "habría", "bisognerebbe", "aurait", "enviaríamos"
+_CONDITIONAL_ENDINGS = {
+    "es": ("ria", "rias", "riamos", "riais", "rian"),
+    "it": ("rebbe", "rebbero", "remmo", "rei", "resti", "reste"),
+    "fr": ("rait", "raient", "rions", "riez"),
+}
+
+
+def _quoted(sentence: Sentence) -> list[tuple[int, int]]:
+    """Spans in quotation marks: someone else's words ("er habe „schon unterschrieben“")."""
+    return [(m.start(), m.end()) for m in _QUOTED.finditer(sentence.text)]
+
+
+def _mood(hit: Hit, words: tuple[str, ...], code: str) -> bool:
+    """A conditional verb form shortly before the phrase: wished or supposed, not done."""
+    endings = _CONDITIONAL_ENDINGS.get(code)
+    if not endings:
+        return False
+    return any(w.endswith(endings) for w in words[max(0, hit.first - PLAN_WINDOW) : hit.first])
+
+
+def _negated_void(void: Hit, negators: list[Hit]) -> bool:
+    """ "n'est plus intéressé", "not interested": the void phrase does not swallow a no."""
+    return any(void.first - NEGATION_BEFORE <= n.first < void.end for n in negators)
+
+
+def _rival(hit: Hit, clause_of: tuple[int, ...], by_intent: dict[str, list[Hit]]) -> bool:
+    clause = clause_of[hit.first]
+    return any(
+        clause_of[o.first] == clause and max(hit.first - o.end, o.first - hit.end) <= RIVAL_WINDOW
+        for o in by_intent.get("rival", [])
+    )
+
+
+def _conditions(hit: Hit, sentence: Sentence) -> bool:
+    """A condition word opens a clause; "Sí, …" / "Sì." (folded to "si") answers yes."""
+    tokens = sentence.tokens
+    return hit.end < len(tokens) and not tokens[hit.end].breaks
+
+
+def _negator(
+    hit: Hit, words: tuple[str, ...], clause_of: tuple[int, ...], negators: list[Hit], after: int
+) -> Hit | None:
+    for negator in negators:
+        if _inside(negator, hit):
+            if _spelled(hit, words[negator.first]):
+                continue
+            return negator  # in the phrase's gap: "Angebot haben wir noch nicht geschickt"
+        if clause_of[negator.first] != clause_of[hit.first]:
+            continue
+        if negator.end <= hit.first and hit.first - negator.end <= NEGATION_BEFORE:
+            return negator
+        if negator.first >= hit.end and negator.first - hit.end < after:
+            return negator
+    return None
+
+
+def _spelled(hit: Hit, word: str) -> bool:
+    """The phrase names this word itself ("not interested", "nicht für uns")."""
+    return any(spec.accepts(word) for spec in hit.phrase.specs if not spec.gap)
+
+
+def _later(sentence: Sentence, clause_of: tuple[int, ...], temporal: list[Hit]) -> int:
+    """The first clause a "once", "sobald", "appena" puts off; beyond the sentence if none."""
+    opened = [clause_of[h.first] for h in temporal if _conditions(h, sentence)]
+    return min(opened, default=len(sentence.tokens) + 1)
+
+
+def _own_word(hit: Hit, actions: list[Hit], sentence: Sentence) -> bool:
+    """ "non se ne fa niente": a word a phrase spells inside itself is its own, no condition
+    (one opening the phrase, as "si" in "sí, nos …", may still be "if")."""
+    word = sentence.tokens[hit.first].word
+    return any(_inside(hit, a) and a.first < hit.first and _spelled(a, word) for a in actions)
+
+
+def _number_label(negator: Hit, sentence: Sentence) -> bool:
+    """ "devis n° 118", "quote No. 4471": the abbreviation of number, not a "no"."""
+    after = sentence.text[sentence.tokens[negator.first].end :][:8]
+    return _NUMBER_SIGN.match(after) is not None
+
+
+def _subjects(hit: Hit, by_intent: dict[str, list[Hit]]) -> list[Hit]:
+    """The customers that may be the subject of ``hit``: none with "so", "donc", "więc"
+    between ("the customer wants it now, so no thanks": our no, the customer's reason)."""
+    turns = by_intent.get("consequence", [])
+    return [
+        c
+        for c in by_intent.get("customer", [])
+        if not any(c.end <= t.first and t.end <= hit.first for t in turns)
+    ]
+
+
+def _near_before(hit: Hit, clause_of: tuple[int, ...], others: list[Hit], window: int) -> bool:
+    return any(
+        other.end <= hit.first
+        and hit.first - other.end <= window
+        and clause_of[other.first] == clause_of[hit.first]
+        for other in others
+    )
+
+
+def _near(hit: Hit, clause_of: tuple[int, ...], others: list[Hit]) -> bool:
+    clause = clause_of[hit.first]
+    return any(
+        clause_of[o.first] == clause and max(hit.first - o.end, o.first - hit.end) <= PLAN_WINDOW
+        for o in others
+    )
+
+
+def _planned(
+    hit: Hit, words: tuple[str, ...], clause_of: tuple[int, ...], by_intent: dict[str, list[Hit]]
+) -> bool:
+    """A plan word near the phrase in its clause ("will send the quote", "Angebot folgt"),
+    unless a word of the past stands there too ("already")."""
+    clause = clause_of[hit.first]
+
+    def near(other: Hit) -> bool:
+        gap = max(hit.first - other.end, other.first - hit.end)
+        # "gaat niet door": the plan word is the phrase's own ("Angebot nächste Woche raus" not)
+        own = _inside(other, hit) and _spelled(hit, words[other.first])
+        return clause_of[other.first] == clause and gap <= PLAN_WINDOW and not own
+
+    planned = any(near(h) for h in by_intent.get("future", []))
+    return planned and not any(near(h) for h in by_intent.get("past", []))
+
+
+def _in_clause(
+    hit: Hit, clause_of: tuple[int, ...], by_intent: dict[str, list[Hit]], intent: str
+) -> bool:
+    return any(clause_of[o.first] == clause_of[hit.first] for o in by_intent.get(intent, []))
+
+
+def _outermost(hits: list[Hit]) -> list[Hit]:
+    """Drop a phrase inside a longer one ("declined" inside "customer declined the quote")."""
+    return [
+        h for h in hits if not any(o is not h and _inside(h, o) and _longer(o, h) for o in hits)
+    ]
+
+
+def _longer(outer: Hit, inner: Hit) -> bool:
+    return (outer.end - outer.first) > (inner.end - inner.first)
+
+
+def _inside(inner: Hit, outer: Hit) -> bool:
+    return outer.first <= inner.first and inner.end <= outer.end
+
+
+def _inside_any(hit: Hit, others: list[Hit]) -> bool:
+    return any(_inside(hit, other) for other in others)
+
+
+def _answer_starts(sentence: Sentence, openers: list[Hit]) -> frozenset[int]:
+    """Where the answer may begin: after greetings and interjections ("Hi Tom, ok, yes")."""
+    tokens = sentence.tokens
+    starts = {0}
+    for _ in range(4):
+        grown = set(starts)
+        for opener in openers:
+            if opener.first in starts:
+                grown.add(opener.end)
+                name = opener.end + 1  # "Hi Tom, …"
+                if name < len(tokens) and tokens[name].breaks:
+                    grown.add(name)
+        if grown == starts:
+            break
+        starts = grown
+    return frozenset(starts)
+
+
+def _ends_clause(hit: Hit, sentence: Sentence) -> bool:
+    tokens = sentence.tokens
+    return hit.end >= len(tokens) or tokens[hit.end].breaks or tokens[hit.end].word[:1].isdigit()
+
+
+def _stands_alone(hit: Hit, sentence: Sentence, starts: frozenset[int]) -> bool:
+    """A one-word answer ("yes", "nein", "Angebot: 9.000 €") at the start of its sentence,
+    followed by nothing, a clause break or a number."""
+    if hit.first not in starts:
+        return False
+    tokens = sentence.tokens
+    if hit.end >= len(tokens) or tokens[hit.end].breaks:
+        return True
+    if hit.phrase.whole:
+        return False  # "Binnen 2 weken": the word says something else here
+    rest = tokens[hit.end :]
+    return len(rest) <= 4 and any(t.word[:1].isdigit() for t in rest)  # "Angebot 9.000 €"

@@ -1,0 +1,182 @@
+"""Console: the wording of each email per language, for ops. The texts of a kind's
+template as plain fields (their placeholders listed and checked), saved as a draft,
+previewed (desktop, phone, plain text; in the language edited) and published or
+discarded. The template itself (MJML, Jinja) is the admins' page next door.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+
+from mailflow import i18n
+from mailflow.actions import unit
+from mailflow.actions.console.wording import (
+    DRAFT,
+    PUBLISHED,
+    InvalidWording,
+    discard,
+    kind_messages,
+    publish,
+    save_draft,
+)
+from mailflow.actions.errors import NotFound
+from mailflow.mail import kinds, templates
+from mailflow.mail import wording as wordings
+from mailflow.mail.compile import Source, TemplateError, compile_source, layout
+from mailflow.mail.render import render_compiled
+from mailflow.queries.visibility import STAFF_ROLES
+from mailflow.web.console.auth import current_user, login_required
+from mailflow.web.console.locale import gettext, language
+from mailflow.web.console.templates_views import (
+    EDITOR_CSP,
+    RAW_EDITORS,
+    preview_response,
+    sample_context,
+)
+from mailflow.web.context import runtime
+
+bp = Blueprint("console_wording", __name__, url_prefix="/console/templates")
+
+
+def field_name(message: str) -> str:
+    """The form field of a message: stable while the template keeps the message."""
+    return "m_" + hashlib.sha256(message.encode()).hexdigest()[:16]
+
+
+def _kind_lang(kind: str, lang: str | None) -> tuple[str, str]:
+    if kind not in kinds.KINDS:
+        abort(404)
+    return kind, lang if lang in i18n.LANGUAGES else language()
+
+
+def _live_source(kind: str) -> Source:
+    rt = runtime()
+    with rt.db.read() as s:
+        return templates.load_source(s, kind, rt.renderer.active_version(kind))
+
+
+def _actor() -> str:
+    user = current_user()
+    assert user is not None
+    return f"console:{user.id}"
+
+
+def _page(kind: str, lang: str, errors: dict[str, str] | None = None, status: int = 200) -> Any:
+    source = _live_source(kind)
+    with runtime().db.read() as s:
+        draft = templates.wording_row(s, kind, lang, DRAFT)
+        published = templates.wording_row(s, kind, lang, PUBLISHED)
+    shown = draft or published
+    current = dict(shown.texts) if shown else {}
+    posted = request.form if errors is not None else None
+    fields = []
+    for message in kind_messages(source):
+        name = field_name(message)
+        catalog = wordings.catalog_text(lang, message)
+        value = posted.get(name, "") if posted is not None else current.get(message, catalog)
+        fields.append(
+            {
+                "name": name,
+                "value": value,
+                "catalog": catalog,
+                "changed": message in current,
+                "placeholders": wordings.placeholders(message),
+                "error": (errors or {}).get(message),
+                "rows": max(2, min(8, len(value) // 60 + 1)),
+            }
+        )
+    page = render_template(
+        "console/templates/wording.html",
+        kind=kind,
+        edit_lang=lang,
+        fields=fields,
+        draft=draft,
+        published=published,
+        general=(errors or {}).get(""),
+        may_edit_raw=_may_edit_raw(),
+    )
+    response = Response(page, status=status)
+    response.headers["Content-Security-Policy"] = EDITOR_CSP
+    response.headers["X-Frame-Options"] = "DENY"
+    return response
+
+
+def _may_edit_raw() -> bool:
+    user = current_user()
+    return user is not None and user.role in RAW_EDITORS
+
+
+@bp.get("/<kind>/wording")
+@login_required(*STAFF_ROLES)
+def page(kind: str) -> Any:
+    kind, lang = _kind_lang(kind, request.args.get("lang"))
+    return _page(kind, lang)
+
+
+@bp.post("/<kind>/wording")
+@login_required(*STAFF_ROLES)
+def save(kind: str) -> Any:
+    kind, lang = _kind_lang(kind, request.form.get("lang"))
+    source = _live_source(kind)
+    posted = {m: request.form.get(field_name(m), "") for m in kind_messages(source)}
+    try:
+        with unit(runtime(), _actor(), "console") as ctx:
+            save_draft(ctx, source, lang, posted, author_lang=language())
+    except InvalidWording as exc:
+        return _page(kind, lang, exc.errors, status=422)
+    flash(gettext("Draft saved. It is not live yet: check the preview, then publish it."))
+    return redirect(url_for("console_wording.page", kind=kind, edit_lang=lang))
+
+
+@bp.post("/<kind>/wording/publish")
+@login_required(*STAFF_ROLES)
+def publish_draft(kind: str) -> Any:
+    kind, lang = _kind_lang(kind, request.form.get("lang"))
+    rt = runtime()
+    try:
+        with unit(rt, _actor(), "console") as ctx:
+            publish(ctx, _live_source(kind), lang)
+    except NotFound:
+        abort(404)
+    except InvalidWording as exc:
+        return _page(kind, lang, exc.errors, status=422)
+    rt.renderer.invalidate()
+    flash(gettext("Published: every email of this kind in %(language)s uses the new wording now.",
+                  language=i18n.LANGUAGE_NAMES[lang]))  # fmt: skip
+    return redirect(url_for("console_wording.page", kind=kind, edit_lang=lang))
+
+
+@bp.post("/<kind>/wording/discard")
+@login_required(*STAFF_ROLES)
+def discard_draft(kind: str) -> Any:
+    kind, lang = _kind_lang(kind, request.form.get("lang"))
+    with unit(runtime(), _actor(), "console") as ctx:
+        dropped = discard(ctx, kind, lang)
+    if dropped:
+        flash(gettext("Draft discarded."))
+    return redirect(url_for("console_wording.page", kind=kind, edit_lang=lang))
+
+
+@bp.get("/<kind>/wording/preview")
+@login_required(*STAFF_ROLES)
+def preview(kind: str) -> Any:
+    """The email in ``lang`` with the draft's wording (else the published one), filled
+    with sample data: HTML, or its text part with ``part=text``."""
+    kind, lang = _kind_lang(kind, request.args.get("lang"))
+    with runtime().db.read() as s:
+        row = templates.wording_row(s, kind, lang, DRAFT) or templates.wording_row(
+            s, kind, lang, PUBLISHED
+        )
+    texts = dict(row.texts) if row else {}
+    try:
+        compiled = compile_source(_live_source(kind), layout(), {lang: texts})
+        out = render_compiled(compiled, sample_context(kind, lang))
+    except (TemplateError, KeyError, ValueError, TypeError) as exc:
+        body = render_template("console/templates/invalid.html", errors=[str(exc)])
+        return preview_response(body, 400)
+    if request.args.get("part") == "text":
+        return preview_response(render_template("console/templates/text.html", out=out), 200)
+    return preview_response(out.html, 200)
