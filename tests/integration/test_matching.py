@@ -192,6 +192,9 @@ def test_the_bench_runs_and_reports_its_figures(settings: Settings) -> None:
     figures = run_bench("match", settings, quick=True)
     assert figures["partners_small"] == 100 and figures["partners_large"] == 1000
     assert figures["small_ms"] > 0 and figures["large_ms"] > 0
+    # partners edited their profiles and paused meanwhile: each ranking after saw the pause
+    assert figures["edited_small_ms"] > 0 and figures["edited_large_ms"] > 0
+    assert figures["fresh"] is True and figures["edit_every"] == 5
 
 
 def test_stats_ignore_history_older_than_180_days(rt: Runtime, world: World) -> None:
