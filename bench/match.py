@@ -224,7 +224,7 @@ def _edit(db: Database, rt: Runtime, lead: Lead, rng: random.Random) -> int:
     ``lead``'s ring pauses its offers from today; returns the paused partner."""
     head = _timed(db, lead, datetime.now(UTC))[1].ring[0].organization_id
     with rt.db.read() as s:
-        first = {c.organization_id: c.id for c in s.exec(select(Contact))}
+        first = {org: c for org, c in s.exec(select(Contact.organization_id, Contact.id)) if c}
     other = rng.choice([org for org in first if org != head])
     with unit(rt, "bench", "web") as ctx:
         edit_profile(ctx, first[other], PartnerIn(capacity=rng.choice([5, 10, 20, 30])))
