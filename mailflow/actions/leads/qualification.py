@@ -42,6 +42,7 @@ def criteria_for(ctx: ActionContext, campaign: Campaign | None) -> Criteria:
         allowed_countries=tuple(c.upper() for c in campaign.allowed_countries),
         min_value=campaign.min_value,
         rules=tuple(campaign.rules),
+        requires_legal_basis=campaign.requires_legal_basis,
     )
 
 
