@@ -52,14 +52,39 @@ BECKER = {
 }
 # every personal datum of the two customers, and the free text they (or people about them) wrote
 PERSONAL = [
-    *(LEAD_DEFAULTS[k] for k in ("customer_name", "customer_company", "customer_email",
-                                 "customer_phone", "customer_street", "requirement")),
-    "Erika", "Mustermann", "mustermann-bau", "5550123",
-    *(BECKER[k] for k in ("customer_name", "customer_company", "customer_email",
-                          "customer_phone", "requirement", "note")),
-    "Jonas", "Becker", "becker-baeckerei", "7654321", "80331",
+    *(
+        LEAD_DEFAULTS[k]
+        for k in (
+            "customer_name",
+            "customer_company",
+            "customer_email",
+            "customer_phone",
+            "customer_street",
+            "requirement",
+        )
+    ),
+    "Erika",
+    "Mustermann",
+    "mustermann-bau",
+    "5550123",
+    *(
+        BECKER[k]
+        for k in (
+            "customer_name",
+            "customer_company",
+            "customer_email",
+            "customer_phone",
+            "requirement",
+            "note",
+        )
+    ),
+    "Jonas",
+    "Becker",
+    "becker-baeckerei",
+    "7654321",
+    "80331",
     "consent at the Stuttgart fair stand",
-]  # fmt: skip
+]
 
 
 def _every_value(rt: Runtime) -> list[tuple[str, str, str]]:
@@ -90,44 +115,80 @@ def _closed_leads(rt: Runtime, world: World) -> tuple[int, int, int]:
     """Erika's lead: offered, picked by an email reply quoting her, noted, edited, won.
     Becker's: a partner's deal registration, approved, lost. And an open lead."""
     with rt.db.transaction() as s:
-        s.add(Webhook(organization_id=world.manufacturer(), url="https://crm.example/hook",
-                      events=["lead.picked", "lead.feedback", "lead.won", "lead.lost"],
-                      secret="whsec_test", created_at=rt.clock.now()))  # fmt: skip
+        s.add(
+            Webhook(
+                organization_id=world.manufacturer(),
+                url="https://crm.example/hook",
+                events=["lead.picked", "lead.feedback", "lead.won", "lead.lost"],
+                secret="whsec_test",
+                created_at=rt.clock.now(),
+            )
+        )
     world.partner("Stuttgart")
     erika, offers = world.offered_lead(
-        legal_basis="consent", consent_at=rt.clock.now(),
+        legal_basis="consent",
+        consent_at=rt.clock.now(),
         consent_source="consent at the Stuttgart fair stand",
-    )  # fmt: skip
+    )
     assert erika.id is not None and offers[0].id is not None
     contact = world.contacts(offers[0].organization_id)[0]
     assert contact.id is not None
     key = rt.reply_key(offers[0].id, contact.id)
-    raw = reply(f"pick, I know Erika\n\n> {LEAD_DEFAULTS['customer_email']}",
-                to=f"reply+{key}@{rt.settings.inbound_domain}", sender=contact.email)  # fmt: skip
+    raw = reply(
+        f"pick, I know Erika\n\n> {LEAD_DEFAULTS['customer_email']}",
+        to=f"reply+{key}@{rt.settings.inbound_domain}",
+        sender=contact.email,
+    )
     process(rt, store_raw(rt, raw, channel="smtp", mail_from=contact.email, rcpt_to=[]))
     assert world.reload(erika).state == "picked"
     with unit(rt, "console:1", "console") as ctx:
         add_note(ctx, erika.id, "Erika Mustermann prefers calls on +49 711 5550123")
-        edit_lead(ctx, erika.id, {"requirement": "Erika Mustermann: two heat pumps, Königstraße 28"})
+        edit_lead(
+            ctx, erika.id, {"requirement": "Erika Mustermann: two heat pumps, Königstraße 28"}
+        )
     with unit(rt, f"contact:{contact.id}", "web") as ctx:
-        feedback(ctx, offers[0].id, contact.id, FeedbackIn(stage="won", amount=Decimal("21000"),
-                 note="Erika Mustermann signed at mustermann-bau"))  # fmt: skip
+        feedback(
+            ctx,
+            offers[0].id,
+            contact.id,
+            FeedbackIn(
+                stage="won",
+                amount=Decimal("21000"),
+                note="Erika Mustermann signed at mustermann-bau",
+            ),
+        )
     dealer = world.partner("München")
     assert dealer.id is not None
     seller = world.contacts(dealer.id)[0]
     with unit(rt, f"contact:{seller.id}", "web") as ctx:
-        deal = register(ctx, dealer.id, seller.id, DealIn(**BECKER))
+        deal = register(ctx, dealer.id, seller.id, DealIn.model_validate(BECKER))
     with unit(rt, "console:1", "console") as ctx:
         becker_id = approve(ctx, deal.id, note="Becker is a customer of ours").lead_id  # type: ignore[arg-type]
     assert becker_id is not None
     with rt.db.read() as s:
-        offer = s.exec(select(Offer).where(Offer.lead_id == becker_id, Offer.state == "picked")).one()
+        offer = s.exec(
+            select(Offer).where(Offer.lead_id == becker_id, Offer.state == "picked")
+        ).one()
+    assert offer.id is not None and seller.id is not None
     with unit(rt, f"contact:{seller.id}", "web") as ctx:
-        feedback(ctx, offer.id, seller.id, FeedbackIn(stage="lost",  # type: ignore[arg-type]
-                 reason="Jonas Becker chose a competitor", note="Becker Bäckerei went elsewhere"))  # fmt: skip
-    open_lead = world.lead(customer_name="Olga Offen", customer_email="olga@offen.example",
-                           customer_company="Offen KG", customer_phone="+49 30 1112223",
-                           customer_street="Hauptstraße 1", requirement="Office ventilation")  # fmt: skip
+        feedback(
+            ctx,
+            offer.id,
+            seller.id,
+            FeedbackIn(
+                stage="lost",
+                reason="Jonas Becker chose a competitor",
+                note="Becker Bäckerei went elsewhere",
+            ),
+        )
+    open_lead = world.lead(
+        customer_name="Olga Offen",
+        customer_email="olga@offen.example",
+        customer_company="Offen KG",
+        customer_phone="+49 30 1112223",
+        customer_street="Hauptstraße 1",
+        requirement="Office ventilation",
+    )
     assert open_lead.id is not None
     return erika.id, becker_id, open_lead.id
 
@@ -188,8 +249,15 @@ def test_removed_contacts_lose_their_push_subscriptions(rt: Runtime, world: Worl
     first, second, third = world.contacts(org.id)  # type: ignore[arg-type]
     with rt.db.transaction() as s:
         for n, who in enumerate((first, second, second, third)):
-            s.add(PushSubscription(contact_id=who.id, endpoint=f"https://push.example/{n}",  # type: ignore[arg-type]
-                                   p256dh="k", auth="a", created_at=rt.clock.now()))  # fmt: skip
+            s.add(
+                PushSubscription(
+                    contact_id=who.id,  # type: ignore[arg-type]
+                    endpoint=f"https://push.example/{n}",
+                    p256dh="k",
+                    auth="a",
+                    created_at=rt.clock.now(),
+                )
+            )
         # removed before removal deleted subscriptions: the retention sweep catches up
         s.get(Contact, third.id).removed_at = rt.clock.now()  # type: ignore[union-attr]
     with unit(rt, f"contact:{first.id}", "web") as ctx:
@@ -202,4 +270,5 @@ def test_removed_contacts_lose_their_push_subscriptions(rt: Runtime, world: Worl
     with rt.db.read() as s:
         assert [p.contact_id for p in s.exec(select(PushSubscription))] == [first.id]
         gone = s.exec(select(Event).where(Event.kind == "push.unsubscribed")).all()
-        assert sorted(e.data["contact_id"] for e in gone) == sorted([second.id, second.id, third.id])
+        removed = [second.id, second.id, third.id]
+        assert sorted(e.data["contact_id"] for e in gone) == sorted(removed)  # type: ignore[type-var]

@@ -17,8 +17,11 @@ from mailflow.runtime import Runtime
 from tests.factories import LEAD_DEFAULTS, World
 from tests.integration.test_console import _login, _user
 
-CONSENT = {"legal_basis": "consent", "consent_at": "2026-11-30T09:15:00+01:00",
-           "consent_source": "Website form /heat-pump-offer"}  # fmt: skip
+CONSENT = {
+    "legal_basis": "consent",
+    "consent_at": "2026-11-30T09:15:00+01:00",
+    "consent_source": "Website form /heat-pump-offer",
+}
 
 
 def _campaign(rt: Runtime) -> None:
@@ -28,6 +31,13 @@ def _campaign(rt: Runtime) -> None:
 
 def _auth(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
+
+
+def _lead(rt: Runtime, lead_id: int) -> Lead:
+    with rt.db.read() as s:
+        lead = s.get(Lead, lead_id)
+        assert lead is not None
+        return lead
 
 
 def _events(rt: Runtime, lead_id: int) -> list[Event]:
@@ -41,8 +51,9 @@ def test_a_lead_without_a_legal_basis_waits_and_the_console_releases_it(
     world.partner("Stuttgart")
     _campaign(rt)
     key = world.api_key()
-    posted = client.post("/api/v1/leads", json={**LEAD_DEFAULTS, "campaign": "gdpr-strict"},
-                         headers=_auth(key))  # fmt: skip
+    posted = client.post(
+        "/api/v1/leads", json={**LEAD_DEFAULTS, "campaign": "gdpr-strict"}, headers=_auth(key)
+    )
     assert posted.status_code == 201, posted.get_json()
     lead_id = posted.get_json()["id"]
     with rt.db.read() as s:
@@ -60,17 +71,23 @@ def test_a_lead_without_a_legal_basis_waits_and_the_console_releases_it(
     page = client.get(f"/console/leads/{lead_id}").get_data(as_text=True)
     assert 'id="legal-basis-form"' in page and "Rechtsgrundlage speichern" in page
     csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-    half = client.post(f"/console/leads/{lead_id}/legal-basis",
-                       data={"csrf": csrf, "legal_basis": "consent", "consent_source": "fair"})  # fmt: skip
+    half = client.post(
+        f"/console/leads/{lead_id}/legal-basis",
+        data={"csrf": csrf, "legal_basis": "consent", "consent_source": "fair"},
+    )
     assert half.status_code == 302
-    assert world.reload(Lead(id=lead_id)).state == "new"  # a consent without its date: refused
+    assert _lead(rt, lead_id).state == "new"  # a consent without its date: refused
     given = client.post(
         f"/console/leads/{lead_id}/legal-basis",
-        data={"csrf": csrf, "legal_basis": "consent", "consent_at": "2026-11-28T14:30",
-              "consent_source": "Trade fair Stuttgart, stand 4"},
-    )  # fmt: skip
+        data={
+            "csrf": csrf,
+            "legal_basis": "consent",
+            "consent_at": "2026-11-28T14:30",
+            "consent_source": "Trade fair Stuttgart, stand 4",
+        },
+    )
     assert given.status_code == 302
-    fresh = world.reload(Lead(id=lead_id))
+    fresh = _lead(rt, lead_id)
     assert fresh.state == "qualified" and fresh.qualify_note is None
     assert fresh.legal_basis == "consent" and fresh.consent_source.startswith("Trade fair")  # type: ignore[union-attr]
     assert fresh.consent_at is not None and fresh.consent_at.hour == 13  # 14:30 in Berlin, UTC

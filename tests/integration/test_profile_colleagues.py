@@ -125,8 +125,15 @@ def test_the_profile_lists_the_personal_data_kept_of_each_contact(
     anna, ben = world.contacts(org.id)  # type: ignore[arg-type]
     with rt.db.transaction() as s:
         for n in range(2):
-            s.add(PushSubscription(contact_id=ben.id, endpoint=f"https://push.example/{n}",  # type: ignore[arg-type]
-                                   p256dh="k", auth="a", created_at=rt.clock.now()))  # fmt: skip
+            s.add(
+                PushSubscription(
+                    contact_id=ben.id,  # type: ignore[arg-type]
+                    endpoint=f"https://push.example/{n}",
+                    p256dh="k",
+                    auth="a",
+                    created_at=rt.clock.now(),
+                )
+            )
     page = client.get(rt.signer.path(ProfileClaim(anna.id))).get_data(as_text=True)  # type: ignore[arg-type]
     section = page[page.index('id="personal-data"') :]
     assert "Gespeicherte personenbezogene Daten unserer Kontakte" in section
