@@ -71,6 +71,10 @@ def test_a_lead_without_a_legal_basis_waits_and_the_console_releases_it(
     page = client.get(f"/console/leads/{lead_id}").get_data(as_text=True)
     assert 'id="legal-basis-form"' in page and "Rechtsgrundlage speichern" in page
     csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    anyway = client.post(f"/console/leads/{lead_id}/approve", data={"csrf": csrf})
+    assert anyway.status_code == 302 and _lead(rt, lead_id).state == "new"  # no override
+    refused = client.get(anyway.headers["Location"]).get_data(as_text=True)
+    assert "verlangt eine Rechtsgrundlage" in refused
     half = client.post(
         f"/console/leads/{lead_id}/legal-basis",
         data={"csrf": csrf, "legal_basis": "consent", "consent_source": "fair"},
