@@ -78,6 +78,8 @@ class Settings:
     redis_prefix: str = "mailflow:"  # keys in a shared Redis (rate limits, heartbeats)
     # a worker whose heartbeat is this old is dead: the sweeps hand its claims back
     worker_heartbeat_seconds: int = 30
+    # a closed lead's customer data is anonymised this long after it closed
+    retention_days: int = 365
     # what one loyalty point is worth in MDF budget (currency units per point)
     points_mdf_rate: float = 0.5
     # optional DKIM signing (all three or none); the key is the file's content.
@@ -377,6 +379,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         inbound_max_bytes=_get(env, "INBOUND_MAX_BYTES", 10 * 1024 * 1024, at_least(1024)),
         inbound_retention_days=_get(env, "INBOUND_RETENTION_DAYS", 90, at_least(1)),
         outbox_retention_days=_get(env, "OUTBOX_RETENTION_DAYS", 90, at_least(1)),
+        retention_days=_get(env, "RETENTION_DAYS", 365, at_least(1)),
         default_language=_get(env, "DEFAULT_LANGUAGE", "en", _language),
         log_level=_get(env, "LOG_LEVEL", "INFO").upper(),
         **_followup_settings(env),

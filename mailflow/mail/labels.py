@@ -148,6 +148,18 @@ def label_filter(ctx: Context, value: Any) -> str:
     return label(i18n.context_language(ctx), value)
 
 
+def qualification(lang: str, value: object) -> str:
+    """A waiting lead's note: each of its parts (``; ``) a catalog message translated, the
+    rest (a campaign rule's own words, the fields missing) as it is."""
+    text = "" if value is None else str(value)
+    return "; ".join(i18n.gettext(lang, part) for part in text.split("; "))
+
+
+@pass_context
+def qualification_filter(ctx: Context, value: Any) -> str:
+    return qualification(i18n.context_language(ctx), value)
+
+
 @pass_context
 def source_filter(ctx: Context, value: Any) -> str:
     return coded(i18n.context_language(ctx), SOURCES, value)

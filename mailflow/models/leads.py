@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Numeric, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Numeric, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from mailflow.models._fields import json_field
@@ -54,6 +54,14 @@ class Lead(SQLModel, table=True):
     feedback_due_at: datetime | None = Field(default=None, index=True)
     next_reminder_at: datetime | None = Field(default=None, index=True)
     reminders_sent: int = 0
+    # the legal basis for passing the customer's data on (a campaign may require one):
+    # consent, with when and where it was given, or the manufacturer's legitimate interest
+    legal_basis: str | None = Field(default=None, max_length=20)  # consent|legitimate_interest
+    consent_at: datetime | None = None
+    consent_source: str | None = Field(default=None, max_length=200)
+    legitimate_interest_note: str | None = Field(default=None, max_length=1000)
+    # when the retention sweep dropped the customer's personal data of the closed lead
+    anonymised_at: datetime | None = None
 
 
 class Offer(SQLModel, table=True):
@@ -115,6 +123,9 @@ class Campaign(SQLModel, table=True):
     created_at: datetime
     # an approved deal registration is the partner's alone this long
     exclusivity_days: int = Field(default=90, sa_column_kwargs={"server_default": "90"})
+    # a lead waits in the qualification queue until it has a legal basis (consent or a
+    # legitimate-interest note)
+    requires_legal_basis: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class PostalCode(SQLModel, table=True):

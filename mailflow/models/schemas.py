@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -23,6 +23,7 @@ from pydantic import (
     StringConstraints,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
@@ -49,6 +50,13 @@ def _upper(value: str) -> str:
 # ASCII letters only, upper-cased after the check: the length cannot change
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$"), AfterValidator(_upper)]
 CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$"), AfterValidator(_upper)]
+# the legal basis of passing a customer's data on, and the details each one needs
+LegalBasis = Literal["consent", "legitimate_interest"]
+BASIS_DETAILS: dict[str, tuple[str, ...]] = {
+    "consent": ("consent_at", "consent_source"),
+    "legitimate_interest": ("legitimate_interest_note",),
+}
+_DETAILS = ("consent_at", "consent_source", "legitimate_interest_note")
 # money: a Numeric(14, 2) column, never negative
 Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 
@@ -105,7 +113,46 @@ class Query(Input):
     model_config = ConfigDict(extra="ignore")
 
 
-class LeadIn(Input):
+class LegalBasisIn(Input):
+    """The legal basis of passing a customer's data on, given with a lead or later."""
+
+    legal_basis: LegalBasis | None = Field(
+        default=None,
+        description="Why the customer's data may be passed on: `consent` (give `consent_at` "
+        "and `consent_source`) or `legitimate_interest` (give `legitimate_interest_note`). "
+        "A campaign that requires a legal basis holds a lead without one in the "
+        "qualification queue.",
+    )
+    consent_at: datetime | None = Field(
+        default=None, description="When the customer consented (ISO 8601; UTC if no offset)."
+    )
+    consent_source: Annotated[str, StringConstraints(max_length=200)] | None = Field(
+        default=None,
+        description="Where the customer consented, e.g. the web form's address or the fair.",
+    )
+    legitimate_interest_note: Annotated[str, StringConstraints(max_length=1000)] | None = Field(
+        default=None, description="The legitimate interest the data is passed on for."
+    )
+
+    @field_validator("consent_at")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value and value.tzinfo is None else value
+
+    @model_validator(mode="after")
+    def _basis_complete(self) -> LegalBasisIn:
+        """A legal basis comes whole: consent with its time and source, a legitimate
+        interest with its note; its details never without it."""
+        wanted = BASIS_DETAILS.get(self.legal_basis or "", ())
+        given = {name for name in _DETAILS if getattr(self, name)}
+        if missing := [name for name in wanted if name not in given]:
+            raise ValueError(f"legal_basis {self.legal_basis} needs {', '.join(missing)}")
+        if extra := sorted(given - set(wanted)):
+            raise ValueError(f"{', '.join(extra)} needs the matching legal_basis")
+        return self
+
+
+class LeadIn(LegalBasisIn):
     external_id: Annotated[str, StringConstraints(max_length=100)] | None = None
     temperature: Literal["hot", "warm", "cold"] = "warm"
     source: Annotated[str, StringConstraints(max_length=50)] = "api"

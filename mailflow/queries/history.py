@@ -59,6 +59,8 @@ PHRASES: dict[str, str] = {
     "lead.note_added": N_("Note added"),
     "lead.partner_messaged": N_("Email sent to the partner"),
     "lead.erased": N_("Customer data erased"),
+    "lead.anonymised": N_("Customer data anonymised after the retention period"),
+    "lead.legal_basis_recorded": N_("Legal basis recorded"),
     "feedback.recorded": N_("Feedback recorded"),
     "offer.opened": N_("Offer sent"),
     "offer.picked": N_("Offer picked"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from mailflow import i18n
 from mailflow.models import (
@@ -13,6 +13,7 @@ from mailflow.models import (
     Contact,
     Organization,
     OrgAssignment,
+    PushSubscription,
     Territory,
     TerritoryRequest,
 )
@@ -29,6 +30,7 @@ class ProfileView:
     lang: str
     periods: list[AwayPeriod]  # away periods not over yet, soonest first
     request: TerritoryRequest | None  # wider regions waiting for a partner manager
+    browsers: dict[int, int]  # contact id → browsers its notifications go to (push)
 
 
 def load_profile(session: Session, contact_id: int, now: datetime) -> ProfileView | None:
@@ -53,7 +55,14 @@ def load_profile(session: Session, contact_id: int, now: datetime) -> ProfileVie
         )
     ).first()
     periods = coming_periods(session, org.id, now)
-    return ProfileView(org, contact, list(colleagues), lang, periods, request)
+    browsers = dict(
+        session.exec(
+            select(PushSubscription.contact_id, func.count())
+            .where(col(PushSubscription.contact_id).in_([c.id for c in colleagues]))
+            .group_by(col(PushSubscription.contact_id))
+        ).all()
+    )
+    return ProfileView(org, contact, list(colleagues), lang, periods, request, browsers)
 
 
 def allowed_areas(session: Session, organization_id: int) -> list[Area]:

@@ -12,8 +12,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from mailflow.i18n import N_
+from mailflow.models.schemas import BASIS_DETAILS
 
 TEMPERATURES = (N_("hot"), N_("warm"), N_("cold"))  # shown as _(lead.temperature)
+# the queue's reason for a lead of a campaign that requires a legal basis and has none
+LEGAL_BASIS_MISSING = N_(
+    "no legal basis yet: the customer's consent (when and where) or a legitimate-interest note"
+)
 RULE_OPS = (
     "equals", "not_equals", "in", "not_in", "min_length", "contains", "not_contains", "at_least"
 )  # fmt: skip
@@ -44,6 +49,7 @@ class Criteria:
     allowed_countries: tuple[str, ...] = ()
     min_value: Decimal | None = None
     rules: tuple[Mapping[str, Any], ...] = field(default_factory=tuple)
+    requires_legal_basis: bool = False
 
 
 def qualify(values: Mapping[str, Any], required: Iterable[str]) -> Qualification:
@@ -64,7 +70,15 @@ def check(values: Mapping[str, Any], criteria: Criteria) -> Qualification:
         elif value < criteria.min_value:
             problems.append(f"value {_num(value)} below minimum {_num(criteria.min_value)}")
     problems.extend(p for rule in criteria.rules if (p := _rule_problem(values, rule)))
+    if criteria.requires_legal_basis and not has_legal_basis(values):
+        problems.append(LEGAL_BASIS_MISSING)
     return Qualification(not missing and not problems, missing, tuple(problems))
+
+
+def has_legal_basis(values: Mapping[str, Any]) -> bool:
+    """Consent with when and where it was given, or a legitimate-interest note."""
+    wanted = BASIS_DETAILS.get(values.get("legal_basis") or "")
+    return wanted is not None and not any(_blank(values.get(name)) for name in wanted)
 
 
 def _rule_problem(values: Mapping[str, Any], rule: Mapping[str, Any]) -> str | None:

@@ -155,6 +155,7 @@ def create_app(
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.jinja_env.filters["label"] = labels.label_filter
     app.jinja_env.filters["source"] = labels.source_filter
+    app.jinja_env.filters["qualification"] = labels.qualification_filter
     app.jinja_env.filters["inbound_channel"] = labels.inbound_channel_filter
     app.jinja_env.filters["why"] = labels.why_filter
     app.jinja_env.filters["note"] = labels.note_filter

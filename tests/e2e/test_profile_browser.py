@@ -100,3 +100,33 @@ def test_a_partner_pauses_its_offers_on_a_phone(
     with live.rt.db.read() as s:
         [planned] = s.exec(select(AwayPeriod)).all()
         assert planned.stand_in_id is None
+
+
+KEPT = {
+    "de": ("Gespeicherte personenbezogene Daten unserer Kontakte", "Vor- und Nachname", "Zeitzone"),
+    "fr": ("Données personnelles conservées de nos contacts", "Prénom et nom", "Fuseau horaire"),
+}
+
+
+@pytest.mark.parametrize("language", ["de", "fr"])
+def test_the_contacts_personal_data_on_file_reads_on_a_phone(
+    browser: Any,  # noqa: F811
+    live: Live,
+    world: World,
+    language: str,
+) -> None:
+    title, name, zone = KEPT[language]
+    link, _ = _profile_link(live, world, language)
+    page = browser.new_page(viewport=PHONE)
+    page.goto(link)
+    heading = page.locator("h2#personal-data")
+    heading.evaluate("h => h.scrollIntoView()")
+    assert heading.inner_text() == title
+    [kept] = page.locator("section[data-kept]").all()
+    assert name in kept.inner_text() and zone in kept.inner_text()
+    assert kept.locator('[data-testid="browsers"]').inner_text() == "0"
+    box = kept.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    _fits(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"profile-kept-phone-{language}.png"))

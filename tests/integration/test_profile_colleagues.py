@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from mailflow.actions.outbound import outbox
 from mailflow.links.claims import LinkClaim, ProfileClaim
 from mailflow.mail.capture import MailCapture
-from mailflow.models import Contact, Event, OutboundEmail
+from mailflow.models import Contact, Event, OutboundEmail, PushSubscription
 from mailflow.runtime import Runtime
 from tests.factories import World
 
@@ -116,3 +116,30 @@ def test_nobody_removes_itself_or_invites_a_known_address(
     bad = client.post(path, data={"section": "invite", "name": "B", "email": "not-an-address"})
     assert bad.status_code == 422
     assert _contact(rt, anna.email).removed_at is None
+
+
+def test_the_profile_lists_the_personal_data_kept_of_each_contact(
+    rt: Runtime, world: World, client: Any
+) -> None:
+    org = world.partner("Stuttgart", contacts=2, language="de")
+    anna, ben = world.contacts(org.id)  # type: ignore[arg-type]
+    with rt.db.transaction() as s:
+        for n in range(2):
+            s.add(
+                PushSubscription(
+                    contact_id=ben.id,  # type: ignore[arg-type]
+                    endpoint=f"https://push.example/{n}",
+                    p256dh="k",
+                    auth="a",
+                    created_at=rt.clock.now(),
+                )
+            )
+    page = client.get(rt.signer.path(ProfileClaim(anna.id))).get_data(as_text=True)  # type: ignore[arg-type]
+    section = page[page.index('id="personal-data"') :]
+    assert "Gespeicherte personenbezogene Daten unserer Kontakte" in section
+    for who in (anna, ben):
+        assert who.name in section and who.email in section
+    kept = re.findall(r'data-kept="(\d+)".*?data-testid="browsers">(\d+)<', section, re.S)
+    assert kept == [(str(anna.id), "0"), (str(ben.id), "2")]
+    assert "Letzte Anmeldung in der Konsole" in section and "nie" in section
+    assert "Telefonnummern unserer Kontakte werden nicht gespeichert" in section

@@ -10,7 +10,7 @@ import pytest
 from mailflow.rules.enrich import CsvCompanyData, enrich
 from mailflow.rules.geo import haversine_km
 from mailflow.rules.postal import parse_geonames, region_centroid
-from mailflow.rules.qualify import Criteria, check
+from mailflow.rules.qualify import LEGAL_BASIS_MISSING, Criteria, check
 
 LEAD = {"customer_email": "a@b.example", "country": "DE", "value": "18000",
         "requirement": "Replace a gas boiler", "company_size": 120}  # fmt: skip
@@ -87,3 +87,25 @@ def test_the_csv_provider_enriches_business_addresses_only(tmp_path: Path) -> No
     assert enrich("someone@gmail.com", provider) == {}
     assert enrich("x@unknown.example", provider) == {}
     assert enrich(None, CsvCompanyData(tmp_path / "missing.csv")) == {}
+
+
+@pytest.mark.parametrize(
+    ("basis", "goes_out"),
+    [
+        ({}, False),
+        ({"legal_basis": "consent", "consent_at": "2026-11-30T09:00:00Z"}, False),
+        ({"legal_basis": "consent", "consent_at": "2026-11-30T09:00:00Z",
+          "consent_source": "web form"}, True),
+        ({"legal_basis": "legitimate_interest", "legitimate_interest_note": "  "}, False),
+        ({"legal_basis": "legitimate_interest",
+          "legitimate_interest_note": "existing service contract"}, True),
+        ({"legal_basis": "gossip", "legitimate_interest_note": "heard of it"}, False),
+    ],
+)  # fmt: skip
+def test_a_campaign_requiring_a_legal_basis_holds_a_lead_without_a_whole_one(
+    basis: dict[str, str], goes_out: bool
+) -> None:
+    result = check({**LEAD, **basis}, Criteria(requires_legal_basis=True))
+    assert result.qualified is goes_out
+    assert (LEGAL_BASIS_MISSING in result.problems) is not goes_out
+    assert check({**LEAD, **basis}, Criteria()).qualified  # not required: no matter

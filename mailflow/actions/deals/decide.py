@@ -51,7 +51,7 @@ def approve(ctx: ActionContext, deal_id: int, note: str | None = None) -> DealRe
     lead = ingest(ctx, _lead_in(deal)).lead  # or the open lead of the same customer
     assert lead.id is not None
     if lead.owner_id is None:
-        assign(ctx, lead.id, deal.organization_id)
+        assign(ctx, lead.id, deal.organization_id, registered=True)
     elif lead.owner_id != deal.organization_id:
         taken = f"lead {lead.id} belongs to partner {lead.owner_id}"
         raise CustomerTaken(taken, said=CustomerTaken.text)

@@ -32,6 +32,10 @@ FIELDS = (
     "campaign",
     "value",
     "requirement",
+    "legal_basis",
+    "consent_at",
+    "consent_source",
+    "legitimate_interest_note",
 )
 _TEMPERATURES = ("cold", "warm", "hot")
 

@@ -13,6 +13,7 @@ from mailflow.actions._offers import close_offers
 from mailflow.actions.context import ActionContext
 from mailflow.actions.errors import ActionError, InvalidInput, NotFound
 from mailflow.actions.leads.offer import PARTNER_KINDS, offer_contacts, open_ring
+from mailflow.actions.leads.qualification import require_legal_basis
 from mailflow.actions.outbound import outbox
 from mailflow.i18n import N_
 from mailflow.mail import messages
@@ -52,12 +53,16 @@ def offer_to(ctx: ActionContext, lead_id: int, organization_ids: list[int]) -> l
     return open_ring(ctx, lead, matches)
 
 
-def assign(ctx: ActionContext, lead_id: int, organization_id: int) -> Offer:
+def assign(
+    ctx: ActionContext, lead_id: int, organization_id: int, *, registered: bool = False
+) -> Offer:
     """Give the lead to one partner exclusively: it becomes the owner at once, other open
-    offers are withdrawn, and its contacts get the details email."""
+    offers are withdrawn, and its contacts get the details email. ``registered``: the
+    partner registered the deal itself (its own customer, whose data came from it), so a
+    campaign's legal-basis requirement does not hold the lead back."""
     lead = _lock(ctx, lead_id)
     (org,) = _partners(ctx, [organization_id])
-    _qualify_for_override(ctx, lead)
+    _qualify_for_override(ctx, lead, registered=registered)
     why = "assigned to another partner"
     close_offers(ctx, OfferState.WITHDRAWN, col(Offer.lead_id) == lead_id, reason=why)
     match = Match(organization_id, _km(lead, org), f"assigned by {ctx.actor}")
@@ -117,9 +122,11 @@ def _partners(ctx: ActionContext, ids: list[int]) -> list[Organization]:
     return [found[oid] for oid in wanted]
 
 
-def _qualify_for_override(ctx: ActionContext, lead: Lead) -> None:
+def _qualify_for_override(ctx: ActionContext, lead: Lead, *, registered: bool = False) -> None:
     if lead.state != LeadState.NEW:
         return
+    if not registered:
+        require_legal_basis(ctx, lead)
     lead.state = lifecycle.lead_to(lead.state, LeadState.QUALIFIED)
     lead.qualify_note = None
     audit.record(ctx, "lead.qualified", lead_id=lead.id, from_state=LeadState.NEW,

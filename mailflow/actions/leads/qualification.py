@@ -19,12 +19,13 @@ from mailflow.actions._input import amount, checked_texts
 from mailflow.actions.context import ActionContext
 from mailflow.actions.errors import ActionError
 from mailflow.actions.outbound import outbox
+from mailflow.i18n import N_
 from mailflow.mail import messages
 from mailflow.models import Campaign, Contact, Lead, Organization
 from mailflow.models.states import LeadState
 from mailflow.queries.matching_input import campaign_for
 from mailflow.rules import lifecycle
-from mailflow.rules.qualify import Criteria, Qualification, check
+from mailflow.rules.qualify import Criteria, Qualification, check, has_legal_basis
 
 AGENCY_NOTE = "waiting for the agency's check"
 EDITABLE = ("customer_phone", "customer_company", "product_line", "value", "requirement")
@@ -32,6 +33,21 @@ EDITABLE = ("customer_phone", "customer_company", "product_line", "value", "requ
 
 class NotQualifiable(ActionError):
     http_status = 409
+
+
+NO_LEGAL_BASIS = N_(
+    "This lead's campaign requires a legal basis: record the customer's consent or the "
+    "legitimate interest first."
+)
+
+
+def require_legal_basis(ctx: ActionContext, lead: Lead) -> None:
+    """Refuse to send a waiting lead out by hand while its campaign requires a legal basis
+    it lacks: no override passes a customer's data on without one."""
+    campaign = campaign_for(ctx.session, lead)
+    values = {k: getattr(lead, k) for k in Lead.model_fields}
+    if campaign is not None and campaign.requires_legal_basis and not has_legal_basis(values):
+        raise NotQualifiable("the campaign requires a legal basis", said=NO_LEGAL_BASIS)
 
 
 def criteria_for(ctx: ActionContext, campaign: Campaign | None) -> Criteria:
@@ -42,6 +58,7 @@ def criteria_for(ctx: ActionContext, campaign: Campaign | None) -> Criteria:
         allowed_countries=tuple(c.upper() for c in campaign.allowed_countries),
         min_value=campaign.min_value,
         rules=tuple(campaign.rules),
+        requires_legal_basis=campaign.requires_legal_basis,
     )
 
 
@@ -183,6 +200,7 @@ def approve(ctx: ActionContext, lead_id: int, note: str | None = None) -> Lead:
         raise NotQualifiable("no such lead")
     if lead.state not in lifecycle.lead_sources(LeadState.QUALIFIED):
         raise NotQualifiable(f"the lead is {lead.state}, not waiting")
+    require_legal_basis(ctx, lead)
     _qualify(ctx, lead, how="manual", note=note or lead.qualify_note)
     return lead
 

@@ -4,8 +4,9 @@ confirms by its own signed link), remove one, choose who gets the offers.
 Contacts are saved by :func:`~mailflow.actions.partners.save.save_contact`, the one write
 of a contact (the API and the CSV import use it too, and it refuses console users). An
 invited colleague gets no offers until it confirms: only its own link proves the address
-is its own. A removed contact stays as the record of what it did, gets nothing more, and
-its links act no more (:func:`~mailflow.actions._load.load_offer_scope`).
+is its own. A removed contact stays as the record of what it did, gets nothing more (its
+browsers' push subscriptions are deleted), and its links act no more
+(:func:`~mailflow.actions._load.load_offer_scope`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from mailflow.actions.partners.profile import partner_contact
 from mailflow.actions.partners.save import save_contact
 from mailflow.i18n import N_
 from mailflow.mail import messages
-from mailflow.models import Contact
+from mailflow.models import Contact, PushSubscription
 from mailflow.models.api_schemas import ContactIn
 
 
@@ -76,6 +77,18 @@ def remove_colleague(ctx: ActionContext, contact_id: int, colleague_id: int) -> 
     audit.record(
         ctx, "contact.removed", organization_id=colleague.organization_id, contact_id=colleague.id
     )
+    # its browsers hear of nothing more: where they are is personal data without a purpose now
+    browsers = select(PushSubscription).where(PushSubscription.contact_id == colleague_id)
+    for row in ctx.session.exec(browsers).all():
+        ctx.session.delete(row)
+        audit.record(
+            ctx,
+            "push.unsubscribed",
+            organization_id=colleague.organization_id,
+            contact_id=colleague_id,
+            subscription_id=row.id,
+            why="contact_removed",
+        )
     return colleague
 
 

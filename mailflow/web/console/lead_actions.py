@@ -4,19 +4,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
+from pydantic import ValidationError
 from sqlmodel import col, select
 
 from mailflow.actions import unit
 from mailflow.actions.context import ActionContext
 from mailflow.actions.errors import ActionError
 from mailflow.actions.leads.edit import add_note, edit_lead
+from mailflow.actions.leads.legal_basis import record_legal_basis
 from mailflow.actions.leads.message import message_partner
 from mailflow.actions.leads.reassign import reassign
 from mailflow.actions.leads.withdraw import withdraw
 from mailflow.models import Organization
+from mailflow.models.schemas import LegalBasisIn
 from mailflow.queries import visibility
 from mailflow.rules.forminput import FormInputError, check_texts, parse_amount, parse_id
 from mailflow.web.console.auth import current_user, login_required
@@ -79,6 +84,47 @@ def edit(lead_id: int) -> Any:
         "temperature": form.get("temperature", "warm"),
     }
     return _act(lead_id, lambda ctx: edit_lead(ctx, lead_id, changes), gettext("Lead saved."))
+
+
+@bp.post("/<int:lead_id>/legal-basis")
+@login_required(*EDITORS)
+def legal_basis(lead_id: int) -> Any:
+    """The consent (a local date and time in the installation's time zone, and where) or
+    the legitimate interest a lead came in without."""
+    try:
+        given = _basis(request.form)
+    except (ValidationError, ValueError):
+        flash(
+            gettext("Give the consent with its date and source, or the legitimate interest."),
+            "error",
+        )
+        return redirect(url_for("console.lead", lead_id=lead_id))
+    return _act(
+        lead_id,
+        lambda ctx: record_legal_basis(ctx, lead_id, given),
+        gettext("Legal basis recorded."),
+    )
+
+
+def _basis(form: Any) -> LegalBasisIn:
+    basis = form.get("legal_basis", "")
+    fields: dict[str, Any] = {"legal_basis": basis or None}
+    if basis == "consent":
+        fields["consent_at"] = _local_time(form.get("consent_at", ""))
+        fields["consent_source"] = form.get("consent_source", "").strip() or None
+    elif basis == "legitimate_interest":
+        fields["legitimate_interest_note"] = form.get("legitimate_interest_note", "").strip()
+    return LegalBasisIn.model_validate(fields)
+
+
+def _local_time(value: str) -> datetime | None:
+    """A form's ``datetime-local`` value, in the installation's time zone."""
+    if not value.strip():
+        return None
+    moment = datetime.fromisoformat(value.strip())
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(runtime().settings.timezone))
+    return moment
 
 
 @bp.post("/<int:lead_id>/reassign")
