@@ -1,5 +1,6 @@
 """Console: the wording of each email per language, for ops. The texts of a kind's
-template as plain fields (their placeholders listed and checked), saved as a draft,
+template as plain fields (their placeholders listed and checked; a plural message one
+field per plural form of the language), saved as a draft,
 previewed (desktop, phone, plain text; in the language edited) and published or
 discarded. The template itself (MJML, Jinja) is the admins' page next door.
 """
@@ -19,6 +20,7 @@ from mailflow.actions.console.wording import (
     InvalidWording,
     discard,
     kind_messages,
+    kind_plurals,
     publish,
     save_draft,
 )
@@ -93,6 +95,7 @@ def _page(kind: str, lang: str, errors: dict[str, str] | None = None, status: in
         kind=kind,
         edit_lang=lang,
         fields=fields,
+        plurals=_plural_fields(source, lang, current, posted, errors or {}),
         draft=draft,
         published=published,
         general=(errors or {}).get(""),
@@ -102,6 +105,47 @@ def _page(kind: str, lang: str, errors: dict[str, str] | None = None, status: in
     response.headers["Content-Security-Policy"] = EDITOR_CSP
     response.headers["X-Frame-Options"] = "DENY"
     return response
+
+
+def _plural_fields(
+    source: Source,
+    lang: str,
+    current: dict[str, Any],
+    posted: Any,
+    errors: dict[str, str],
+) -> list[dict[str, Any]]:
+    """A plural message's forms, one field each, labelled with the counts it is for (the
+    language's plural rule)."""
+    examples = wordings.plural_examples(lang)
+    out = []
+    for singular, plural in kind_plurals(source):
+        name = field_name(singular)
+        standard = wordings.catalog_forms(lang, singular, plural)
+        kept = current.get(singular)
+        values = kept if isinstance(kept, list) else standard
+        forms = []
+        for i, catalog in enumerate(standard):
+            value = posted.get(f"{name}_{i}", "") if posted is not None else values[i]
+            forms.append({"name": f"{name}_{i}", "value": value, "catalog": catalog,
+                          "counts": examples[i] if i < len(examples) else []})  # fmt: skip
+        out.append(
+            {
+                "name": name,
+                "forms": forms,
+                "changed": isinstance(kept, list),
+                "placeholders": wordings.placeholders(plural),
+                "error": errors.get(singular),
+            }
+        )
+    return out
+
+
+def _posted_plurals(source: Source, lang: str) -> dict[str, list[str]]:
+    count = wordings.plural_count(lang)
+    return {
+        singular: [request.form.get(f"{field_name(singular)}_{i}", "") for i in range(count)]
+        for singular, _ in kind_plurals(source)
+    }
 
 
 def _may_edit_raw() -> bool:
@@ -124,7 +168,8 @@ def save(kind: str) -> Any:
     posted = {m: request.form.get(field_name(m), "") for m in kind_messages(source)}
     try:
         with unit(runtime(), _actor(), "console") as ctx:
-            save_draft(ctx, source, lang, posted, author_lang=language())
+            plurals = _posted_plurals(source, lang)
+            save_draft(ctx, source, lang, posted, author_lang=language(), plurals=plurals)
     except InvalidWording as exc:
         return _page(kind, lang, exc.errors, status=422)
     flash(gettext("Draft saved. It is not live yet: check the preview, then publish it."))
