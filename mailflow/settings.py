@@ -20,6 +20,8 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.numbers import list_currencies
+
 from mailflow import i18n
 
 PREFIX = "MAILFLOW_"
@@ -82,6 +84,8 @@ class Settings:
     retention_days: int = 365
     # what one loyalty point is worth in MDF budget (currency units per point)
     points_mdf_rate: float = 0.5
+    # the currency of that budget: the manufacturer's (ISO 4217)
+    points_mdf_currency: str = "EUR"
     # optional DKIM signing (all three or none); the key is the file's content.
     dkim_key: str | None = None
     dkim_selector: str | None = None
@@ -322,6 +326,13 @@ def _language(name: str, value: str) -> str:
     return value
 
 
+def _currency(name: str, value: str) -> str:
+    code = value.strip().upper()
+    if code not in list_currencies():
+        raise SettingsError(f"{PREFIX}{name}: expected an ISO 4217 currency code, got {value!r}")
+    return code
+
+
 def _csv_dialect(name: str, value: str) -> str:
     dialect = value.strip().lower()
     if dialect not in CSV_DIALECTS:
@@ -393,6 +404,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         redis_prefix=_get(env, "REDIS_PREFIX", "mailflow:"),
         worker_heartbeat_seconds=_get(env, "WORKER_HEARTBEAT_SECONDS", 30, at_least(3)),
         points_mdf_rate=_get(env, "POINTS_MDF_RATE", 0.5, parse_float),
+        points_mdf_currency=_get(env, "POINTS_MDF_CURRENCY", "EUR", _currency),
         **_dkim(env),
         reply_address=_get(env, "REPLY_ADDRESS", None, _address),
         dns_server=_get(env, "DNS_SERVER", None),

@@ -17,10 +17,12 @@ from mailflow.inbound.outcome import Outcome
 from mailflow.inbound.parse import Parsed
 from mailflow.inbound.parse.forwarded import Forwarded
 from mailflow.inbound.parse.sender import Evidence
+from mailflow.inbound.verify import NOT_VERIFIED
 from mailflow.links.signer import TokenExpired, TokenInvalid
 from mailflow.models import Contact, Organization
 from mailflow.models.schemas import DealIn, is_email
 from mailflow.models.states import InboundState
+from mailflow.rules.note import Note
 
 
 def for_us(ctx: ActionContext, parsed: Parsed) -> bool:
@@ -80,21 +82,23 @@ def _partner_contact(
         try:
             contact = ctx.session.get(Contact, ctx.rt.signer.read_deal_key(key))
         except (TokenInvalid, TokenExpired):
-            return None, "forged or damaged deals address"
-        return (contact, "") if _partner(ctx, contact) else (None, "unknown deals address")
+            return None, Note(N_("forged or damaged deals address"))
+        if not _partner(ctx, contact):
+            return None, Note(N_("unknown deals address"))
+        return contact, ""
     address = evidence.sender.address
     if address is None:
-        return None, f"sender not verified: {evidence.sender.problem}"
+        return None, Note(NOT_VERIFIED, problem=evidence.sender.problem)
     contact = _by_address(ctx, address)
     if contact is None:
-        return None, f"sender {address} is not a contact of a partner"
+        return None, Note(N_("sender %(address)s is not a contact of a partner"), address=address)
     behalf = evidence.on_behalf
     if behalf is not None and behalf.address != address:
         other = _by_address(ctx, behalf.address) if behalf.address else None
         if other is None or other.organization_id != contact.organization_id:
-            return None, "the Sender header is not a contact of the same partner"
+            return None, Note(N_("the Sender header is not a contact of the same partner"))
     if not evidence.auth.passed:
-        return None, f"sender not verified: {evidence.auth.reason}"
+        return None, Note(NOT_VERIFIED, problem=evidence.auth.reason)
     return contact, ""
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from mailflow.rules.note import as_json
+
 
 @dataclass
 class Outcome:
@@ -30,6 +32,7 @@ class Outcome:
         **ids: Any,
     ) -> Outcome:
         """The outcome whose reason is ``message`` (a catalog message, ``N_``) filled
-        with ``args``: in English as ``reason``, and as ``why`` with ``why_args``."""
-        why = {"why": message, "why_args": args}
+        with ``args``: in English as ``reason``, and as ``why`` with ``why_args`` (a
+        :class:`~mailflow.rules.note.Note` among them kept as its message and values)."""
+        why = {"why": message, "why_args": {k: as_json(v) for k, v in args.items()}}
         return cls(state, message % args, {**(data or {}), **why}, **ids)

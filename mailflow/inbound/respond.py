@@ -31,6 +31,7 @@ from mailflow.mail import messages
 from mailflow.models import Contact, Lead, Offer, OutboundEmail
 from mailflow.models.states import InboundState, OfferState
 from mailflow.rules.command import Command, as_json, readings
+from mailflow.rules.note import Note
 
 
 def bounce(ctx: ActionContext, parsed: Parsed, evidence: Evidence) -> Outcome:
@@ -40,7 +41,7 @@ def bounce(ctx: ActionContext, parsed: Parsed, evidence: Evidence) -> Outcome:
     result = record_bounce(
         ctx, _bounced_emails(ctx, parsed, evidence), named, hard=found.hard, status=found.status
     )
-    recipient = ", ".join(sorted(named)[:3]) or "unknown recipient"
+    recipient = ", ".join(sorted(named)[:3]) or Note(N_("unknown recipient"))
     if result.ignored is not None:
         return Outcome.said(
             InboundState.IGNORED,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import func, select
 
 from mailflow.actions.context import ActionContext
@@ -15,7 +17,7 @@ NOT_A_CONTACT = N_("sender %(address)s is not a contact of the partner")
 
 def verified_sender(
     ctx: ActionContext, evidence: Evidence, contact: Contact
-) -> tuple[Contact | None, str, dict[str, str]]:
+) -> tuple[Contact | None, str, dict[str, Any]]:
     """The sender must be the contact, or another contact of the same partner: its one
     From mailbox, read strictly; a Sender header, when there is one, must be such a
     contact too; and behind a checking MTA, DMARC/DKIM/SPF must vouch for its domain.
@@ -23,14 +25,14 @@ def verified_sender(
     technical detail of a check stays as the check wrote it)."""
     sender = evidence.sender
     if sender.address is None:
-        return None, NOT_VERIFIED, {"problem": str(sender.problem)}
+        return None, NOT_VERIFIED, {"problem": sender.problem}
     actor = _partner_contact(ctx, contact, sender.address)
     if actor is None:
         return None, NOT_A_CONTACT, {"address": sender.address}
     behalf = evidence.on_behalf
     if behalf is not None and behalf.address != sender.address:
         if behalf.address is None:
-            return None, NOT_VERIFIED, {"problem": str(behalf.problem)}
+            return None, NOT_VERIFIED, {"problem": behalf.problem}
         if _partner_contact(ctx, contact, behalf.address) is None:
             return None, NOT_A_CONTACT, {"address": behalf.address}
     if not evidence.auth.passed:

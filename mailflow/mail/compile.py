@@ -222,12 +222,17 @@ def compile_source(
 
 
 def _for_language(
-    subject: str, text: str, html: str, lang: str, texts: Mapping[str, str] | None
+    subject: str, text: str, html: str, lang: str, texts: wordings.Texts | None
 ) -> tuple[Template, Template, Template]:
     """The three parts pretranslated for ``lang``; with the wording's ``texts``, whose
-    ``_``/``gettext`` also look there first (for messages with placeholders)."""
+    ``_``/``gettext`` also look there first (for messages with placeholders), and whose
+    ``ngettext`` takes the wording's plural forms."""
     texts = texts or {}
-    extra = {"_": wordings.gettext_for(texts), "gettext": wordings.gettext_for(texts)}
+    extra = {
+        "_": wordings.gettext_for(texts),
+        "gettext": wordings.gettext_for(texts),
+        "ngettext": wordings.ngettext_for(texts),
+    }
     names = extra if texts else None
     return (
         TEXT_ENV.from_string(pretranslate(subject, lang, html=False, texts=texts), names),
@@ -236,16 +241,14 @@ def _for_language(
     )
 
 
-def pretranslate(
-    source: str, lang: str, *, html: bool, texts: Mapping[str, str] | None = None
-) -> str:
+def pretranslate(source: str, lang: str, *, html: bool, texts: wordings.Texts | None = None) -> str:
     """Replace each ``{{ _("literal") }}`` by its translation (HTML-escaped for the HTML
     part, as autoescape would); calls with arguments stay calls. ``texts`` (a wording)
     come before the catalog."""
 
     def fill(match: re.Match[str]) -> str:
         message = match.group(1).replace('\\"', '"')
-        text = (texts or {}).get(message) or i18n.gettext(lang, message)
+        text = wordings.single(texts or {}, message) or i18n.gettext(lang, message)
         if any(mark in text for mark in ("{{", "{%", "{#", "}}", "%}", "#}")):
             return match.group(0)
         return str(escape(text)) if html else text

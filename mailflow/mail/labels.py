@@ -16,7 +16,7 @@ from jinja2.runtime import Context
 
 from mailflow import i18n
 from mailflow.i18n import N_
-from mailflow.rules.matching.note import Note
+from mailflow.rules.note import Note
 
 # The reasons the decline dialog offers (its option values) and what a reader sees.
 DECLINE_REASONS: dict[str, str] = {
@@ -100,17 +100,22 @@ def why(lang: str, state: str, outcome: dict[str, Any]) -> str:
 def _value(lang: str, name: str, value: object) -> str:
     if name == "date":
         return i18n.day(lang, value)
+    if _is_stored_note(value):  # a nested reason kept with its values (a bounce's)
+        return note(lang, "", value)  # type: ignore[arg-type]
     if name == "why":  # a nested reason (a bounce's): translated when it is a message
         return label(lang, value)
     return str(value)
 
 
 def note(lang: str, value: object, stored: list[Any] | None = None) -> str:
-    """A matching criterion's note in ``lang``: a :class:`Note`'s message, or the message
-    and values an offer stored with its ranking (``stored``); other text as it is."""
+    """A note (:class:`~mailflow.rules.note.Note`: a matching criterion's, why a partner
+    was excluded, a sender check's) in ``lang``: its message, or the message and values
+    kept in JSON (``stored``), with the values in the reader's format; other text as it
+    is."""
     if isinstance(value, Note):
         message, args = value.message, value.args
-    elif stored and len(stored) == 2 and isinstance(stored[0], str):
+    elif _is_stored_note(stored):
+        assert stored is not None
         message, args = stored[0], dict(stored[1] or {})
     else:
         return "" if value is None else str(value)
@@ -118,12 +123,27 @@ def note(lang: str, value: object, stored: list[Any] | None = None) -> str:
     return i18n.gettext(lang, message, **shown)
 
 
+def _is_stored_note(value: object) -> bool:
+    return (
+        isinstance(value, list | tuple)
+        and len(value) == 2
+        and isinstance(value[0], str)
+        and isinstance(value[1], dict | type(None))
+    )
+
+
 def _note_value(lang: str, name: str, value: object) -> str:
+    if isinstance(value, Note):
+        return note(lang, value)
+    if _is_stored_note(value):
+        return note(lang, "", value)  # type: ignore[arg-type]
     if name == "language":
         try:
             return Locale.parse(str(value)).get_language_name(i18n.normalize(lang)) or str(value)
         except (UnknownLocaleError, ValueError):
             return str(value)
+    if name == "date":
+        return i18n.day(lang, value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return i18n.number(lang, value)
     return str(value)

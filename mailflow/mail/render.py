@@ -73,7 +73,7 @@ class Renderer:
         self._compiled: dict[tuple[str, int, str], Compiled] = {}
         self._lock = threading.Lock()
         self._active: dict[str, Source] = {}
-        self._wording: dict[str, dict[str, dict[str, str]]] = {}  # kind → lang → texts
+        self._wording: dict[str, dict[str, wordings.Texts]] = {}  # kind → lang → texts
         self._active_at = float("-inf")
 
     def invalidate(self) -> None:
@@ -125,7 +125,7 @@ class Renderer:
         with self._db.read() as s:
             return templates.load_source(s, kind, version)
 
-    def wording(self, kind: str) -> dict[str, dict[str, str]]:
+    def wording(self, kind: str) -> dict[str, wordings.Texts]:
         """The kind's published wording (``{lang: {msgid: text}}``)."""
         self._active_sources()
         return self._wording.get(kind, {})

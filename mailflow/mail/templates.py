@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from mailflow.mail import wording as wordings
 from mailflow.mail.compile import Source, TemplateError, file_source
 from mailflow.models import EmailTemplate, EmailWording
 
@@ -71,10 +72,10 @@ def diff(old: Source, new: Source) -> str:
     return "\n".join(chunks)
 
 
-def published_wording(session: Session) -> dict[str, dict[str, dict[str, str]]]:
+def published_wording(session: Session) -> dict[str, dict[str, wordings.Texts]]:
     """Every kind's published wording: ``{kind: {lang: {msgid: text}}}``."""
     rows = session.exec(select(EmailWording).where(EmailWording.state == "published")).all()
-    out: dict[str, dict[str, dict[str, str]]] = {}
+    out: dict[str, dict[str, wordings.Texts]] = {}
     for row in rows:
         if row.texts:
             out.setdefault(row.kind, {})[row.lang] = dict(row.texts)

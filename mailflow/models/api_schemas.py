@@ -348,6 +348,7 @@ class Criterion(BaseModel):
     value: float
     weight: float
     note: str
+    message: str = Field(description="the note in the answer's language")
 
 
 class Candidate(BaseModel):
@@ -362,6 +363,8 @@ class Excluded(BaseModel):
     organization_id: int
     name: str
     reason: str
+    code: str = Field(description="the hard filter that excluded it: a key of excluded_counts")
+    message: str = Field(description="why, in the answer's language")
 
 
 class MatchingOut(BaseModel):
@@ -372,6 +375,10 @@ class MatchingOut(BaseModel):
     candidates: list[Candidate]
     excluded_counts: dict[str, int]
     excluded: list[Excluded]
+    language: str = Field(
+        description="the language of the messages: the Accept-Language when we speak it, "
+        "else the organisation's, else the installation's"
+    )
 
 
 # -- KPIs -------------------------------------------------------------------------------

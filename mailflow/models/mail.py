@@ -90,7 +90,7 @@ class EmailWording(SQLModel, table=True):
     kind: str = Field(max_length=50)
     lang: str = Field(max_length=5)
     state: str = Field(max_length=10)
-    texts: dict[str, str] = json_field(dict)
+    texts: dict[str, str | list[str]] = json_field(dict)  # a plural message: its forms
     updated_by: str | None = Field(default=None, max_length=100)
     updated_at: datetime
 

@@ -108,6 +108,7 @@ class AuditRow:
     what: str = history.OTHER  # the catalog phrase of ``kind``
     award: str | None = None  # the catalog label of a points entry's award
     fields: tuple[str, ...] = ()  # the catalog labels of the fields an edit changed
+    why: list[Any] | None = None  # why (a message and its values), for the reader's language
 
 
 @dataclass
@@ -224,7 +225,16 @@ def _row(event: Event, who: str) -> AuditRow:
         what=history.phrase(event.kind),
         award=history.AWARDS.get(str(award), str(award)) if award else None,
         fields=tuple(history.field_names(sorted(data.get("after") or {}))),
+        why=_why(data.get("why_note"), who),
     )
+
+
+def _why(stored: Any, who: str) -> list[Any] | None:
+    """An event's kept why; the person or key it names (``chosen by console:5``) by name."""
+    if not (isinstance(stored, list) and len(stored) == 2 and isinstance(stored[1], dict)):
+        return None
+    message, args = stored
+    return [message, {**args, "actor": who} if "actor" in args else args]
 
 
 def _replies(viewer: Viewer) -> ColumnElement[bool]:

@@ -4,7 +4,9 @@
 those partners; ``POST /api/v1/leads/<id>/assign`` ``{"organization_id": n}`` gives the
 lead to one partner. ``GET /api/v1/leads/<id>/matching`` returns the explanation: every
 active partner is ranked; the best ``limit`` (default 50, ``all``) come with their scores,
-the excluded ones as counts per reason with the nearest few as examples.
+the excluded ones as counts per reason with the nearest few as examples. Each note and
+reason also comes as a ``message`` in the caller's language (``language``: the
+``Accept-Language`` when we speak it, else the key's organisation's language).
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from flask import g
 from mailflow.actions import unit
 from mailflow.actions.errors import NotFound
 from mailflow.actions.leads.override import assign, offer_to
-from mailflow.models import Lead
+from mailflow.mail.labels import note
+from mailflow.models import Lead, Organization
 from mailflow.models.api_schemas import (
     AssignIn,
     AssignOut,
@@ -33,6 +36,7 @@ from mailflow.queries.matching_input import explain_lead
 from mailflow.web.api import bp
 from mailflow.web.apispec import endpoint, require_manufacturer
 from mailflow.web.context import runtime
+from mailflow.web.language import client_language
 
 EXAMPLES = 20
 
@@ -72,6 +76,8 @@ def matching(lead_id: int, query: MatchingQuery) -> Any:
         ranking = explain_lead(s, lead, rt.clock.now(), rt.settings.ring_size)
         shown = ranking.top(None if query.limit == "all" else query.limit)
         groups = ranking.exclusion_groups(EXAMPLES)
+        own = s.get(Organization, g.api_key.organization_id)
+    lang = client_language(own.languages if own is not None else ())
     return MatchingOut(
         lead_id=lead_id,
         partners=len(ranking.pool),
@@ -84,15 +90,23 @@ def matching(lead_id: int, query: MatchingQuery) -> Any:
                 score=s.score,
                 existing_customer=s.existing_customer,
                 criteria={
-                    k: Criterion(value=v, weight=w, note=n) for k, (v, w, n) in s.parts.items()
+                    k: Criterion(value=v, weight=w, note=n, message=note(lang, n))
+                    for k, (v, w, n) in s.parts.items()
                 },
             )
             for s in shown
         ],
         excluded_counts={grp.reason: grp.count for grp in groups},
         excluded=[
-            Excluded(organization_id=c.organization_id, name=c.name, reason=why)
+            Excluded(
+                organization_id=c.organization_id,
+                name=c.name,
+                reason=why,
+                code=grp.reason,
+                message=note(lang, why),
+            )
             for grp in groups
             for c, why in grp.examples
         ],
+        language=lang,
     )

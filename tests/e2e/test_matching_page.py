@@ -47,7 +47,7 @@ def test_a_partner_manager_reads_the_ranking_and_offers_to_a_chosen_partner(
     row = page.locator(f'#candidates tr[data-org="{spare.id}"]')
     assert "Nordlicht" in row.inner_text()
     assert float(row.locator(".score").inner_text()) > 0
-    assert "km" in row.locator('td[data-criterion="distance"]').inner_text()
+    assert "km" in row.locator('[data-criterion="distance"]').inner_text()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "matching-explanation.png"), full_page=True)
 

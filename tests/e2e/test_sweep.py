@@ -98,7 +98,6 @@ IN_PROGRESS = {
     "escalation.show": "the escalation page is being reworked",
     "dialog-decline": "the decline dialog is being reworked",
     "portal-won": "the partner page's win flow is being reworked",
-    "console_matching.explanation": "the matching page is being reworked",
     "console_templates.edit": "the template editor is being reworked",
     "console_templates.diff": "the template editor is being reworked",
     "console_templates.preview": "the template editor is being reworked",

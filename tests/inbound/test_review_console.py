@@ -101,6 +101,25 @@ def test_the_review_page_shows_the_sender_checks_verdict(client: Any, offered: O
     assert 'data-auth="fail"' in page and f"dmarc=fail for {domain}" in page
 
 
+def test_a_german_reader_reads_the_sender_checks_verdict_in_german(
+    client: Any, offered: Offered
+) -> None:
+    mta = "mx.nordwind.test"
+    offered.rt.settings = offered.rt.settings.with_(inbound_authserv_ids=(mta,))
+    domain = offered.contacts[0].email.rpartition("@")[2]
+    raw = f"Authentication-Results: {mta}; spf=fail; dmarc=fail header.from={domain}\r\n"
+    body = reply("pick", to=offered.reply_to(0), sender=offered.contacts[0].email)
+    assert offered.deliver(raw.encode() + body) == "review"
+    with offered.rt.db.read() as s:
+        row = s.exec(select(InboundEmail)).one()
+        assert row.outcome["auth"]["reason"] == f"dmarc=fail for {domain}"  # kept in English
+    _login(client, offered, "de")
+    page = client.get(f"/console/inbound/{row.id}").get_data(as_text=True)
+    found = f"DMARC-Prüfung für {domain} fehlgeschlagen"
+    assert page.count(found) == 2  # the sender check, and why the reply waits for review
+    assert f"dmarc=fail for {domain}" not in page and "not verified" not in page
+
+
 def test_a_german_reader_sees_the_message_how_it_came_and_why_in_german(
     client: Any, offered: Offered
 ) -> None:

@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from sqlmodel import select
 
 from mailflow.actions import ledger
-from mailflow.models import Event, PointsEntry, ReportSubscription
+from mailflow.models import Contact, Event, PointsEntry, ReportSubscription
 from mailflow.runtime import Runtime
 from tests.hierarchy import PASSWORD, Hierarchy, build
 
@@ -53,6 +54,24 @@ def test_a_partner_manager_converts_points_only_for_own_partners(client: Any, rt
     with rt.db.read() as s:
         assert ledger.balance(s, h.orgs["A1"]) == 60
         assert ledger.balance(s, h.orgs["B"]) == 100
+
+
+@pytest.mark.parametrize(
+    ("lang", "currency", "rate"),
+    [("de", "CHF", "0,50\u00a0CHF"), ("en", "GBP", "£0.50"), ("pl", "PLN", "0,50\u00a0zł")],
+)
+def test_the_points_page_writes_the_mdf_rate_in_the_budgets_currency_and_readers_format(
+    client: Any, rt: Runtime, lang: str, currency: str, rate: str
+) -> None:
+    rt.settings = rt.settings.with_(points_mdf_currency=currency)
+    h = build(rt)
+    with rt.db.transaction() as s:
+        contact = s.get(Contact, h.contacts["pm1"])
+        assert contact is not None
+        contact.language = lang
+    _login(client, h, "pm1")
+    page = client.get("/console/points").get_data(as_text=True)
+    assert rate in page and "€" not in page
 
 
 def test_a_rep_cannot_convert_points(client: Any, rt: Runtime) -> None:

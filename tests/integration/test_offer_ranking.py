@@ -54,3 +54,19 @@ def test_the_matching_page_explains_each_criterion_in_the_readers_language(
     candidates = page.split('id="candidates"')[1].split("</table>")[0]
     for table in (offered, candidates):  # the offers' kept notes, and the live ranking
         assert "noch keine Übernahmen" in table and "no picks yet" not in table
+
+
+def test_the_audit_trail_says_why_each_partner_was_offered_in_the_readers_language(
+    client: Any, rt: Runtime, world: World
+) -> None:
+    _user(rt, world)
+    for city in ("Stuttgart", "Ulm"):
+        world.partner(city)
+    lead, _ = world.offered_lead()
+    _speaks(rt, "de")
+    _login(client)
+    page = client.get(f"/console/leads/{lead.id}").get_data(as_text=True)
+    trail = page.split('id="audit"')[1].split("</table>")[0]
+    assert trail.count('class="muted why"') >= 2  # one line per offer opened
+    assert "Punktzahl " in trail and "km entfernt" in trail
+    assert "score " not in trail and "km away" not in trail

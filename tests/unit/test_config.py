@@ -45,6 +45,7 @@ def test_settings_are_frozen(tmp_path: Path) -> None:
         ("TIMEZONE", "Mars/Olympus", "MAILFLOW_TIMEZONE: unknown time zone"),
         ("DEFAULT_LANGUAGE", "sv", "MAILFLOW_DEFAULT_LANGUAGE: expected one of en, de"),
         ("SECRET_KEYS", "short", "every key needs at least 16 characters"),
+        ("POINTS_MDF_CURRENCY", "EURO", "MAILFLOW_POINTS_MDF_CURRENCY: expected an ISO 4217"),
     ],
 )
 def test_it_refuses_a_bad_value_with_the_variable_name(

@@ -1,8 +1,9 @@
 """The wording of an email kind per language: ops save a draft, preview it, publish it
 (every email of the kind in that language uses it from then on) or discard it.
 
-A draft holds the whole wording of its kind and language (``{msgid: text}``; a message
-left out follows the catalog). The caller invalidates ``rt.renderer`` after a publish
+A draft holds the whole wording of its kind and language (``{msgid: text}``, a plural
+message's forms as a list under its singular msgid; a message left out follows the
+catalog). The caller invalidates ``rt.renderer`` after a publish
 commits, so this process uses the new wording at once; other processes within the
 renderer's TTL.
 """
@@ -42,17 +43,26 @@ def kind_messages(source: Source) -> list[str]:
     return wordings.messages((source.subject, source.body_text, source.body_mjml), HTML_ENV)
 
 
+def kind_plurals(source: Source) -> list[tuple[str, str]]:
+    """The plural messages (singular, plural) of the kind's template that ops may reword,
+    form by form."""
+    parts = (source.subject, source.body_text, source.body_mjml)
+    return wordings.plural_messages(parts, HTML_ENV)
+
+
 def save_draft(
     ctx: ActionContext,
     source: Source,
     lang: str,
     posted: Mapping[str, str],
     author_lang: str = "en",
+    plurals: Mapping[str, list[str]] | None = None,
 ) -> EmailWording:
-    """Store the posted texts (``{msgid: text}``) as the draft of ``source.kind`` in
-    ``lang``; texts that are empty or the catalog's own are left out."""
+    """Store the posted texts (``{msgid: text}``) and plural forms (``{singular: [form,
+    …]}``, in the language's order) as the draft of ``source.kind`` in ``lang``; texts
+    that are empty or the catalog's own are left out."""
     _check_kind(source.kind, lang)
-    texts: dict[str, str] = {}
+    texts: dict[str, str | list[str]] = {}
     errors: dict[str, str] = {}
     for message in kind_messages(source):
         text = wordings.clean(message, posted.get(message, ""), lang)
@@ -61,6 +71,13 @@ def save_draft(
         if found := wordings.problem(message, text):
             errors[message] = wordings.explain(author_lang, found)
         texts[message] = text
+    for singular, plural in kind_plurals(source):
+        forms = wordings.clean_forms(singular, plural, (plurals or {}).get(singular, []), lang)
+        if forms is None:
+            continue
+        if found := wordings.plural_problem(plural, forms):
+            errors[singular] = wordings.explain(author_lang, found)
+        texts[singular] = forms
     if errors:
         raise InvalidWording(errors)
     row = _store(ctx, source.kind, lang, DRAFT, texts)
@@ -68,7 +85,7 @@ def save_draft(
     return row
 
 
-def publish(ctx: ActionContext, source: Source, lang: str) -> dict[str, str]:
+def publish(ctx: ActionContext, source: Source, lang: str) -> dict[str, str | list[str]]:
     """Make the draft the kind's wording in ``lang``, after a render of the kind's sample
     data with it (what the template does with a text is checked before it goes live)."""
     _check_kind(source.kind, lang)
@@ -119,7 +136,7 @@ def _check_kind(kind: str, lang: str) -> None:
 
 
 def _store(
-    ctx: ActionContext, kind: str, lang: str, state: str, texts: dict[str, str]
+    ctx: ActionContext, kind: str, lang: str, state: str, texts: dict[str, str | list[str]]
 ) -> EmailWording:
     row = templates.wording_row(ctx.session, kind, lang, state)
     if row is None:

@@ -24,8 +24,10 @@ from mailflow.actions.errors import NotFound
 from mailflow.actions.leads.expire import tell_moved_on
 from mailflow.actions.leads.offer import offer_contacts, offer_next_ring
 from mailflow.actions.outbound import outbox
+from mailflow.i18n import N_
 from mailflow.mail import messages
 from mailflow.models import Contact, Offer, OfferState, Organization, OutboundEmail
+from mailflow.rules.note import Note
 
 SOFT_BOUNCE_LIMIT = 3
 
@@ -35,7 +37,7 @@ class BounceResult:
     contact_id: int | None
     undeliverable: bool
     offer_moved: bool
-    ignored: str | None = None  # why the bounce changed nothing
+    ignored: Note | None = None  # why the bounce changed nothing
 
 
 def record_bounce(
@@ -60,6 +62,7 @@ def record_bounce(
             ctx,
             "inbound.bounce_ignored",
             reason=reason,
+            reason_note=reason.as_json(),
             emails=sorted(e.id for e in emails if e.id is not None) or None,
             recipients=sorted(named)[:5] or None,
             status=status,
@@ -84,13 +87,15 @@ def _emails(ctx: ActionContext, email_ids: Collection[int]) -> list[OutboundEmai
     return list(ctx.session.exec(query.order_by(col(OutboundEmail.id).desc())))
 
 
-def _why_ignored(emails: list[OutboundEmail], named: set[str]) -> str:
+def _why_ignored(emails: list[OutboundEmail], named: set[str]) -> Note:
     if not emails:
-        return "it proves no email of ours (no valid bounce key, none of our Message-IDs)"
+        return Note(N_("it proves no email of ours (no valid bounce key, none of our Message-IDs)"))
     ours = ", ".join(f"#{e.id}" for e in emails[:5])
     if not named:
-        return f"it names no failed recipient for our email {ours}"
-    return f"the recipient it names is not the recipient of our email {ours}"
+        return Note(N_("it names no failed recipient for our email %(emails)s"), emails=ours)
+    return Note(
+        N_("the recipient it names is not the recipient of our email %(emails)s"), emails=ours
+    )
 
 
 def _contact(ctx: ActionContext, email: OutboundEmail) -> Contact | None:

@@ -19,6 +19,7 @@ from mailflow.queries.away import stand_ins
 from mailflow.queries.matching_input import PARTNER_KINDS, lead_place, rank_lead
 from mailflow.rules import lifecycle, offer_digest, sla
 from mailflow.rules.matching.criteria import Match
+from mailflow.rules.note import as_json
 
 __all__ = ["PARTNER_KINDS", "due_undistributed", "offer_contacts", "offer_next_ring", "open_ring"]
 # How long a qualified lead may wait for its distribute job before the sweep offers it.
@@ -126,6 +127,7 @@ def open_ring(
             to_state=OfferState.OPEN,
             ring=ring,
             why=match.why,
+            why_note=as_json(match.why),
         )
         if notify:
             _email_offer(ctx, lead, offer, len(matches))

@@ -22,6 +22,7 @@ from mailflow.rules import lifecycle
 from mailflow.rules.forminput import MAX_ID
 from mailflow.rules.geo import haversine_km
 from mailflow.rules.matching.criteria import Match
+from mailflow.rules.note import Note
 
 MOVABLE = (LeadState.NEW, LeadState.QUALIFIED, LeadState.OFFERED, LeadState.UNASSIGNED)
 
@@ -47,7 +48,8 @@ def offer_to(ctx: ActionContext, lead_id: int, organization_ids: list[int]) -> l
     if not chosen:
         raise OverrideRefused("every chosen partner already has an open offer for this lead")
     _qualify_for_override(ctx, lead)
-    matches = [Match(o.id, _km(lead, o), f"chosen by {ctx.actor}") for o in chosen]  # type: ignore[arg-type]
+    why = Note(N_("chosen by %(actor)s"), actor=ctx.actor)
+    matches = [Match(o.id, _km(lead, o), why) for o in chosen]  # type: ignore[arg-type]
     audit.record(ctx, "lead.override_offer", lead_id=lead.id,
                  organizations=[m.organization_id for m in matches])  # fmt: skip
     return open_ring(ctx, lead, matches)
@@ -65,7 +67,9 @@ def assign(
     _qualify_for_override(ctx, lead, registered=registered)
     why = "assigned to another partner"
     close_offers(ctx, OfferState.WITHDRAWN, col(Offer.lead_id) == lead_id, reason=why)
-    match = Match(organization_id, _km(lead, org), f"assigned by {ctx.actor}")
+    match = Match(
+        organization_id, _km(lead, org), Note(N_("assigned by %(actor)s"), actor=ctx.actor)
+    )
     (offer,) = open_ring(ctx, lead, [match], notify=False)
     contacts = offer_contacts(ctx, organization_id)
     offer.state = lifecycle.offer_to(offer.state, OfferState.PICKED)

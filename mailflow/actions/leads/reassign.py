@@ -9,9 +9,11 @@ from mailflow.actions.context import ActionContext
 from mailflow.actions.errors import NotFound
 from mailflow.actions.leads import override
 from mailflow.actions.leads.offer import offer_contacts
+from mailflow.i18n import N_
 from mailflow.models import Lead, Offer, OfferState
 from mailflow.rules import lifecycle
 from mailflow.rules.lifecycle import OPEN_STAGES
+from mailflow.rules.note import Note
 
 
 def reassign(ctx: ActionContext, lead_id: int, organization_id: int) -> Offer:
@@ -32,9 +34,10 @@ def reassign(ctx: ActionContext, lead_id: int, organization_id: int) -> Offer:
                   offered_at=ctx.now, expires_at=ctx.now)  # fmt: skip
     ctx.session.add(offer)
     ctx.session.flush()
+    why = Note(N_("reassigned by %(actor)s"), actor=ctx.actor)
     audit.record(ctx, "offer.opened", lead_id=lead_id, offer_id=offer.id,
                  organization_id=organization_id, to_state=OfferState.OPEN,
-                 ring=offer.ring, why=f"reassigned by {ctx.actor}")  # fmt: skip
+                 ring=offer.ring, why=why, why_note=why.as_json())  # fmt: skip
     contacts = offer_contacts(ctx, organization_id)
     offer.state = lifecycle.offer_to(offer.state, OfferState.PICKED)
     offer.responded_at = ctx.now

@@ -20,6 +20,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from mailflow.i18n import N_
+from mailflow.rules.note import Note
+
 MAX_HEADER = 8000  # characters of one header that are read
 MAX_TRUSTED = 10  # headers of the trusted run that are read
 _ALIGNED_PROPERTY = {"dkim": ("header.d", "header.i"), "spf": ("smtp.mailfrom",)}
@@ -38,7 +41,7 @@ class Method:
 class Verdict:
     checked: bool  # an authserv-id is configured: the verdict counts
     passed: bool
-    reason: str
+    reason: Note  # English where text is wanted; shown to ops in their language
     results: tuple[str, ...] = ()  # "dmarc=fail", "dkim=pass (example.com)", … as read
 
     def as_json(self) -> dict[str, Any]:
@@ -46,11 +49,14 @@ class Verdict:
             "checked": self.checked,
             "passed": self.passed,
             "reason": self.reason,
+            "reason_note": self.reason.as_json(),
             "results": list(self.results),
         }
 
 
-NOT_CHECKED = Verdict(False, True, "not checked (no MAILFLOW_INBOUND_AUTHSERV_ID)")
+NOT_CHECKED = Verdict(
+    False, True, Note(N_("not checked (no %(setting)s)"), setting="MAILFLOW_INBOUND_AUTHSERV_ID")
+)
 
 
 def verdict(
@@ -62,10 +68,12 @@ def verdict(
     ours = {a.lower() for a in authserv_ids}
     methods = [m for value in trusted_run(headers, ours) for m in parse(value)[1]]
     if not methods:
-        return Verdict(True, False, f"no Authentication-Results from {', '.join(sorted(ours))}")
+        servers = ", ".join(sorted(ours))
+        return Verdict(True, False, Note(N_("no Authentication-Results from %(servers)s"),
+                                         servers=servers))  # fmt: skip
     results = tuple(_describe(m) for m in methods[:20])
     if not from_domain:
-        return Verdict(True, False, "no From domain to check", results)
+        return Verdict(True, False, Note(N_("no From domain to check")), results)
     return _decide(methods, from_domain.lower().rstrip("."), results)
 
 
@@ -89,13 +97,16 @@ def trusted_run(headers: Iterable[tuple[str, str]], ours: set[str]) -> list[str]
 def _decide(methods: list[Method], domain: str, results: tuple[str, ...]) -> Verdict:
     dmarc = [m.result for m in methods if m.name == "dmarc" and _about(m, domain)]
     if "fail" in dmarc:
-        return Verdict(True, False, f"dmarc=fail for {domain}", results)
+        return Verdict(True, False, Note(N_("dmarc=fail for %(domain)s"), domain=domain), results)
     if "pass" in dmarc:
-        return Verdict(True, True, f"dmarc=pass for {domain}", results)
+        return Verdict(True, True, Note(N_("dmarc=pass for %(domain)s"), domain=domain), results)
     for method in methods:
         if method.result == "pass" and _aligned(method, domain):
-            return Verdict(True, True, f"{method.name}=pass aligned with {domain}", results)
-    return Verdict(True, False, f"no DMARC, DKIM or SPF pass for {domain}", results)
+            why = Note(N_("%(method)s=pass aligned with %(domain)s"), method=method.name,
+                       domain=domain)  # fmt: skip
+            return Verdict(True, True, why, results)
+    why = Note(N_("no DMARC, DKIM or SPF pass for %(domain)s"), domain=domain)
+    return Verdict(True, False, why, results)
 
 
 def _about(method: Method, domain: str) -> bool:

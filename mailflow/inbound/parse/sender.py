@@ -27,9 +27,11 @@ from email.message import Message
 from email.parser import BytesParser
 from typing import Any
 
+from mailflow.i18n import N_
 from mailflow.inbound.parse import authresults
 from mailflow.inbound.parse.classify import Bounce
 from mailflow.inbound.parse.message import MAX_HEADER, MAX_MESSAGE
+from mailflow.rules.note import Note
 
 MAX_PARTS = 50  # parts of a bounce that are looked at
 MAX_IDS = 20  # returned Message-IDs kept
@@ -42,7 +44,7 @@ _STATUS = ("message/delivery-status", "message/global-delivery-status")
 @dataclass(frozen=True)
 class Mailbox:
     address: str | None  # lower case; None when the header is refused or missing
-    problem: str | None = None  # why it is refused
+    problem: Note | None = None  # why it is refused
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class Evidence:
         data: dict[str, Any] = {"auth": self.auth.as_json()}
         if self.sender.problem:
             data["from_problem"] = self.sender.problem
+            data["from_problem_note"] = self.sender.problem.as_json()
         if self.on_behalf is not None:
             data["sender"] = self.on_behalf.address or self.on_behalf.problem
         return data
@@ -80,7 +83,7 @@ def read_evidence(raw: bytes, authserv_ids: Sequence[str], *, bounce: bool) -> E
     try:
         return _read(raw, authserv_ids, bounce)
     except Exception:  # a message too broken to read proves nothing and verifies nobody
-        return Evidence(Mailbox(None, "unreadable headers"), authresults.NOT_CHECKED)
+        return Evidence(Mailbox(None, Note(N_("unreadable headers"))), authresults.NOT_CHECKED)
 
 
 def _read(raw: bytes, authserv_ids: Sequence[str], bounce: bool) -> Evidence:
@@ -105,30 +108,42 @@ def mailbox(headers: list[tuple[str, str]], name: str) -> Mailbox:
     """The one mailbox of header ``name``, or why it is refused."""
     values = [value for key, value in headers if key.lower() == name.lower()]
     if not values:
-        return Mailbox(None, f"no {name} header")
+        return _refused(N_("no %(header)s header"), f"no {name} header", name)
     if len(values) > 1:
-        return Mailbox(None, f"{len(values)} {name} headers")
+        many = f"{len(values)} {name} headers"
+        return _refused(N_("%(count)s times the %(header)s header"), many, name, count=len(values))
     if len(values[0]) > MAX_HEADER:  # the stdlib's address parser is quadratic in the length
-        return Mailbox(None, f"{name} header too long")
+        return _refused(N_("%(header)s header too long"), f"{name} header too long", name)
     try:
         header = policy.default.header_fetch_parse(name, values[0])
     except Exception:
-        return Mailbox(None, f"unreadable {name} header")
+        return _refused(N_("unreadable %(header)s header"), f"unreadable {name} header", name)
     if not isinstance(header, AddressHeader):
-        return Mailbox(None, f"unreadable {name} header")
+        return _refused(N_("unreadable %(header)s header"), f"unreadable {name} header", name)
     defects: tuple[Exception, ...] = getattr(header, "defects", ())  # BaseHeader's, untyped
     repaired = [d for d in defects if not isinstance(d, errors.ObsoleteHeaderDefect)]
     if repaired:
-        return Mailbox(None, f"malformed {name} header ({_first_line(repaired[0])})")
+        defect = _first_line(repaired[0])
+        return _refused(N_("malformed %(header)s header (%(defect)s)"),
+                        f"malformed {name} header ({defect})", name, defect=defect)  # fmt: skip
     if len(header.groups) != 1 or header.groups[0].display_name is not None:
-        return Mailbox(None, f"{name} is not one mailbox")
+        return _refused(N_("%(header)s is not one mailbox"), f"{name} is not one mailbox", name)
     addresses = header.groups[0].addresses
     if len(addresses) != 1:
-        return Mailbox(None, f"{len(addresses)} mailboxes in {name}")
+        many = f"{len(addresses)} mailboxes in {name}"
+        message = N_("%(count)s mailboxes in the %(header)s header")
+        return _refused(message, many, name, count=len(addresses))
     address = addresses[0]
     if not address.username or "." not in address.domain or len(address.addr_spec) > 254:
-        return Mailbox(None, f"{name} is no complete address")
+        return _refused(N_("%(header)s is no complete address"), f"{name} is no complete address",
+                        name)  # fmt: skip
     return Mailbox(address.addr_spec.lower())
+
+
+def _refused(message: str, text: str, name: str, **args: Any) -> Mailbox:
+    """A refused header: why, in English as it has always been written (``text``), and as
+    a message for a reader of another language."""
+    return Mailbox(None, Note(message, text, header=name, **args))
 
 
 def _first_line(defect: Exception) -> str:

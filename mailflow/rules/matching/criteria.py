@@ -137,6 +137,7 @@ class Match:
             "score": self.score,
             "distance_km": self.distance_km,
             "why": self.why,
+            "why_note": _note_json(self.why),
             "parts": {k: list(v) for k, v in (self.parts or {}).items()},
             # each note's message and values, to show it in a reader's language later
             "notes": {k: _note_json(v[2]) for k, v in (self.parts or {}).items()},

@@ -13,10 +13,13 @@ from datetime import datetime
 import numpy as np
 import numpy.typing as npt
 
+from mailflow.i18n import N_
 from mailflow.rules.matching.criteria import Candidate, Column, LeadPlace, Mask, Policy
 from mailflow.rules.matching.pool import PartnerPool, epoch
+from mailflow.rules.note import Note
 
-# In the order they are checked: a partner is excluded by the first that applies.
+# In the order they are checked: a partner is excluded by the first that applies. Each is
+# a catalog message too (marked where the console lists its labels).
 REASONS = (
     "already offered this lead",
     "no contact who receives offers",
@@ -71,18 +74,25 @@ def exclusions(
     return reason
 
 
-def exclusion_note(code: int, c: Candidate, policy: Policy, km: float | None) -> str:
+def exclusion_note(code: int, c: Candidate, policy: Policy, km: float | None) -> Note:
     """Why ``c`` (with its live load) was excluded for the reason numbered ``code``."""
     match REASONS[code - 1] if 0 < code <= len(REASONS) else "?":
+        case "away" if c.away_until:
+            return Note(N_("away until %(date)s"), date=c.away_until.date().isoformat())
         case "away":
-            return f"away until {c.away_until:%Y-%m-%d}" if c.away_until else "offers paused"
+            return Note(N_("offers paused"))
         case "outside its territory":
-            return "lead is outside its territory"
+            return Note(N_("lead is outside its territory"))
         case "lacks the required certification":
-            return f"lacks required certification {policy.required_certification}"
+            return Note(N_("lacks required certification %(certification)s"),
+                        certification=policy.required_certification)  # fmt: skip
         case "at capacity":
-            return f"at capacity ({c.load} of {c.capacity} open leads)"
+            return Note(N_("at capacity (%(load)s of %(capacity)s open leads)"),
+                        load=c.load, capacity=c.capacity)  # fmt: skip
         case "beyond the maximum distance":
-            return f"{km:.0f} km away, more than {policy.max_distance_km:.0f} km"
+            limit = policy.max_distance_km or 0.0
+            return Note(N_("%(km)s km away, more than %(limit)s km"),
+                        f"{km:.0f} km away, more than {limit:.0f} km",
+                        km=round(km or 0.0), limit=round(limit))  # fmt: skip
         case reason:
-            return reason
+            return Note(reason)

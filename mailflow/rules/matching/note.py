@@ -5,9 +5,10 @@ format (:func:`mailflow.mail.labels.note`)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from mailflow.i18n import N_
+from mailflow.rules.note import Note
+
+__all__ = ["LEVEL_NAMES", "Note"]
 
 # The partner levels, as a note names them.
 LEVEL_NAMES = {
@@ -16,21 +17,3 @@ LEVEL_NAMES = {
     "silver": N_("silver partner"),
     "standard": N_("standard partner"),
 }
-
-
-class Note(str):
-    """``message`` (marked with ``N_``) filled with ``args``; ``language`` is a language
-    code and a number is written for the reader where the note is shown. The text is the
-    English message, or ``text`` where the API has always carried a code (a level)."""
-
-    message: str
-    args: dict[str, Any]
-
-    def __new__(cls, message: str, text: str | None = None, **args: Any) -> Note:
-        note = super().__new__(cls, text if text is not None else message % args)
-        note.message, note.args = message, args
-        return note
-
-    def as_json(self) -> list[Any]:
-        """The message and its values, as an offer keeps them with its ranking."""
-        return [self.message, self.args]

@@ -20,7 +20,7 @@ from mailflow.models import Brand, Contact, Organization
 from mailflow.queries.visibility import STAFF_ROLES
 from mailflow.web.console.auth import current_user, login_required
 from mailflow.web.console.locale import gettext, language
-from mailflow.web.console.templates_views import EDITOR_CSP, PREVIEW_CSP
+from mailflow.web.console.template_pages import PREVIEW_CSP, editor_response
 from mailflow.web.context import runtime
 
 bp = Blueprint("console_brand", __name__, url_prefix="/console/brand")
@@ -72,10 +72,7 @@ def _page(brand: BrandInput, errors: list[str] | None = None, status: int = 200)
         errors=errors or [],
         kinds=PREVIEW_KINDS,
     )
-    response = Response(page, status=status)
-    response.headers["Content-Security-Policy"] = EDITOR_CSP
-    response.headers["X-Frame-Options"] = "DENY"
-    return response
+    return editor_response(page, status)
 
 
 @bp.get("/")

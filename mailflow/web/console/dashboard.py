@@ -175,6 +175,7 @@ def points() -> Any:
         territories=territories,
         territory=territory,
         rate=runtime().settings.points_mdf_rate,
+        currency=runtime().settings.points_mdf_currency,
         can_convert=viewer().role in ("admin", "ops", "partner_manager"),
     )
 

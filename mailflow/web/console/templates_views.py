@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from mailflow import i18n
 from mailflow.actions import unit
@@ -30,23 +30,21 @@ from mailflow.mail.render import render_compiled
 from mailflow.queries.visibility import STAFF_ROLES
 from mailflow.web.console.auth import current_user, login_required
 from mailflow.web.console.locale import gettext
+from mailflow.web.console.template_pages import (
+    RAW_EDITORS,
+    actor,
+    editor_response,
+    known_kind,
+    may_edit_raw,
+    preview_response,
+    rendered_preview,
+    sample_context,
+)
 from mailflow.web.console.testmail import send_test
 from mailflow.web.context import runtime
 
 bp = Blueprint("console_templates", __name__, url_prefix="/console/templates")
-# The roles that may read and change a template's source (MJML, Jinja); only they may
-# render a draft (preview, test email): rendering runs the author's template. Ops change
-# the wording of emails on the wording page (``wording_views``).
-RAW_EDITORS = frozenset({"admin"})
 EDITORS = RAW_EDITORS
-EDITOR_CSP = (
-    "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
-    "frame-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-)
-PREVIEW_CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src http: https: data:; "
-    "frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
-)
 
 
 @bp.get("/")
@@ -61,12 +59,6 @@ def index() -> Any:
         active=active,
         may_reword=user is not None and user.role in STAFF_ROLES,
     )
-
-
-def _kind(kind: str) -> str:
-    if kind not in kinds.KINDS:
-        abort(404)
-    return kind
 
 
 def _editor(
@@ -87,24 +79,16 @@ def _editor(
         filters=sorted(HTML_ENV.filters),
         errors=errors or [],
         problem=problem,
-        may_edit=_may_edit(),
+        may_edit=may_edit_raw(),
         may_reword=(user := current_user()) is not None and user.role in STAFF_ROLES,
     )
-    response = Response(page, status=status)
-    response.headers["Content-Security-Policy"] = EDITOR_CSP
-    response.headers["X-Frame-Options"] = "DENY"
-    return response
-
-
-def _may_edit() -> bool:
-    user = current_user()
-    return user is not None and user.role in EDITORS
+    return editor_response(page, status)
 
 
 @bp.get("/<kind>")
 @login_required()
 def edit(kind: str) -> Any:
-    _kind(kind)
+    known_kind(kind)
     with runtime().db.read() as s:
         version = request.args.get("version", type=int)
         if version is None:
@@ -126,10 +110,10 @@ def _posted(kind: str) -> Source:
 @bp.post("/<kind>")
 @login_required(*EDITORS)
 def save(kind: str) -> Any:
-    source = _posted(_kind(kind))
+    source = _posted(known_kind(kind))
     rt = runtime()
     try:
-        with unit(rt, f"console:{current_user().id}", "console") as ctx:  # type: ignore[union-attr]
+        with unit(rt, actor(), "console") as ctx:
             row = save_template(ctx, kind, source.subject, source.body_text, source.body_mjml)
     except InvalidTemplate as exc:
         return _editor(kind, source, exc.errors, status=422)
@@ -144,8 +128,8 @@ def activate(kind: str) -> Any:
     version = request.form.get("version", type=int)
     rt = runtime()
     try:
-        with unit(rt, f"console:{current_user().id}", "console") as ctx:  # type: ignore[union-attr]
-            activate_template(ctx, _kind(kind), version if version is not None else -1)
+        with unit(rt, actor(), "console") as ctx:
+            activate_template(ctx, known_kind(kind), version if version is not None else -1)
     except NotFound:
         abort(404)
     except InvalidTemplate as exc:  # a version saved before today's rules refuse it
@@ -160,7 +144,7 @@ def activate(kind: str) -> Any:
 @bp.get("/<kind>/diff")
 @login_required(*EDITORS)
 def diff(kind: str) -> Any:
-    _kind(kind)
+    known_kind(kind)
     old_v, new_v = request.args.get("a", 0, type=int), request.args.get("b", 0, type=int)
     with runtime().db.read() as s:
         try:
@@ -176,21 +160,12 @@ def diff(kind: str) -> Any:
     )
 
 
-def sample_context(kind: str, lang: str) -> dict[str, Any]:
-    user = current_user()
-    context = kinds.sample(kind, lang)
-    context["brand"] = runtime().brand(user.organization_id if user else None)
-    if user is not None:
-        context["recipient_name"] = user.name
-    return context
-
-
 @bp.route("/<kind>/preview", methods=["GET", "POST"])
 @login_required(*EDITORS)
 def preview(kind: str) -> Any:
     """The email as HTML (or its text part with ``part=text``), filled with sample data:
     a posted draft, or a saved ``version``."""
-    _kind(kind)
+    known_kind(kind)
     lang = i18n.normalize(request.values.get("lang"))
     if request.method == "POST":
         source = _posted(kind)
@@ -209,30 +184,18 @@ def _preview_body(source: Source, lang: str) -> tuple[str, int]:
     errors = validate(source, layout())
     if errors:
         return render_template("console/templates/invalid.html", errors=errors), 422
-    try:
-        out = render_compiled(
-            compile_source(source, layout()), sample_context(source.kind, lang), source
-        )
-    except TemplateError as exc:
-        return render_template("console/templates/invalid.html", errors=[str(exc)]), 400
-    if request.values.get("part") == "text":
-        return render_template("console/templates/text.html", out=out), 200
-    return out.html, 200
-
-
-def preview_response(body: str, status: int) -> Response:
-    response = Response(body, status=status, mimetype="text/html")
-    response.headers["Content-Security-Policy"] = PREVIEW_CSP
-    response.headers["X-Frame-Options"] = "SAMEORIGIN"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    context = sample_context(source.kind, lang)
+    return rendered_preview(
+        lambda: render_compiled(compile_source(source, layout()), context, source),
+        (TemplateError,),
+    )
 
 
 @bp.post("/<kind>/test")
 @login_required(*EDITORS)
 def test_email(kind: str) -> Any:
     """Send the draft in the form, filled with sample data, to the logged-in user."""
-    source = _posted(_kind(kind))
+    source = _posted(known_kind(kind))
     errors = validate(source, layout())
     if errors:
         return _editor(kind, source, errors, status=422, problem=N_("No test email sent"))

@@ -1,5 +1,6 @@
 """Console: the wording of each email per language, for ops. The texts of a kind's
-template as plain fields (their placeholders listed and checked), saved as a draft,
+template as plain fields (their placeholders listed and checked; a plural message one
+field per plural form of the language), saved as a draft,
 previewed (desktop, phone, plain text; in the language edited) and published or
 discarded. The template itself (MJML, Jinja) is the admins' page next door.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from mailflow import i18n
 from mailflow.actions import unit
@@ -19,21 +20,25 @@ from mailflow.actions.console.wording import (
     InvalidWording,
     discard,
     kind_messages,
+    kind_plurals,
     publish,
     save_draft,
 )
 from mailflow.actions.errors import NotFound
-from mailflow.mail import kinds, templates
+from mailflow.mail import templates
 from mailflow.mail import wording as wordings
 from mailflow.mail.compile import Source, TemplateError, compile_source, layout
 from mailflow.mail.render import render_compiled
 from mailflow.queries.visibility import STAFF_ROLES
-from mailflow.web.console.auth import current_user, login_required
+from mailflow.web.console.auth import login_required
 from mailflow.web.console.locale import gettext, language
-from mailflow.web.console.templates_views import (
-    EDITOR_CSP,
-    RAW_EDITORS,
+from mailflow.web.console.template_pages import (
+    actor,
+    editor_response,
+    known_kind,
+    may_edit_raw,
     preview_response,
+    rendered_preview,
     sample_context,
 )
 from mailflow.web.context import runtime
@@ -47,21 +52,13 @@ def field_name(message: str) -> str:
 
 
 def _kind_lang(kind: str, lang: str | None) -> tuple[str, str]:
-    if kind not in kinds.KINDS:
-        abort(404)
-    return kind, lang if lang in i18n.LANGUAGES else language()
+    return known_kind(kind), lang if lang in i18n.LANGUAGES else language()
 
 
 def _live_source(kind: str) -> Source:
     rt = runtime()
     with rt.db.read() as s:
         return templates.load_source(s, kind, rt.renderer.active_version(kind))
-
-
-def _actor() -> str:
-    user = current_user()
-    assert user is not None
-    return f"console:{user.id}"
 
 
 def _page(kind: str, lang: str, errors: dict[str, str] | None = None, status: int = 200) -> Any:
@@ -93,20 +90,54 @@ def _page(kind: str, lang: str, errors: dict[str, str] | None = None, status: in
         kind=kind,
         edit_lang=lang,
         fields=fields,
+        plurals=_plural_fields(source, lang, current, posted, errors or {}),
         draft=draft,
         published=published,
         general=(errors or {}).get(""),
-        may_edit_raw=_may_edit_raw(),
+        may_edit_raw=may_edit_raw(),
     )
-    response = Response(page, status=status)
-    response.headers["Content-Security-Policy"] = EDITOR_CSP
-    response.headers["X-Frame-Options"] = "DENY"
-    return response
+    return editor_response(page, status)
 
 
-def _may_edit_raw() -> bool:
-    user = current_user()
-    return user is not None and user.role in RAW_EDITORS
+def _plural_fields(
+    source: Source,
+    lang: str,
+    current: dict[str, Any],
+    posted: Any,
+    errors: dict[str, str],
+) -> list[dict[str, Any]]:
+    """A plural message's forms, one field each, labelled with the counts it is for (the
+    language's plural rule)."""
+    examples = wordings.plural_examples(lang)
+    out = []
+    for singular, plural in kind_plurals(source):
+        name = field_name(singular)
+        standard = wordings.catalog_forms(lang, singular, plural)
+        kept = current.get(singular)
+        values = kept if isinstance(kept, list) else standard
+        forms = []
+        for i, catalog in enumerate(standard):
+            value = posted.get(f"{name}_{i}", "") if posted is not None else values[i]
+            forms.append({"name": f"{name}_{i}", "value": value, "catalog": catalog,
+                          "counts": examples[i] if i < len(examples) else []})  # fmt: skip
+        out.append(
+            {
+                "name": name,
+                "forms": forms,
+                "changed": isinstance(kept, list),
+                "placeholders": wordings.placeholders(plural),
+                "error": errors.get(singular),
+            }
+        )
+    return out
+
+
+def _posted_plurals(source: Source, lang: str) -> dict[str, list[str]]:
+    count = wordings.plural_count(lang)
+    return {
+        singular: [request.form.get(f"{field_name(singular)}_{i}", "") for i in range(count)]
+        for singular, _ in kind_plurals(source)
+    }
 
 
 @bp.get("/<kind>/wording")
@@ -123,8 +154,9 @@ def save(kind: str) -> Any:
     source = _live_source(kind)
     posted = {m: request.form.get(field_name(m), "") for m in kind_messages(source)}
     try:
-        with unit(runtime(), _actor(), "console") as ctx:
-            save_draft(ctx, source, lang, posted, author_lang=language())
+        with unit(runtime(), actor(), "console") as ctx:
+            plurals = _posted_plurals(source, lang)
+            save_draft(ctx, source, lang, posted, author_lang=language(), plurals=plurals)
     except InvalidWording as exc:
         return _page(kind, lang, exc.errors, status=422)
     flash(gettext("Draft saved. It is not live yet: check the preview, then publish it."))
@@ -137,7 +169,7 @@ def publish_draft(kind: str) -> Any:
     kind, lang = _kind_lang(kind, request.form.get("lang"))
     rt = runtime()
     try:
-        with unit(rt, _actor(), "console") as ctx:
+        with unit(rt, actor(), "console") as ctx:
             publish(ctx, _live_source(kind), lang)
     except NotFound:
         abort(404)
@@ -153,7 +185,7 @@ def publish_draft(kind: str) -> Any:
 @login_required(*STAFF_ROLES)
 def discard_draft(kind: str) -> Any:
     kind, lang = _kind_lang(kind, request.form.get("lang"))
-    with unit(runtime(), _actor(), "console") as ctx:
+    with unit(runtime(), actor(), "console") as ctx:
         dropped = discard(ctx, kind, lang)
     if dropped:
         flash(gettext("Draft discarded."))
@@ -171,12 +203,10 @@ def preview(kind: str) -> Any:
             s, kind, lang, PUBLISHED
         )
     texts = dict(row.texts) if row else {}
-    try:
-        compiled = compile_source(_live_source(kind), layout(), {lang: texts})
-        out = render_compiled(compiled, sample_context(kind, lang))
-    except (TemplateError, KeyError, ValueError, TypeError) as exc:
-        body = render_template("console/templates/invalid.html", errors=[str(exc)])
-        return preview_response(body, 400)
-    if request.args.get("part") == "text":
-        return preview_response(render_template("console/templates/text.html", out=out), 200)
-    return preview_response(out.html, 200)
+    source, context = _live_source(kind), sample_context(kind, lang)
+    return preview_response(
+        *rendered_preview(
+            lambda: render_compiled(compile_source(source, layout(), {lang: texts}), context),
+            (TemplateError, KeyError, ValueError, TypeError),
+        )
+    )
