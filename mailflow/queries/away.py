@@ -61,3 +61,19 @@ def coming_periods(session: Session, organization_id: int, now: datetime) -> lis
             .order_by(col(AwayPeriod.starts_at), col(AwayPeriod.id))
         )
     )
+
+
+def paused_spans(
+    session: Session, organization_id: int, now: datetime
+) -> list[tuple[datetime, datetime]]:
+    """The partner's pauses (periods without a colleague who takes over) not over yet:
+    :func:`mailflow.rules.followup.back_at` tells from them when it is back."""
+    rows = session.exec(
+        select(AwayPeriod.starts_at, AwayPeriod.ends_at).where(
+            AwayPeriod.organization_id == organization_id,
+            col(AwayPeriod.stand_in_id).is_(None),
+            col(AwayPeriod.ends_at) > now,
+            col(AwayPeriod.ends_at) > AwayPeriod.starts_at,
+        )
+    )
+    return [(start, end) for start, end in rows]

@@ -77,14 +77,15 @@ def test_the_override_api_refuses_partner_keys_bad_bodies_and_non_partners(
 
 def test_the_api_explains_the_matching(client: Any, world: World) -> None:
     near = world.partner("Stuttgart", product_lines=["Heat pump"])
-    away = world.partner("Ulm", away_until=world.rt.clock.now().replace(year=2099))
+    away = world.partner("Ulm")
+    assert away.id is not None
+    world.pause(away.id, world.rt.clock.now().replace(year=2099))
     lead = world.lead()
     body = client.get(f"/api/v1/leads/{lead.id}/matching", headers=_auth(world.api_key()))
     data = body.get_json()
     assert data["ring"] == [near.id]
     assert data["candidates"][0]["criteria"]["expertise"]["note"] == "sells Heat pump"
-    assert away.away_until is not None
-    reason = f"away until {away.away_until:%Y-%m-%d}"
+    reason = "offers paused"
     assert data["excluded"] == [{"organization_id": away.id, "name": away.name, "reason": reason}]
 
 

@@ -80,7 +80,6 @@ class Candidate:
     country: str | None
     lat: float | None
     lon: float | None
-    away_until: datetime | None = None
     has_contact: bool = True
     level: str = "standard"
     certifications: tuple[str, ...] = ()

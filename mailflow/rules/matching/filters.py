@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mailflow.rules.matching.criteria import Candidate, Column, LeadPlace, Mask, Policy
-from mailflow.rules.matching.pool import PartnerPool, epoch
+from mailflow.rules.matching.pool import PartnerPool
 
 # In the order they are checked: a partner is excluded by the first that applies.
 REASONS = (
@@ -61,7 +61,7 @@ def exclusions(
     with np.errstate(invalid="ignore"):
         full = ~np.isnan(pool.capacity) & (load >= pool.capacity)
         far = distance > limit if limit is not None else None
-        away = (pool.away > epoch(now)) | pool.paused(now)
+        away = pool.paused(now)
     checks = (skip, ~pool.has_contact, away, ~in_territory(pool, lead), no_cert, full, far)
     reason = np.zeros(len(pool), dtype=np.int8)
     for code in range(len(checks), 0, -1):  # the first reason wins: write it last
@@ -75,7 +75,7 @@ def exclusion_note(code: int, c: Candidate, policy: Policy, km: float | None) ->
     """Why ``c`` (with its live load) was excluded for the reason numbered ``code``."""
     match REASONS[code - 1] if 0 < code <= len(REASONS) else "?":
         case "away":
-            return f"away until {c.away_until:%Y-%m-%d}" if c.away_until else "offers paused"
+            return "offers paused"
         case "outside its territory":
             return "lead is outside its territory"
         case "lacks the required certification":
