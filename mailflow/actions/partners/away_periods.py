@@ -177,9 +177,11 @@ def hand_on(ctx: ActionContext, period_id: int) -> int:
         moved = [i for i, lead in open_offers if i is not None and _move_on(ctx, i, lead, period)]
     else:
         moved = [i for i, lead in open_offers if i is not None and _take_over(ctx, i, lead, period)]
-    audit.record(ctx, "organization.away_period_started", organization_id=period.organization_id,
-                 period_id=period.id, contact_id=period.contact_id,
-                 stand_in_id=period.stand_in_id, offers=moved)  # fmt: skip
+    if moved:  # each offer's own event says it moved; this one says why, once
+        audit.record(ctx, "organization.away_period_started",
+                     organization_id=period.organization_id, period_id=period.id,
+                     contact_id=period.contact_id, stand_in_id=period.stand_in_id,
+                     offers=moved)  # fmt: skip
     return len(moved)
 
 
