@@ -133,9 +133,12 @@ def _links(session: Session, deal: DealRegistration) -> list[dict[str, Any]]:
 
 
 def registrations(session: Session, *, states: tuple[str, ...] = (), organization_id: int | None
-                  = None, limit: int = 200) -> list[DealRegistration]:  # fmt: skip
-    """Newest first, optionally of some states or of one partner."""
-    query = select(DealRegistration)
+                  = None, limit: int = 200,
+                  where: ColumnElement[bool] | None = None,
+                  ) -> list[DealRegistration]:  # fmt: skip
+    """Newest first, optionally of some states or of one partner; ``where`` narrows them
+    to those a console user may see."""
+    query = select(DealRegistration).where(true() if where is None else where)
     if states:
         query = query.where(col(DealRegistration.state).in_(states))
     if organization_id is not None:
