@@ -115,6 +115,8 @@ class Campaign(SQLModel, table=True):
     created_at: datetime
     # an approved deal registration is the partner's alone this long
     exclusivity_days: int = Field(default=90, sa_column_kwargs={"server_default": "90"})
+    # and this much longer each time the staff grant the partner more time
+    extension_days: int = Field(default=30, sa_column_kwargs={"server_default": "30"})
 
 
 class PostalCode(SQLModel, table=True):

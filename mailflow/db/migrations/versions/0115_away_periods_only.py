@@ -1,6 +1,7 @@
 """away periods are the one record of a partner's absence: organization.away_until (set by
 out-of-office replies) becomes a pause period of the partner's first contact, and
-awayperiod.handed_on_at records when the offers open at a period's start were handed on
+awayperiod.handed_on_at records when the offers open at a period's start were handed on;
+campaign.extension_days: how much more time the staff grant a deal registration
 
 Revision ID: 0115
 Revises: 0109
@@ -39,6 +40,10 @@ _period = sa.table(
 def upgrade() -> None:
     with op.batch_alter_table("awayperiod") as batch:
         batch.add_column(sa.Column("handed_on_at", _time(), nullable=True))
+    with op.batch_alter_table("campaign") as batch:
+        batch.add_column(
+            sa.Column("extension_days", sa.Integer(), nullable=False, server_default="30")
+        )
     bind = op.get_bind()
     now = datetime.now(UTC)
     away = bind.execute(sa.select(_org.c.id, _org.c.away_until).where(_org.c.away_until > now))
@@ -85,4 +90,6 @@ def downgrade() -> None:
         bind.execute(_org.update().where(_org.c.id == org_id).values(away_until=until))
     with op.batch_alter_table("awayperiod") as batch:
         batch.drop_column("handed_on_at")
+    with op.batch_alter_table("campaign") as batch:
+        batch.drop_column("extension_days")
     poolversion.install(bind)
