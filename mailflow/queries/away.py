@@ -33,6 +33,17 @@ def pauses(session: Session) -> dict[int, list[tuple[datetime, datetime]]]:
     return found
 
 
+def paused_now(session: Session, now: datetime) -> set[int]:
+    """The partners pausing offers now (the weekly backlog digest leaves them out: nobody
+    is chased for feedback while away)."""
+    rows = session.exec(
+        select(AwayPeriod.organization_id).where(
+            _during(now), col(AwayPeriod.stand_in_id).is_(None)
+        )
+    )
+    return set(rows)
+
+
 def stand_ins(
     session: Session, organization_ids: Iterable[int], now: datetime
 ) -> dict[int, Contact]:

@@ -319,3 +319,22 @@ def test_the_weekly_digest_lists_partners_owing_feedback_for_the_partner_manager
     assert digest.context["partners"] == [
         {"name": "Slow GmbH", "overdue": 4, "limit": 3, "blocked": True}
     ]
+
+
+def test_the_weekly_digest_leaves_out_a_partner_that_is_away(rt: Runtime, world: World) -> None:
+    from mailflow.jobs.sweeps import queue_digest
+
+    rt.clock.set(MONDAY_9)
+    with rt.db.transaction() as s:
+        s.add(Contact(organization_id=world.manufacturer(), name="Paula",
+                      email="paula@nordwind.test", role="partner_manager",
+                      receives_offers=False, created_at=rt.clock.now()))  # fmt: skip
+    slow = world.partner("Stuttgart", name="Slow GmbH")
+    away = world.partner("Stuttgart", name="Im Urlaub GmbH")
+    _block(rt, world, slow, 4)
+    _block(rt, world, away, 4)
+    assert away.id is not None
+    world.pause(away.id, rt.clock.now() + timedelta(days=7))
+    assert queue_digest(rt) == 1
+    (digest,) = _emails(rt, "queue_digest")
+    assert [p["name"] for p in digest.context["partners"]] == ["Slow GmbH"]
