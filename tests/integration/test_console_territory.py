@@ -41,11 +41,11 @@ def _asks(rt: Runtime, org: Organization, regions: list[str]) -> int:
     return asked.id
 
 
-def _login(client: Any) -> str:
+def _login(client: Any, email: str = "pm@nordwind.test") -> str:
     page = client.get("/console/login").get_data(as_text=True)
     token = re.search(r'name="csrf" value="([^"]+)"', page)
     assert token
-    login = {"email": "pm@nordwind.test", "password": PASSWORD, "csrf": token.group(1)}
+    login = {"email": email, "password": PASSWORD, "csrf": token.group(1)}
     answer = client.post("/console/login", data=login)
     assert answer.status_code == 302
     listing = client.get("/console/territory-requests").get_data(as_text=True)
@@ -99,3 +99,25 @@ def test_a_partner_manager_decides_its_partners_requests_in_the_console(
     path = f"/console/territory-requests/{asked}/decide"
     again = client.post(path, data=reject, follow_redirects=True)
     assert again.status_code == 200 and _state(rt, asked) == "approved"  # refused, said
+
+
+def test_staff_other_than_partner_managers_see_every_request_but_cannot_decide(
+    rt: Runtime, world: World, client: Any
+) -> None:
+    mine = world.partner("Stuttgart", name="Kälte Klein", territory=["DE-7"])
+    assert mine.id is not None
+    _manager(rt, world, mine.id)
+    other = world.partner("Ulm", name="Fremdfirma Allgäu", territory=["DE-8"])
+    foreign = _asks(rt, other, ["DE-8", "CH"])
+    with rt.db.transaction() as s:
+        ops = Contact(organization_id=world.manufacturer(), name="Otto Ops",
+                      email="ops@nordwind.test", role="ops", created_at=rt.clock.now(),
+                      password_hash=hash_password(PASSWORD))  # fmt: skip
+        s.add(ops)
+    csrf = _login(client, "ops@nordwind.test")
+    listing = client.get("/console/territory-requests").get_data(as_text=True)
+    assert f'data-request="{foreign}"' in listing and "Fremdfirma" in listing
+    assert 'data-action="approve-territory"' not in listing
+    path = f"/console/territory-requests/{foreign}/decide"
+    answer = client.post(path, data={"decision": "approve", "csrf": csrf})
+    assert answer.status_code == 302 and _state(rt, foreign) == "pending"
