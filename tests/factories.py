@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import itertools
+from datetime import datetime
 from typing import Any
 
 from mailflow.actions import unit
 from mailflow.actions.console import apikeys
 from mailflow.actions.leads.ingest import ingest
 from mailflow.actions.leads.offer import offer_next_ring
-from mailflow.models import Contact, Lead, Offer, Organization
+from mailflow.models import AwayPeriod, Contact, Lead, Offer, Organization
 from mailflow.models.schemas import LeadIn
 from mailflow.rules.geo import CITIES
 from mailflow.runtime import Runtime
@@ -91,6 +92,24 @@ class World:
                     )
                 )
         return org
+
+    def pause(self, organization_id: int, until: datetime) -> AwayPeriod:
+        """The partner pauses its offers from now until ``until``: an away period of its
+        first contact with no colleague taking over (its start handed on already)."""
+        contact = self.contacts(organization_id)[0]
+        assert contact.id is not None
+        now = self.rt.clock.now()
+        with self.rt.db.transaction() as s:
+            period = AwayPeriod(
+                organization_id=organization_id,
+                contact_id=contact.id,
+                starts_at=now,
+                ends_at=until,
+                created_at=now,
+                handed_on_at=now,
+            )
+            s.add(period)
+        return period
 
     def contacts(self, organization_id: int) -> list[Contact]:
         from sqlmodel import select

@@ -74,15 +74,16 @@ def _bounced_emails(ctx: ActionContext, parsed: Parsed, evidence: Evidence) -> s
 
 
 def out_of_office(ctx: ActionContext, parsed: Parsed, offer: Offer, ids: dict[str, Any]) -> Outcome:
-    """Never a command, never answered; it moves an open offer on and marks the partner
-    away until the date it names, capped (see :func:`away_by_mail`)."""
+    """Never a command, never answered; it moves an open offer on and pauses the partner's
+    offers until the date it names, capped: an away period of the contact who sent it
+    (see :func:`away_by_mail`)."""
     named = None
     if parsed.away_until is not None:
         named = datetime.combine(parsed.away_until, time(0, 0), tzinfo=UTC)
     if offer.state != OfferState.OPEN:
         return Outcome(InboundState.AUTO_REPLY, N_("out of office"), {"away_until": None}, **ids)
     assert offer.id is not None
-    away = away_by_mail(ctx, offer.id, named)
+    away = away_by_mail(ctx, offer.id, named, ids["contact_id"])
     data: dict[str, Any] = {"away_until": away.until.isoformat() if away.until else None}
     if away.asked is not None:
         data["away_asked"] = away.asked.isoformat()

@@ -28,11 +28,11 @@ SWEEPS: dict[str, int] = {
     "sweep_reports": 600,
     "sweep_connections": 60,  # a mailbox in trouble → one email to the admins
     "send_offer_digests": 300,  # cold leads' offers held for a contact's digest slot
+    "sweep_away": 300,  # away periods begun: the offers open to the partner are handed on
 }
 
 # job name → cron fields, in the scheduler's explicit time zone
 CRONS: dict[str, dict[str, str]] = {
-    "sweep_away": {"hour": "5", "minute": "30"},  # daily
     "purge_retention": {"hour": "4", "minute": "15"},  # daily: data past its retention
     "queue_digest": {"day_of_week": "mon", "hour": "7", "minute": "0"},  # weekly
 }

@@ -30,7 +30,7 @@ from mailflow.actions.leads.remind import (
     remind_feedback,
     remind_offer,
 )
-from mailflow.actions.partners.away import back_from_away
+from mailflow.actions.partners.away_periods import due_hand_ons, hand_on
 from mailflow.actions.partners.digest import queue_digest as digest
 from mailflow.actions.partners.offer_digest import send_digests
 from mailflow.db import is_transient
@@ -117,10 +117,11 @@ def sweep_questions(rt: Runtime) -> int:
 
 
 def sweep_away(rt: Runtime) -> int:
-    """Daily: partners whose away period has passed are available again."""
-
-    with unit(rt, "system", "job") as ctx:
-        return back_from_away(ctx)
+    """Away periods that have begun: the offers open to the partner are handed on (to the
+    colleague who takes over, or moved on when the partner pauses)."""
+    moved = _drain(rt, due_hand_ons, hand_on)
+    log.info("sweep_away: %d away periods begun", moved)
+    return moved
 
 
 def send_offer_digests(rt: Runtime) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from mailflow.links.signer import Claim, Signer, TokenInvalid
 
@@ -112,21 +112,17 @@ DEAL_REVIEW_ACTIONS = ("decide", "extend")  # the staff's links: the decision, m
 @dataclass(frozen=True)
 class DealClaim(Claim):
     """A partner contact's link to its deal registration: ``{"d": deal, "c": contact,
-    "a": action}``; ``review``: the staff's link instead (its own salt and path)."""
+    "a": action}``, the action one of ``ACTIONS``."""
 
     PURPOSE = "deal"
+    ACTIONS: ClassVar[tuple[str, ...]] = DEAL_ACTIONS
     deal_id: int
     contact_id: int
     action: str
-    review: bool = False
 
     def __post_init__(self) -> None:
-        if self.action not in (DEAL_REVIEW_ACTIONS if self.review else DEAL_ACTIONS):
+        if self.action not in self.ACTIONS:
             raise ValueError(f"unknown deal action {self.action!r}")
-
-    @property
-    def purpose(self) -> str:
-        return "deal_review" if self.review else "deal"
 
     def payload(self) -> dict[str, Any]:
         return {"d": self.deal_id, "c": self.contact_id, "a": self.action}
@@ -134,24 +130,18 @@ class DealClaim(Claim):
     @classmethod
     def parse(cls, data: dict[str, Any]) -> Self:
         deal, contact, action = data.get("d"), _contact_id(data), data.get("a")
-        if not isinstance(deal, int) or action not in DEAL_ACTIONS:
+        if not isinstance(deal, int) or action not in cls.ACTIONS:
             raise TokenInvalid("unexpected payload")
         return cls(deal, contact, str(action))
 
 
 @dataclass(frozen=True)
 class DealReviewClaim(DealClaim):
-    """The staff's one-click link to decide a registration or grant more time."""
+    """The staff's one-click link to decide a registration or grant more time (its own
+    salt and path)."""
 
     PURPOSE = "deal_review"
-    review: bool = True
-
-    @classmethod
-    def parse(cls, data: dict[str, Any]) -> Self:
-        deal, contact, action = data.get("d"), _contact_id(data), data.get("a")
-        if not isinstance(deal, int) or action not in DEAL_REVIEW_ACTIONS:
-            raise TokenInvalid("unexpected payload")
-        return cls(deal, contact, str(action))
+    ACTIONS: ClassVar[tuple[str, ...]] = DEAL_REVIEW_ACTIONS
 
 
 @dataclass(frozen=True)

@@ -210,8 +210,13 @@ _LINKS = {
     "profile": "https://leads.example.com/p/sample-token",
     "confirm": "https://leads.example.com/away/sample-token",
     "deal": "https://leads.example.com/deal/sample-token",
-    "decide": "https://leads.example.com/deal-review/sample-token",
     "note": "https://leads.example.com/r/sample-note",
+}
+# A link name two kinds use for different pages: each kind's sample points to its own
+# (a territory request is decided on /territory/, a deal registration on /deal-review/).
+_KIND_LINKS: dict[str, dict[str, str]] = {
+    "territory_request": {"decide": "https://leads.example.com/territory/sample-token"},
+    "deal_review": {"decide": "https://leads.example.com/deal-review/sample-token"},
 }
 _CONFIRM_EMAIL = "https://leads.example.com/console/email/sample-token"
 _DEAL = {
@@ -244,7 +249,7 @@ def sample(kind: str, lang: str = "en") -> dict[str, Any]:
         "tz": "Europe/Berlin",
         "audience": AUDIENCE.get(kind, PARTNER),
         "recipient_name": "Anna Berger",
-        "links": dict(_LINKS),
+        "links": _LINKS | _KIND_LINKS.get(kind, {}),
         "lead": dict(_DETAILS if kind in ("details", "feedback_thanks") else _TEASER),
         "offer": dict(_OFFER),
         "reply_key": "1x.2y.sample0000",

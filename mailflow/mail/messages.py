@@ -33,7 +33,6 @@ from mailflow.models import Contact, DealRegistration, Feedback, Lead, Offer, Te
 from mailflow.queries.backlog import Overdue, status_buttons
 from mailflow.rules import privacy
 from mailflow.rules.command import Command, as_json
-from mailflow.rules.deals import EXTENSION_DAYS
 
 if TYPE_CHECKING:
     from mailflow.runtime import Runtime
@@ -437,13 +436,15 @@ def deal_expiring(rt: Runtime, deal: DealRegistration, contact: Contact) -> Cont
     return {"deal": _deal(deal), "links": {"deal": _deal_link(rt, deal, contact)}}
 
 
-def deal_extension(rt: Runtime, deal: DealRegistration, manager: Contact, partner: str) -> Context:
-    """To the staff: a partner asks for more time; one click grants it."""
+def deal_extension(
+    rt: Runtime, deal: DealRegistration, manager: Contact, partner: str, days: int
+) -> Context:
+    """To the staff: a partner asks for more time; one click grants ``days`` more."""
     assert deal.id is not None and manager.id is not None
     return {
         "deal": _deal(deal),
         "partner": partner,
-        "days": EXTENSION_DAYS,
+        "days": days,
         "links": {"decide": rt.url(DealReviewClaim(deal.id, manager.id, "extend"))},
     }
 

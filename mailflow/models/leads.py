@@ -126,6 +126,8 @@ class Campaign(SQLModel, table=True):
     # a lead waits in the qualification queue until it has a legal basis (consent or a
     # legitimate-interest note)
     requires_legal_basis: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # and this much longer each time the staff grant the partner more time
+    extension_days: int = Field(default=30, sa_column_kwargs={"server_default": "30"})
 
 
 class PostalCode(SQLModel, table=True):

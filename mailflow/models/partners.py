@@ -31,7 +31,6 @@ class Organization(SQLModel, table=True):
     postal_code: str | None = Field(default=None, max_length=20)
     lat: float | None = None
     lon: float | None = None
-    away_until: datetime | None = None
     active: bool = True
     created_at: datetime
     # matching
@@ -105,6 +104,8 @@ class AwayPeriod(SQLModel, table=True):
     ends_at: datetime
     created_by_id: int | None = Field(default=None, foreign_key="contact.id")
     created_at: datetime
+    # when the offers open at its start were handed on (to the colleague, or moved on)
+    handed_on_at: datetime | None = None
 
 
 class TerritoryRequest(SQLModel, table=True):

@@ -33,6 +33,17 @@ def pauses(session: Session) -> dict[int, list[tuple[datetime, datetime]]]:
     return found
 
 
+def paused_now(session: Session, now: datetime) -> set[int]:
+    """The partners pausing offers now (the weekly backlog digest leaves them out: nobody
+    is chased for feedback while away)."""
+    rows = session.exec(
+        select(AwayPeriod.organization_id).where(
+            _during(now), col(AwayPeriod.stand_in_id).is_(None)
+        )
+    )
+    return set(rows)
+
+
 def stand_ins(
     session: Session, organization_ids: Iterable[int], now: datetime
 ) -> dict[int, Contact]:
@@ -61,3 +72,19 @@ def coming_periods(session: Session, organization_id: int, now: datetime) -> lis
             .order_by(col(AwayPeriod.starts_at), col(AwayPeriod.id))
         )
     )
+
+
+def paused_spans(
+    session: Session, organization_id: int, now: datetime
+) -> list[tuple[datetime, datetime]]:
+    """The partner's pauses (periods without a colleague who takes over) not over yet:
+    :func:`mailflow.rules.followup.back_at` tells from them when it is back."""
+    rows = session.exec(
+        select(AwayPeriod.starts_at, AwayPeriod.ends_at).where(
+            AwayPeriod.organization_id == organization_id,
+            col(AwayPeriod.stand_in_id).is_(None),
+            col(AwayPeriod.ends_at) > now,
+            col(AwayPeriod.ends_at) > AwayPeriod.starts_at,
+        )
+    )
+    return [(start, end) for start, end in rows]

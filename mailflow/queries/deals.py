@@ -10,6 +10,8 @@ from sqlmodel import Session, col, func, select
 
 from mailflow.models import CustomerLink, DealRegistration, Lead
 from mailflow.models.states import DealState, LeadState
+from mailflow.queries.matching_input import campaign_for
+from mailflow.rules.deals import EXTENSION_DAYS
 
 # a lead that no longer stands in the way: refused, withdrawn or lost
 _GONE = (LeadState.REJECTED, LeadState.WITHDRAWN, LeadState.LOST)
@@ -133,11 +135,23 @@ def _links(session: Session, deal: DealRegistration) -> list[dict[str, Any]]:
 
 
 def registrations(session: Session, *, states: tuple[str, ...] = (), organization_id: int | None
-                  = None, limit: int = 200) -> list[DealRegistration]:  # fmt: skip
-    """Newest first, optionally of some states or of one partner."""
-    query = select(DealRegistration)
+                  = None, limit: int = 200,
+                  where: ColumnElement[bool] | None = None,
+                  ) -> list[DealRegistration]:  # fmt: skip
+    """Newest first, optionally of some states or of one partner; ``where`` narrows them
+    to those a console user may see."""
+    query = select(DealRegistration).where(true() if where is None else where)
     if states:
         query = query.where(col(DealRegistration.state).in_(states))
     if organization_id is not None:
         query = query.where(DealRegistration.organization_id == organization_id)
     return list(session.exec(query.order_by(col(DealRegistration.id).desc()).limit(limit)))
+
+
+def extension_days(session: Session, deal: DealRegistration) -> int:
+    """How much more time a grant gives: the ``extension_days`` of the registration's
+    lead's campaign (or of the campaign named ``deal_registration``, its source), else
+    :data:`~mailflow.rules.deals.EXTENSION_DAYS`."""
+    lead = session.get(Lead, deal.lead_id) if deal.lead_id is not None else None
+    campaign = campaign_for(session, lead) if lead is not None else None
+    return campaign.extension_days if campaign is not None else EXTENSION_DAYS

@@ -257,7 +257,7 @@ def _partners() -> Select[*tuple[Any, ...]]:
         .label("has_contact")
     )
     columns = [
-        o.id, o.name, o.country, o.lat, o.lon, o.away_until, reachable, o.level,
+        o.id, o.name, o.country, o.lat, o.lon, reachable, o.level,
         o.certifications, o.expertise, o.product_lines, o.languages, o.territory, o.capacity,
         s.offers, s.picks, s.won, s.unreported, s.median_pick_hours, s.recent_offers,
     ]  # fmt: skip
@@ -271,22 +271,21 @@ def _partners() -> Select[*tuple[Any, ...]]:
 
 
 def _candidate(r: Sequence[Any], paused: dict[int, list[tuple[datetime, datetime]]]) -> Candidate:
-    perf = Performance(r[14] or 0, r[15] or 0, r[16] or 0, r[17] or 0, r[18], r[19] or 0)
+    perf = Performance(r[13] or 0, r[14] or 0, r[15] or 0, r[16] or 0, r[17], r[18] or 0)
     return Candidate(
         organization_id=r[0],
         name=r[1],
         country=r[2],
         lat=r[3],
         lon=r[4],
-        away_until=r[5],
-        has_contact=bool(r[6]),
-        level=r[7] or "standard",
-        certifications=tuple(r[8] or ()),
-        expertise=tuple(r[9] or ()),
-        product_lines=tuple(r[10] or ()),
-        languages=tuple(r[11] or ()),
-        territory=tuple(r[12] or ()),
-        capacity=r[13],
+        has_contact=bool(r[5]),
+        level=r[6] or "standard",
+        certifications=tuple(r[7] or ()),
+        expertise=tuple(r[8] or ()),
+        product_lines=tuple(r[9] or ()),
+        languages=tuple(r[10] or ()),
+        territory=tuple(r[11] or ()),
+        capacity=r[12],
         performance=perf,
         pauses=tuple(paused.get(r[0], ())),
     )

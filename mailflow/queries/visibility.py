@@ -202,6 +202,16 @@ def organizations(viewer: Viewer) -> ColumnElement[bool]:
     return _in(Organization.id, viewer.org_ids)
 
 
+def partner_rows(viewer: Viewer, organization_id: Any) -> ColumnElement[bool]:
+    """Filter for the rows a partner made, by their organization column (territory
+    requests, deal registrations): those of the partners :func:`organizations` shows."""
+    if viewer.org_ids is None:
+        return true()
+    if viewer.is_rep:
+        return false()
+    return _in(organization_id, viewer.org_ids)
+
+
 def points(viewer: Viewer) -> ColumnElement[bool]:
     if viewer.is_rep:
         return col(PointsEntry.contact_id) == viewer.contact_id

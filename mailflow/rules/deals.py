@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 REMIND_BEFORE = timedelta(days=14)  # the partner is reminded this long before the end
-EXTENSION_DAYS = 30
+EXTENSION_DAYS = 30  # without a campaign that says otherwise (``Campaign.extension_days``)
 
 
 def exclusivity_end(start: datetime, days: int) -> datetime:
@@ -21,6 +21,6 @@ def remind_at(now: datetime, end: datetime) -> datetime | None:
     return end - min(REMIND_BEFORE, (end - now) / 2)
 
 
-def extended(end: datetime, now: datetime, days: int = EXTENSION_DAYS) -> datetime:
+def extended(end: datetime, now: datetime, days: int) -> datetime:
     """An extension counts from the current end (or from now, when it ended already)."""
-    return max(end, now) + timedelta(days=days)
+    return max(end, now) + timedelta(days=max(1, days))

@@ -26,6 +26,17 @@ def next_reminder_at(
     return last_report + timedelta(days=schedule_days[sent])
 
 
+def back_at(pauses: Sequence[tuple[datetime, datetime]], now: datetime) -> datetime | None:
+    """When a partner pausing now is back: the end of the pause running at ``now``, or of
+    the one it runs into (periods that overlap or touch make one absence); ``None`` when
+    it does not pause now."""
+    back = now
+    for start, end in sorted(pauses):
+        if start <= back < end:
+            back = end
+    return back if back > now else None
+
+
 def after_away(when: datetime, away_until: datetime | None, now: datetime) -> datetime:
     """A reminder due while the partner is away waits until the partner is back."""
     if away_until is not None and away_until > now and away_until > when:

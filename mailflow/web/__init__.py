@@ -54,6 +54,7 @@ from mailflow.web.console import deals as console_deals
 from mailflow.web.console import jobs as console_jobs
 from mailflow.web.console import locale as console_locale
 from mailflow.web.console import matching as console_matching
+from mailflow.web.console import territory_requests as console_territory
 from mailflow.web.console.auth import csrf_token
 from mailflow.web.logredact import RedactingFilter
 from mailflow.web.proxies import TrustedProxyFix
@@ -101,12 +102,14 @@ BLUEPRINTS = [
     console_brand.bp,  # how the manufacturer's emails look, with a preview
     console_connections.bp,  # mailboxes and the way out: state and errors (staff)
     console_deals.bp,  # partners' deal registrations: conflicts, approve or reject
+    console_territory.bp,  # partners' requests for wider regions: approve or reject
 ]
 # the console's navigation: (label, endpoint)
 CONSOLE_NAV: list[tuple[str, str]] = [
     (N_("Review queue"), "console_review.index"),
     (N_("Qualification"), "console_matching.queue"),
     console_deals.NAV,
+    console_territory.NAV,
     (N_("Failed jobs"), "console_jobs.failed_jobs"),
     console_connections.NAV,
     (N_("Dashboard"), "console_dashboard.dashboard"),

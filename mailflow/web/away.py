@@ -18,6 +18,8 @@ from mailflow.actions.partners.away import confirm_away
 from mailflow.links.claims import AwayClaim
 from mailflow.links.signer import PURPOSES
 from mailflow.models import Contact, Organization
+from mailflow.queries.away import paused_spans
+from mailflow.rules.followup import back_at
 from mailflow.web.context import runtime
 from mailflow.web.errors import invalid_link
 from mailflow.web.security import read_link, refuse_cross_site
@@ -27,9 +29,12 @@ PREFIX = PURPOSES[AwayClaim.PURPOSE].path
 
 
 def _page(claim: AwayClaim, status: int, **context: Any) -> Any:
-    with runtime().db.read() as s:
+    rt = runtime()
+    with rt.db.read() as s:
         org = s.get(Organization, claim.organization_id)
         manager = s.get(Contact, claim.contact_id)
+        now = rt.clock.now()
+        back = back_at(paused_spans(s, claim.organization_id, now), now)
     if org is None or manager is None:
         abort(invalid_link())
     lang = i18n.normalize(manager.language)
@@ -37,7 +42,7 @@ def _page(claim: AwayClaim, status: int, **context: Any) -> Any:
         "dialogs/away_confirm.html",
         lang=lang,
         partner=org.name,
-        current=org.away_until.date().isoformat() if org.away_until else None,
+        current=back.date().isoformat() if back else None,
         asked=claim.until.date().isoformat(),
         **context,
     )

@@ -19,7 +19,7 @@ from mailflow.actions.errors import ActionError
 from mailflow.links.claims import DealReviewClaim
 from mailflow.links.signer import PURPOSES
 from mailflow.models import Contact, DealRegistration, Organization
-from mailflow.rules.deals import EXTENSION_DAYS
+from mailflow.queries.deals import extension_days
 from mailflow.web import dealform
 from mailflow.web.context import runtime
 from mailflow.web.errors import invalid_link
@@ -35,13 +35,14 @@ def _page(claim: DealReviewClaim, status: int = 200, **context: Any) -> Any:
         manager = s.get(Contact, claim.contact_id)
         staff = s.get(Organization, manager.organization_id) if manager else None
         partner = s.get(Organization, deal.organization_id) if deal else None
+        days = extension_days(s, deal) if deal else 0
     if deal is None or manager is None or staff is None or staff.kind != "manufacturer":
         abort(invalid_link())
     page = render_template("dialogs/deal_review.html", lang=i18n.normalize(manager.language),
                            deal=deal, partner=partner.name if partner else "",
                            form=dealform.shown(deal), fields=dealform.FIELDS,
                            base_url=runtime().settings.base_url, action=claim.action,
-                           days=EXTENSION_DAYS, **context)  # fmt: skip
+                           days=days, **context)  # fmt: skip
     return make_response(page, status)
 
 

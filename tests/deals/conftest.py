@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 from sqlmodel import col, select
 
-from mailflow.models import Contact, DealRegistration, Organization, OutboundEmail
+from mailflow.models import Contact, DealRegistration, Organization, OrgAssignment, OutboundEmail
 from mailflow.runtime import Runtime
 from tests.factories import World
 
@@ -41,6 +41,7 @@ def deals(rt: Runtime, world: World) -> Deals:
         s.add(manager)
     partner = world.partner("Stuttgart", name="Haustechnik Schwaben GmbH", language="de")
     contact = world.contacts(partner.id)[0]  # type: ignore[arg-type]
-    with rt.db.read() as s:
+    with rt.db.transaction() as s:  # the partner manager's own partner (the console shows it)
         fresh = s.exec(select(Contact).where(Contact.email == "pm@nordwind.test")).one()
+        s.add(OrgAssignment(organization_id=partner.id, manager_contact_id=fresh.id))  # type: ignore[arg-type]
     return Deals(rt, world, partner, contact, fresh)

@@ -6,10 +6,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlmodel import select
+
 from mailflow.actions import unit
-from mailflow.actions.deals.decide import approve
+from mailflow.actions.deals.decide import SOURCE, approve
+from mailflow.actions.deals.exclusivity import request_extension
 from mailflow.actions.deals.register import register
 from mailflow.jobs.sweeps import sweep_reminders
+from mailflow.models import Campaign, Event
 from mailflow.models.schemas import DealIn
 from tests.deals.conftest import Deals
 
@@ -70,3 +74,21 @@ def test_more_time_is_asked_on_the_partners_page_and_granted_with_one_click(
     assert client.post(link, data={"decision": "extend"}).status_code == 409  # granted once
     (told,) = deals.emails("deal_extended")
     assert told.to_addr == deals.contact.email
+
+
+def test_a_grant_gives_the_campaigns_extension_days(client: Any, deals: Deals) -> None:
+    with deals.rt.db.transaction() as s:  # the campaign every registration's lead belongs to
+        s.add(Campaign(name=SOURCE, exclusivity_days=90, extension_days=45, created_at=START))
+    deal_id = _approved(deals)
+    deals.rt.clock.set(START + timedelta(days=80))
+    with unit(deals.rt, f"contact:{deals.contact.id}", "web") as ctx:
+        request_extension(ctx, deal_id, deals.contact.id)  # type: ignore[arg-type]
+    (request,) = deals.emails("deal_extension")
+    assert request.context["days"] == 45
+    link = str(request.context["links"]["decide"]).removeprefix(deals.rt.settings.base_url)
+    assert client.post(link, data={"decision": "extend"}).status_code == 200
+    (deal,) = deals.registrations()
+    assert deal.exclusive_until == START + timedelta(days=135)
+    with deals.rt.db.read() as s:
+        event = s.exec(select(Event).where(Event.kind == "deal.extended")).one()
+    assert event.data["days"] == 45

@@ -111,3 +111,26 @@ def test_the_console_lists_a_registration_and_rejects_it_with_a_note(
     (told,) = deals.emails("deal_decided")
     assert told.to_addr == deals.contact.email
     assert told.context["reason"] == note
+
+
+def test_the_console_shows_a_partner_manager_the_registrations_of_its_own_partners_only(
+    client: Any, deals: Deals
+) -> None:
+    mine = _submitted(deals)
+    other = deals.world.partner("Ulm", name="Fremdfirma Allgäu")
+    stranger = deals.world.contacts(other.id)[0]  # type: ignore[arg-type]
+    theirs = DEAL.model_copy(update={"customer_company": "Andere Kunde AG",
+                                     "customer_email": "a@andere-kunde.example"})  # fmt: skip
+    with unit(deals.rt, f"contact:{stranger.id}", "web") as ctx:
+        foreign = register(ctx, other.id, stranger.id, theirs)  # type: ignore[arg-type]
+    _login(client, deals)
+    listing = client.get("/console/deals").get_data(as_text=True)
+    assert f'data-deal="{mine}"' in listing and f'data-deal="{foreign.id}"' not in listing
+    assert client.get(f"/console/deals/{foreign.id}").status_code == 404
+    page = client.get(f"/console/deals/{mine}").get_data(as_text=True)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert csrf
+    refused = client.post(f"/console/deals/{foreign.id}/decide",
+                          data={"decision": "approve", "csrf": csrf.group(1)})  # fmt: skip
+    assert refused.status_code == 404
+    assert {d.id: d.state for d in deals.registrations()}[foreign.id] == "submitted"

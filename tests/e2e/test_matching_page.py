@@ -22,8 +22,9 @@ def test_a_partner_manager_reads_the_ranking_and_offers_to_a_chosen_partner(
     best = world.partner("Stuttgart", name="Kälte Klein", level="premium",
                          product_lines=["Heat pump"], languages=["de"])  # fmt: skip
     second = world.partner("Ulm", name="Wärme Weit")
-    away = world.partner("Stuttgart", name="Im Urlaub",
-                         away_until=rt.clock.now() + timedelta(days=7))  # fmt: skip
+    away = world.partner("Stuttgart", name="Im Urlaub")
+    assert away.id is not None
+    world.pause(away.id, rt.clock.now() + timedelta(days=7))
     spare = world.partner("Hamburg", name="Nordlicht")
     lead = world.lead()
     live.queue.drain()

@@ -11,8 +11,17 @@ from mailflow.actions import unit
 from mailflow.actions.inbound.review import apply_reviewed, dismiss
 from mailflow.jobs.sweeps import sweep_questions
 from mailflow.mail.capture import MailCapture
-from mailflow.models import Contact, Event, Feedback, InboundEmail, Organization, OutboundEmail
+from mailflow.models import (
+    AwayPeriod,
+    Contact,
+    Event,
+    Feedback,
+    InboundEmail,
+    OutboundEmail,
+)
+from mailflow.queries.away import paused_spans
 from mailflow.rules.command import Command
+from mailflow.rules.followup import back_at
 from tests.inbound.conftest import Offered
 from tests.mail import reply
 
@@ -189,10 +198,12 @@ def test_an_out_of_office_reply_moves_the_offer_on_and_marks_the_partner_away(
     sent_before = len(_kinds_sent(offered))
     assert offered.deliver(raw) == "auto_reply"
     assert offered.offer_states()[0] == "away"
-    with offered.rt.db.read() as s:
-        org = s.get(Organization, offered.offers[0].organization_id)
-    assert org is not None and org.away_until is not None
-    assert org.away_until.date() == date(2026, 12, 20)
+    now = offered.rt.clock.now()
+    with offered.rt.db.read() as s:  # an away period of the contact pauses the partner
+        period = s.exec(select(AwayPeriod)).one()
+        back = back_at(paused_spans(s, offered.offers[0].organization_id, now), now)
+    assert period.contact_id == offered.contacts[0].id and period.stand_in_id is None
+    assert back is not None and back.date() == date(2026, 12, 20)
     assert "reply_confirmation" not in _kinds_sent(offered)[sent_before:]  # never answered
 
 

@@ -11,10 +11,12 @@ from sqlmodel import col, select
 
 from mailflow.actions import unit
 from mailflow.actions.errors import NotFound
+from mailflow.actions.partners.away import mark_away
 from mailflow.actions.partners.away_periods import PlannedAway, add_away_period
 from mailflow.clock import Clock
+from mailflow.jobs.sweeps import sweep_away
 from mailflow.links.claims import ProfileClaim
-from mailflow.models import AwayPeriod, Contact, Event, OutboundEmail
+from mailflow.models import AwayPeriod, Contact, Event, Offer, OutboundEmail
 from mailflow.runtime import Runtime
 from tests.factories import World
 
@@ -177,3 +179,93 @@ def test_a_pause_planned_after_the_pool_was_built_holds_for_the_next_lead(
     _plan(rt, anna, PlannedAway(anna.id, today, today, None))  # type: ignore[arg-type]
     _, during = world.offered_lead()
     assert [o.organization_id for o in during] == [other.id]
+
+
+def _offer_state(rt: Runtime, offer_id: int | None) -> str:
+    with rt.db.read() as s:
+        offer = s.get(Offer, offer_id)
+        assert offer is not None
+        return offer.state
+
+
+def _events(rt: Runtime, kind: str) -> list[Event]:
+    with rt.db.read() as s:
+        return list(s.exec(select(Event).where(Event.kind == kind).order_by(col(Event.id))))
+
+
+def test_a_pause_that_begins_later_moves_the_offers_open_then_on_once(
+    rt: Runtime, world: World, clock: Clock
+) -> None:
+    clock.set(clock.now().replace(hour=10))
+    paused, anna, _ = _team(rt, world)
+    world.partner("Ulm")
+    lead, offers = world.offered_lead()
+    mine = next(o for o in offers if o.organization_id == paused)
+    today = _today(clock)
+    _plan(
+        rt, anna, PlannedAway(anna.id, today + timedelta(days=1), today + timedelta(days=3), None)
+    )  # type: ignore[arg-type]
+    assert sweep_away(rt) == 0  # not begun: the offer stays open to the partner
+    assert _offer_state(rt, mine.id) == "open"
+
+    clock.advance(days=1)
+    assert sweep_away(rt) == 1
+    assert _offer_state(rt, mine.id) == "away"
+    assert world.reload(lead).state == "offered"  # the other partner of the ring holds it
+    (started,) = _events(rt, "organization.away_period_started")
+    assert started.data["offers"] == [mine.id] and started.organization_id == paused
+    assert [e.offer_id for e in _events(rt, "offer.away")] == [mine.id]
+    assert sweep_away(rt) == 0  # handed on once
+
+
+def test_a_pause_that_begins_now_moves_the_last_open_offer_to_the_next_ring(
+    rt: Runtime, world: World, clock: Clock
+) -> None:
+    clock.set(clock.now().replace(hour=10))
+    paused, anna, _ = _team(rt, world)
+    lead, (offer,) = world.offered_lead()
+    assert offer.organization_id == paused
+    other = world.partner("Ulm")
+    today = _today(clock)
+    _plan(rt, anna, PlannedAway(anna.id, today, today + timedelta(days=2), None))  # type: ignore[arg-type]
+    assert _offer_state(rt, offer.id) == "away"
+    assert {o.organization_id: o.state for o in world.offers(lead.id)} == {  # type: ignore[arg-type]
+        paused: "away",
+        other.id: "open",
+    }
+
+
+def test_the_colleague_who_takes_over_gets_the_offers_open_at_the_start(
+    rt: Runtime, world: World, clock: Clock
+) -> None:
+    clock.set(clock.now().replace(hour=10))
+    _, anna, ben = _team(rt, world)
+    lead, (offer,) = world.offered_lead()
+    assert _offered_to(rt, lead.id) == {anna.email}
+    today = _today(clock)
+    _plan(rt, anna, PlannedAway(anna.id, today, today + timedelta(days=4), ben.id))  # type: ignore[arg-type]
+    assert _offered_to(rt, lead.id) == {anna.email, ben.email}
+    assert _offer_state(rt, offer.id) == "open"  # still the partner's to pick
+    (handed,) = _events(rt, "offer.handed_over")
+    assert handed.offer_id == offer.id and handed.data["stand_in_id"] == ben.id
+    assert sweep_away(rt) == 0
+    assert len(_events(rt, "offer.handed_over")) == 1
+
+
+def test_out_of_office_replies_extend_the_contacts_pause_instead_of_adding_one(
+    rt: Runtime, world: World, clock: Clock
+) -> None:
+    clock.set(clock.now().replace(hour=10))
+    paused, anna, _ = _team(rt, world)
+    _, (offer,) = world.offered_lead()
+    now = clock.now()
+    for days in (3, 6, 2):  # three replies: the one period ends at the latest date named
+        with unit(rt, f"contact:{anna.id}", "email") as ctx:
+            mark_away(ctx, offer.id, now + timedelta(days=days), anna.id)  # type: ignore[arg-type]
+    with rt.db.read() as s:
+        (period,) = s.exec(select(AwayPeriod).where(AwayPeriod.organization_id == paused)).all()
+    assert period.contact_id == anna.id and period.stand_in_id is None
+    assert period.ends_at == now + timedelta(days=6)
+    assert _offer_state(rt, offer.id) == "away"
+    assert len(_events(rt, "organization.away_period")) == 1
+    assert len(_events(rt, "organization.away_period_extended")) == 1

@@ -14,7 +14,7 @@ from mailflow.actions.errors import QueueBlocked
 from mailflow.actions.leads.feedback import feedback
 from mailflow.actions.leads.pick import pick
 from mailflow.actions.leads.queue_gate import explain_queue
-from mailflow.jobs.sweeps import sweep_away, sweep_offers, sweep_reminders
+from mailflow.jobs.sweeps import sweep_offers, sweep_reminders
 from mailflow.links.claims import EscalationClaim
 from mailflow.models import Contact, Lead, Offer, Organization, OutboundEmail
 from mailflow.models.schemas import FeedbackIn
@@ -63,10 +63,8 @@ def test_no_offer_reminder_goes_to_a_partner_who_is_away(rt: Runtime, world: Wor
     rt.clock.set(MONDAY_9)
     org = world.partner("Stuttgart")
     world.offered_lead(temperature="warm")
-    with rt.db.transaction() as s:
-        row = s.get(Organization, org.id)
-        assert row is not None
-        row.away_until = MONDAY_9 + timedelta(days=3)
+    assert org.id is not None
+    world.pause(org.id, MONDAY_9 + timedelta(days=3))
     rt.clock.advance(hours=10)
     assert sweep_reminders(rt) == 0
     assert _emails(rt, "offer_reminder") == []
@@ -114,15 +112,12 @@ def test_feedback_reminders_wait_while_the_partner_is_away(rt: Runtime, world: W
     org = world.partner("Stuttgart")
     lead, _, _ = _picked_lead(rt, world, org)
     back = MONDAY_9 + timedelta(days=5)
-    with rt.db.transaction() as s:
-        row = s.get(Organization, org.id)
-        assert row is not None
-        row.away_until = back
+    assert org.id is not None
+    world.pause(org.id, back)
     rt.clock.set(MONDAY_9 + timedelta(days=3))
     assert sweep_reminders(rt) == 0
     assert world.reload(lead).next_reminder_at == back
-    rt.clock.set(back)
-    assert sweep_away(rt) == 1  # the daily job: the partner is back
+    rt.clock.set(back)  # the period ends by itself: no job to run
     assert sweep_reminders(rt) == 1
 
 
@@ -324,3 +319,22 @@ def test_the_weekly_digest_lists_partners_owing_feedback_for_the_partner_manager
     assert digest.context["partners"] == [
         {"name": "Slow GmbH", "overdue": 4, "limit": 3, "blocked": True}
     ]
+
+
+def test_the_weekly_digest_leaves_out_a_partner_that_is_away(rt: Runtime, world: World) -> None:
+    from mailflow.jobs.sweeps import queue_digest
+
+    rt.clock.set(MONDAY_9)
+    with rt.db.transaction() as s:
+        s.add(Contact(organization_id=world.manufacturer(), name="Paula",
+                      email="paula@nordwind.test", role="partner_manager",
+                      receives_offers=False, created_at=rt.clock.now()))  # fmt: skip
+    slow = world.partner("Stuttgart", name="Slow GmbH")
+    away = world.partner("Stuttgart", name="Im Urlaub GmbH")
+    _block(rt, world, slow, 4)
+    _block(rt, world, away, 4)
+    assert away.id is not None
+    world.pause(away.id, rt.clock.now() + timedelta(days=7))
+    assert queue_digest(rt) == 1
+    (digest,) = _emails(rt, "queue_digest")
+    assert [p["name"] for p in digest.context["partners"]] == ["Slow GmbH"]

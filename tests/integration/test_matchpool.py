@@ -66,9 +66,8 @@ def test_an_away_period_and_its_end_show_in_the_next_ranking(rt: Runtime, world:
     assert lead.id is not None and a.id is not None
     assert _why(_rank(rt, lead.id), a.id) is None
     back = rt.clock.now() + timedelta(days=3)
-    with rt.db.transaction() as s:
-        s.get(Organization, a.id).away_until = back  # type: ignore[union-attr]
-    assert _why(_rank(rt, lead.id), a.id) == f"away until {back:%Y-%m-%d}"
+    world.pause(a.id, back)
+    assert _why(_rank(rt, lead.id), a.id) == "offers paused"
     rt.clock.advance(days=4)  # the period passes without any write
     assert _why(_rank(rt, lead.id), a.id) is None
 

@@ -89,3 +89,38 @@ def test_a_contact_wide_report_opt_out_survives_as_an_opted_out_subscription(
         engine.dispose()
     assert [tuple(r) for r in rows] == [(1, 0, 1), (3, 2, 1)]
     assert "receives_reports" not in columns
+
+
+def test_a_running_away_until_becomes_a_pause_of_the_partners_first_contact(
+    tmp_path: Path,
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import text
+
+    url = f"sqlite:///{tmp_path / 'away.sqlite3'}"
+    migrate.upgrade(url, "0109")
+    back = (datetime.now(UTC) + timedelta(days=5)).replace(microsecond=0)
+    passed = datetime.now(UTC) - timedelta(days=5)
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            for oid, until in ((1, back), (2, passed), (3, None)):
+                _insert(conn, "organization", id=oid, name=f"D{oid}", kind="dealer",
+                        away_until=until.isoformat(" ") if until else None)  # fmt: skip
+            _insert(conn, "contact", id=7, organization_id=1, email="a@d.example",
+                    receives_offers=False)  # fmt: skip
+            _insert(conn, "contact", id=8, organization_id=1, email="b@d.example",
+                    receives_offers=True)  # fmt: skip
+            _insert(conn, "contact", id=9, organization_id=2, email="c@d.example")
+        migrate.upgrade(url)
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT organization_id, contact_id, stand_in_id, ends_at FROM awayperiod")
+            ).all()
+            columns = [r[1] for r in conn.execute(text("PRAGMA table_info(organization)"))]
+    finally:
+        engine.dispose()
+    assert [(r[0], r[1], r[2]) for r in rows] == [(1, 8, None)]  # a passed one is dropped
+    assert str(rows[0][3]).startswith(back.strftime("%Y-%m-%d %H:%M:%S"))
+    assert "away_until" not in columns

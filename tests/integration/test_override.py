@@ -77,32 +77,35 @@ def test_the_override_api_refuses_partner_keys_bad_bodies_and_non_partners(
 
 def test_the_api_explains_the_matching(client: Any, world: World) -> None:
     near = world.partner("Stuttgart", product_lines=["Heat pump"])
-    away = world.partner("Ulm", away_until=world.rt.clock.now().replace(year=2099))
+    away = world.partner("Ulm")
+    assert away.id is not None
+    world.pause(away.id, world.rt.clock.now().replace(year=2099))
     lead = world.lead()
     body = client.get(f"/api/v1/leads/{lead.id}/matching", headers=_auth(world.api_key()))
     data = body.get_json()
     assert data["ring"] == [near.id]
     assert data["candidates"][0]["criteria"]["expertise"]["note"] == "sells Heat pump"
-    assert away.away_until is not None
-    reason = f"away until {away.away_until:%Y-%m-%d}"
+    reason = "offers paused"
     (excluded,) = data["excluded"]  # the fields the contract has always had, as they were
     assert {k: excluded[k] for k in ("organization_id", "name", "reason")} == {
         "organization_id": away.id, "name": away.name, "reason": reason,
     }  # fmt: skip
     assert excluded["code"] == "away" and data["excluded_counts"] == {"away": 1}
-    assert data["language"] == "en" and excluded["message"] == "away until Dec 7, 2099"
+    assert data["language"] == "en" and excluded["message"] == "offers paused"
 
 
 def test_the_api_explains_the_matching_in_the_callers_language(client: Any, world: World) -> None:
     world.partner("Stuttgart", product_lines=["Heat pump"])
-    world.partner("Ulm", away_until=world.rt.clock.now().replace(year=2099, month=12, day=7))
+    away = world.partner("Ulm")
+    assert away.id is not None
+    world.pause(away.id, world.rt.clock.now().replace(year=2099))
     lead = world.lead()
     headers = {**_auth(world.api_key()), "Accept-Language": "de-DE,de;q=0.9,en;q=0.5"}
     data = client.get(f"/api/v1/leads/{lead.id}/matching", headers=headers).get_json()
     assert data["language"] == "de"
     (excluded,) = data["excluded"]
-    assert excluded["reason"] == "away until 2099-12-07"  # the machine's text stays English
-    assert excluded["message"] == "abwesend bis 07.12.2099"
+    assert excluded["reason"] == "offers paused"  # the machine's text stays English
+    assert excluded["message"] == "Angebote pausiert"
     expertise = data["candidates"][0]["criteria"]["expertise"]
     assert expertise["note"] == "sells Heat pump" and "Heat pump" in expertise["message"]
     assert expertise["message"] != expertise["note"]

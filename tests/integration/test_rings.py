@@ -13,7 +13,9 @@ from mailflow.actions.inbound.bounce import offer_bounced
 from mailflow.actions.leads.decline import decline
 from mailflow.actions.partners.away import mark_away
 from mailflow.jobs.sweeps import sweep_offers
-from mailflow.models import Contact, Event, Lead, Offer, Organization, OutboundEmail
+from mailflow.models import Contact, Event, Lead, Offer, OutboundEmail
+from mailflow.queries.away import paused_spans
+from mailflow.rules.followup import back_at
 from mailflow.runtime import Runtime
 from tests.factories import World
 
@@ -109,14 +111,15 @@ def test_an_out_of_office_partner_is_marked_away_and_the_lead_moves_on(
     lead, ring1 = world.offered_lead()
     back = MONDAY_9 + timedelta(days=10)
     for number, offer in enumerate(ring1):
+        contact = world.contacts(offer.organization_id)[0]
         with unit(rt, "system", "email") as ctx:
-            mark_away(ctx, offer.id, back)  # type: ignore[arg-type]
+            mark_away(ctx, offer.id, back, contact.id)  # type: ignore[arg-type]
         if number < 2:
             assert world.reload(lead).ring == 1  # others of the ring may still pick
     assert world.reload(lead).ring == 2
-    with rt.db.read() as s:
-        away = [s.get(Organization, o.organization_id) for o in ring1]
-    assert all(org is not None and org.away_until == back for org in away)
+    with rt.db.read() as s:  # each partner pauses its offers until it is back
+        away = [back_at(paused_spans(s, o.organization_id, MONDAY_9), MONDAY_9) for o in ring1]
+    assert away == [back] * 3
     states = Counter((o.ring, o.state) for o in world.offers(lead.id))  # type: ignore[arg-type]
     assert states == {(1, "away"): 3, (2, "open"): 3}
     assert _emails(rt, "moved_on", lead.id) == []  # nobody reads mail while away

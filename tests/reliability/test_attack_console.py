@@ -75,6 +75,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "console_deals.index": REVIEW,  # partners' deal registrations with their customers
     "console_deals.show": REVIEW,
     "console_deals.decide": REVIEW,
+    "console_territory.index": REVIEW,  # partners' requests for wider regions
+    "console_territory.decide": REVIEW,  # (the action itself lets partner managers alone)
 }
 # reachable without a login: the login itself, the password reset and the confirmation of an
 # email change (its signed link is opened from the old mailbox)
@@ -131,6 +133,7 @@ def _path(rule: str, lead_id: int) -> str:
         "<int:lead_id>": str(lead_id),
         "<int:inbound_id>": "1",
         "<int:deal_id>": "1",
+        "<int:request_id>": "1",
         "<what>": "leads",
         "<kind>": "offer",
         "<token>": "x",

@@ -22,5 +22,5 @@ def test_a_short_window_is_reminded_halfway_and_an_ended_one_not_at_all() -> Non
 
 
 def test_an_extension_counts_from_the_end_or_from_now_when_it_ended() -> None:
-    assert extended(NOW + timedelta(days=5), NOW) == NOW + timedelta(days=35)
+    assert extended(NOW + timedelta(days=5), NOW, 30) == NOW + timedelta(days=35)
     assert extended(NOW - timedelta(days=5), NOW, 10) == NOW + timedelta(days=10)

@@ -99,6 +99,16 @@ def test_german_contacts_get_german_emails_for_the_new_kinds() -> None:
     assert "bevor Sie einen neuen" in _render("pick_blocked", "de").subject  # type: ignore[attr-defined]
 
 
+def test_the_preview_of_each_decision_email_links_to_its_own_page() -> None:
+    """A territory request and a deal registration both say ``links.decide``: each preview
+    shows its own page, never the other's."""
+    territory = _render("territory_request")
+    deal = _render("deal_review")
+    assert "/territory/sample-token" in territory.text  # type: ignore[attr-defined]
+    assert "/deal-review/" not in territory.html + territory.text  # type: ignore[attr-defined]
+    assert "/deal-review/sample-token" in deal.text  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("kind", sorted(kinds.KINDS))
 def test_no_remote_resource_but_the_logo(kind: str) -> None:
     html = _render(kind).html  # type: ignore[attr-defined]

@@ -119,3 +119,18 @@ def test_the_followup_settings_parse_strictly(tmp_path: object) -> None:
     ):
         with pytest.raises(SettingsError, match=name):
             load_settings({**env, f"MAILFLOW_{name}": bad})
+
+
+def test_a_partner_is_back_at_the_end_of_the_pauses_it_is_in_now() -> None:
+    now = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    day = timedelta(days=1)
+    assert followup.back_at([], now) is None
+    assert followup.back_at([(now + day, now + 3 * day)], now) is None  # not begun
+    assert followup.back_at([(now - 3 * day, now)], now) is None  # ended just now
+    # periods that overlap or touch make one absence; a later one apart from them does not
+    spans = [
+        (now + 5 * day, now + 9 * day),
+        (now + 2 * day, now + 4 * day),
+        (now - day, now + 2 * day),
+    ]
+    assert followup.back_at(spans, now) == now + 4 * day

@@ -125,17 +125,17 @@ def test_a_required_certification_is_a_hard_filter() -> None:
 
 def test_away_full_already_offered_unreachable_and_too_far_are_excluded_with_reasons() -> None:
     cands = [
-        _c(1, away_until=NOW + timedelta(days=3)),
+        _c(1, pauses=((NOW - timedelta(days=1), NOW + timedelta(days=3)),)),
         _c(2, capacity=3, load=3),
         _c(3),
         _c(4, has_contact=False),
         _c(5, MUNICH),
-        _c(6, away_until=NOW - timedelta(days=1)),
+        _c(6, pauses=((NOW - timedelta(days=3), NOW - timedelta(days=1)),)),
     ]
     policy = Policy(max_distance_km=100)
     ranking = explain(LEAD, cands, now=NOW, skip=[3], policy=policy)
     reasons = {c.organization_id: why for c, why in ranking.excluded}
-    assert reasons[1].startswith("away until")
+    assert reasons[1] == "offers paused"
     assert reasons[2] == "at capacity (3 of 3 open leads)"
     assert reasons[3] == "already offered this lead"
     assert reasons[4] == "no contact who receives offers"

@@ -25,7 +25,7 @@ from mailflow.rules.matching.ranking import explain, rank, rank_pool
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 # Words of each reason's text, in REASONS order
-WORDS = ("already offered", "no contact", "away until", "lead is outside",
+WORDS = ("already offered", "no contact", "offers paused", "lead is outside",
          "lacks required", "at capacity", "km away, more than")  # fmt: skip
 
 
@@ -37,7 +37,14 @@ def _candidate(rng: random.Random, i: int) -> Candidate:
         country=rng.choice(["DE", "AT", "CH", None]),
         lat=None if rng.random() < 0.1 else 47 + rng.random() * 7,
         lon=None if rng.random() < 0.1 else 6 + rng.random() * 10,
-        away_until=rng.choice([None, None, NOW - timedelta(days=1), NOW + timedelta(days=2)]),
+        pauses=rng.choice(
+            [
+                (),
+                (),
+                ((NOW - timedelta(days=3), NOW - timedelta(days=1)),),
+                ((NOW - timedelta(days=1), NOW + timedelta(days=2)),),
+            ]
+        ),
         has_contact=rng.random() > 0.1,
         level=rng.choice(["premium", "gold", "silver", "standard", "odd"]),
         certifications=tuple(rng.sample(["F-Gas", "KNX", "SolarPro", "x"], rng.randint(0, 4))),

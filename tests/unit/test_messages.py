@@ -106,7 +106,7 @@ BUILDS: dict[str, Callable[[Runtime], dict[str, Any]]] = {
     "deal_decided": lambda rt: messages.deal_decided(rt, DEAL, PARTNER),
     "deal_refused": lambda rt: messages.deal_refused(rt),
     "deal_expiring": lambda rt: messages.deal_expiring(rt, DEAL, PARTNER),
-    "deal_extension": lambda rt: messages.deal_extension(rt, DEAL, MANAGER, "Dealer"),
+    "deal_extension": lambda rt: messages.deal_extension(rt, DEAL, MANAGER, "Dealer", 30),
     "deal_extended": lambda rt: messages.deal_extended(rt, DEAL, PARTNER),
     "connection_alert": lambda rt: messages.connection_alert(
         rt, "imaps://sales@mail.maker.example", "The login was refused.", "AUTHENTICATIONFAILED"

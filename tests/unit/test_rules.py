@@ -66,9 +66,9 @@ def test_rank_offers_the_nearest_partners_of_the_same_country_first() -> None:
 def test_rank_skips_partners_already_offered_away_or_unreachable() -> None:
     cands = [
         _c(1),
-        _c(2, away_until=NOW + timedelta(days=3)),
+        _c(2, pauses=((NOW - timedelta(days=1), NOW + timedelta(days=3)),)),
         _c(3, has_contact=False),
-        _c(4, away_until=NOW - timedelta(days=1)),
+        _c(4, pauses=((NOW - timedelta(days=3), NOW - timedelta(days=1)),)),
         _c(5),
     ]
     assert [m.organization_id for m in rank(STUTTGART, cands, now=NOW, skip=[5])] == [1, 4]

@@ -3,6 +3,7 @@ bounce keys."""
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -143,6 +144,21 @@ def test_a_deal_key_names_the_contact_and_is_never_a_bounce_key() -> None:
 def test_a_token_for_an_unknown_action_cannot_be_made() -> None:
     with pytest.raises(ValueError):
         LinkClaim(1, 2, "delete")
+
+
+def test_a_deal_link_carries_only_its_own_actions_and_says_its_purpose_by_its_class() -> None:
+    """The partner's and the staff's deal links differ in their actions alone: a partner's
+    link cannot say "decide", and no flag turns a partner's link into the staff's."""
+    assert {f.name for f in fields(DealReviewClaim)} == {"deal_id", "contact_id", "action"}
+    with pytest.raises(ValueError):
+        DealClaim(1, 2, "decide")
+    with pytest.raises(ValueError):
+        DealReviewClaim(1, 2, "open")
+    assert DealClaim.parse({"d": 1, "c": 2, "a": "open"}).purpose == "deal"
+    assert DealReviewClaim.parse({"d": 1, "c": 2, "a": "decide"}).purpose == "deal_review"
+    for claim, data in ((DealClaim, "decide"), (DealReviewClaim, "open")):
+        with pytest.raises(TokenInvalid):
+            claim.parse({"d": 1, "c": 2, "a": data})
 
 
 # One claim of every purpose, and the payload links already in mailboxes carry for it.

@@ -20,7 +20,8 @@ from mailflow.actions.errors import NotAllowed, WrongState
 from mailflow.i18n import N_
 from mailflow.models import Contact, DealRegistration
 from mailflow.models.states import DealState
-from mailflow.rules.deals import EXTENSION_DAYS, extended, remind_at
+from mailflow.queries.deals import extension_days
+from mailflow.rules.deals import extended, remind_at
 
 
 def due_reminders(session: Session, now: datetime, limit: int) -> list[int]:
@@ -99,10 +100,9 @@ def request_extension(ctx: ActionContext, deal_id: int, contact_id: int) -> Deal
     return deal
 
 
-def grant_extension(
-    ctx: ActionContext, deal_id: int, days: int = EXTENSION_DAYS
-) -> DealRegistration:
-    """More time, counted from the current end (from now when it ended meanwhile)."""
+def grant_extension(ctx: ActionContext, deal_id: int) -> DealRegistration:
+    """More time, counted from the current end (from now when it ended meanwhile): the
+    campaign's ``extension_days`` (:func:`~mailflow.queries.deals.extension_days`)."""
     deal = ctx.session.exec(
         select(DealRegistration).where(DealRegistration.id == deal_id).with_for_update()
     ).first()
@@ -111,12 +111,13 @@ def grant_extension(
         raise WrongState("no extension is asked for",
                          said=N_("No extension is waiting for a decision."))  # fmt: skip
     assert deal.exclusive_until is not None
+    days = extension_days(ctx.session, deal)
     previous, deal.state = deal.state, DealState.APPROVED
     deal.exclusive_until = extended(deal.exclusive_until, ctx.now, days)
     deal.remind_at = remind_at(ctx.now, deal.exclusive_until)
     deal.extension_asked_at, deal.updated_at = None, ctx.now
     audit.record(ctx, "deal.extended", organization_id=deal.organization_id, lead_id=deal.lead_id,
                  deal_id=deal.id, from_state=previous, to_state=DealState.APPROVED,
-                 exclusive_until=deal.exclusive_until.isoformat())  # fmt: skip
+                 exclusive_until=deal.exclusive_until.isoformat(), days=days)  # fmt: skip
     tell_extended(ctx, deal)
     return deal

@@ -10,6 +10,7 @@ from mailflow.actions.context import ActionContext
 from mailflow.actions.outbound import outbox
 from mailflow.mail import messages
 from mailflow.models import Contact, DealRegistration, Organization, OrgAssignment
+from mailflow.queries.deals import extension_days
 
 
 def deciders(ctx: ActionContext, organization_id: int) -> list[Contact]:
@@ -35,7 +36,8 @@ def ask_extension(ctx: ActionContext, deal: DealRegistration) -> None:
     partner = ctx.session.get(Organization, deal.organization_id)
     assert partner is not None
     for manager in deciders(ctx, deal.organization_id):
-        context = messages.deal_extension(ctx.rt, deal, manager, partner.name)
+        days = extension_days(ctx.session, deal)
+        context = messages.deal_extension(ctx.rt, deal, manager, partner.name, days)
         outbox.queue(ctx, "deal_extension", manager, context, lead_id=deal.lead_id)
 
 

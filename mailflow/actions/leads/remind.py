@@ -18,6 +18,7 @@ from mailflow.actions.outbound import outbox
 from mailflow.mail import messages
 from mailflow.models import Contact, Feedback, Lead, Offer, Organization, OutboundEmail
 from mailflow.models.states import OfferState
+from mailflow.queries.away import paused_spans
 from mailflow.rules import followup
 from mailflow.rules.lifecycle import OPEN_STAGES
 
@@ -67,8 +68,8 @@ def remind_offer(ctx: ActionContext, offer_id: int) -> bool:
         return False  # past its deadline (a catch-up): it expires, "runs out soon" is untrue
     org = ctx.session.get(Organization, offer.organization_id)
     lead = ctx.session.get(Lead, offer.lead_id)
-    assert org is not None and lead is not None and offer.id is not None
-    if org.away_until and org.away_until > ctx.now:
+    assert org is not None and org.id is not None and lead is not None and offer.id is not None
+    if followup.back_at(paused_spans(ctx.session, org.id, ctx.now), ctx.now) is not None:
         audit.record(ctx, "offer.reminder_skipped", lead_id=lead.id, offer_id=offer.id, why="away")
         return False
     last = _last_sent(ctx, "offer_reminder", offer_id=offer.id)
@@ -107,8 +108,9 @@ def remind_feedback(ctx: ActionContext, lead_id: int) -> bool:
         lead.next_reminder_at = None
         return False
     org = ctx.session.get(Organization, lead.owner_id)
-    assert org is not None
-    back = followup.after_away(lead.next_reminder_at, org.away_until, ctx.now)
+    assert org is not None and org.id is not None
+    away_until = followup.back_at(paused_spans(ctx.session, org.id, ctx.now), ctx.now)
+    back = followup.after_away(lead.next_reminder_at, away_until, ctx.now)
     last = _last_sent(ctx, "feedback_reminder", lead_id=lead_id)
     window = ctx.settings.reminder_window_hours
     if followup.within_window(last, ctx.now, window) and last is not None:

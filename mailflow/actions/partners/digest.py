@@ -1,5 +1,6 @@
 """queue_digest: the weekly overview for partner managers — which partners carry picked
-leads overdue for feedback, and which of them the processing queue blocks."""
+leads overdue for feedback, and which of them the processing queue blocks; a partner in
+a paused away period is left out (its feedback reminders wait for it too)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from mailflow.actions.leads.escalation import MANAGER_ROLES
 from mailflow.actions.outbound import outbox
 from mailflow.mail import messages
 from mailflow.models import Contact, Lead, Organization
+from mailflow.queries.away import paused_now
 from mailflow.rules import followup
 from mailflow.rules.lifecycle import OPEN_STAGES
 
@@ -24,6 +26,8 @@ def queue_digest(ctx: ActionContext) -> int:
         .group_by(col(Organization.id))
         .order_by(func.count(col(Lead.id)).desc())
     ).all()
+    away = paused_now(ctx.session, ctx.now)
+    rows = [(org, overdue) for org, overdue in rows if org.id not in away]
     if not rows:
         return 0
     partners = []

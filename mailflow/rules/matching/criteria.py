@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mailflow.i18n import N_
+from mailflow.rules import followup
 from mailflow.rules.matching.note import LEVEL_NAMES, Note
 
 Mask = npt.NDArray[np.bool_]
@@ -80,7 +81,6 @@ class Candidate:
     country: str | None
     lat: float | None
     lon: float | None
-    away_until: datetime | None = None
     has_contact: bool = True
     level: str = "standard"
     certifications: tuple[str, ...] = ()
@@ -93,6 +93,10 @@ class Candidate:
     performance: Performance = field(default_factory=Performance)
     # away periods that pause its offers: (from, until), evaluated against the clock
     pauses: tuple[tuple[datetime, datetime], ...] = ()
+
+    def back_at(self, now: datetime) -> datetime | None:
+        """When the partner pausing its offers at ``now`` is back (``None``: not paused)."""
+        return followup.back_at(self.pauses, now)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import numpy.typing as npt
 
 from mailflow.i18n import N_
 from mailflow.rules.matching.criteria import Candidate, Column, LeadPlace, Mask, Policy
-from mailflow.rules.matching.pool import PartnerPool, epoch
+from mailflow.rules.matching.pool import PartnerPool
 from mailflow.rules.note import Note
 
 # In the order they are checked: a partner is excluded by the first that applies. Each is
@@ -64,7 +64,7 @@ def exclusions(
     with np.errstate(invalid="ignore"):
         full = ~np.isnan(pool.capacity) & (load >= pool.capacity)
         far = distance > limit if limit is not None else None
-        away = (pool.away > epoch(now)) | pool.paused(now)
+        away = pool.paused(now)
     checks = (skip, ~pool.has_contact, away, ~in_territory(pool, lead), no_cert, full, far)
     reason = np.zeros(len(pool), dtype=np.int8)
     for code in range(len(checks), 0, -1):  # the first reason wins: write it last
@@ -77,8 +77,6 @@ def exclusions(
 def exclusion_note(code: int, c: Candidate, policy: Policy, km: float | None) -> Note:
     """Why ``c`` (with its live load) was excluded for the reason numbered ``code``."""
     match REASONS[code - 1] if 0 < code <= len(REASONS) else "?":
-        case "away" if c.away_until:
-            return Note(N_("away until %(date)s"), date=c.away_until.date().isoformat())
         case "away":
             return Note(N_("offers paused"))
         case "outside its territory":

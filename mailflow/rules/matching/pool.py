@@ -73,7 +73,6 @@ class PartnerPool:
     lat: np.ndarray  # radians; NaN: unknown
     lon: np.ndarray
     cos_lat: np.ndarray
-    away: np.ndarray  # epoch seconds; NaN: not away
     # away periods that pause offers, one entry each: partner index, from, until (epoch s)
     pause_at: np.ndarray
     pause_from: np.ndarray
@@ -121,7 +120,6 @@ class PartnerPool:
             lat=rad[:, 0],
             lon=rad[:, 1],
             cos_lat=np.cos(rad[:, 0]),
-            away=np.array([epoch(c.away_until) for c in cands], dtype=float),
             pause_at=np.array([p[0] for p in pauses], dtype=np.int64),
             pause_from=np.array([p[1] for p in pauses], dtype=float),
             pause_until=np.array([p[2] for p in pauses], dtype=float),

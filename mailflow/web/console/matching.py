@@ -59,7 +59,8 @@ def explanation(lead_id: int) -> Any:
         lead = s.get(Lead, lead_id)
         if lead is None or not visibility.may_see_lead(s, viewer(), lead_id):
             abort(404)
-        ranking = explain_lead(s, lead, rt.clock.now(), rt.settings.ring_size)
+        now = rt.clock.now()
+        ranking = explain_lead(s, lead, now, rt.settings.ring_size)
         offered = offers.of_lead(s, lead_id)
     show_all = request.args.get("all") == "1"
     return render_template(
@@ -73,6 +74,7 @@ def explanation(lead_id: int) -> Any:
         criteria=CRITERIA,
         offered=offered,
         movable=lead.state in MOVABLE,
+        now=now,
     )
 
 
