@@ -64,6 +64,10 @@ PURPOSES: dict[str, Purpose] = {
     "away": Purpose("mailflow.away-confirm-link.v1", "/away/", CONFIGURED),
     # a partner's contact keeps its company's profile (the footer of every partner email)
     "profile": Purpose("mailflow.profile-link.v1", "/p/", CONFIGURED),
+    # an invited partner accepts the terms and keeps its profile; an active one accepts a
+    # new version of the terms
+    "join": Purpose("mailflow.partner-invitation-link.v1", "/join/", CONFIGURED),
+    "terms": Purpose("mailflow.terms-acceptance-link.v1", "/terms/", CONFIGURED),
     # a partner manager decides the wider regions a partner asked for
     "territory": Purpose("mailflow.territory-request-link.v1", "/territory/", CONFIGURED),
     # a "did you mean …?" email's choices: one link per choice of one asked-back reply

@@ -18,6 +18,7 @@ from mailflow.models.mail import (
     OutboundEmail,
     ReportSubscription,
 )
+from mailflow.models.onboarding import Invitation, TermsAcceptance, TermsVersion
 from mailflow.models.partners import (
     AwayPeriod,
     Brand,
@@ -58,6 +59,7 @@ __all__ = [
     "Feedback",
     "IdempotencyKey",
     "InboundEmail",
+    "Invitation",
     "InboundState",
     "Lead",
     "LeadState",
@@ -74,6 +76,8 @@ __all__ = [
     "PostalCode",
     "PushSubscription",
     "ReportSubscription",
+    "TermsAcceptance",
+    "TermsVersion",
     "Territory",
     "TerritoryRequest",
     "Webhook",
