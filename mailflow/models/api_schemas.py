@@ -326,6 +326,7 @@ class InvitationIn(Input):
     organization_id: Id | None = None
     external_id: ExternalId | None = None
     country: CountryCode | None = None
+    city: Annotated[str, StringConstraints(max_length=100)] | None = None
     kind: Kind | None = None
 
     @field_validator("email")

@@ -83,7 +83,7 @@ def _partner(ctx: ActionContext, data: InvitationIn) -> Organization:
     if not data.partner_name:
         raise InvalidInput("partner_name is required for a new partner")
     fields = {"name": data.partner_name, "external_id": data.external_id,
-              "country": data.country, "kind": data.kind}  # fmt: skip
+              "country": data.country, "city": data.city, "kind": data.kind}  # fmt: skip
     given = PartnerIn.model_validate({k: v for k, v in fields.items() if v is not None})
     org, _ = save_partner(ctx, given.model_copy(update={"active": False}))
     return org

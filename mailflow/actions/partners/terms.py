@@ -52,7 +52,7 @@ def publish_terms(ctx: ActionContext, kind: str, texts: Mapping[str, str]) -> Te
                            published_at=ctx.now, published_by=ctx.actor[:40])  # fmt: skip
     ctx.session.add(version)
     ctx.session.flush()
-    audit.record(ctx, "terms.published", kind=kind, version=version.version,
+    audit.record(ctx, "terms.published", text=kind, version=version.version,
                  terms_version_id=version.id, languages=sorted(kept))  # fmt: skip
     _ask_active_partners(ctx, kind)
     return version
@@ -114,7 +114,7 @@ def record_acceptances(
         ctx.session.add(row)
         rows.append(row)
         audit.record(ctx, "terms.accepted", organization_id=organization_id,
-                     contact_id=contact_id, kind=version.kind,
+                     contact_id=contact_id, text=version.kind,
                      version=version.version)  # fmt: skip
     ctx.session.flush()
     return rows

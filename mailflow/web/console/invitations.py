@@ -29,7 +29,7 @@ bp = Blueprint("console_invitations", __name__, url_prefix="/console/invitations
 NAV = (N_("Invitations"), "console_invitations.index")
 INVITERS = ("admin", "ops", "partner_manager")
 PUBLISHERS = ("admin", "ops")
-FIELDS = ("partner_name", "country", "name", "email", "language")
+FIELDS = ("partner_name", "country", "city", "name", "email", "language")
 
 
 @bp.get("")
