@@ -29,6 +29,8 @@ bp = Blueprint("console_invitations", __name__, url_prefix="/console/invitations
 NAV = (N_("Invitations"), "console_invitations.index")
 INVITERS = ("admin", "ops", "partner_manager")
 PUBLISHERS = ("admin", "ops")
+# an invitation's states as the page shows them (``_(state)``)
+STATES = (N_("invited"), N_("accepted"), N_("expired"), N_("withdrawn"))
 FIELDS = ("partner_name", "country", "city", "name", "email", "language")
 
 
