@@ -98,9 +98,9 @@ def sweep_offers(rt: Runtime) -> int:
 
 def sweep_reminders(rt: Runtime) -> int:
     """The reminders due (offers, feedback, the end of a deal registration's exclusivity,
-    partners' open invitations) and the exclusivities and invitations that ended; offers past their deadline are expired first (in a
-    catch-up after the scheduler was down, both are due: the partner reads "moved on", not
-    "runs out")."""
+    partners' open invitations) and the exclusivities and invitations that ended; offers
+    past their deadline are expired first (in a catch-up after the scheduler was down, both
+    are due: the partner reads "moved on", not "runs out")."""
     _drain(rt, due_lead_ids, expire_due)
     sent = _drain(rt, due_offer_reminders, remind_offer)
     sent += _drain(rt, due_feedback_reminders, remind_feedback)

@@ -24,7 +24,6 @@ from mailflow.mail.capture import MailCapture
 from mailflow.models import (
     Event,
     Invitation,
-    Offer,
     Organization,
     OutboundEmail,
     TermsAcceptance,
@@ -73,7 +72,7 @@ def _events(rt: Runtime, prefix: str) -> list[str]:
 def test_no_invitation_before_the_terms_are_published(rt: Runtime, world: World) -> None:
     try:
         _invite(rt)
-    except Exception as exc:  # noqa: BLE001  (the refusal's type and words are checked)
+    except Exception as exc:  # the refusal's type and words are checked
         assert "Publish the terms" in str(exc) and getattr(exc, "http_status", 0) == 422
     else:
         raise AssertionError("invited without published terms")
@@ -85,7 +84,7 @@ def test_an_invited_partner_is_not_matched_until_it_joins(rt: Runtime, world: Wo
     before, _ = world.offered_lead()
     assert world.offers(before.id) == []  # type: ignore[arg-type]  # nobody else, and not it
     _join(rt, invitation)
-    after, offers = world.offered_lead()
+    _, offers = world.offered_lead()
     assert [o.organization_id for o in offers] == [invitation.organization_id]
     assert _events(rt, "invitation.") == ["invitation.accepted"]
     assert set(_events(rt, "partner.")) >= {"partner.invited", "partner.created",
@@ -207,8 +206,8 @@ def test_the_api_invites_with_201_and_refuses_bad_input_with_422(
     assert bad.status_code == 422
     assert {e["field"] for e in bad.get_json()["errors"]} >= {"email"}
     active = world.partner("Ulm")
-    refused = client.post("/api/v1/invitations", headers=key,
-                          json={"email": "x@ulm.example", "organization_id": active.id})  # fmt: skip
+    taken = {"email": "x@ulm.example", "organization_id": active.id}
+    refused = client.post("/api/v1/invitations", headers=key, json=taken)
     assert refused.status_code == 422 and "active already" in refused.get_json()["detail"]
     partner_key = {AUTH: f"Bearer {world.api_key(active.id)}"}
     assert client.post("/api/v1/invitations", json=body, headers=partner_key).status_code == 403

@@ -97,7 +97,9 @@ def test_an_invited_partner_joins_and_picks_its_first_lead_with_no_staff_step_be
         org = s.get(Organization, org.id)  # type: ignore[assignment]
         assert org is not None and org.active
         assert (org.product_lines, org.territory, org.languages) == (
-            ["Heat pump 12 kW"], ["DE-7"], ["de"]
+            ["Heat pump 12 kW"],
+            ["DE-7"],
+            ["de"],
         )
         accepted = s.exec(select(TermsAcceptance).where(
             TermsAcceptance.organization_id == org.id)).all()  # fmt: skip

@@ -18,13 +18,13 @@ from itsdangerous import TimestampSigner, URLSafeSerializer, URLSafeTimedSeriali
 from mailflow.actions import unit
 from mailflow.actions.deals.register import register
 from mailflow.actions.inbound.store import store_raw
-from mailflow.inbound.process import process
-from mailflow.links.claims import ESCALATION_CHOICES, fingerprint
 from mailflow.actions.partners.invitations import invite_partner
 from mailflow.actions.partners.terms import publish_terms
+from mailflow.inbound.process import process
+from mailflow.links.claims import ESCALATION_CHOICES, fingerprint
 from mailflow.links.signer import PURPOSES
-from mailflow.models.api_schemas import InvitationIn
 from mailflow.models import Contact, Lead, Offer, TerritoryRequest
+from mailflow.models.api_schemas import InvitationIn
 from mailflow.models.schemas import DealIn
 from mailflow.runtime import Runtime
 from tests.factories import World

@@ -105,9 +105,12 @@ def _contact(ctx: ActionContext, organization_id: int, data: InvitationIn) -> Co
 def save_invited_partner(ctx: ActionContext, data: PartnerIn) -> tuple[Organization, bool]:
     """The CSV import's row of a partner to invite: saved as any row, a new one inactive
     (an existing one keeps its state: an active partner is not invited again)."""
-    known = data.external_id and ctx.session.exec(
-        select(Organization.id).where(Organization.external_id == data.external_id)
-    ).first()
+    known = (
+        data.external_id
+        and ctx.session.exec(
+            select(Organization.id).where(Organization.external_id == data.external_id)
+        ).first()
+    )
     given = data if known else data.model_copy(update={"active": False})
     return save_partner(ctx, given)
 
@@ -205,8 +208,11 @@ def remind_invitation(ctx: ActionContext, invitation_id: int) -> bool:
             col(Invitation.remind_at) <= ctx.now,
             col(Invitation.expires_at) > ctx.now,
         )
-        .values(reminders=sent + 1, reminded_at=ctx.now,
-                remind_at=onboarding.next_reminder(invitation.created_at, sent + 1))  # fmt: skip
+        .values(
+            reminders=sent + 1,
+            reminded_at=ctx.now,
+            remind_at=onboarding.next_reminder(invitation.created_at, sent + 1),
+        )
     )
     if claimed.rowcount != 1:
         return False

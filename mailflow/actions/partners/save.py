@@ -44,7 +44,10 @@ def save_partner(
             raise InvalidInput("a new partner needs a name")
         # created inactive when asked (an invited partner): it never was in the pool
         org = Organization(
-            name=data.name, kind=data.kind or "dealer", created_at=ctx.now, active=active is not False
+            name=data.name,
+            kind=data.kind or "dealer",
+            created_at=ctx.now,
+            active=active is not False,
         )
         ctx.session.add(org)
     parent = fields.get("parent_id")

@@ -83,7 +83,7 @@ def accept_terms(
 ) -> list[TermsAcceptance]:
     """An active partner's contact accepts the current versions it was shown (kind →
     version); a version published since it opened the page is refused (read it first)."""
-    contact, org = partner_contact(ctx, contact_id)
+    _, org = partner_contact(ctx, contact_id)
     assert org.id is not None
     pending = to_accept(ctx.session, org.id)
     if {v.kind: v.version for v in pending} != dict(shown):
