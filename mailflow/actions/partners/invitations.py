@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select, update
 
 from mailflow.actions import audit
@@ -117,8 +118,9 @@ def save_invited_partner(ctx: ActionContext, data: PartnerIn) -> tuple[Organizat
 
 def invitation_of(org: Organization, contact: Contact) -> InvitationIn:
     """The invitation of ``contact`` to ``org`` (a partner and a contact saved before)."""
-    return InvitationIn(organization_id=org.id, email=contact.email, name=contact.name,
-                        language=normalize(contact.language))  # fmt: skip
+    fields = {"organization_id": org.id, "email": contact.email, "name": contact.name,
+              "language": normalize(contact.language)}  # fmt: skip
+    return InvitationIn.model_validate(fields)
 
 
 @dataclass(frozen=True)
@@ -183,7 +185,7 @@ def due_expiries(session: Session, now: datetime, limit: int) -> list[int]:
     return _due(session, col(Invitation.expires_at) <= now, limit)
 
 
-def _due(session: Session, condition: object, limit: int) -> list[int]:
+def _due(session: Session, condition: ColumnElement[bool], limit: int) -> list[int]:
     rows = session.exec(
         select(Invitation.id)
         .where(Invitation.state == INVITED, condition)

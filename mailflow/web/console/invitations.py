@@ -78,7 +78,7 @@ def publish() -> Any:
     user = current_user()
     assert user is not None
     kind = request.form.get("kind", "")
-    texts = {lang: request.form.get(f"text_{lang}", "") for lang in i18n.LANGUAGES}
+    texts: dict[str, str] = {lang: request.form.get(f"text_{lang}", "") for lang in i18n.LANGUAGES}
     try:
         with unit(runtime(), f"console:{user.id}", "console") as ctx:
             version = publish_terms(ctx, kind, texts)
