@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from mailflow import logs
@@ -68,6 +69,16 @@ def _parser() -> argparse.ArgumentParser:
     key.add_argument(
         "--scope", action="append", help="limit the key to these scopes (repeat; default: all)"
     )
+
+    terms = sub.add_parser("terms", help="the partners' terms and data-processing agreement")
+    publish = terms.add_subparsers(dest="terms_command", required=True).add_parser(
+        "publish", help="publish a new version; every active partner is asked to accept it"
+    )
+    publish.add_argument("kind", choices=("terms", "dpa"))
+    publish.add_argument(
+        "--text", action="append", required=True, metavar="LANG=FILE",
+        help="the text in one language, from a UTF-8 file (repeat; en is required)",
+    )  # fmt: skip
 
     inbound = sub.add_parser("inbound", help="inbound mail").add_subparsers(
         dest="inbound_command", required=True
@@ -203,6 +214,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _password(settings, args.email)
     if args.command == "user":
         return _user(settings, args)
+    if args.command == "terms":
+        return _publish_terms(settings, args.kind, args.text)
     if args.command == "apikey":
         return _apikey(settings, args.organization_id, args.name, args.scope)
     if args.command == "import" and args.import_command == "customers":
@@ -335,6 +348,28 @@ def _one_action(settings: object, act: Callable[[Any], str], suffix: str = "") -
         rt.close()
     print(done + suffix)
     return 0
+
+
+def _publish_terms(settings: object, kind: str, texts: list[str]) -> int:
+    from mailflow.actions.partners.terms import publish_terms
+
+    read: dict[str, str] = {}
+    for given in texts:
+        lang, _, path = given.partition("=")
+        if not path:
+            print(f"mailflow: --text {given!r}: write LANG=FILE", file=sys.stderr)
+            return 2
+        try:
+            read[lang.strip()] = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"mailflow: {path}: {exc}", file=sys.stderr)
+            return 2
+
+    def act(ctx: Any) -> str:
+        version = publish_terms(ctx, kind, read)
+        return f"{kind} version {version.version} published ({', '.join(sorted(version.texts))})"
+
+    return _one_action(settings, act)
 
 
 def _password(settings: object, email: str) -> int:

@@ -23,6 +23,11 @@ from pydantic import ValidationError
 from mailflow.actions import unit
 from mailflow.actions.errors import ActionError
 from mailflow.actions.leads.ingest_batch import ingest_batch
+from mailflow.actions.partners.invitations import (
+    invitation_of,
+    invite_partner,
+    save_invited_partner,
+)
 from mailflow.actions.partners.save import save_contact, save_partner
 from mailflow.csvio.progress import Progress
 from mailflow.csvio.rows import PartnerRow, errors_of, lead_row, partner_row
@@ -189,11 +194,16 @@ def _save_partners(rt: Runtime, batch: list[tuple[int, PartnerRow]], report: Rep
         for line, row in batch:
             try:
                 with ctx.session.begin_nested():  # a refused row does not spoil the batch
-                    org, created = save_partner(ctx, row.partner)
+                    if row.invite:
+                        org, created = save_invited_partner(ctx, row.partner)
+                    else:
+                        org, created = save_partner(ctx, row.partner)
                     if row.contact is not None:
-                        save_contact(
+                        contact, _ = save_contact(
                             ctx, row.contact.model_copy(update={"organization_id": org.id})
                         )
+                        if row.invite and not org.active:
+                            invite_partner(ctx, invitation_of(org, contact))
             except ActionError as exc:
                 report.refuse(line, str(exc))
                 continue

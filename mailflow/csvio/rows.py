@@ -20,9 +20,16 @@ CONTACT_COLUMNS = {
 }
 
 
+# the ``invite`` column: a true cell invites the row's contact (the partner joins by the
+# invitation's page; a new partner is created inactive)
+YES = frozenset({"1", "yes", "true", "y", "x", "ja", "oui", "si", "sí", "tak"})
+NO = frozenset({"0", "no", "false", "n", "nein", "non", "nee", "nie"})
+
+
 class PartnerRow(BaseModel):
     partner: PartnerIn
     contact: ContactIn | None
+    invite: bool = False
 
 
 def _cells(raw: dict[str | None, Any]) -> dict[str, Any]:
@@ -42,6 +49,9 @@ def lead_row(raw: dict[str | None, Any]) -> LeadIn:
 def partner_row(raw: dict[str | None, Any]) -> PartnerRow:
     cells = _cells(raw)
     contact = {new: cells.pop(old) for old, new in CONTACT_COLUMNS.items() if old in cells}
+    invite = _flag(cells.pop("invite", ""))
+    if invite and not contact.get("email"):
+        raise ValueError("invite: the row needs a contact_email to invite")
     for name in LIST_FIELDS:
         if name in cells:
             cells[name] = [p.strip() for p in cells[name].split(";") if p.strip()]
@@ -50,4 +60,15 @@ def partner_row(raw: dict[str | None, Any]) -> PartnerRow:
         raise ValueError("external_id is required (the key of the upsert)")
     if not partner.name:
         raise ValueError("name is required")
-    return PartnerRow(partner=partner, contact=ContactIn(**contact) if contact else None)
+    return PartnerRow(
+        partner=partner, contact=ContactIn(**contact) if contact else None, invite=invite
+    )
+
+
+def _flag(cell: str) -> bool:
+    word = cell.strip().lower()
+    if word in YES:
+        return True
+    if word in NO or not word:
+        return False
+    raise ValueError(f"invite: {cell!r} is not yes or no")

@@ -30,6 +30,7 @@ from mailflow.actions.leads.remind import (
     remind_feedback,
     remind_offer,
 )
+from mailflow.actions.partners import invitations
 from mailflow.actions.partners.away_periods import due_hand_ons, hand_on
 from mailflow.actions.partners.digest import queue_digest as digest
 from mailflow.actions.partners.offer_digest import send_digests
@@ -96,15 +97,18 @@ def sweep_offers(rt: Runtime) -> int:
 
 
 def sweep_reminders(rt: Runtime) -> int:
-    """The reminders due (offers, feedback, the end of a deal registration's exclusivity)
-    and the exclusivities that ended; offers past their deadline are expired first (in a
-    catch-up after the scheduler was down, both are due: the partner reads "moved on", not
-    "runs out")."""
+    """The reminders due (offers, feedback, the end of a deal registration's exclusivity,
+    partners' open invitations) and the exclusivities and invitations that ended; offers
+    past their deadline are expired first (in a catch-up after the scheduler was down, both
+    are due: the partner reads "moved on", not "runs out")."""
     _drain(rt, due_lead_ids, expire_due)
     sent = _drain(rt, due_offer_reminders, remind_offer)
     sent += _drain(rt, due_feedback_reminders, remind_feedback)
     sent += _drain(rt, exclusivity.due_reminders, exclusivity.remind)
     _drain(rt, exclusivity.due_ends, exclusivity.end)
+    # partners' invitations: run out first, then the reminders (3 and 10 days after)
+    _drain(rt, invitations.due_expiries, invitations.expire_invitation)
+    sent += _drain(rt, invitations.due_reminders, invitations.remind_invitation)
     log.info("sweep_reminders: %d reminders", sent)
     return sent
 

@@ -160,6 +160,40 @@ class ProfileClaim(Claim):
 
 
 @dataclass(frozen=True)
+class InvitationClaim(Claim):
+    """An invited partner's page: ``{"i": invitation, "c": the invited contact}``."""
+
+    PURPOSE = "join"
+    invitation_id: int
+    contact_id: int
+
+    def payload(self) -> dict[str, Any]:
+        return {"i": self.invitation_id, "c": self.contact_id}
+
+    @classmethod
+    def parse(cls, data: dict[str, Any]) -> Self:
+        invitation = data.get("i")
+        if not isinstance(invitation, int):
+            raise TokenInvalid("unexpected payload")
+        return cls(invitation, _contact_id(data))
+
+
+@dataclass(frozen=True)
+class TermsClaim(Claim):
+    """A partner's contact accepts the current terms: ``{"c": contact}``."""
+
+    PURPOSE = "terms"
+    contact_id: int
+
+    def payload(self) -> dict[str, Any]:
+        return {"c": self.contact_id}
+
+    @classmethod
+    def parse(cls, data: dict[str, Any]) -> Self:
+        return cls(_contact_id(data))
+
+
+@dataclass(frozen=True)
 class TerritoryClaim(Claim):
     """A partner manager decides a partner's request for wider regions: ``{"t": request,
     "c": manager}``."""

@@ -31,10 +31,13 @@ from itsdangerous import (
 )
 
 from mailflow.clock import Clock
+from mailflow.rules import onboarding
 
 CONFIGURED: Final = "configured"  # the link max age of the settings (MAILFLOW_TOKEN_MAX_AGE_DAYS)
 RESET_MAX_AGE_S = 3600
 EMAIL_CHANGE_MAX_AGE_S = 24 * 3600
+# an invitation's link lasts as long as the invitation (which runs out by itself)
+INVITATION_MAX_AGE_S = (onboarding.VALID_DAYS + 1) * 86400
 _REPLY_SALT = b"mailflow.reply-key.v1"
 _MAC_CHARS = 10
 _CODE_MAC_CHARS = 6  # a subject code's MAC: ~31 bits, and the sender is verified as well
@@ -64,6 +67,10 @@ PURPOSES: dict[str, Purpose] = {
     "away": Purpose("mailflow.away-confirm-link.v1", "/away/", CONFIGURED),
     # a partner's contact keeps its company's profile (the footer of every partner email)
     "profile": Purpose("mailflow.profile-link.v1", "/p/", CONFIGURED),
+    # an invited partner accepts the terms and keeps its profile; an active one accepts a
+    # new version of the terms
+    "join": Purpose("mailflow.partner-invitation-link.v1", "/join/", INVITATION_MAX_AGE_S),
+    "terms": Purpose("mailflow.terms-acceptance-link.v1", "/terms/", CONFIGURED),
     # a partner manager decides the wider regions a partner asked for
     "territory": Purpose("mailflow.territory-request-link.v1", "/territory/", CONFIGURED),
     # a "did you mean …?" email's choices: one link per choice of one asked-back reply

@@ -62,6 +62,9 @@ NAMES: dict[str, str] = {
     "email_changed": N_("Email address changed notice"),
     "connection_alert": N_("Mail connection alert"),
     "colleague_invite": N_("Invitation of a colleague"),
+    "partner_invite": N_("Invitation of a new partner"),
+    "invitation_reminder": N_("Reminder of a partner's invitation"),
+    "terms_update": N_("New version of the terms to accept"),
     "offer_digest": N_("Digest of offers of cold leads"),
     "territory_request": N_("Request to widen a territory"),
     "deal_understood": N_("Deal registration: what was understood"),
@@ -102,6 +105,12 @@ KINDS: dict[str, frozenset[str]] = {
     "away_confirm": frozenset({"partner", "until", "asked"}),
     # a colleague a partner's contact added on the profile page: its link confirms
     "colleague_invite": frozenset({"partner", "inviter"}),
+    # onboarding: a partner the staff invited (its link accepts the terms and keeps the
+    # profile), reminded after 3 and 10 days; an active partner asked to accept a new
+    # version of the terms or the data-processing agreement (``kinds``: "terms", "dpa")
+    "partner_invite": frozenset({"partner", "expires_at"}),
+    "invitation_reminder": frozenset({"partner", "expires_at"}),
+    "terms_update": frozenset({"kinds"}),
     # a partner asked for regions beyond what it is allowed: to its partner manager
     "territory_request": frozenset({"partner", "asker", "requested", "wider"}),
     # qualification by an agency
@@ -173,6 +182,10 @@ def audience(kind: str, organization_kind: str | None = None) -> str:
     return AUDIENCE.get(kind, PARTNER)
 
 
+# Emails to a partner not active yet: the footer has no profile link (it opens once the
+# partner has joined)
+BEFORE_JOINING: frozenset[str] = frozenset({"partner_invite", "invitation_reminder"})
+
 # Emails that may be switched off by the recipient (RFC 8058 one-click unsubscribe).
 REPORT_KINDS: frozenset[str] = frozenset({"weekly_report"})
 
@@ -211,6 +224,8 @@ _LINKS = {
     "confirm": "https://leads.example.com/away/sample-token",
     "deal": "https://leads.example.com/deal/sample-token",
     "note": "https://leads.example.com/r/sample-note",
+    "join": "https://leads.example.com/join/sample-token",
+    "terms": "https://leads.example.com/terms/sample-token",
 }
 # A link name two kinds use for different pages: each kind's sample points to its own
 # (a territory request is decided on /territory/, a deal registration on /deal-review/).
@@ -351,6 +366,8 @@ def sample(kind: str, lang: str = "en") -> dict[str, Any]:
         "others_open": 2,
         "sender": "Paula Berger",
         "inviter": "Jonas Keller",
+        "expires_at": "2027-01-06T10:00:00+00:00",
+        "kinds": ["terms", "dpa"],
         "offers": [
             {
                 "lead": dict(_TEASER, id=1042 + i, temperature="cold"),

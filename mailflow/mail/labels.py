@@ -28,6 +28,11 @@ DECLINE_REASONS: dict[str, str] = {
 }
 # Why the system closed an offer (``Offer.reason``), beside the reasons people give.
 CLOSE_REASONS: dict[str, str] = {"partner_deactivated": N_("the partner was deactivated")}
+# The texts a partner accepts (``TermsVersion.kind``).
+TERMS_KINDS: dict[str, str] = {
+    "terms": N_("Terms of the partnership"),
+    "dpa": N_("Data-processing agreement"),
+}
 # Where a lead came from: the ``source`` an integration, the CSV import or the seed
 # writes. Any other source is an integrator's own word and shows as it was written.
 SOURCES: dict[str, str] = {
@@ -75,6 +80,8 @@ def label(lang: str, value: object) -> str:
         return i18n.gettext(lang, DECLINE_REASONS[code])
     if code in CLOSE_REASONS:
         return i18n.gettext(lang, CLOSE_REASONS[code])
+    if code in TERMS_KINDS:
+        return i18n.gettext(lang, TERMS_KINDS[code])
     return i18n.gettext(lang, text)
 
 

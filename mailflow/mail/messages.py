@@ -21,15 +21,25 @@ from mailflow.links.claims import (
     DealReviewClaim,
     EmailChangeClaim,
     EscalationClaim,
+    InvitationClaim,
     ProfileClaim,
     ResetClaim,
+    TermsClaim,
     TerritoryClaim,
     UnsubscribeClaim,
     fingerprint,
 )
 from mailflow.links.signer import EMAIL_CHANGE_MAX_AGE_S
 from mailflow.mail import labels
-from mailflow.models import Contact, DealRegistration, Feedback, Lead, Offer, TerritoryRequest
+from mailflow.models import (
+    Contact,
+    DealRegistration,
+    Feedback,
+    Invitation,
+    Lead,
+    Offer,
+    TerritoryRequest,
+)
 from mailflow.queries.backlog import Overdue, status_buttons
 from mailflow.rules import privacy
 from mailflow.rules.command import Command, as_json
@@ -320,6 +330,31 @@ def colleague_invite(rt: Runtime, colleague: Contact, inviter: str, partner: str
         "inviter": inviter,
         "links": {"confirm": rt.url(ProfileClaim(colleague.id))},
     }
+
+
+def partner_invite(rt: Runtime, invitation: Invitation, partner: str) -> Context:
+    """To an invited partner: its own signed page accepts the terms and keeps the profile."""
+    return {
+        "partner": partner,
+        "expires_at": invitation.expires_at.isoformat(),
+        "links": {"join": _join_link(rt, invitation)},
+    }
+
+
+def invitation_reminder(rt: Runtime, invitation: Invitation, partner: str) -> Context:
+    """The invitation again, 3 and 10 days later, while it is open."""
+    return partner_invite(rt, invitation, partner)
+
+
+def _join_link(rt: Runtime, invitation: Invitation) -> str:
+    assert invitation.id is not None
+    return rt.url(InvitationClaim(invitation.id, invitation.contact_id))
+
+
+def terms_update(rt: Runtime, contact: Contact, kinds: Sequence[str]) -> Context:
+    """To an active partner's contact: a new version to accept; offers go on meanwhile."""
+    assert contact.id is not None
+    return {"kinds": list(kinds), "links": {"terms": rt.url(TermsClaim(contact.id))}}
 
 
 def territory_request(

@@ -18,6 +18,7 @@ from mailflow.models.mail import (
     OutboundEmail,
     ReportSubscription,
 )
+from mailflow.models.onboarding import Invitation, TermsAcceptance, TermsVersion
 from mailflow.models.partners import (
     AwayPeriod,
     Brand,
@@ -59,6 +60,7 @@ __all__ = [
     "IdempotencyKey",
     "InboundEmail",
     "InboundState",
+    "Invitation",
     "Lead",
     "LeadState",
     "MailConnection",
@@ -74,6 +76,8 @@ __all__ = [
     "PostalCode",
     "PushSubscription",
     "ReportSubscription",
+    "TermsAcceptance",
+    "TermsVersion",
     "Territory",
     "TerritoryRequest",
     "Webhook",

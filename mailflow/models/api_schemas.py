@@ -313,6 +313,50 @@ class ContactOut(BaseModel):
     receives_offers: bool
 
 
+# -- onboarding by invitation -----------------------------------------------------------
+class InvitationIn(Input):
+    """Invite a new partner (``partner_name``, optionally ``external_id``, ``country``,
+    ``kind``) or one not active yet (``organization_id``) by one contact's address."""
+
+    email: Annotated[str, StringConstraints(max_length=254)]
+    name: Short | None = None  # the contact's name (default: the address)
+    language: Language = "en"
+    partner_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                                   max_length=200)] | None = None  # fmt: skip
+    organization_id: Id | None = None
+    external_id: ExternalId | None = None
+    country: CountryCode | None = None
+    city: Annotated[str, StringConstraints(max_length=100)] | None = None
+    kind: Kind | None = None
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        if not _EMAIL.match(value):
+            raise ValueError("not a valid email address")
+        return value.lower()
+
+    @model_validator(mode="after")
+    def _partner(self) -> InvitationIn:
+        if self.organization_id is None and not self.partner_name and not self.external_id:
+            raise ValueError("partner_name (a new partner) or organization_id is required")
+        return self
+
+
+class InvitationOut(BaseModel):
+    id: int
+    organization_id: int
+    contact_id: int
+    email: str
+    language: str
+    state: str
+    created_at: datetime
+    reminders: int
+    reminded_at: datetime | None
+    expires_at: datetime
+    accepted_at: datetime | None
+
+
 # -- matching and override (manufacturer keys) ------------------------------------------
 class OfferToIn(Input):
     organization_ids: Annotated[list[Id], Field(min_length=1)]

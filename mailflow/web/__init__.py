@@ -29,6 +29,7 @@ from mailflow.web import (
     escalation,
     health,
     inbound_hook,
+    join,
     metrics,
     portal_app,
     portal_deals,
@@ -51,6 +52,7 @@ from mailflow.web.console import (
     wording_views,
 )
 from mailflow.web.console import deals as console_deals
+from mailflow.web.console import invitations as console_invitations
 from mailflow.web.console import jobs as console_jobs
 from mailflow.web.console import locale as console_locale
 from mailflow.web.console import matching as console_matching
@@ -83,6 +85,7 @@ BLUEPRINTS = [
     console_jobs.bp,
     away.bp,  # confirming a longer away period
     profile.bp,  # a partner keeps its own profile
+    join.bp,  # an invited partner joins; an active one accepts new terms
     territory.bp,  # a partner manager decides a partner's wider regions
     choice.bp,  # the choices of a "did you mean …?" email
     deals.bp,  # a partner's deal registration: confirm what a forwarded email was read as
@@ -103,6 +106,7 @@ BLUEPRINTS = [
     console_connections.bp,  # mailboxes and the way out: state and errors (staff)
     console_deals.bp,  # partners' deal registrations: conflicts, approve or reject
     console_territory.bp,  # partners' requests for wider regions: approve or reject
+    console_invitations.bp,  # partners invited and where each stands; invite one
 ]
 # the console's navigation: (label, endpoint)
 CONSOLE_NAV: list[tuple[str, str]] = [
@@ -110,6 +114,7 @@ CONSOLE_NAV: list[tuple[str, str]] = [
     (N_("Qualification"), "console_matching.queue"),
     console_deals.NAV,
     console_territory.NAV,
+    console_invitations.NAV,
     (N_("Failed jobs"), "console_jobs.failed_jobs"),
     console_connections.NAV,
     (N_("Dashboard"), "console_dashboard.dashboard"),

@@ -168,6 +168,7 @@ def withdraw_lead(lead_id: int, body: WithdrawIn) -> Any:
 
 from mailflow.web import (  # noqa: E402, F401  (routes on bp)
     api_deals,
+    api_invitations,
     api_matching,
     api_offers,
     api_partners,

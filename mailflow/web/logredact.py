@@ -24,6 +24,8 @@ TOKEN_PREFIXES = (
     "/console/email/",
     "/deal/",
     "/deal-review/",
+    "/join/",
+    "/terms/",
 )
 _TOKEN_PATH = re.compile("(" + "|".join(re.escape(p) for p in TOKEN_PREFIXES) + r")[^/?\s\"']+")
 

@@ -26,8 +26,9 @@ from mailflow.actions.partners.colleagues import (
     remove_colleague,
 )
 from mailflow.actions.partners.profile import edit_profile
-from mailflow.links.claims import ProfileClaim
+from mailflow.links.claims import ProfileClaim, TermsClaim
 from mailflow.links.signer import PURPOSES
+from mailflow.queries.onboarding import to_accept
 from mailflow.queries.profile import ProfileView, load_profile
 from mailflow.rules.forminput import FormInputError
 from mailflow.rules.sla import WORKWEEK
@@ -56,11 +57,16 @@ def _view(claim: ProfileClaim) -> ProfileView:
 
 
 def _page(view: ProfileView, token: str, status: int = 200, **context: Any) -> Any:
+    assert view.organization.id is not None and view.contact.id is not None
+    with runtime().db.read() as session:  # a new version of the terms waits: a notice
+        terms_due = [v.kind for v in to_accept(session, view.organization.id)]
     page = render_template(
         "dialogs/profile.html",
         lang=view.lang,
         view=view,
         token=token,
+        terms_due=terms_due,
+        terms_link=runtime().url(TermsClaim(view.contact.id)) if terms_due else None,
         tz=view.contact.timezone,
         hours=_hours(view),
         weekdays=[get_day_names("wide", locale=view.lang)[d] for d in range(7)],

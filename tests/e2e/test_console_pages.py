@@ -12,7 +12,10 @@ from sqlmodel import select
 from mailflow.actions import unit
 from mailflow.actions.leads.edit import add_note
 from mailflow.actions.leads.override import assign
+from mailflow.actions.partners.invitations import invite_partner
+from mailflow.actions.partners.terms import publish_terms
 from mailflow.models import Contact
+from mailflow.models.api_schemas import InvitationIn
 from mailflow.runtime import Runtime
 from tests.e2e.conftest import Live
 from tests.e2e.test_browser import ARTIFACTS, browser  # noqa: F401  (the fixture)
@@ -39,6 +42,7 @@ def _pages(lead_id: int) -> dict[str, str]:
         "webhooks": "/console/webhooks",
         "export": "/console/export",
         "email": "/console/email",
+        "invitations": "/console/invitations",
     }
 
 
@@ -63,6 +67,9 @@ def test_every_console_page_fits_a_phone_and_reads_in_the_users_language(
     with unit(rt, f"console:{user_id}", "console") as ctx:
         assign(ctx, lead.id, partner.id)
         add_note(ctx, lead.id, "Kunde möchte im Frühjahr bauen.")
+        for kind in ("terms", "dpa"):  # the invitations page lists a partner invited
+            publish_terms(ctx, kind, {"en": f"The {kind}.", "de": f"Die {kind}."})
+        invite_partner(ctx, InvitationIn(email="neu@partner.example", partner_name="Neu GmbH"))
     live.queue.drain()
 
     for width in WIDTHS:

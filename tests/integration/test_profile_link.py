@@ -36,8 +36,11 @@ def test_every_email_to_a_partner_carries_the_profile_link_in_its_footer(
     org = world.partner("Stuttgart", language="de")
     contact = world.contacts(org.id)[0]  # type: ignore[arg-type]
     _send_every_kind(rt, contact)
-    messages = smtp.messages()
-    assert len(messages) == len(kinds.KINDS)
+    # an invitation goes to a partner not active yet: its profile opens once it has joined
+    messages = [
+        m for m in smtp.messages() if m.message["X-Mailflow-Kind"] not in kinds.BEFORE_JOINING
+    ]
+    assert len(messages) == len(kinds.KINDS) - len(kinds.BEFORE_JOINING)
     for message in messages:
         found = PROFILE_LINK.search(message.part("html"))
         assert found, f"{message.message['X-Mailflow-Kind']} has no profile link"

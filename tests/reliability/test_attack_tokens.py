@@ -18,10 +18,13 @@ from itsdangerous import TimestampSigner, URLSafeSerializer, URLSafeTimedSeriali
 from mailflow.actions import unit
 from mailflow.actions.deals.register import register
 from mailflow.actions.inbound.store import store_raw
+from mailflow.actions.partners.invitations import invite_partner
+from mailflow.actions.partners.terms import publish_terms
 from mailflow.inbound.process import process
 from mailflow.links.claims import ESCALATION_CHOICES, fingerprint
 from mailflow.links.signer import PURPOSES
 from mailflow.models import Contact, Lead, Offer, TerritoryRequest
+from mailflow.models.api_schemas import InvitationIn
 from mailflow.models.schemas import DealIn
 from mailflow.runtime import Runtime
 from tests.factories import World
@@ -48,6 +51,8 @@ PURPOSE = {
     "/console/email/<token>": "email",
     "/deal/<token>": "deal",
     "/deal-review/<token>": "deal_review",
+    "/join/<token>": "join",
+    "/terms/<token>": "terms",
 }
 # routes under a link that share its rate-limit bucket (the same token)
 SHARED_BUCKET = {
@@ -82,6 +87,7 @@ class Cast:
     deal_id: int  # a deal registration of the contact's partner
     inbound_id: int = 1  # a reply asked back ("did you mean …?"); see ``_asked``
     territory_id: int = 1  # a partner's request for wider regions; see ``_territory_request``
+    invitation: tuple[int, int] = (1, 1)  # a partner's invitation and its contact; ``_invited``
 
     def payload(self, purpose: str) -> dict[str, Any]:
         if purpose in ("pick", "decline", "feedback", "portal"):
@@ -102,6 +108,10 @@ class Cast:
             return {"d": self.deal_id, "c": self.manager_id, "a": "decide"}
         if purpose == "territory":
             return {"t": self.territory_id, "c": self.manager_id}
+        if purpose == "join":
+            return {"i": self.invitation[0], "c": self.invitation[1]}
+        if purpose == "terms":
+            return {"c": self.contact_id}
         if purpose == "optout":
             return {"u": self.contact_id}
         with self.rt.db.read() as s:
@@ -144,6 +154,8 @@ _PURPOSE_OF = {
     "email": "email_change",
     "deal": "deal",
     "deal_review": "deal_review",
+    "join": "join",
+    "terms": "terms",
 }
 _SALTS = {name: PURPOSES[purpose].salt for name, purpose in _PURPOSE_OF.items()}
 ALL_PURPOSES = sorted({*_SALTS, "optout"})
@@ -322,7 +334,10 @@ def test_get_and_head_on_every_action_link_change_nothing(
         f"/console/email/{cast.token('email')}",
         f"/deal/{cast.token('deal')}",
         f"/deal-review/{cast.token('deal_review')}",
+        f"/terms/{cast.token('terms')}",
     ]
+    cast.invitation = _invited(cast)
+    links += [f"/join/{cast.token('join')}"]
     covered = {rule for rule in _token_rules(app) if any(_matches(rule, link) for link in links)}
     assert covered == _token_rules(app)
     before = db_state()
@@ -543,6 +558,17 @@ def test_the_back_field_of_a_dialog_never_redirects_elsewhere(
     assert answer.status_code == 303
     where, _, notice = answer.headers["Location"].partition("?")
     assert where.endswith(f"/a/{own}") and notice.startswith("done=contacted&lead=")
+
+
+def _invited(cast: Cast) -> tuple[int, int]:
+    """A partner invited (the terms published first), not joined yet."""
+    with unit(cast.rt, "test", "cli") as ctx:
+        for kind in ("terms", "dpa"):
+            publish_terms(ctx, kind, {"en": f"The {kind}."})
+        data = InvitationIn(email="new@joining.example", partner_name="Joining GmbH")
+        invitation = invite_partner(ctx, data)
+    assert invitation.id is not None
+    return invitation.id, invitation.contact_id
 
 
 def _territory_request(cast: Cast) -> int:

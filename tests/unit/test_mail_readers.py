@@ -146,7 +146,8 @@ def test_every_partner_email_about_an_offer_has_a_reply_key(rt: Runtime) -> None
     # says which
     about_no_offer = ("qualify_request", "deal_understood", "deal_decided", "deal_refused",
                       "deal_expiring", "deal_extended", "colleague_invite",
-                      "offer_digest")  # fmt: skip
+                      "offer_digest", "partner_invite", "invitation_reminder",
+                      "terms_update")  # fmt: skip
     partner_kinds = [
         k for k in kinds.KINDS if kinds.audience(k) == kinds.PARTNER and k not in about_no_offer
     ]

@@ -23,7 +23,15 @@ from mailflow.links.claims import (
 )
 from mailflow.mail import kinds, messages
 from mailflow.mail.render import Renderer
-from mailflow.models import Contact, DealRegistration, Feedback, Lead, Offer, TerritoryRequest
+from mailflow.models import (
+    Contact,
+    DealRegistration,
+    Feedback,
+    Invitation,
+    Lead,
+    Offer,
+    TerritoryRequest,
+)
 from mailflow.queries.backlog import Overdue
 from mailflow.rules.command import Command
 from mailflow.runtime import Runtime
@@ -42,6 +50,9 @@ MANAGER = Contact(id=4, organization_id=1, name="Max", email="max@maker.example"
                   role="partner_manager", password_hash="h", created_at=NOW)  # fmt: skip
 REPORT = Feedback(lead_id=5, organization_id=2, stage="won", amount=Decimal("12500"),
                   currency="EUR", channel="web", created_at=NOW)  # fmt: skip
+INVITATION = Invitation(id=8, organization_id=2, contact_id=3, email="anna@dealer.example",
+                        language="de", invited_by="console:4", created_at=NOW,
+                        expires_at=NOW + timedelta(days=30))  # fmt: skip
 VIEW = {k: v for k, v in kinds.sample("weekly_report").items() if k in kinds.KINDS["weekly_report"]}
 UNDERSTOOD = kinds.sample("reply_confirmation")["understood"]
 WON = Command("feedback", "won", Decimal("14200"), "EUR")
@@ -79,6 +90,9 @@ BUILDS: dict[str, Callable[[Runtime], dict[str, Any]]] = {
         rt, "Dealer", 2, 4, NOW + timedelta(days=14), NOW + timedelta(days=60)
     ),
     "colleague_invite": lambda rt: messages.colleague_invite(rt, PARTNER, "Jonas", "Dealer"),
+    "partner_invite": lambda rt: messages.partner_invite(rt, INVITATION, "Dealer"),
+    "invitation_reminder": lambda rt: messages.invitation_reminder(rt, INVITATION, "Dealer"),
+    "terms_update": lambda rt: messages.terms_update(rt, PARTNER, ["terms"]),
     "offer_digest": lambda rt: messages.offer_digest(rt, PARTNER, [(OFFER, LEAD)]),
     "territory_request": lambda rt: messages.territory_request(
         rt,

@@ -195,6 +195,8 @@ SALTS = {
     "email_change": "mailflow.email-change.v1",
     "deal": "mailflow.deal-link.v1",
     "deal_review": "mailflow.deal-review-link.v1",
+    "join": "mailflow.partner-invitation-link.v1",
+    "terms": "mailflow.terms-acceptance-link.v1",
 }
 
 
@@ -206,7 +208,8 @@ def test_every_purpose_keeps_the_salt_and_path_of_the_links_already_sent() -> No
                      "unsubscribe": "/reports/unsubscribe/",
                      "password_reset": "/console/reset/",
                      "email_change": "/console/email/", "deal": "/deal/",
-                     "deal_review": "/deal-review/"}  # fmt: skip
+                     "deal_review": "/deal-review/", "join": "/join/",
+                     "terms": "/terms/"}  # fmt: skip
 
 
 @pytest.mark.parametrize(("claim", "payload"), CLAIMS, ids=lambda c: type(c).__name__)
@@ -260,7 +263,8 @@ def test_the_fixed_max_ages_and_the_configured_one() -> None:
                     "away": 5 * 86400, "profile": 5 * 86400, "territory": 5 * 86400,
                     "choice": 5 * 86400, "unsubscribe": None,
                     "password_reset": 3600, "email_change": 86400, "deal": 5 * 86400,
-                    "deal_review": 5 * 86400}  # fmt: skip
+                    "deal_review": 5 * 86400, "join": 31 * 86400,
+                    "terms": 5 * 86400}  # fmt: skip
 
 
 def test_an_older_untimed_opt_out_token_still_names_its_contact() -> None:

@@ -243,7 +243,8 @@ def build(rt: Runtime, email: OutboundEmail, recipient: Recipient | None = None)
     # the footer's reader (partner, manufacturer staff, agency) and the reader's time zone
     ctx["audience"] = kinds.audience(email.kind, recipient.organization_kind if recipient else None)
     ctx.setdefault("tz", (recipient.timezone if recipient else None) or "UTC")
-    if ctx["audience"] == kinds.PARTNER and email.contact_id is not None:
+    joined = email.kind not in kinds.BEFORE_JOINING
+    if ctx["audience"] == kinds.PARTNER and email.contact_id is not None and joined:
         # every partner email's footer opens the partner's profile
         profile = rt.url(ProfileClaim(email.contact_id))
         ctx["links"] = {**(ctx.get("links") or {}), "profile": profile}

@@ -42,7 +42,13 @@ def save_partner(
     if org is None:
         if not data.name:
             raise InvalidInput("a new partner needs a name")
-        org = Organization(name=data.name, kind=data.kind or "dealer", created_at=ctx.now)
+        # created inactive when asked (an invited partner): it never was in the pool
+        org = Organization(
+            name=data.name,
+            kind=data.kind or "dealer",
+            created_at=ctx.now,
+            active=active is not False,
+        )
         ctx.session.add(org)
     parent = fields.get("parent_id")
     if parent is not None and ctx.session.get(Organization, parent) is None:

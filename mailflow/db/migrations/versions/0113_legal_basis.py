@@ -11,7 +11,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0113"
-down_revision = "0109"
+down_revision = "0111"
 branch_labels = None
 depends_on = None
 
