@@ -6,7 +6,7 @@ or the API shows them in the reader's language and format, nested reasons includ
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from mailflow.inbound.outcome import Outcome
 from mailflow.inbound.parse import authresults
@@ -26,18 +26,19 @@ def _stored(note: Note) -> list[object]:
 
 
 def test_why_a_partner_was_excluded_reads_in_the_readers_language() -> None:
-    away = Candidate(1, "Away", "DE", 48.78, 9.18, away_until=datetime(2026, 12, 14, tzinfo=UTC))
+    paused = ((NOW - timedelta(days=1), datetime(2026, 12, 14, tzinfo=UTC)),)
+    away = Candidate(1, "Away", "DE", 48.78, 9.18, pauses=paused)
     full = Candidate(2, "Full", "DE", 48.78, 9.18, capacity=3, load=3)
     far = Candidate(3, "Far", "DE", 53.55, 9.99)
     policy = Policy(max_distance_km=100)
     ranking = explain(LEAD, [away, full, far], now=NOW, policy=policy)
     whys = {c.organization_id: why for c, why in ranking.excluded}
     assert whys == {
-        1: "away until 2026-12-14",
+        1: "offers paused",
         2: "at capacity (3 of 3 open leads)",
         3: "534 km away, more than 100 km",
     }  # the English text the API has always carried
-    assert labels.note("de", whys[1]) == "abwesend bis 14.12.2026"
+    assert labels.note("de", whys[1]) == "Angebote pausiert"
     assert labels.note("de", whys[2]) == "ausgelastet (3 von 3 offenen Leads)"
     assert labels.note("de", whys[3]) == "534 km entfernt, mehr als 100 km"
     assert labels.note("pl", whys[3]) == "534 km, więcej niż 100 km"
