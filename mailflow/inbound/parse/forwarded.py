@@ -28,7 +28,11 @@ _MARKER = re.compile(
     r"|wiadomo[śs][ćc] oryginalna)\s*+:?[-_=\s]*+$",
     re.IGNORECASE,
 )
-_MAILTO_BRACKET = re.compile(r"\[mailto:([^\]\s]++)\]", re.IGNORECASE)
+# Outlook's "[mailto:a@b]", tried once a run of the characters it may hold, from the run's
+# start and only when a "]" ends it; group 1 keeps what stands before "[mailto:" in the run.
+_MAILTO_BRACKET = re.compile(
+    r"(?<![^\]\s])(?=[^\]\s]*+\])([^\]\s]*?)\[mailto:([^\]\s]++)\]", re.IGNORECASE
+)
 _MAILTO_ANGLE = re.compile(r"<mailto:", re.IGNORECASE)
 _LABEL = re.compile(r"^\*?\s*+([^\W\d][\w .'-]{0,20}?)\s*+\*?\s*+:\s*+\*?\s*+(.*)$")  # linear
 _FROM = frozenset(("from", "von", "de", "da", "van", "od", "expéditeur", "absender",
@@ -124,7 +128,7 @@ def _headers(lines: list[str], start: int) -> tuple[dict[str, str], int]:
 
 def _mailto(value: str) -> str:
     """Outlook's ``Name [mailto:a@b]`` and ``Name <mailto:a@b>`` as ``Name <a@b>``."""
-    return _MAILTO_ANGLE.sub("<", _MAILTO_BRACKET.sub(r"<\1>", value[:500]))
+    return _MAILTO_ANGLE.sub("<", _MAILTO_BRACKET.sub(r"\1<\2>", value[:500]))
 
 
 def _unquoted(lines: list[str]) -> list[str]:
