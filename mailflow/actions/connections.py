@@ -9,6 +9,7 @@ import logging
 import threading
 import time
 import weakref
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +27,19 @@ log = logging.getLogger(__name__)
 OUTBOUND_EVERY_S = 60  # a success of the outbound connection is written at most this often
 
 
+@dataclass(frozen=True)
+class _Round:
+    """What one round of a connection (or one email sent through it) found."""
+
+    name: str
+    direction: str
+    kind: str
+    error: str | None = None
+    auth: bool = False
+    waiting: int = 0
+    position: str | None = None
+
+
 def record_success(
     rt: Runtime,
     name: str,
@@ -36,13 +50,13 @@ def record_success(
 ) -> None:
     """A round went through; ``position``, when given, is where the next one goes on (kept
     across restarts: the caller passes it only once everything before it was stored)."""
-    _record(rt, name, direction, kind, None, False, waiting, position)
+    _record(rt, _Round(name, direction, kind, waiting=waiting, position=position))
 
 
 def record_failure(
     rt: Runtime, name: str, direction: str, kind: str, error: str, auth: bool, waiting: int = 0
 ) -> None:
-    _record(rt, name, direction, kind, error[:500], auth, waiting)
+    _record(rt, _Round(name, direction, kind, error[:500], auth, waiting))
 
 
 # per runtime (one a process, several in tests): connection name → last success written
@@ -72,38 +86,23 @@ def record_sending(rt: Runtime, error: str | None = None, auth: bool = False) ->
     record_success(rt, name, "outbound", kind)
 
 
-def _record(
-    rt: Runtime,
-    name: str,
-    direction: str,
-    kind: str,
-    error: str | None,
-    auth: bool,
-    waiting: int,
-    position: str | None = None,
-) -> None:
+def _record(rt: Runtime, found: _Round) -> None:
     try:
-        _write(rt, name, direction, kind, error, auth, waiting, position)
+        _write(rt, found)
     except IntegrityError:  # two processes created the row at once: the other one won
-        _write(rt, name, direction, kind, error, auth, waiting, position)
+        _write(rt, found)
     except Exception:
-        log.exception("could not record the state of the mail connection %s", name)
+        log.exception("could not record the state of the mail connection %s", found.name)
 
 
-def _write(
-    rt: Runtime,
-    name: str,
-    direction: str,
-    kind: str,
-    error: str | None,
-    auth: bool,
-    waiting: int,
-    position: str | None,
-) -> None:
+def _write(rt: Runtime, found: _Round) -> None:
+    name, error, auth = found.name, found.error, found.auth
     with unit(rt, "system", "job") as ctx:
         row = ctx.session.exec(select(MailConnection).where(MailConnection.name == name)).first()
         if row is None:
-            row = MailConnection(name=name, direction=direction, kind=kind, updated_at=ctx.now)
+            row = MailConnection(
+                name=name, direction=found.direction, kind=found.kind, updated_at=ctx.now
+            )
             ctx.session.add(row)
         was_failing = row.last_error is not None
         if error is None:
@@ -115,6 +114,6 @@ def _write(
             if error != row.last_error:
                 record(ctx, "mail_connection.failing", connection=name, error=error, auth=auth)
             row.last_error, row.last_error_at, row.auth_failed = error, ctx.now, auth
-        row.waiting, row.updated_at = waiting, ctx.now
-        if position is not None:
-            row.position = position
+        row.waiting, row.updated_at = found.waiting, ctx.now
+        if found.position is not None:
+            row.position = found.position

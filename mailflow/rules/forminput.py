@@ -21,7 +21,12 @@ _CENT = Decimal("0.01")
 
 
 class FormInputError(ValueError):
-    """A value a person typed that cannot be taken; the message names the field."""
+    """A value a person typed that cannot be taken; the message names the field, and
+    ``field`` holds its name for a caller that points the person to it."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def parse_amount(text: str, field: str = "amount", maximum: Decimal = MAX_AMOUNT) -> Decimal | None:
@@ -32,16 +37,17 @@ def parse_amount(text: str, field: str = "amount", maximum: Decimal = MAX_AMOUNT
         return None
     if not (raw.isascii() and _AMOUNT.match(raw)):
         raise FormInputError(
-            f"{field}: write a positive number with the digits 0-9, like 12500 or 12.500,00"
+            f"{field}: write a positive number with the digits 0-9, like 12500 or 12.500,00",
+            field=field,
         )
     try:
         value = Decimal(_normalised(raw))
     except InvalidOperation:
-        raise FormInputError(f"{field}: {text.strip()!r} is not a number") from None
+        raise FormInputError(f"{field}: {text.strip()!r} is not a number", field=field) from None
     if not value.is_finite() or value < 0:
-        raise FormInputError(f"{field}: must be a positive number")
+        raise FormInputError(f"{field}: must be a positive number", field=field)
     if value > maximum:
-        raise FormInputError(f"{field}: must not be more than {maximum:,}")
+        raise FormInputError(f"{field}: must not be more than {maximum:,}", field=field)
     return value.quantize(_CENT, rounding=ROUND_HALF_UP)
 
 
@@ -63,7 +69,9 @@ def _normalised(raw: str) -> str:
 def check_text(field: str, value: str | None) -> str | None:
     """``value`` unchanged; refused when it carries a NUL byte."""
     if value is not None and "\x00" in value:
-        raise FormInputError(f"{field}: contains a NUL byte (\\0); remove it and send again")
+        raise FormInputError(
+            f"{field}: contains a NUL byte (\\0); remove it and send again", field=field
+        )
     return value
 
 
@@ -81,5 +89,5 @@ def parse_id(text: str | None, field: str = "id") -> int:
     ``str.isdigit`` and a too-large id makes PostgreSQL raise instead of finding nothing)."""
     raw = (text or "").strip()
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 10 and 0 < int(raw) <= MAX_ID):
-        raise FormInputError(f"{field}: choose one from the list")
+        raise FormInputError(f"{field}: choose one from the list", field=field)
     return int(raw)

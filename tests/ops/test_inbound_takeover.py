@@ -6,47 +6,21 @@ batch stops after its committed claim, waiting for the lock, until the kill."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from sqlalchemy import create_engine, text
 from sqlmodel import select
 
 from mailflow.actions.inbound import sweep
 from mailflow.actions.inbound.store import store_raw
-from mailflow.db import migrate
-from mailflow.jobs.broker import connect
-from mailflow.mail.capture import MailCapture
 from mailflow.models import Event, InboundEmail, Offer, OutboundEmail
 from mailflow.models.states import InboundState, LeadState, OfferState
 from mailflow.runtime import Runtime
-from tests.conftest import TEST_KEYS, make_settings
 from tests.factories import World
 from tests.mail import reply
-from tests.ops.stack import Stack, environment
+from tests.ops.takeover import Takeover
 from tests.reliability._faults import wait_for
-from tests.services import (
-    REDIS_URL,
-    drop_postgres_database,
-    fresh_postgres_database,
-    port_open,
-    require,
-)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
-HEARTBEAT_S = 3  # the least the setting allows: the test waits for it to expire
-
-
-@pytest.fixture
-def database() -> Iterator[str]:
-    require(port_open("127.0.0.1", 5432), "PostgreSQL")
-    require(port_open("127.0.0.1", 6379), "Redis")
-    url = fresh_postgres_database("mailflow_inbound_takeover")
-    migrate.upgrade(url)
-    yield url
-    drop_postgres_database(url)
 
 
 def _stored_reply(rt: Runtime) -> int:
@@ -80,20 +54,12 @@ def _waiting_on_a_lock(rt: Runtime) -> bool:
 
 @pytest.mark.timeout(300)
 def test_a_reply_claimed_by_a_killed_worker_is_applied_once_by_a_healthy_worker_within_seconds(
-    tmp_path: Path, database: str
+    takeover: Takeover,
 ) -> None:
-    sink = MailCapture().start()
-    env = environment(tmp_path, database, REDIS_URL, sink.url, TEST_KEYS)
-    env["MAILFLOW_WORKER_HEARTBEAT_SECONDS"] = str(HEARTBEAT_S)
-    rt = Runtime(make_settings(
-        tmp_path, database, redis_url=REDIS_URL, smtp_url=sink.url,
-        queue_namespace=env["MAILFLOW_QUEUE_NAMESPACE"], redis_prefix=env["MAILFLOW_REDIS_PREFIX"],
-        worker_heartbeat_seconds=str(HEARTBEAT_S),
-    ))  # fmt: skip
+    rt, stack = takeover.rt, takeover.stack
     inbound_id = _stored_reply(rt)  # no queue in this runtime yet: the reply waits
-    stack = Stack(env, tmp_path)
-    queue = connect(rt)
-    locker = create_engine(database).connect()
+    queue = takeover.connect()
+    locker = create_engine(takeover.database).connect()
     try:
         locker.begin()
         locker.execute(text("LOCK TABLE offer IN ACCESS EXCLUSIVE MODE"))
@@ -105,24 +71,21 @@ def test_a_reply_claimed_by_a_killed_worker_is_applied_once_by_a_healthy_worker_
             "the first worker to claim the reply and stop mid-batch",
         )
         holder = _row(rt, inbound_id).claimed_by
-        time.sleep(HEARTBEAT_S + 1)  # longer than a heartbeat lives: it was renewed
+        takeover.outlive_a_heartbeat()
         assert sweep.hand_back(rt) == []  # a live worker keeps its claim
         assert _row(rt, inbound_id).claimed_by == holder
 
-        stack.kill("dying")
-        killed = time.monotonic()
+        killed = takeover.kill("dying")
         locker.rollback()
         stack.worker("healthy")
-        while _row(rt, inbound_id).state == InboundState.RECEIVED:
-            assert time.monotonic() - killed < 120, stack.log("healthy")
-            queue.send("sweep_inbound")  # what the scheduler sends every minute
-            time.sleep(1)
-        taken_over_after = time.monotonic() - killed
+
+        def applied() -> bool:
+            return _row(rt, inbound_id).state != InboundState.RECEIVED
+
+        taken_over_after = takeover.sweep_until(applied, "sweep_inbound", killed)
     finally:
         locker.close()
-        queue.stop()
-        stack.stop()
-        sink.stop()
+        takeover.stop()
     print(f"reply claimed by a killed worker applied {taken_over_after:.1f} s after the kill")
     row = _row(rt, inbound_id)
     assert (row.state, row.attempts) == (InboundState.APPLIED, 2)
@@ -132,4 +95,3 @@ def test_a_reply_claimed_by_a_killed_worker_is_applied_once_by_a_healthy_worker_
         assert sorted(picked) == ["lead.picked", "offer.picked"]  # applied once
         states = s.exec(select(Offer.state)).all()
     assert states.count(OfferState.PICKED) == 1
-    rt.close()

@@ -9,35 +9,22 @@ from __future__ import annotations
 import shutil
 import socket
 import threading
-import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlmodel import col, select
 
 from mailflow.actions.outbound import outbox
-from mailflow.db import migrate
-from mailflow.jobs.broker import connect
 from mailflow.jobs.heartbeat import Heartbeats
-from mailflow.mail.capture import MailCapture
 from mailflow.models import OutboundEmail
 from mailflow.runtime import Runtime
-from tests.conftest import TEST_KEYS, make_settings
 from tests.factories import World
-from tests.ops.stack import Stack, environment
+from tests.ops.takeover import HEARTBEAT_S, Takeover
 from tests.reliability._faults import OwnRedis, wait_for
-from tests.services import (
-    REDIS_URL,
-    drop_postgres_database,
-    fresh_postgres_database,
-    port_open,
-    require,
-)
+from tests.services import require
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
-HEARTBEAT_S = 3  # the least the setting allows: the test waits for it to expire
 
 
 class Tarpit:
@@ -81,16 +68,6 @@ class Tarpit:
             conn.close()
 
 
-@pytest.fixture
-def database() -> Iterator[str]:
-    require(port_open("127.0.0.1", 5432), "PostgreSQL")
-    require(port_open("127.0.0.1", 6379), "Redis")
-    url = fresh_postgres_database("mailflow_takeover")
-    migrate.upgrade(url)
-    yield url
-    drop_postgres_database(url)
-
-
 def _rows(rt: Runtime) -> list[OutboundEmail]:
     with rt.db.read() as s:
         return list(s.exec(select(OutboundEmail).order_by(col(OutboundEmail.id))))
@@ -98,25 +75,18 @@ def _rows(rt: Runtime) -> list[OutboundEmail]:
 
 @pytest.mark.timeout(300)
 def test_a_killed_workers_claimed_emails_go_out_through_a_healthy_worker_within_seconds(
-    tmp_path: Path, database: str
+    takeover: Takeover,
 ) -> None:
-    sink, tarpit = MailCapture().start(), Tarpit().start()
-    env = environment(tmp_path, database, REDIS_URL, sink.url, TEST_KEYS)
-    env["MAILFLOW_WORKER_HEARTBEAT_SECONDS"] = str(HEARTBEAT_S)
-    rt = Runtime(make_settings(
-        tmp_path, database, redis_url=REDIS_URL, smtp_url=sink.url,
-        queue_namespace=env["MAILFLOW_QUEUE_NAMESPACE"], redis_prefix=env["MAILFLOW_REDIS_PREFIX"],
-        worker_heartbeat_seconds=str(HEARTBEAT_S),
-    ))  # fmt: skip
+    rt, stack, sink = takeover.rt, takeover.stack, takeover.sink
     world = World(rt)
     for city in ("Stuttgart", "Ulm", "Karlsruhe"):
         world.partner(city)
     for _ in range(4):
         world.offered_lead()  # no queue in this runtime: the emails wait in the outbox
     ids = [row.id for row in _rows(rt)]
-    stack = Stack(env, tmp_path)
-    queue = connect(rt)
+    tarpit = Tarpit().start()
     try:
+        queue = takeover.connect()
         stack.worker("dying", MAILFLOW_SMTP_URL=tarpit.url)
         queue.send("send_emails", ids)
 
@@ -128,24 +98,20 @@ def test_a_killed_workers_claimed_emails_go_out_through_a_healthy_worker_within_
 
         wait_for(claimed, 60, "the first worker to claim the emails")
         [holder] = {r.claimed_by for r in _rows(rt)}
-        time.sleep(HEARTBEAT_S + 1)  # longer than a heartbeat lives: it was renewed
+        takeover.outlive_a_heartbeat()
         assert outbox.due_ids(rt, rt.clock.now()) == []  # a live worker keeps its claims
         assert {(r.state, r.claimed_by) for r in _rows(rt)} == {("sending", holder)}
 
-        stack.kill("dying")
-        killed = time.monotonic()
+        killed = takeover.kill("dying")
         stack.worker("healthy")
 
-        while not all(r.state == "sent" for r in _rows(rt)):
-            assert time.monotonic() - killed < 120, stack.log("healthy")
-            queue.send("sweep_outbox")  # what the scheduler sends every minute
-            time.sleep(1)
-        taken_over_after = time.monotonic() - killed
+        def sent() -> bool:
+            return all(r.state == "sent" for r in _rows(rt))
+
+        taken_over_after = takeover.sweep_until(sent, "sweep_outbox", killed)
     finally:
-        queue.stop()
-        stack.stop()
+        takeover.stop()
         tarpit.stop()
-        sink.stop()
     rows = _rows(rt)
     print(f"claimed emails of a killed worker sent {taken_over_after:.1f} s after the kill")
     assert taken_over_after < 120  # the lease alone would have held them for 10 minutes

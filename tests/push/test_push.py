@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import socket
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -32,15 +33,27 @@ def _portal(rt: Runtime, contact: Contact) -> str:
     return "/a/" + rt.signer.sign(LinkClaim(0, contact.id, "portal"))
 
 
-def _subscribe(client: Any, rt: Runtime, contact: Contact, device: Device) -> None:
-    answer = client.post(f"{_portal(rt, contact)}/push/subscribe", json=device.subscription())
-    assert answer.status_code == 201, answer.get_data(as_text=True)
+@dataclass
+class Subscriber:
+    """A German partner's contact, whose browsers subscribe through its own page's link."""
+
+    rt: Runtime
+    client: Any
+    contact: Contact
+
+    def subscribe(self, endpoint: str) -> Device:
+        device = Device(endpoint)
+        page = _portal(self.rt, self.contact)
+        answer = self.client.post(f"{page}/push/subscribe", json=device.subscription())
+        assert answer.status_code == 201, answer.get_data(as_text=True)
+        return device
 
 
-def _german_partner(world: World) -> Contact:
+@pytest.fixture
+def partner(rt: Runtime, world: World, client: Any) -> Subscriber:
     org = world.partner("Stuttgart", language="de")
     assert org.id is not None
-    return world.contacts(org.id)[0]
+    return Subscriber(rt, client, world.contacts(org.id)[0])
 
 
 def _subscriptions(rt: Runtime) -> list[PushSubscription]:
@@ -57,15 +70,13 @@ def _link(mail_html: str, action: str) -> str:
 def test_a_new_offer_reaches_each_subscribed_browser_encrypted_in_the_partners_language(
     rt: Runtime,
     world: World,
-    client: Any,
+    partner: Subscriber,
     queue: JobQueue,
     smtp: MailCapture,
     push_service: PushService,
 ) -> None:
-    contact = _german_partner(world)
-    phone, laptop = Device(f"{push_service.origin}/p/1"), Device(f"{push_service.origin}/p/2")
-    _subscribe(client, rt, contact, phone)
-    _subscribe(client, rt, contact, laptop)
+    phone = partner.subscribe(f"{push_service.origin}/p/1")
+    laptop = partner.subscribe(f"{push_service.origin}/p/2")
 
     world.offered_lead()
     queue.drain()
@@ -94,16 +105,15 @@ def test_a_new_offer_reaches_each_subscribed_browser_encrypted_in_the_partners_l
 def test_a_did_you_mean_question_is_pushed_with_the_link_of_its_likeliest_reading(
     rt: Runtime,
     world: World,
-    client: Any,
+    partner: Subscriber,
     queue: JobQueue,
     smtp: MailCapture,
     push_service: PushService,
 ) -> None:
-    contact = _german_partner(world)
+    contact = partner.contact
     lead, [offer] = world.offered_lead()
     queue.drain()
-    device = Device(f"{push_service.origin}/p/1")
-    _subscribe(client, rt, contact, device)
+    device = partner.subscribe(f"{push_service.origin}/p/1")
     smtp.clear()
     key = rt.reply_key(offer.id, contact.id)  # type: ignore[arg-type]
     raw = reply(UNSURE, to=f"reply+{key}@{rt.settings.inbound_domain}", sender=contact.email)
@@ -123,13 +133,12 @@ def test_a_did_you_mean_question_is_pushed_with_the_link_of_its_likeliest_readin
 def test_a_subscription_the_push_service_says_is_gone_is_removed(
     rt: Runtime,
     world: World,
-    client: Any,
+    partner: Subscriber,
     queue: JobQueue,
     smtp: MailCapture,
     push_service: PushService,
 ) -> None:
-    contact = _german_partner(world)
-    _subscribe(client, rt, contact, Device(f"{push_service.origin}/p/1"))
+    partner.subscribe(f"{push_service.origin}/p/1")
     push_service.status = 410
 
     world.offered_lead()
@@ -140,17 +149,16 @@ def test_a_subscription_the_push_service_says_is_gone_is_removed(
     assert len(smtp.messages()) == 1
     with rt.db.read() as s:
         gone = s.exec(select(Event).where(Event.kind == "push.gone")).one()
-    assert gone.data["contact_id"] == contact.id
+    assert gone.data["contact_id"] == partner.contact.id
 
 
 def test_the_email_goes_out_when_the_push_service_is_down_and_the_push_is_retried(
-    rt: Runtime, world: World, client: Any, smtp: MailCapture
+    rt: Runtime, world: World, partner: Subscriber, smtp: MailCapture
 ) -> None:
-    contact = _german_partner(world)
     with socket.socket() as spare:  # a port where nothing listens
         spare.bind(("127.0.0.1", 0))
         port = spare.getsockname()[1]
-    _subscribe(client, rt, contact, Device(f"http://127.0.0.1:{port}/p/1"))
+    partner.subscribe(f"http://127.0.0.1:{port}/p/1")
 
     world.offered_lead()  # no job queue here: the test runs each job itself
     outbox.dispatch(rt, outbox.due_ids(rt, rt.clock.now()))

@@ -257,9 +257,11 @@ def _pumped(shape: _Shape) -> Iterator[str]:
                 continue
             yield _run_of(head, unit)  # matches up to the end, then what must follow is missing
             yield _run_of(head, unit, tail)
+            yield _run_of(head, unit, "\x01")  # then a character nothing after it matches
             yield _run_of("", unit, "\x01")  # the search tries again at every start
             for char in shape.marks[:8]:  # "<a@a@a@…": each "@" a place to try the rest again
                 yield _run_of(head, unit + char)
+                yield _fill(head + unit + char)  # "reply+a+reply+a+…": each head a new start
 
 
 def _inputs(pattern: re.Pattern[Any]) -> list[str]:
@@ -349,6 +351,22 @@ def test_the_generated_inputs_include_the_classic_worst_cases() -> None:
     assert any(text.find("@") == 1 and text.count("@") == 1 for text in inputs)
     slow = [text for text, seconds in _timings(quadratic, inputs) if seconds > BUDGET]
     assert slow, "the generator must catch a textbook quadratic pattern"
+
+
+def test_the_generated_inputs_catch_a_search_that_restarts_within_one_run() -> None:
+    """Every "reply+" in "reply+a+reply+a+…" starts a scan to the run's end, where the "@"
+    it needs is missing (the SMTP log's key redaction was quadratic so)."""
+    restarting = re.compile(r"\b(?:head|tail)\+[^@\s]+@")
+    slow = [text for text, s in _timings(restarting, _inputs(restarting)) if s > BUDGET]
+    assert slow, "the generator must catch a search started again from every head in a run"
+
+
+def test_the_generated_inputs_catch_adjacent_runs_that_fail_at_the_end() -> None:
+    """A head, 64 KB of spaces, then a character nothing takes: every split of the spaces
+    between the two runs is tried (the forwarded-message marker was quadratic so)."""
+    adjacent = re.compile(r"^head\s*:?[-\s]*$")
+    slow = [text for text, seconds in _timings(adjacent, _inputs(adjacent)) if seconds > BUDGET]
+    assert slow, "the generator must catch two adjacent runs over the same characters"
 
 
 @pytest.mark.parametrize("name", sorted(PATTERNS))

@@ -35,10 +35,12 @@ def test_it_refuses_what_is_not_a_finite_positive_amount_of_ascii_digits(text: s
     with pytest.raises(FormInputError) as refused:
         parse_amount(text, "value")
     assert str(refused.value).startswith("value: ")
+    assert refused.value.field == "value"  # for a form to point at, whatever the wording
 
 
 def test_it_refuses_text_with_a_nul_byte_and_keeps_other_text() -> None:
     assert check_text("note", "Grüße,\n\tline two") == "Grüße,\n\tline two"
     assert check_text("note", None) is None
-    with pytest.raises(FormInputError, match="note: contains a NUL byte"):
+    with pytest.raises(FormInputError, match="note: contains a NUL byte") as refused:
         check_text("note", "a\x00b")
+    assert refused.value.field == "note"

@@ -34,7 +34,8 @@ def apply_reviewed(ctx: ActionContext, inbound_id: int, command: Command) -> Inb
         answer = Answer.spoken(command)
         act(ctx, row.offer_id, row.contact_id, answer)
     except ValidationError as exc:  # a corrected amount, currency or reason out of bounds
-        raise InvalidInput(_first_problem(exc)) from None
+        field, message = problems(exc)[0]
+        raise InvalidInput(f"{field}: {message}", field=field) from None
     previous = row.state
     row.state, row.processed_at = InboundState.APPLIED, ctx.now
     row.outcome = {
@@ -53,11 +54,6 @@ def apply_reviewed(ctx: ActionContext, inbound_id: int, command: Command) -> Inb
         inbound_id=row.id,
     )
     return row
-
-
-def _first_problem(exc: ValidationError) -> str:
-    field, message = problems(exc)[0]
-    return f"{field}: {message}"
 
 
 def dismiss(ctx: ActionContext, inbound_id: int, note: str | None = None) -> InboundEmail:

@@ -19,7 +19,7 @@ _PHONE_LABEL = re.compile(
 )
 _PHONE_BARE = re.compile(r"(?<![\w+])(\+\d{1,3}[\d \-/().]{6,20}\d)")
 _COMPANY_LABEL = re.compile(
-    r"^\s*(?:firma|company|unternehmen|soci[ée]t[ée]|entreprise|empresa|azienda|bedrijf)\s*:\s*"
+    r"^\s*+(?:firma|company|unternehmen|soci[ée]t[ée]|entreprise|empresa|azienda|bedrijf)\s*+:\s*"
     r"(.{2,120})$",
     re.IGNORECASE,
 )
@@ -43,6 +43,8 @@ _VALUE_WORDS = re.compile(
     re.IGNORECASE,
 )
 _SCALE = {"k": 1000, "tsd": 1000, "tausend": 1000, "mil": 1000, "mio": 1_000_000}
+_GROUPING = re.compile(r"[' \u00a0\u202f]")  # what groups thousands besides "." and ","
+_SEPARATOR = re.compile(r"[.,]")
 
 
 @dataclass(frozen=True)
@@ -116,13 +118,13 @@ def amount(text: str) -> tuple[Decimal | None, str | None]:
 def _number(raw: str) -> Decimal | None:
     """German, French, English and Polish ways of writing 18500.5: the last separator
     followed by one or two digits is the decimal one; the others group thousands."""
-    digits = re.sub(r"[' \u00a0\u202f]", "", raw)
+    digits = _GROUPING.sub("", raw)
     last = max(digits.rfind("."), digits.rfind(","))
     if last != -1 and len(digits) - last - 1 in (1, 2):
         whole, cents = digits[:last], digits[last + 1 :]
-        digits = re.sub(r"[.,]", "", whole) + "." + cents
+        digits = _SEPARATOR.sub("", whole) + "." + cents
     else:
-        digits = re.sub(r"[.,]", "", digits)
+        digits = _SEPARATOR.sub("", digits)
     try:
         return Decimal(digits)
     except InvalidOperation:

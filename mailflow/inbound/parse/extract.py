@@ -39,9 +39,9 @@ _HAS_VERB = re.compile(_VERB)
 # "X schrieb am 02.03.2026 10:15:", "X wrote on 2 March:" (Lotus Notes and some webmailers).
 _VERB_THEN_DATE = re.compile(rf"{_VERB}\s++(?:\w{{1,3}}\.?\s++)?\S{{0,12}}\d")
 # "On Tue, …", "Am 01.01.2024 …", "W dniu …", "tir. 18. apr. …": a short word, a date soon after.
-_LEAD = re.compile(r"^(?:\d|(?:[^\W\d_]{1,12}[.,]?\s+){1,3}\S{0,12}\d)")
+_LEAD = re.compile(r"^(?:\d|(?:[^\W\d_]{1,12}[.,]?\s++){1,3}\S{0,12}\d)")
 _EXPLICIT_LEAD = re.compile(
-    r"^(?:on|am|le|el|il|op|em|den|w dniu|dnia|in data|il giorno)\s+\S{0,12}\d", re.IGNORECASE
+    r"^(?:on|am|le|el|il|op|em|den|w dniu|dnia|in data|il giorno)\s++\S{0,12}\d", re.IGNORECASE
 )
 _ADDRESS_CHARS = re.compile(r"[@<>]")
 _DIGIT_OR_AT = re.compile(r"[\d@]")
@@ -90,7 +90,7 @@ _DIVIDER_WORDS = re.compile(rf"(?:{_DIVIDER_PHRASES})")  # on lower-cased text, 
 
 # "ᐧ" is the lone dot some Gmail tracking add-ons append below the reply.
 _DELIMITER = re.compile(r"[-_=*~#+—–‐‑‒―−᐀•·ᐧ]{2,}|[—–―᐀•·ᐧ]")
-_HARD_SIGNATURE = re.compile(r"(?:--|—|–|―)\s*")
+_HARD_SIGNATURE = re.compile(r"(?:--|—|–|―)\s*+")
 _LINK_NOISE = re.compile(
     r"<[^<>\s]{0,300}>|\((?:https?|mailto):[^()\s]{0,300}\)|https?://\S{0,300}"
 )
@@ -103,7 +103,7 @@ _VALEDICTION = re.compile(
     r"|un saludo|atentamente|gracias|(?:cordiali|distinti) saluti|saluti|grazie"
     r"|met vriendelijke groet(?:en)?|vriendelijke groet(?:en)?|groeten|mvg|pozdrawiam"
     r"|z poważaniem|atenciosamente|cumprimentos|med vänlig hälsning|vänliga hälsningar|mvh"
-    r"|med venlig hilsen|vennlig hilsen|hilsen)(?:\s*/\s*.{1,40})?\s*[,.!]*$",
+    r"|med venlig hilsen|vennlig hilsen|hilsen)(?:\s*+/\s*.{1,40})?\s*+[,.!]*+$",
     re.IGNORECASE,
 )
 _CONTACT = re.compile(
@@ -113,7 +113,7 @@ _CONTACT = re.compile(
     r"|\b(?:GmbH|AG|KG|UG|Ltd|Inc|LLC|B\.V\.|SARL|S\.r\.l\.|HRB)\b",
     re.IGNORECASE,
 )
-_PROSE = re.compile(r"^(?:\S+\s+){5,}\S+[.!?]$")
+_PROSE = re.compile(r"^(?:\S++\s++){5,}\S+[.!?]$")
 _SPACES = re.compile(r"\s+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _DATE_OR_ADDRESS = re.compile(r"[\d@<]")

@@ -20,14 +20,20 @@ from mailflow.inbound.parse.extract import extract_reply
 _MAX_LINES = 2_000
 _HEAD_LINES = 14  # a forwarded header block is never longer
 _MARKER = re.compile(
-    r"^[-_=\s]*(?:begin |anfang der |début du |inizio |comienzo del |begin |początek )?"
+    r"^[-_=\s]*+(?:begin |anfang der |début du |inizio |comienzo del |begin |początek )?"
     r"(?:forwarded message|forwarded e-?mail|weitergeleitete nachricht|message transf[ée]r[ée]"
     r"|message r[ée]exp[ée]di[ée]|mensaje reenviado|messaggio inoltrato|doorgestuurd bericht"
     r"|przekazana wiadomo[śs][ćc]|przekazanej wiadomo[śs]ci|original message|urspr[üu]ngliche "
     r"nachricht|message d'origine|mensaje original|messaggio originale|oorspronkelijk bericht"
-    r"|wiadomo[śs][ćc] oryginalna)\s*:?[-_=\s]*$",
+    r"|wiadomo[śs][ćc] oryginalna)\s*+:?[-_=\s]*+$",
     re.IGNORECASE,
 )
+# Outlook's "[mailto:a@b]", tried once a run of the characters it may hold, from the run's
+# start and only when a "]" ends it; group 1 keeps what stands before "[mailto:" in the run.
+_MAILTO_BRACKET = re.compile(
+    r"(?<![^\]\s])(?=[^\]\s]*+\])([^\]\s]*?)\[mailto:([^\]\s]++)\]", re.IGNORECASE
+)
+_MAILTO_ANGLE = re.compile(r"<mailto:", re.IGNORECASE)
 _LABEL = re.compile(r"^\*?\s*+([^\W\d][\w .'-]{0,20}?)\s*+\*?\s*+:\s*+\*?\s*+(.*)$")  # linear
 _FROM = frozenset(("from", "von", "de", "da", "van", "od", "expéditeur", "absender",
                    "remitente", "mittente", "afzender", "nadawca"))  # fmt: skip
@@ -122,8 +128,7 @@ def _headers(lines: list[str], start: int) -> tuple[dict[str, str], int]:
 
 def _mailto(value: str) -> str:
     """Outlook's ``Name [mailto:a@b]`` and ``Name <mailto:a@b>`` as ``Name <a@b>``."""
-    value = re.sub(r"\[mailto:([^\]\s]+)\]", r"<\1>", value[:500], flags=re.IGNORECASE)
-    return re.sub(r"<mailto:", "<", value, flags=re.IGNORECASE)
+    return _MAILTO_ANGLE.sub("<", _MAILTO_BRACKET.sub(r"\1<\2>", value[:500]))
 
 
 def _unquoted(lines: list[str]) -> list[str]:

@@ -100,7 +100,7 @@ _JOIN = r"(?:\s*+[,!.&+]\s*+|\s++(?:and|und|et|y|e|en|i|oraz)\s++)"
 # "Von meinem iPhone gesendet", "Get Outlook for Android", "Wysłane z iPhone'a".
 MOBILE: dict[str, tuple[str, ...]] = {
     "en": (
-        r"sent (?:from|via|with|using|by) [^,;]{1,60}?(?:[,.]?\s*(?:please|pls|excuse).*)?",
+        r"sent (?:from|via|with|using|by) [^,;]{1,60}?(?:[,.]?\s*+(?:please|pls|excuse).*)?",
         r"from my (?:iphone|ipad|android|mobile|phone|samsung|galaxy|blackberry)\b.*",
         r"(?:get|download) (?:outlook|the outlook app) for (?:ios|android).*",
     ),
@@ -154,7 +154,7 @@ _WISH_LINE = re.compile(
     rf"^[/\s]*+(?:{_THANKS}{_JOIN})?(?:{_alternation(WISHES)})(?![^\W\d_])(?P<tail>.*+)$",
     re.IGNORECASE,
 )
-MOBILE_SIGNATURE = re.compile(rf"^(?:[(<]++\s*+)?(?:{_alternation(MOBILE)})[)>]*$", re.IGNORECASE)
+MOBILE_SIGNATURE = re.compile(rf"^(?:[(<]++\s*+)?(?:{_alternation(MOBILE)})[)>]*+$", re.IGNORECASE)
 
 
 def _words(text: str) -> list[str]:

@@ -7,11 +7,17 @@ import logging
 import re
 
 SMTP_LOGGER = "mail.log"  # aiosmtpd's
-_KEYED = re.compile(r"\b(reply|bounce)\+[^@\s'\"<>]+@", re.IGNORECASE)
+# "reply+<key>@" within a run of the characters a key may hold: tried once a run, from its
+# start and only when an "@" ends it (tried again from every "reply+" in the run, a line of
+# "reply+a+reply+a+…" took seconds); group 1 keeps what stands before "reply+" in the run.
+_KEYED = re.compile(
+    r"(?<![^@\s'\"<>])(?=[^@\s'\"<>]*+@)([^@\s'\"<>]*?)\b(reply|bounce)\+[^@\s'\"<>]++@",
+    re.IGNORECASE,
+)
 
 
 def redact(text: str) -> str:
-    return _KEYED.sub(r"\1+<key>@", text)
+    return _KEYED.sub(r"\1\2+<key>@", text)
 
 
 class ReplyKeyFilter(logging.Filter):

@@ -23,7 +23,7 @@ from mailflow.web.console.auth import current_user, login_required
 from mailflow.web.console.locale import gettext, refusal
 from mailflow.web.context import runtime
 
-# the correction form's fields, as a refusal names them ("field: …")
+# the correction form's fields, by the name a refusal carries in its ``field``
 FIELDS = {
     "amount": N_("Amount"),
     "currency": N_("Currency"),
@@ -32,9 +32,10 @@ FIELDS = {
 }
 
 
-def _field_problem(exc: Exception) -> str:
+def _field_problem(exc: ActionError | FormInputError) -> str:
     """ "Please check this field: Amount" when the refusal names a field of the form."""
-    label = FIELDS.get(str(exc).split(":", 1)[0].strip())
+    field = exc.field if isinstance(exc, FormInputError) else exc.details.get("field")
+    label = FIELDS.get(field) if isinstance(field, str) else None
     return gettext("Please check this field: %(field)s", field=gettext(label)) if label else ""
 
 

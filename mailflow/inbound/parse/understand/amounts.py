@@ -70,8 +70,8 @@ _MONTHS = (
     r"|november|december"
 )
 # a day before its month ("12 czerwca", "12. Juni", "21 de junio") or after it ("June 12")
-_MONTH_AFTER = re.compile(rf"\.?\s{{0,2}}(?:de\s|of\s|th\s|st\s|nd\s|rd\s)?(?:{_MONTHS})\w*\b")
-_MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\w*\.?\s{{0,2}}$")
+_MONTH_AFTER = re.compile(rf"\.?\s{{0,2}}(?:de\s|of\s|th\s|st\s|nd\s|rd\s)?(?:{_MONTHS})\w*+\b")
+_MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\w*+\.?\s{{0,2}}$")
 # a reference, a phone number, a model, a year: "nr 2024/118", "tel. 954 123 456", "WPL 25"
 _LABEL_BEFORE = re.compile(
     r"(?:\b(?:n[rºo°]?|n\.º|nº|#|ref|art|typ|type|model|modelo|modello|tel|phone|telefon|tél"
@@ -96,6 +96,8 @@ _COUNTED = (
     r"|cuentas|abonnements?|subscriptions?|abos?\b|suscripciones|abbonamenti|abonnementen"
     r"|subskrypcj\w*|abonament\w*"
 )
+# "5611 AB", "41703 Dos": a postcode's letters after it
+_POSTCODE_LETTERS = re.compile(r" [A-Z]")
 # "the 25", "les 15", "de 40", "for the 30": a small figure after an article counts things
 _ARTICLE_BEFORE = re.compile(
     r"\b(?:the|die|der|den|das|les|des|las|los|le|la|gli|i|de|het|these|those|diese|ces|estas"
@@ -192,7 +194,7 @@ def _not_money(match: re.Match[str], text: str, original: str) -> bool:
     if plain and len(number) == 4 and number[:2] in ("19", "20") and _YEAR_BEFORE.search(before):
         return True
     rest = original[end : end + 24]
-    return plain and digits in (4, 5) and bool(re.match(r" [A-Z]", rest))  # "5611 AB", "41703 Dos"
+    return plain and digits in (4, 5) and bool(_POSTCODE_LETTERS.match(rest))
 
 
 def _amount_value(match: re.Match[str]) -> Decimal | None:

@@ -41,14 +41,14 @@ _EACH_AFTER = re.compile(
 # deposit" may add to the price, so that one stays unsure
 _DEPOSIT_AFTER = re.compile(
     r"\s?(?:d'|de |di |of |van )?(?:deposit|down ?payment|anzahlung|acompte|anticipo|señal"
-    r"|caparra|aanbetaling|zaliczk\w*|zadatek)\b",
+    r"|caparra|aanbetaling|zaliczk\w*+|zadatek)\b",
     re.IGNORECASE,
 )
 _PLUS_BEFORE = re.compile(r"(?:\bplus|\+|zzgl\.?|en plus|più|más)\s(?:\w{1,3}\s)?$", re.IGNORECASE)
 # right after a figure: the whole of it ("$3,870 in total", "3 870 € au total", "łącznie")
 _TOTAL_AFTER = re.compile(
     r"\s?(?:in total|total|overall|all in|insgesamt|gesamt|au total|en tout|en total|in totale"
-    r"|complessiv\w*|in totaal|totaal|łącznie|razem|w sumie)\b",
+    r"|complessiv\w*+|in totaal|totaal|łącznie|razem|w sumie)\b",
     re.IGNORECASE,
 )
 

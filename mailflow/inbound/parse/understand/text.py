@@ -138,7 +138,7 @@ _ABBREVIATION_WORDS = (
 _ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
 _LAST_WORD = re.compile(r"(\w{1,12})$")
 _QUOTE_OR_FORWARD = re.compile(
-    r"^(?:>|-{2,}\s*(?:forwarded|original|weitergeleitete|ursprüngliche|message|mensaje"
+    r"^(?:>|-{2,}+\s*+(?:forwarded|original|weitergeleitete|ursprüngliche|message|mensaje"
     r"|messaggio|oorspronkelijk|doorgestuurd|wiadomo|oryginalna)|(?:begin forwarded message"
     r"|début du message réexpédié|inicio del mensaje reenviado)\b)",
     re.IGNORECASE,
