@@ -79,6 +79,24 @@ _LABEL_BEFORE = re.compile(
     r"|straat)\.?\s?:?\s?"
     r"|[+/-])$"
 )
+# a document, a part of a job or a place named by its number: "award letter 4", "phase 2",
+# "Bauabschnitt 2", "lot 4", "tranche 3", "etap 2", "order 4": a small bare figure right after
+# one of these nouns is which one, never a price
+_REFERENCE_BEFORE = re.compile(
+    r"\b\w*?(?:letter|lot|phase|stage|step|section"
+    r"|part|item|page|annex|appendix|schedule|clause|round|batch|version|rev|block|building|plot"
+    r"|unit|flat|apartment|floor|level|package|tranche|milestone|ticket|case|file|order|invoice"
+    r"|contract|tender|job|project|po|option|variant|line|row|point|week|schreiben|abschnitt|los"
+    r"|stufe|etappe|teil|position|pos|seite|anlage|bauteil|haus|gebäude|wohnung|geschoss|auftrag"
+    r"|rechnung|vertrag|bestellung|projekt|variante|paket|woche|punkt|zeile|nummer|lettre|étape"
+    r"|commande|facture|contrat|marché|bâtiment|annexe|article|bloc|maison|appartement|étage"
+    r"|semaine|ligne|niveau|fase|lote|etapa|carta|pedido|factura|contrato|expediente|bloque"
+    r"|edificio|página|anexo|partida|opción|portal|lotto|stralcio|tappa|lettera|ordine|fattura"
+    r"|contratto|pratica|pagina|allegato|voce|opzione|blocco|piano|riga|livello|perceel|kavel"
+    r"|brief|factuur|bouwnummer|blok|bijlage|deel|stap|optie|woning|verdieping|regel|etap|faza"
+    r"|część|pismo|zamówieni[ea]|faktur[ay]|umow[ay]|budynek|strona|załącznik|pozycja|opcja"
+    r"|wariant|mieszkanie|piętro|punkt|poziom|transza|partia)\s?[:#]?\s?$"
+)
 _YEAR_BEFORE = re.compile(
     r"\b(?:von|from|since|seit|depuis|desde|dal|del|sinds|uit|aus|in|built|baujahr|bj|année|anno"
     r"|jahr|rok|roku|year|z|od|de|del|built in)\s$"
@@ -183,6 +201,8 @@ def _not_money(match: re.Match[str], text: str, original: str) -> bool:
         return True
     if _UNIT_AFTER.match(after):
         return True
+    if number.isdigit() and len(number) <= 3 and _REFERENCE_BEFORE.search(before):
+        return True  # "award letter 4", "phase 2", "lot 4": which one, not how much
     if number.isdigit() and len(number) <= 3 and _ARTICLE_BEFORE.search(before):
         return True  # "for the 40", "les 15": a count, a deal's price names its currency
     word_before = original[max(0, start - 8) : start].split()

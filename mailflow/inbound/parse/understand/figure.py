@@ -26,15 +26,34 @@ EARLIER_BEFORE = 2  # tokens between "from", "initial" and the figure they name
 FINAL_BEFORE = 1  # tokens between "to", "auf" and the figure they name
 _NEAR = 8  # a sentence this short beside the report is the report's
 _ALONE = 6  # a report this short ("Signé !") lends its figure to the next sentence
-# right after a figure: a price by the piece ("$1,290 each", "je 450 €"), never the deal's
+# right after a figure: a price by the piece, the person or the period ("$1,290 each",
+# "je 450 €", "£29/user per month", "180 € a postazione", "29 zł miesięcznie"), never the deal's
+_UNITS = (
+    r"licen[cs]e|seat|user|unit|piece|panel|module|head|person|desk|device|month|year|week|day"
+    r"|hour|night|visit|room|m2|m²|sqm|stück|lizenz|platz|arbeitsplatz|nutzer|benutzer|person"
+    r"|monat|jahr|woche|tag|stunde|gerät|modul|licence|poste|utilisateur|personne|mois|an|année"
+    r"|semaine|jour|heure|appareil|unidad|licencia|usuario|puesto|persona|mes|año|semana|día"
+    r"|hora|equipo|licenza|utente|postazione|persona|mese|anno|settimana|giorno|ora|pezzo"
+    r"|stuk|licentie|gebruiker|werkplek|persoon|maand|jaar|week|dag|uur|apparaat|sztukę|sztuka"
+    r"|licencję|użytkownika|stanowisko|osobę|miesiąc|rok|tydzień|dzień|godzinę|urządzenie"
+)
 _EACH_AFTER = re.compile(
-    r"\s?(?:each|apiece|per (?:licen[cs]e|seat|user|unit|piece|panel|module)"
-    r"|a (?:licen[cs]e|seat|piece)"
-    r"|pro (?:stück|lizenz|platz|nutzer|modul)|je (?:stück|lizenz)|/\s?(?:stück|stk|pc|szt|u\b)"
-    r"|chacune?|l'unité|la pièce|par (?:licence|poste|utilisateur|module)|cada un[oa]|por (?:unidad"
-    r"|licencia|usuario|puesto)|la unidad|ciascun[oa]|cadauno|l'uno|l'una|al pezzo|a (?:licenza"
-    r"|utente)|per (?:stuk|licentie|gebruiker|werkplek)|per stuk|za (?:sztukę|licencję|szt)"
-    r"|od (?:sztuki|licencji|stanowiska))\b",
+    r"\s?(?:each|apiece|a (?:licen[cs]e|seat|piece|month|year|head)|monthly|yearly|annually"
+    r"|p\.?\s?m\b|p\.?\s?a\b|pcm|pppm|pupm|monatlich|jährlich|mtl\b|pro (?:stück|kopf)"
+    r"|je (?:stück|lizenz)|chacune?|l'unité|la pièce|mensuel\w*|annuel\w*|cada un[oa]|la unidad"
+    r"|mensual\w*|anual\w*|al (?:mes|año|día)|ciascun[oa]|cadauno|l'uno|l'una|al (?:pezzo|mese"
+    r"|giorno)|mensil\w*|annu[oi]\b|all'anno|per stuk|maandelijks|jaarlijks|miesięcznie"
+    r"|rocznie|tygodniowo|dziennie|/\s?(?!-)[^\W\d_]{1,14}"
+    rf"|(?:per|pro|je|par|por|a|al|alla|à|za|na|od|w) (?:(?:the|each|every|jede[nrs]?|chaque"
+    rf"|cada|ogni|elke|ieder|każd\w*) )?(?:{_UNITS})s?\b)",
+    re.IGNORECASE,
+)
+# right before a figure: a price by the piece ("je 180 €", "po 180 zł", "unit price £29")
+_EACH_BEFORE = re.compile(
+    r"(?:\bje|\bpo|\bunit (?:price|cost|rate)|\bprice per \w+|\brate of|stückpreis|einzelpreis"
+    r"|preis pro \w+|prix unitaire|precio unitario|precio por \w+|prezzo unitario|prezzo a \w+"
+    r"|stukprijs|prijs per \w+|cena jednostkowa|cena za \w+)\s?(?:of\s|von\s|de\s|di\s|van\s)?"
+    r"(?:is\s|ist\s|est\s|es\s|è\s|e\s|bedraagt\s|wynosi\s|to\s)?:?\s?$",
     re.IGNORECASE,
 )
 # right after a figure: a part paid first ("the €1,000 deposit is in"); "plus a £1,500
@@ -66,6 +85,7 @@ class _Seen:
     earlier: bool
     final: bool
     place: int  # 0: in the report's clause, 1: after the report's words, 2: elsewhere
+    each: bool = False  # a price by the piece or the period: never offered as the total
 
     @property
     def amount(self) -> Amount:
@@ -133,14 +153,20 @@ def _seen(reading: Reading, kr: str | None, signal: Signal | None) -> list[_Seen
                 _marked(reading.marks, "final", at, clause_of, FINAL_BEFORE)
                 or bool(_TOTAL_AFTER.match(sentence.text, figure.end)),
                 place,
+                _each(sentence.text, figure),
             )
         )
     return seen
 
 
+def _each(text: str, figure: Found) -> bool:
+    """A price by the piece, the person or the period: never the deal's whole amount."""
+    return bool(_EACH_AFTER.match(text, figure.end) or _EACH_BEFORE.search(text[: figure.start]))
+
+
 def _part(text: str, figure: Found) -> bool:
     """A price by the piece or a deposit told right after its figure."""
-    if _EACH_AFTER.match(text, figure.end):
+    if _each(text, figure):
         return True
     plus = _PLUS_BEFORE.search(text[: figure.start])
     return bool(_DEPOSIT_AFTER.match(text, figure.end)) and not plus
@@ -151,7 +177,9 @@ def _choose(seen: list[_Seen]) -> Figure:
     pool = outside or seen  # brackets hold the earlier price only beside a figure outside
     live = [s for s in pool if not s.earlier]
     if not live:
-        return Figure(pool[0].amount, False)
+        # only a price by the piece ("£29/user per month"): ask, offering no amount at all
+        kept = [s for s in pool if not s.each]
+        return Figure(kept[0].amount if kept else None, False)
     for group in (
         [s for s in live if s.final],
         [s for s in live if s.place == 0],

@@ -4,7 +4,8 @@ The rules, in order: a question or a conditional sentence says nothing for sure 
 signal); a negator shortly before a phrase (or after it, in languages that put the verb
 first) turns it around or off; the customer as the subject turns "accepted"/"declined"
 into won/lost; a plan ("will", "tomorrow", "folgt") is no stage reached (a meeting
-arranged is); a hedge ("maybe") keeps the signal but lowers its weight. A rival
+arranged is; one still "to be booked", "à planifier", made "later" is not, nor a quote or
+an order still to come); a hedge ("maybe") keeps the signal but lowers its weight. A rival
 ("another installer", "la competencia") near a won or pick word turns it into a lost deal:
 sure only with the customer as the subject. A phrase inside a "void" phrase ("in a
 meeting", "lost his number", "sold out", "è interessato") says nothing; a void negated
@@ -34,6 +35,8 @@ PLAN_WINDOW = 4
 HEDGE_FACTOR = 0.6
 STAGES = ("contacted", "meeting", "proposal", "won", "lost")
 _AMOUNT_MARKS = ("earlier", "final")
+# stages a to-do word beside them ("to be booked", "à planifier", "później") says are not reached
+_PENDABLE = ("meeting", "proposal", "won")
 
 
 @dataclass(frozen=True)
@@ -213,6 +216,8 @@ def _meaning(
         return None  # "ruft zurück wegen eines Termins": a meeting sought, none arranged
     if kind in STAGES and _near(hit, clause_of, by_intent.get("waiting", [])):
         return None  # "waiting for the signature", "il attend notre visite"
+    if kind in _PENDABLE and _near(hit, clause_of, by_intent.get("pending", [])):
+        return None  # "survey still to be booked", "Besichtigung noch zu vereinbaren": a to-do
     if kind == "lost" and hit.phrase.negative and _in_clause(hit, clause_of, by_intent, "yet"):
         return None  # "haven't got the order yet": not decided, not lost
     return Signal(kind, weight, sentence, first, end)

@@ -159,6 +159,9 @@ LEXICON = build(
                 gebiet|region
         """,
         "contacted": """
+            vorstellungsmail|einführungsmail|präsentationsmail|infomail|begrüßungsmail|
+                vorstellungs|kennenlernmail ~5 raus|geschickt|verschickt|gesendet|versandt|
+                versendet|rausgegangen
             erstkontakt|erster kontakt ~2 hergestellt|erfolgt|gemacht|aufgenommen
             erstkontakt @solo
             kontaktiert
@@ -342,6 +345,8 @@ LEXICON = build(
                 billiganbieter
         """,
         "void": """
+            präsentation|vorstellung|demo ~2 per|als|mail|e|email|pdf|post|brief|video
+            mail|e|email|brief|pdf|unterlagen ~3 präsentation|vorstellung|demo
             bitte ~1 beachten|beachte|beachtet
             bitte zur kenntnis
             unterlagen|dokumente|pläne|plan|zeichnungen|fotos|bilder|daten|anfrage|akte|datenblatt|
@@ -446,6 +451,20 @@ LEXICON = build(
             letzte|letzten|vergangene|vergangenen woche|freitag|montag|dienstag|mittwoch|donnerstag
             vorhin|eben|soeben|gerade
             heute morgen|früh|vormittag
+        """,
+        "pending": """
+            noch ~1 zu vereinbaren|buchen|planen|machen|terminieren|organisieren|klären|bestätigen|
+                fixieren|abzustimmen|festzulegen|auszumachen|einzuplanen
+            zu vereinbaren|buchen|planen|terminieren|organisieren|bestätigen|fixieren
+            abzustimmen|festzulegen|auszumachen|einzuplanen|abzusprechen
+            gebucht|vereinbart|geplant|terminiert|organisiert|ausgemacht|festgelegt|fixiert|
+                eingeplant|gemacht|abgestimmt werden
+            steht|stehen noch aus|an
+            ausstehend|offen|tbd|tba
+            später|irgendwann|demnächst|nachträglich
+            klärt|klären|abklären
+            zu einem späteren zeitpunkt
+            sobald|wenn er|sie|der|die ~3 bereit|zurück|weiß|wissen|entschieden
         """,
         "waiting": """
             warten|wartet|warte ~2 auf

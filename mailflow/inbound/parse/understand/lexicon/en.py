@@ -383,6 +383,9 @@ LEXICON = build(
             someone|somebody else
         """,
         "void": """
+            presentation|intro|introduction|introductory|demo|welcome|consultation ~1 email|mail|e|
+                message|letter|pack|brochure|pdf|deck|video|leaflet
+            email|mail|e|message|letter ~3 introduction|presentation|intro
             once again|more
             at once
             please|kindly be ~1 advised|informed|aware
@@ -511,6 +514,20 @@ LEXICON = build(
             just
             today
             ago
+        """,
+        "pending": """
+            to be booked|arranged|scheduled|organised|organized|confirmed|agreed|fixed|set|planned|
+                made|done|carried|sorted|rebooked
+            still|yet to ~1 book|arrange|schedule|organise|organize|fix|set|plan|agree|confirm|make|
+                do|sort|be|come|happen|take
+            need|needs|needed ~1 booking|arranging|scheduling|organising|organizing|setting|sorting
+            tbc|tba|tbd
+            pending|outstanding
+            later|sometime|afterwards|eventually
+            at a later date|stage
+            in due course
+            at some point
+            when he|she|they|the|it ~2 ready|back|free|available|decided|know|knows
         """,
         "waiting": """
             waiting|wait ~1 for|on
