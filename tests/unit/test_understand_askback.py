@@ -33,7 +33,29 @@ TO_DO_MEETING: list[tuple[str, str]] = [
     ("nl", "Hij maakt later een afspraak voor de schouw."),
     ("pl", "Spotkanie jeszcze do ustalenia z zarządcą."),
     ("pl", "Umówi się na wizytę później."),
+    ("en", "She'll get back to us to set up an appointment."),
+    ("de", "Termin wird noch vereinbart."),
+    ("it", "Il sopralluogo va ancora fissato."),
+    ("es", "Tenemos que agendar la visita técnica."),
+    ("nl", "We moeten de schouw nog inplannen."),
 ]
+
+
+# "Next steps:" opens a list of what is still to come: nothing in it is a stage reached
+AGENDA: list[tuple[str, str]] = [
+    ("en", "Spoke to him on Monday. Next steps: survey, then the quote."),
+    ("de", "Am Montag mit ihm gesprochen. Nächste Schritte: Besichtigung, dann Angebot."),
+    ("fr", "Je l'ai eu lundi au téléphone. Prochaines étapes : visite technique, puis devis."),
+    ("es", "Hablé con él el lunes. Próximos pasos: visita técnica y presupuesto."),
+    ("it", "Sentito lunedì al telefono. Prossimi passi: sopralluogo e preventivo."),
+    ("nl", "Maandag met hem gebeld. Volgende stappen: schouw en offerte."),
+    ("pl", "Rozmawiałem z nim w poniedziałek. Następne kroki: wizja lokalna i wycena."),
+]
+
+
+@pytest.mark.parametrize(("language", "text"), AGENDA, ids=[t for _, t in AGENDA])
+def test_a_list_of_next_steps_is_no_stage_reached(language: str, text: str) -> None:
+    assert understand(text, language).command == Command("feedback", "contacted")
 
 
 @pytest.mark.parametrize(("language", "text"), TO_DO_MEETING, ids=[t for _, t in TO_DO_MEETING])
@@ -71,6 +93,8 @@ PRICE_BY_THE_PIECE: list[tuple[str, str]] = [
     ("it", "Contratto firmato a 22 € a utente al mese."),
     ("nl", "Getekend voor € 17 per gebruiker per maand."),
     ("pl", "Umowa podpisana, 49 zł za użytkownika miesięcznie."),
+    ("en", "Signed for 40 licences @ £29."),
+    ("fr", "Gagné, 29 € HT par utilisateur et par mois."),
 ]
 
 
@@ -162,7 +186,10 @@ def test_a_reply_that_opens_with_someone_elses_message_is_asked_about() -> None:
     assert parsed.reply_text.startswith("Thanks for coming out")
     assert parsed.command is None
     assert parsed.interpretation is not None
-    assert parsed.interpretation.candidate == Command("decline", reason="your quote")
+    # the customer's "we decline your quote" is first offered as a lost deal, the partner's
+    # own decline second (and "only a note" always)
+    assert parsed.interpretation.candidate == Command("feedback", "lost", reason="your quote")
+    assert Command("decline", reason="your quote") in parsed.interpretation.alternatives
     assert parsed.interpretation.note == "relayed"
 
 

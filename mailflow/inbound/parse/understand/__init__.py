@@ -55,10 +55,28 @@ def understand(
     except Exception:  # never take the inbound pipeline down; a note is the safe reading
         return Interpretation(None, None, 0.0, (language_hint or "en")[:2], "")
     if relayed and result.candidate is not None:
-        return dataclasses.replace(
-            result, command=None, confidence=min(result.confidence, CONFLICT), note="relayed"
-        )
+        return _relayed(result, result.candidate)
     return result
+
+
+def _relayed(result: Interpretation, candidate: Command) -> Interpretation:
+    """Someone else's message: asked about, never acted on. Its "we" is most often the
+    customer's: their no ("we decline your offer") is a lost deal, their yes a won one; the
+    reading as the partner's own words stays among the choices."""
+    voiced = {
+        "decline": Command("feedback", "lost", reason=candidate.reason),
+        "pick": Command("feedback", "won"),
+    }.get(candidate.action)
+    choices = [c for c in (voiced, candidate, *result.alternatives) if c is not None]
+    unique = list(dict.fromkeys(choices))
+    return dataclasses.replace(
+        result,
+        command=None,
+        candidate=unique[0],
+        alternatives=tuple(unique[1:4]),
+        confidence=min(result.confidence, CONFLICT),
+        note="relayed",
+    )
 
 
 def _understand(text: str, hint: str | None) -> Interpretation:

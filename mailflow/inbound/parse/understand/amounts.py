@@ -95,7 +95,9 @@ _REFERENCE_BEFORE = re.compile(
     r"|contratto|pratica|pagina|allegato|voce|opzione|blocco|piano|riga|livello|perceel|kavel"
     r"|brief|factuur|bouwnummer|blok|bijlage|deel|stap|optie|woning|verdieping|regel|etap|faza"
     r"|część|pismo|zamówieni[ea]|faktur[ay]|umow[ay]|budynek|strona|załącznik|pozycja|opcja"
-    r"|wariant|mieszkanie|piętro|punkt|poziom|transza|partia)\s?[:#]?\s?$"
+    r"|wariant|mieszkanie|piętro|punkt|poziom|transza|partia|notification|notice|award|avis"
+    r"|dossier|reference|référence|referencia|riferimento|referentie|aviso|notifica|besluit"
+    r"|decyzja|bescheid|mitteilung|decision|décision|decisión|decisione)\s?[:#]?\s?$"
 )
 _YEAR_BEFORE = re.compile(
     r"\b(?:von|from|since|seit|depuis|desde|dal|del|sinds|uit|aus|in|built|baujahr|bj|année|anno"

@@ -38,7 +38,8 @@ _UNITS = (
     r"|licencję|użytkownika|stanowisko|osobę|miesiąc|rok|tydzień|dzień|godzinę|urządzenie"
 )
 _EACH_AFTER = re.compile(
-    r"\s?(?:each|apiece|a (?:licen[cs]e|seat|piece|month|year|head)|monthly|yearly|annually"
+    r"\s?(?:(?:ht|ttc|net|netto|brutto|netti|nett|excl\.? vat|\+ ?(?:vat|iva|tva|btw|mwst|vat))\s)?"
+    r"(?:each|apiece|a (?:licen[cs]e|seat|piece|month|year|head)|monthly|yearly|annually"
     r"|p\.?\s?m\b|p\.?\s?a\b|pcm|pppm|pupm|monatlich|jährlich|mtl\b|pro (?:stück|kopf)"
     r"|je (?:stück|lizenz)|chacune?|l'unité|la pièce|mensuel\w*|annuel\w*|cada un[oa]|la unidad"
     r"|mensual\w*|anual\w*|al (?:mes|año|día)|ciascun[oa]|cadauno|l'uno|l'una|al (?:pezzo|mese"
@@ -50,7 +51,7 @@ _EACH_AFTER = re.compile(
 )
 # right before a figure: a price by the piece ("je 180 €", "po 180 zł", "unit price £29")
 _EACH_BEFORE = re.compile(
-    r"(?:\bje|\bpo|\bunit (?:price|cost|rate)|\bprice per \w+|\brate of|stückpreis|einzelpreis"
+    r"(?:\bje|\bpo|@|\bunit (?:price|cost|rate)|\bprice per \w+|\brate of|stückpreis|einzelpreis"
     r"|preis pro \w+|prix unitaire|precio unitario|precio por \w+|prezzo unitario|prezzo a \w+"
     r"|stukprijs|prijs per \w+|cena jednostkowa|cena za \w+)\s?(?:of\s|von\s|de\s|di\s|van\s)?"
     r"(?:is\s|ist\s|est\s|es\s|è\s|e\s|bedraagt\s|wynosi\s|to\s)?:?\s?$",

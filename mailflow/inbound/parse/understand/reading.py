@@ -123,6 +123,8 @@ def read(sentence: Sentence, lexicon: Lexicon, opening: bool) -> Reading:
     held: list[str] = []
     temporal = [h for h in by_intent.get("temporal", []) if not _inside_any(h, voids)]
     later = _later(sentence, clause_of, temporal)
+    if any(h.first in starts for h in by_intent.get("agenda", [])):
+        later = 0  # "Next steps: survey, then the quote": a list of what is still to come
     for hit in actions:
         if hit.phrase.solo and not (opening and _stands_alone(hit, sentence, starts)):
             continue
@@ -212,7 +214,7 @@ def _meaning(
         hit, words, clause_of, by_intent
     ):
         return None
-    if kind == "meeting" and _near_before(hit, clause_of, by_intent.get("purpose", []), PURPOSE):
+    if kind == "meeting" and _sought(hit, clause_of, by_intent.get("purpose", [])):
         return None  # "ruft zurück wegen eines Termins": a meeting sought, none arranged
     if kind in STAGES and _near(hit, clause_of, by_intent.get("waiting", [])):
         return None  # "waiting for the signature", "il attend notre visite"
@@ -323,6 +325,14 @@ def _near_before(hit: Hit, clause_of: tuple[int, ...], others: list[Hit], window
         and hit.first - other.end <= window
         and clause_of[other.first] == clause_of[hit.first]
         for other in others
+    )
+
+
+def _sought(hit: Hit, clause_of: tuple[int, ...], purposes: list[Hit]) -> bool:
+    """A purpose word shortly before the meeting phrase, or opening it: "to set up an
+    appointment" (the phrase "set … appointment" starts inside "to set")."""
+    return _near_before(hit, clause_of, purposes, PURPOSE) or any(
+        p.first < hit.first < p.end and clause_of[p.first] == clause_of[hit.first] for p in purposes
     )
 
 

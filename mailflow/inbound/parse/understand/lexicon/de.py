@@ -345,6 +345,8 @@ LEXICON = build(
                 billiganbieter
         """,
         "void": """
+            präsentation|vorstellung|unterlagen ~3 geschickt|verschickt|gemailt|gesendet|
+                zugeschickt|zugesandt|weitergeleitet
             präsentation|vorstellung|demo ~2 per|als|mail|e|email|pdf|post|brief|video
             mail|e|email|brief|pdf|unterlagen ~3 präsentation|vorstellung|demo
             bitte ~1 beachten|beachte|beachtet
@@ -452,7 +454,16 @@ LEXICON = build(
             vorhin|eben|soeben|gerade
             heute morgen|früh|vormittag
         """,
+        "agenda": """
+            nächster|nächste|nächsten schritt|schritte
+            to do|todo|todos
+        """,
         "pending": """
+            wird|werden ~1 noch? ~1 vereinbart|gebucht|geplant|terminiert|festgelegt|abgestimmt|
+                ausgemacht|organisiert|eingeplant
+            vereinbaren|buchen|planen|terminieren|ausmachen|festlegen|abstimmen|einplanen|
+                organisieren
+            meldet|melden sich ~3 wegen|für|zur
             noch ~1 zu vereinbaren|buchen|planen|machen|terminieren|organisieren|klären|bestätigen|
                 fixieren|abzustimmen|festzulegen|auszumachen|einzuplanen
             zu vereinbaren|buchen|planen|terminieren|organisieren|bestätigen|fixieren

@@ -237,6 +237,7 @@ LEXICON = build(
             competencia|competidor|competidores
         """,
         "void": """
+            presentación ~3 enviada|mandada|remitida|reenviada
             mail|email|e|correo|mensaje|carta|dossier|folleto de ~1 presentación|introducción|demo
             presentación|demo|demostración por|en ~1 mail|email|e|correo|pdf|vídeo|video
             le|les parece|parecía|pareció
@@ -334,7 +335,13 @@ LEXICON = build(
             hace
             acabamos|acabo de
         """,
+        "agenda": """
+            próximo|próximos|siguiente|siguientes paso|pasos
+            por hacer
+        """,
         "pending": """
+            pendiente|pendientes
+            agendar|concertar|programar|fijar|cuadrar|organizar|reservar|coordinar|concretar
             pendiente|pendientes de? ~1 programar|concertar|agendar|fijar|cerrar|confirmar|
                 organizar|planificar|reservar|coordinar|cuadrar|concretar|definir
             por|a programar|concertar|agendar|fijar|confirmar|organizar|planificar|reservar|

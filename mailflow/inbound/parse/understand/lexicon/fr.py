@@ -253,6 +253,9 @@ LEXICON = build(
             concurrent|concurrents|concurrence|ailleurs
         """,
         "void": """
+            rendez vous à prendre|fixer|caler|planifier|programmer|convenir
+            rdv|visite|date|créneau à prendre|fixer|caler|planifier|programmer|convenir
+            présentation ~3 envoyée|envoyé|transmise|transmis|mailée|adressée
             mail|email|e|courriel|message|lettre|courrier|plaquette|brochure de|d ~1 présentation|
                 introduction|demo|démo
             présentation|démo|demo par|en ~1 mail|email|e|courriel|pdf|courrier|vidéo
@@ -361,7 +364,12 @@ LEXICON = build(
             tout à l heure
             vient de|venons
         """,
+        "agenda": """
+            prochaine|prochaines étape|étapes
+            à faire
+        """,
         "pending": """
+            fixer|programmer|caler|planifier|organiser|convenir|réserver|prendre
             reste|restent|rester à
             à planifier|programmer|fixer|prévoir|caler|organiser|convenir|confirmer|définir|
                 réserver|booker|faire|refaire

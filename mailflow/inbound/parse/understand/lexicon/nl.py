@@ -246,6 +246,7 @@ LEXICON = build(
                 offerte
         """,
         "void": """
+            presentatie|demo ~3 gemaild|gestuurd|verstuurd|doorgestuurd|opgestuurd|toegestuurd
             presentatie|demo ~2 per|via|als ~1 mail|e|email|pdf|video
             mail|e|email|bericht|brief|pdf ~3 presentatie|demo
             stukken|documenten|tekeningen|foto|fotos|plannen|aanvraag|gegevens|dossier ~3 bekeken|
@@ -329,7 +330,13 @@ LEXICON = build(
             zojuist
             afgelopen
         """,
+        "agenda": """
+            volgende stap|stappen
+            te doen
+            actiepunt|actiepunten|todo
+        """,
         "pending": """
+            inplannen|plannen|afspreken|boeken|vastleggen|regelen
             nog ~2 te plannen|maken|boeken|regelen|bevestigen
             nog ~2 af te spreken
             in|te te? plannen|boeken|regelen|bevestigen

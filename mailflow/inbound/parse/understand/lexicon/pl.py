@@ -214,6 +214,7 @@ LEXICON = build(
             gdzie indziej
         """,
         "void": """
+            prezentacj* ~3 wysłana|wysłałem|wysłałam|przesłana|przesłałem|przesłałam|mailem
             mail|maila|mailem|maile|e|email|wiadomość|wiadomości|list|pdf ~3 prezentacj*|demo
             prezentacj*|demo ~1 mailem|e|pdf|wideo|video
             przejrzałem|przejrzeliśmy|przejrzałam|obejrzałem|obejrzeliśmy|przeczytałem|
@@ -296,7 +297,13 @@ LEXICON = build(
             zeszłym|ubiegłym
             właśnie
         """,
+        "agenda": """
+            następny|następne|następnym krok|kroki|krokiem|etap
+            do zrobienia
+        """,
         "pending": """
+            umówić|ustalić|zaplanować|zarezerwować|zorganizować|uzgodnić|wyznaczyć
+            da|dadzą znać
             do umówienia|ustalenia|zaplanowania|zarezerwowania|potwierdzenia|zorganizowania|
                 uzgodnienia|wyznaczenia|zrobienia
             jeszcze do
