@@ -28,32 +28,39 @@ _NEAR = 8  # a sentence this short beside the report is the report's
 _ALONE = 6  # a report this short ("Signé !") lends its figure to the next sentence
 # right after a figure: a price by the piece, the person or the period ("$1,290 each",
 # "je 450 €", "£29/user per month", "180 € a postazione", "29 zł miesięcznie"), never the deal's
-_UNITS = (
-    r"licen[cs]e|seat|user|unit|piece|panel|module|head|person|desk|device|month|year|week|day"
-    r"|hour|night|visit|room|m2|m²|sqm|stück|lizenz|platz|arbeitsplatz|nutzer|benutzer|person"
-    r"|monat|jahr|woche|tag|stunde|gerät|modul|licence|poste|utilisateur|personne|mois|an|année"
-    r"|semaine|jour|heure|appareil|unidad|licencia|usuario|puesto|persona|mes|año|semana|día"
-    r"|hora|equipo|licenza|utente|postazione|persona|mese|anno|settimana|giorno|ora|pezzo"
-    r"|stuk|licentie|gebruiker|werkplek|persoon|maand|jaar|week|dag|uur|apparaat|sztukę|sztuka"
-    r"|licencję|użytkownika|stanowisko|osobę|miesiąc|rok|tydzień|dzień|godzinę|urządzenie"
+_UNIT_WORDS = (
+    "licence license seat user unit piece panel module head person desk device month year"
+    " week day hour night visit room m2 m² sqm stück lizenz platz arbeitsplatz nutzer benutzer"
+    " monat jahr woche tag stunde gerät modul poste utilisateur personne mois an année"
+    " semaine jour heure appareil unidad licencia usuario puesto persona mes año semana día"
+    " hora equipo licenza utente postazione mese anno settimana giorno ora pezzo stuk"
+    " licentie gebruiker werkplek persoon maand jaar dag uur apparaat sztukę sztuka licencję"
+    " użytkownika stanowisko osobę miesiąc rok tydzień dzień godzinę urządzenie"
 )
+_UNITS = frozenset(_UNIT_WORDS.split())
+_TAX = r"(?:(?:ht|ttc|net|netto|brutto|netti|nett|excl\.? vat|\+ ?(?:vat|iva|tva|btw|mwst))\s)?"
 _EACH_AFTER = re.compile(
-    r"\s?(?:(?:ht|ttc|net|netto|brutto|netti|nett|excl\.? vat|\+ ?(?:vat|iva|tva|btw|mwst|vat))\s)?"
-    r"(?:each|apiece|a (?:licen[cs]e|seat|piece|month|year|head)|monthly|yearly|annually"
-    r"|p\.?\s?m\b|p\.?\s?a\b|pcm|pppm|pupm|monatlich|jährlich|mtl\b|pro (?:stück|kopf)"
-    r"|je (?:stück|lizenz)|chacune?|l'unité|la pièce|mensuel\w*|annuel\w*|cada un[oa]|la unidad"
-    r"|mensual\w*|anual\w*|al (?:mes|año|día)|ciascun[oa]|cadauno|l'uno|l'una|al (?:pezzo|mese"
-    r"|giorno)|mensil\w*|annu[oi]\b|all'anno|per stuk|maandelijks|jaarlijks|miesięcznie"
-    r"|rocznie|tygodniowo|dziennie|/\s?(?!-)[^\W\d_]{1,14}"
-    rf"|(?:per|pro|je|par|por|a|al|alla|à|za|na|od|w) (?:(?:the|each|every|jede[nrs]?|chaque"
-    rf"|cada|ogni|elke|ieder|każd\w*) )?(?:{_UNITS})s?\b)",
+    rf"\s?{_TAX}(?:each|apiece|a (?:licen[cs]e|seat|piece|month|year|head)|monthly|yearly"
+    r"|annually|p\.?\s?m\b|p\.?\s?a\b|pcm|pppm|pupm|monatlich|jährlich|mtl\b|pro (?:stück|kopf)"
+    r"|je (?:stück|lizenz)|chacune?|l'unité|la pièce|mensuel|annuel|cada un[oa]|la unidad"
+    r"|mensual|anual|ciascun[oa]|cadauno|l'uno|l'una|mensil|annu[oi]\b|all'anno|per stuk"
+    r"|maandelijks|jaarlijks|miesięcznie|rocznie|tygodniowo|dziennie)",
+    re.IGNORECASE,
+)
+# "/user", "per seat", "a postazione", "za użytkownika", "pro Nutzer und Monat": the word
+# after is looked up in _UNITS (a slash takes any word: "£29/mo")
+_PER_AFTER = re.compile(
+    rf"\s?{_TAX}(?:(/)\s?|(?:per|pro|je|par|por|a|al|alla|à|za|na|od|w)\s"
+    r"(?:(?:the|each|every|jede[nrs]?|chaque|cada|ogni|elke|ieder|każd\w{0,4})\s)?)"
+    r"(?!-)([^\W\d_]{1,16}|m²|m2)",
     re.IGNORECASE,
 )
 # right before a figure: a price by the piece ("je 180 €", "po 180 zł", "unit price £29")
 _EACH_BEFORE = re.compile(
-    r"(?:\bje|\bpo|@|\bunit (?:price|cost|rate)|\bprice per \w+|\brate of|stückpreis|einzelpreis"
-    r"|preis pro \w+|prix unitaire|precio unitario|precio por \w+|prezzo unitario|prezzo a \w+"
-    r"|stukprijs|prijs per \w+|cena jednostkowa|cena za \w+)\s?(?:of\s|von\s|de\s|di\s|van\s)?"
+    r"(?:\bje|\bpo|@|\bunit (?:price|cost|rate)|\bprice per \w{1,20}|\brate of|stückpreis"
+    r"|einzelpreis|preis pro \w{1,20}|prix unitaire|precio unitario|precio por \w{1,20}"
+    r"|prezzo unitario|prezzo a \w{1,20}|stukprijs|prijs per \w{1,20}|cena jednostkowa"
+    r"|cena za \w{1,20})\s?(?:of\s|von\s|de\s|di\s|van\s)?"
     r"(?:is\s|ist\s|est\s|es\s|è\s|e\s|bedraagt\s|wynosi\s|to\s)?:?\s?$",
     re.IGNORECASE,
 )
@@ -162,7 +169,17 @@ def _seen(reading: Reading, kr: str | None, signal: Signal | None) -> list[_Seen
 
 def _each(text: str, figure: Found) -> bool:
     """A price by the piece, the person or the period: never the deal's whole amount."""
-    return bool(_EACH_AFTER.match(text, figure.end) or _EACH_BEFORE.search(text[: figure.start]))
+    if _EACH_AFTER.match(text, figure.end):
+        return True
+    per = _PER_AFTER.match(text, figure.end)
+    if per and (per.group(1) or _unit(per.group(2))):
+        return True
+    return bool(_EACH_BEFORE.search(text[max(0, figure.start - 40) : figure.start]))
+
+
+def _unit(word: str) -> bool:
+    word = word.lower()
+    return word in _UNITS or (word.endswith("s") and word[:-1] in _UNITS)
 
 
 def _part(text: str, figure: Found) -> bool:
