@@ -38,9 +38,15 @@ _UNIT_WORDS = (
     " użytkownika stanowisko osobę miesiąc rok tydzień dzień godzinę urządzenie"
 )
 _UNITS = frozenset(_UNIT_WORDS.split())
-_TAX = r"(?:(?:ht|ttc|net|netto|brutto|netti|nett|excl\.? vat|\+ ?(?:vat|iva|tva|btw|mwst))\s)?"
+# a tax word between the figure and its unit ("29 € HT par utilisateur"); each lookahead
+# lets a search fail at once where no alternative can start
+_TAX = (
+    r"(?:(?=[htnbe+])(?:ht|ttc|net|netto|brutto|netti|nett|excl\.? vat"
+    r"|\+ ?(?:vat|iva|tva|btw|mwst))\s)?"
+)
 _EACH_AFTER = re.compile(
-    rf"\s?{_TAX}(?:each|apiece|a (?:licen[cs]e|seat|piece|month|year|head)|monthly|yearly"
+    rf"\s?{_TAX}(?=[acdejlmprty])(?:each|apiece|a (?:licen[cs]e|seat|piece|month|year|head)"
+    r"|monthly|yearly"
     r"|annually|p\.?\s?m\b|p\.?\s?a\b|pcm|pppm|pupm|monatlich|jährlich|mtl\b|pro (?:stück|kopf)"
     r"|je (?:stück|lizenz)|chacune?|l'unité|la pièce|mensuel|annuel|cada un[oa]|la unidad"
     r"|mensual|anual|ciascun[oa]|cadauno|l'uno|l'una|mensil|annu[oi]\b|all'anno|per stuk"
@@ -50,7 +56,7 @@ _EACH_AFTER = re.compile(
 # "/user", "per seat", "a postazione", "za użytkownika", "pro Nutzer und Monat": the word
 # after is looked up in _UNITS (a slash takes any word: "£29/mo")
 _PER_AFTER = re.compile(
-    rf"\s?{_TAX}(?:(/)\s?|(?:per|pro|je|par|por|a|al|alla|à|za|na|od|w)\s"
+    rf"\s?{_TAX}(?=[/pjaàzonw])(?:(/)\s?|(?:per|pro|je|par|por|a|al|alla|à|za|na|od|w)\s"
     r"(?:(?:the|each|every|jede[nrs]?|chaque|cada|ogni|elke|ieder|każd\w{0,4})\s)?)"
     r"(?!-)([^\W\d_]{1,16}|m²|m2)",
     re.IGNORECASE,
