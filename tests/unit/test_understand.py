@@ -32,6 +32,9 @@ SET_FLOOR = {
     "blind3": {"en": 0.95, "de": 0.97, "fr": 0.97, "es": 0.97, "it": 0.97, "nl": 0.97, "pl": 0.97},
     # a fourth author's replies, tuned on after their first score (81.8 %, 15 wrong actions)
     "blind4": {"en": 0.97, "de": 0.97, "fr": 0.95, "es": 0.97, "it": 0.97, "nl": 0.97, "pl": 0.97},
+    # the risky cues (to-dos, prices by the piece, numbered documents, relayed messages,
+    # introduction emails): never a wrong action; asked back often by design
+    "askback": {"en": 0.85, "de": 0.75, "fr": 0.85, "es": 0.7, "it": 0.75, "nl": 0.75, "pl": 0.85},
 }
 
 

@@ -135,6 +135,30 @@ def extract_reply(text: str, *, keep_closing: bool = False) -> str:
     return "\n".join(_trim_signature(kept, keep_closing)).strip()
 
 
+def relayed(text: str) -> bool:
+    """The reply opens with someone else's message: a forward marker, a header block or an
+    attribution line with nothing of the partner's own above it. ``extract_reply`` keeps such
+    a body (it may be all there is), but its words may be the customer's or our own offer's,
+    never a command the partner gave: a reading of them is asked about, not acted on."""
+    if not text:
+        return False
+    lines = text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n").split("\n", 400)
+    probes = [_probe(line) for line in lines[:400]]
+    first = next((i for i, p in enumerate(probes) if p and not _is_delimiter(p)), None)
+    if first is None:
+        return False
+    end = _marker_end(probes, first)
+    if end is None:
+        return False
+    after = _next_nonblank(probes, end)
+    return after is not None and not probes[after].startswith(">")
+
+
+def relayed_html(html: str) -> bool:
+    """:func:`relayed` for an HTML-only reply, read as ``extract_reply_from_html`` reads it."""
+    return bool(html) and relayed(_render(html, reply_only=True))
+
+
 def _probe(line: str) -> str:
     return line[:_PROBE].replace("\xa0", " ").strip()
 

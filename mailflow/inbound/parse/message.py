@@ -27,7 +27,13 @@ from mailflow.inbound.parse.classify import (
     is_out_of_office,
     parse_bounce,
 )
-from mailflow.inbound.parse.extract import extract_reply, extract_reply_from_html, html_to_text
+from mailflow.inbound.parse.extract import (
+    extract_reply,
+    extract_reply_from_html,
+    html_to_text,
+    relayed,
+    relayed_html,
+)
 from mailflow.inbound.parse.forwarded import Forwarded, read_forwarded
 from mailflow.inbound.parse.understand import Interpretation, understand
 from mailflow.mail.replies import code_of_subject, key_of_message_id
@@ -75,6 +81,7 @@ _POLICY = _ParseOncePolicy()
 class Parsed:
     kind: str  # reply | auto_reply | bounce | other
     reply_text: str = ""
+    relayed: bool = False  # the reply opens with someone else's message (see extract.relayed)
     command: Command | None = None  # only when sure enough to act (see understand.THRESHOLD)
     interpretation: Interpretation | None = None  # how sure, why, and the other readings
     bounce: Bounce | None = None
@@ -153,6 +160,7 @@ def _parse_message(raw: bytes, rcpt_to: list[str] | None, today: date | None) ->
     if parsed.deals_to is not None:
         parsed.forwarded = _safe(lambda: read_forwarded(msg, _full_text(plain, html)))
     text = _reply_text(plain, html)
+    parsed.relayed = bool(_safe(lambda: _relayed(plain, html)))
     if _safe(lambda: is_auto_reply(msg)):
         parsed.kind = "auto_reply"
         parsed.out_of_office = bool(_safe(lambda: is_out_of_office(msg)))
@@ -169,7 +177,7 @@ def _parse_message(raw: bytes, rcpt_to: list[str] | None, today: date | None) ->
 
 
 def _understand(parsed: Parsed, language_hint: str | None) -> None:
-    parsed.interpretation = understand(parsed.reply_text, language_hint)
+    parsed.interpretation = understand(parsed.reply_text, language_hint, relayed=parsed.relayed)
     parsed.command = parsed.interpretation.command
 
 
@@ -257,6 +265,12 @@ def _reply_text(plain: str, html: str) -> str:
     return ""
 
 
+def _relayed(plain: str, html: str) -> bool:
+    if plain.strip():
+        return relayed(plain[:MAX_TEXT])
+    return relayed_html(html[:MAX_TEXT]) if html.strip() else False
+
+
 def _full_text(plain: str, html: str) -> str:
     """The whole body as plain text, quotes and all (a forward is all quote)."""
     return plain[:MAX_TEXT] if plain.strip() else html_to_text(html[:MAX_TEXT])
@@ -314,7 +328,7 @@ def parse_text(raw: bytes) -> Parsed:
     except UnicodeDecodeError:
         text = raw.decode("latin-1")
     reply = extract_reply(text[:MAX_TEXT])
-    parsed = Parsed(kind="reply", reply_text=reply)
+    parsed = Parsed(kind="reply", reply_text=reply, relayed=relayed(text[:MAX_TEXT]))
     _understand(parsed, None)
     result: Parsed = _without_nul(parsed)
     return result

@@ -12,10 +12,11 @@ Pure: no I/O at call time, never raises.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from mailflow.inbound.parse.understand.amounts import parse_amount
-from mailflow.inbound.parse.understand.decide import decide
+from mailflow.inbound.parse.understand.decide import CONFLICT, decide
 from mailflow.inbound.parse.understand.language import guess
 from mailflow.inbound.parse.understand.lexicon import LANGUAGES, LEXICONS
 from mailflow.inbound.parse.understand.reading import Reading, read
@@ -37,18 +38,45 @@ class Interpretation:
     language: str
     because: str  # the words that decided it, as written
     alternatives: tuple[Command, ...] = ()  # other readings, for a "did you mean" question
-    note: str = ""  # how a rule read the words: negated | affirm | rival | customer
+    note: str = ""  # how a rule read the words: negated | affirm | rival | customer | relayed
 
     @property
     def asks_back(self) -> bool:
         return self.command is None and self.candidate is not None
 
 
-def understand(text: str, language_hint: str | None = None) -> Interpretation:
+def understand(
+    text: str, language_hint: str | None = None, *, relayed: bool = False
+) -> Interpretation:
+    """``relayed``: the text is what was kept of someone else's message the reply opens with
+    (``extract.relayed``): whatever it says is asked about, never acted on."""
     try:
-        return _understand(text or "", language_hint)
+        result = _understand(text or "", language_hint)
     except Exception:  # never take the inbound pipeline down; a note is the safe reading
         return Interpretation(None, None, 0.0, (language_hint or "en")[:2], "")
+    if relayed and result.candidate is not None:
+        return _relayed(result, result.candidate)
+    return result
+
+
+def _relayed(result: Interpretation, candidate: Command) -> Interpretation:
+    """Someone else's message: asked about, never acted on. Its "we" is most often the
+    customer's: their no ("we decline your offer") is a lost deal, their yes a won one; the
+    reading as the partner's own words stays among the choices."""
+    voiced = {
+        "decline": Command("feedback", "lost", reason=candidate.reason),
+        "pick": Command("feedback", "won"),
+    }.get(candidate.action)
+    choices = [c for c in (voiced, candidate, *result.alternatives) if c is not None]
+    unique = list(dict.fromkeys(choices))
+    return dataclasses.replace(
+        result,
+        command=None,
+        candidate=unique[0],
+        alternatives=tuple(unique[1:4]),
+        confidence=min(result.confidence, CONFLICT),
+        note="relayed",
+    )
 
 
 def _understand(text: str, hint: str | None) -> Interpretation:

@@ -79,6 +79,27 @@ _LABEL_BEFORE = re.compile(
     r"|straat)\.?\s?:?\s?"
     r"|[+/-])$"
 )
+# a document, a part of a job or a place named by its number: "award letter 4", "phase 2",
+# "Bauabschnitt 2", "lot 4", "tranche 3", "etap 2", "order 4": a small bare figure right after
+# one of these nouns is which one, never a price
+_REFERENCE_WORDS = (
+    "letter lot phase stage step section part item page annex appendix schedule clause round"
+    " batch version rev block building plot unit flat apartment floor level package tranche"
+    " milestone ticket case file order invoice contract tender job project po option variant"
+    " line row point week schreiben abschnitt los stufe etappe teil position pos seite anlage"
+    " bauteil haus gebäude wohnung geschoss auftrag rechnung vertrag bestellung projekt"
+    " variante paket woche punkt zeile nummer lettre étape commande facture contrat marché"
+    " bâtiment annexe article bloc maison appartement étage semaine ligne niveau fase lote"
+    " etapa carta pedido factura contrato expediente bloque edificio página anexo partida"
+    " opción portal lotto stralcio tappa lettera ordine fattura contratto pratica pagina"
+    " allegato voce opzione blocco piano riga livello perceel kavel brief factuur bouwnummer"
+    " blok bijlage deel stap optie woning verdieping regel etap faza część pismo zamówienie"
+    " zamówienia faktura faktury umowa umowy budynek strona załącznik pozycja opcja wariant"
+    " mieszkanie piętro poziom transza partia notification notice award avis dossier reference"
+    " référence referencia riferimento referentie aviso notifica besluit decyzja bescheid"
+    " mitteilung decision décision decisión decisione"
+)
+_REFERENCE_NOUNS = tuple(_REFERENCE_WORDS.split())
 _YEAR_BEFORE = re.compile(
     r"\b(?:von|from|since|seit|depuis|desde|dal|del|sinds|uit|aus|in|built|baujahr|bj|année|anno"
     r"|jahr|rok|roku|year|z|od|de|del|built in)\s$"
@@ -185,6 +206,8 @@ def _not_money(match: re.Match[str], text: str, original: str) -> bool:
         return True
     if _UNIT_AFTER.match(after):
         return True
+    if number.isdigit() and len(number) <= 3 and _names_a_reference(before):
+        return True  # "award letter 4", "phase 2", "lot 4": which one, not how much
     if number.isdigit() and len(number) <= 3 and _ARTICLE_BEFORE.search(before):
         return True  # "for the 40", "les 15": a count, a deal's price names its currency
     word_before = original[max(0, start - 8) : start].split()
@@ -195,6 +218,12 @@ def _not_money(match: re.Match[str], text: str, original: str) -> bool:
         return True
     rest = original[end : end + 24]
     return plain and digits in (4, 5) and bool(_POSTCODE_LETTERS.match(rest))
+
+
+def _names_a_reference(before: str) -> bool:
+    """The word right before the figure is (or ends in) a noun of a document or a part."""
+    words = before.rstrip(" :#").split()
+    return bool(words) and words[-1].endswith(_REFERENCE_NOUNS)
 
 
 def _amount_value(match: re.Match[str]) -> Decimal | None:

@@ -26,15 +26,48 @@ EARLIER_BEFORE = 2  # tokens between "from", "initial" and the figure they name
 FINAL_BEFORE = 1  # tokens between "to", "auf" and the figure they name
 _NEAR = 8  # a sentence this short beside the report is the report's
 _ALONE = 6  # a report this short ("Signé !") lends its figure to the next sentence
-# right after a figure: a price by the piece ("$1,290 each", "je 450 €"), never the deal's
+# right after a figure: a price by the piece, the person or the period ("$1,290 each",
+# "je 450 €", "£29/user per month", "180 € a postazione", "29 zł miesięcznie"), never the deal's
+_UNIT_WORDS = (
+    "licence license seat user unit piece panel module head person desk device month year"
+    " week day hour night visit room m2 m² sqm stück lizenz platz arbeitsplatz nutzer benutzer"
+    " monat jahr woche tag stunde gerät modul poste utilisateur personne mois an année"
+    " semaine jour heure appareil unidad licencia usuario puesto persona mes año semana día"
+    " hora equipo licenza utente postazione mese anno settimana giorno ora pezzo stuk"
+    " licentie gebruiker werkplek persoon maand jaar dag uur apparaat sztukę sztuka licencję"
+    " użytkownika stanowisko osobę miesiąc rok tydzień dzień godzinę urządzenie"
+)
+_UNITS = frozenset(_UNIT_WORDS.split())
+# a tax word between the figure and its unit ("29 € HT par utilisateur"); each lookahead
+# lets a search fail at once where no alternative can start
+_TAX = (
+    r"(?:(?=[htnbe+])(?:ht|ttc|net|netto|brutto|netti|nett|excl\.? vat"
+    r"|\+ ?(?:vat|iva|tva|btw|mwst))\s)?"
+)
 _EACH_AFTER = re.compile(
-    r"\s?(?:each|apiece|per (?:licen[cs]e|seat|user|unit|piece|panel|module)"
-    r"|a (?:licen[cs]e|seat|piece)"
-    r"|pro (?:stück|lizenz|platz|nutzer|modul)|je (?:stück|lizenz)|/\s?(?:stück|stk|pc|szt|u\b)"
-    r"|chacune?|l'unité|la pièce|par (?:licence|poste|utilisateur|module)|cada un[oa]|por (?:unidad"
-    r"|licencia|usuario|puesto)|la unidad|ciascun[oa]|cadauno|l'uno|l'una|al pezzo|a (?:licenza"
-    r"|utente)|per (?:stuk|licentie|gebruiker|werkplek)|per stuk|za (?:sztukę|licencję|szt)"
-    r"|od (?:sztuki|licencji|stanowiska))\b",
+    rf"\s?{_TAX}(?=[acdejlmprty])(?:each|apiece|a (?:licen[cs]e|seat|piece|month|year|head)"
+    r"|monthly|yearly"
+    r"|annually|p\.?\s?m\b|p\.?\s?a\b|pcm|pppm|pupm|monatlich|jährlich|mtl\b|pro (?:stück|kopf)"
+    r"|je (?:stück|lizenz)|chacune?|l'unité|la pièce|mensuel|annuel|cada un[oa]|la unidad"
+    r"|mensual|anual|ciascun[oa]|cadauno|l'uno|l'una|mensil|annu[oi]\b|all'anno|per stuk"
+    r"|maandelijks|jaarlijks|miesięcznie|rocznie|tygodniowo|dziennie)",
+    re.IGNORECASE,
+)
+# "/user", "per seat", "a postazione", "za użytkownika", "pro Nutzer und Monat": the word
+# after is looked up in _UNITS (a slash takes any word: "£29/mo")
+_PER_AFTER = re.compile(
+    rf"\s?{_TAX}(?=[/pjaàzonw])(?:(/)\s?|(?:per|pro|je|par|por|a|al|alla|à|za|na|od|w)\s"
+    r"(?:(?:the|each|every|jede[nrs]?|chaque|cada|ogni|elke|ieder|każd\w{0,4})\s)?)"
+    r"(?!-)([^\W\d_]{1,16}|m²|m2)",
+    re.IGNORECASE,
+)
+# right before a figure: a price by the piece ("je 180 €", "po 180 zł", "unit price £29")
+_EACH_BEFORE = re.compile(
+    r"(?:\bje|\bpo|@|\bunit (?:price|cost|rate)|\bprice per \w{1,20}|\brate of|stückpreis"
+    r"|einzelpreis|preis pro \w{1,20}|prix unitaire|precio unitario|precio por \w{1,20}"
+    r"|prezzo unitario|prezzo a \w{1,20}|stukprijs|prijs per \w{1,20}|cena jednostkowa"
+    r"|cena za \w{1,20})\s?(?:of\s|von\s|de\s|di\s|van\s)?"
+    r"(?:is\s|ist\s|est\s|es\s|è\s|e\s|bedraagt\s|wynosi\s|to\s)?:?\s?$",
     re.IGNORECASE,
 )
 # right after a figure: a part paid first ("the €1,000 deposit is in"); "plus a £1,500
@@ -66,6 +99,7 @@ class _Seen:
     earlier: bool
     final: bool
     place: int  # 0: in the report's clause, 1: after the report's words, 2: elsewhere
+    each: bool = False  # a price by the piece or the period: never offered as the total
 
     @property
     def amount(self) -> Amount:
@@ -133,14 +167,30 @@ def _seen(reading: Reading, kr: str | None, signal: Signal | None) -> list[_Seen
                 _marked(reading.marks, "final", at, clause_of, FINAL_BEFORE)
                 or bool(_TOTAL_AFTER.match(sentence.text, figure.end)),
                 place,
+                _each(sentence.text, figure),
             )
         )
     return seen
 
 
+def _each(text: str, figure: Found) -> bool:
+    """A price by the piece, the person or the period: never the deal's whole amount."""
+    if _EACH_AFTER.match(text, figure.end):
+        return True
+    per = _PER_AFTER.match(text, figure.end)
+    if per and (per.group(1) or _unit(per.group(2))):
+        return True
+    return bool(_EACH_BEFORE.search(text[max(0, figure.start - 40) : figure.start]))
+
+
+def _unit(word: str) -> bool:
+    word = word.lower()
+    return word in _UNITS or (word.endswith("s") and word[:-1] in _UNITS)
+
+
 def _part(text: str, figure: Found) -> bool:
     """A price by the piece or a deposit told right after its figure."""
-    if _EACH_AFTER.match(text, figure.end):
+    if _each(text, figure):
         return True
     plus = _PLUS_BEFORE.search(text[: figure.start])
     return bool(_DEPOSIT_AFTER.match(text, figure.end)) and not plus
@@ -151,7 +201,9 @@ def _choose(seen: list[_Seen]) -> Figure:
     pool = outside or seen  # brackets hold the earlier price only beside a figure outside
     live = [s for s in pool if not s.earlier]
     if not live:
-        return Figure(pool[0].amount, False)
+        # only a price by the piece ("£29/user per month"): ask, offering no amount at all
+        kept = [s for s in pool if not s.each]
+        return Figure(kept[0].amount if kept else None, False)
     for group in (
         [s for s in live if s.final],
         [s for s in live if s.place == 0],

@@ -4,7 +4,8 @@ The rules, in order: a question or a conditional sentence says nothing for sure 
 signal); a negator shortly before a phrase (or after it, in languages that put the verb
 first) turns it around or off; the customer as the subject turns "accepted"/"declined"
 into won/lost; a plan ("will", "tomorrow", "folgt") is no stage reached (a meeting
-arranged is); a hedge ("maybe") keeps the signal but lowers its weight. A rival
+arranged is; one still "to be booked", "à planifier", made "later" is not, nor a quote or
+an order still to come); a hedge ("maybe") keeps the signal but lowers its weight. A rival
 ("another installer", "la competencia") near a won or pick word turns it into a lost deal:
 sure only with the customer as the subject. A phrase inside a "void" phrase ("in a
 meeting", "lost his number", "sold out", "è interessato") says nothing; a void negated
@@ -34,6 +35,8 @@ PLAN_WINDOW = 4
 HEDGE_FACTOR = 0.6
 STAGES = ("contacted", "meeting", "proposal", "won", "lost")
 _AMOUNT_MARKS = ("earlier", "final")
+# stages a to-do word beside them ("to be booked", "à planifier", "później") says are not reached
+_PENDABLE = ("meeting", "proposal", "won")
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,8 @@ def read(sentence: Sentence, lexicon: Lexicon, opening: bool) -> Reading:
     held: list[str] = []
     temporal = [h for h in by_intent.get("temporal", []) if not _inside_any(h, voids)]
     later = _later(sentence, clause_of, temporal)
+    if any(h.first in starts for h in by_intent.get("agenda", [])):
+        later = 0  # "Next steps: survey, then the quote": a list of what is still to come
     for hit in actions:
         if hit.phrase.solo and not (opening and _stands_alone(hit, sentence, starts)):
             continue
@@ -209,10 +214,12 @@ def _meaning(
         hit, words, clause_of, by_intent
     ):
         return None
-    if kind == "meeting" and _near_before(hit, clause_of, by_intent.get("purpose", []), PURPOSE):
+    if kind == "meeting" and _sought(hit, clause_of, by_intent.get("purpose", [])):
         return None  # "ruft zurück wegen eines Termins": a meeting sought, none arranged
     if kind in STAGES and _near(hit, clause_of, by_intent.get("waiting", [])):
         return None  # "waiting for the signature", "il attend notre visite"
+    if kind in _PENDABLE and _near(hit, clause_of, by_intent.get("pending", [])):
+        return None  # "survey still to be booked", "Besichtigung noch zu vereinbaren": a to-do
     if kind == "lost" and hit.phrase.negative and _in_clause(hit, clause_of, by_intent, "yet"):
         return None  # "haven't got the order yet": not decided, not lost
     return Signal(kind, weight, sentence, first, end)
@@ -318,6 +325,14 @@ def _near_before(hit: Hit, clause_of: tuple[int, ...], others: list[Hit], window
         and hit.first - other.end <= window
         and clause_of[other.first] == clause_of[hit.first]
         for other in others
+    )
+
+
+def _sought(hit: Hit, clause_of: tuple[int, ...], purposes: list[Hit]) -> bool:
+    """A purpose word shortly before the meeting phrase, or opening it: "to set up an
+    appointment" (the phrase "set … appointment" starts inside "to set")."""
+    return _near_before(hit, clause_of, purposes, PURPOSE) or any(
+        p.first < hit.first < p.end and clause_of[p.first] == clause_of[hit.first] for p in purposes
     )
 
 

@@ -41,6 +41,8 @@ MODIFIERS = (
     "past",  # yesterday, already: overrules a plan word in the same clause
     "purpose",  # to arrange, pour fixer, wegen: a meeting sought, not arranged
     "waiting",  # waiting for, attend, wartet auf: no stage reached, a meeting included
+    "agenda",  # next steps:, to do:, nächste Schritte: at a sentence's start: all of it a plan
+    "pending",  # still to be booked, noch zu vereinbaren, à planifier, later: a to-do, not a stage
     "regret",  # unfortunately, leider: makes a reason read as a decline
     "closing",  # regards, Grüße: never a reason
     "opener",  # hi, ok, thanks: may stand before a one-word answer

@@ -159,6 +159,9 @@ LEXICON = build(
                 gebiet|region
         """,
         "contacted": """
+            vorstellungsmail|einführungsmail|präsentationsmail|infomail|begrüßungsmail|
+                vorstellungs|kennenlernmail ~5 raus|geschickt|verschickt|gesendet|versandt|
+                versendet|rausgegangen
             erstkontakt|erster kontakt ~2 hergestellt|erfolgt|gemacht|aufgenommen
             erstkontakt @solo
             kontaktiert
@@ -342,6 +345,10 @@ LEXICON = build(
                 billiganbieter
         """,
         "void": """
+            präsentation|vorstellung|unterlagen ~3 geschickt|verschickt|gemailt|gesendet|
+                zugeschickt|zugesandt|weitergeleitet
+            präsentation|vorstellung|demo ~2 per|als|mail|e|email|pdf|post|brief|video
+            mail|e|email|brief|pdf|unterlagen ~3 präsentation|vorstellung|demo
             bitte ~1 beachten|beachte|beachtet
             bitte zur kenntnis
             unterlagen|dokumente|pläne|plan|zeichnungen|fotos|bilder|daten|anfrage|akte|datenblatt|
@@ -446,6 +453,29 @@ LEXICON = build(
             letzte|letzten|vergangene|vergangenen woche|freitag|montag|dienstag|mittwoch|donnerstag
             vorhin|eben|soeben|gerade
             heute morgen|früh|vormittag
+        """,
+        "agenda": """
+            nächster|nächste|nächsten schritt|schritte
+            to do|todo|todos
+        """,
+        "pending": """
+            wird|werden ~1 noch? ~1 vereinbart|gebucht|geplant|terminiert|festgelegt|abgestimmt|
+                ausgemacht|organisiert|eingeplant
+            vereinbaren|buchen|planen|terminieren|ausmachen|festlegen|abstimmen|einplanen|
+                organisieren
+            meldet|melden sich ~3 wegen|für|zur
+            noch ~1 zu vereinbaren|buchen|planen|machen|terminieren|organisieren|klären|bestätigen|
+                fixieren|abzustimmen|festzulegen|auszumachen|einzuplanen
+            zu vereinbaren|buchen|planen|terminieren|organisieren|bestätigen|fixieren
+            abzustimmen|festzulegen|auszumachen|einzuplanen|abzusprechen
+            gebucht|vereinbart|geplant|terminiert|organisiert|ausgemacht|festgelegt|fixiert|
+                eingeplant|gemacht|abgestimmt werden
+            steht|stehen noch aus|an
+            ausstehend|offen|tbd|tba
+            später|irgendwann|demnächst|nachträglich
+            klärt|klären|abklären
+            zu einem späteren zeitpunkt
+            sobald|wenn er|sie|der|die ~3 bereit|zurück|weiß|wissen|entschieden
         """,
         "waiting": """
             warten|wartet|warte ~2 auf

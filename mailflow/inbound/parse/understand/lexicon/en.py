@@ -383,6 +383,10 @@ LEXICON = build(
             someone|somebody else
         """,
         "void": """
+            presentation|demo|deck|brochure ~3 sent|emailed|mailed|forwarded
+            presentation|intro|introduction|introductory|demo|welcome|consultation ~1 email|mail|e|
+                message|letter|pack|brochure|pdf|deck|video|leaflet
+            email|mail|e|message|letter ~3 introduction|presentation|intro
             once again|more
             at once
             please|kindly be ~1 advised|informed|aware
@@ -410,6 +414,7 @@ LEXICON = build(
                 to|in|across
         """,
         "purpose": """
+            to make|get|have|request|organise|organize|plan
             will|shall|ll|going|gonna ~1 arrange|book|schedule|organise|organize|sort|set|fix|line
             to arrange|fix|book|set|schedule|organise|organize|agree|find|sort|line
             about ~1 a|an|the? ~1 date|time
@@ -511,6 +516,28 @@ LEXICON = build(
             just
             today
             ago
+        """,
+        "agenda": """
+            next step|steps|stage
+            to do|todo
+        """,
+        "pending": """
+            to follow|come
+            need|needs|have|has|got to ~1 book|arrange|schedule|organise|organize|fix|set|sort|make
+            let us|me know
+            get back to us|me ~1 about|regarding|re|with
+            to be booked|arranged|scheduled|organised|organized|confirmed|agreed|fixed|set|planned|
+                made|done|carried|sorted|rebooked
+            still|yet to ~1 book|arrange|schedule|organise|organize|fix|set|plan|agree|confirm|make|
+                do|sort|be|come|happen|take
+            need|needs|needed ~1 booking|arranging|scheduling|organising|organizing|setting|sorting
+            tbc|tba|tbd
+            pending|outstanding
+            later|sometime|afterwards|eventually
+            at a later date|stage
+            in due course
+            at some point
+            when he|she|they|the|it ~2 ready|back|free|available|decided|know|knows
         """,
         "waiting": """
             waiting|wait ~1 for|on

@@ -119,6 +119,7 @@ LEXICON = build(
             de vacaciones|baja|permiso =0.6
         """,
         "contacted": """
+            hablado|hablé|hablamos ~3 con
             primer contacto ~2 hecho|realizado|establecido
             contactado|contactada|contacté|contactamos
             llamado|llamé|llamamos
@@ -236,6 +237,9 @@ LEXICON = build(
             competencia|competidor|competidores
         """,
         "void": """
+            presentación ~3 enviada|mandada|remitida|reenviada
+            mail|email|e|correo|mensaje|carta|dossier|folleto de ~1 presentación|introducción|demo
+            presentación|demo|demostración por|en ~1 mail|email|e|correo|pdf|vídeo|video
             le|les parece|parecía|pareció
             mirado|visto|revisado|leído|estudiado ~2 documentación|documentos|planos|fotos|
                 expediente|solicitud|ficha|datos
@@ -330,6 +334,26 @@ LEXICON = build(
             semana pasada
             hace
             acabamos|acabo de
+        """,
+        "agenda": """
+            próximo|próximos|siguiente|siguientes paso|pasos
+            por hacer
+        """,
+        "pending": """
+            pendiente|pendientes
+            agendar|concertar|programar|fijar|cuadrar|organizar|reservar|coordinar|concretar
+            pendiente|pendientes de? ~1 programar|concertar|agendar|fijar|cerrar|confirmar|
+                organizar|planificar|reservar|coordinar|cuadrar|concretar|definir
+            por|a programar|concertar|agendar|fijar|confirmar|organizar|planificar|reservar|
+                coordinar|cuadrar|concretar|definir
+            queda|quedan|falta|faltan por|de? ~1 programar|concertar|agendar|fijar|confirmar|
+                organizar|reservar|cuadrar|concretar
+            pedirá|pedirán|concertará|concertarán|agendará|agendarán|fijará|fijarán|programará|
+                programarán|reservará|reservarán|llamará|llamarán|cuadrará|concretará
+            más adelante|tarde
+            en su momento
+            posteriormente|próximamente
+            cuando sepa|sepan|tenga|tengan|vuelva|vuelvan|esté|estén|decida|decidan
         """,
         "waiting": """
             esperando|espera|esperamos

@@ -253,6 +253,12 @@ LEXICON = build(
             concurrent|concurrents|concurrence|ailleurs
         """,
         "void": """
+            rendez vous à prendre|fixer|caler|planifier|programmer|convenir
+            rdv|visite|date|créneau à prendre|fixer|caler|planifier|programmer|convenir
+            présentation ~3 envoyée|envoyé|transmise|transmis|mailée|adressée
+            mail|email|e|courriel|message|lettre|courrier|plaquette|brochure de|d ~1 présentation|
+                introduction|demo|démo
+            présentation|démo|demo par|en ~1 mail|email|e|courriel|pdf|courrier|vidéo
             veuillez ~1 noter|trouver
             merci de noter
             prière de noter
@@ -357,6 +363,24 @@ LEXICON = build(
             semaine dernière
             tout à l heure
             vient de|venons
+        """,
+        "agenda": """
+            prochaine|prochaines étape|étapes
+            à faire
+        """,
+        "pending": """
+            fixer|programmer|caler|planifier|organiser|convenir|réserver|prendre
+            reste|restent|rester à
+            à planifier|programmer|fixer|prévoir|caler|organiser|convenir|confirmer|définir|
+                réserver|booker|faire|refaire
+            pas encore ~1 fixé|fixée|planifié|planifiée|programmé|programmée|calé|calée|pris
+            prendra|prendront|fixera|fixeront|calera|caleront|planifiera|programmera|organisera|
+                rappellera|rappelleront
+            plus tard
+            ultérieurement|ultérieure|prochainement
+            en attente
+            à définir|confirmer
+            quand il|elle|ils|elles ~2 saura|sauront|connaîtra|connaitra|sera|seront|reviendra
         """,
         "waiting": """
             attend|attendons|attendent|attends

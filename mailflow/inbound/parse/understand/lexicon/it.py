@@ -232,6 +232,9 @@ LEXICON = build(
             concorrenza|concorrente|concorrenti|altrove
         """,
         "void": """
+            presentazione ~3 inviata|mandata|inoltrata|spedita|trasmessa
+            mail|email|e|messaggio|lettera|brochure di ~1 presentazione|introduzione|demo
+            presentazione|demo|dimostrazione via|per|in ~1 mail|email|e|pdf|video
             appena ~1 arrivato|arrivata|arrivati|rientrato|rientrata|tornato|tornata
             gli|le sembra|sembrava|sembrato|pare|pareva
             guardato|visto|letto|esaminato|studiato|controllato ~2 documentazione|documenti|carte|
@@ -326,6 +329,27 @@ LEXICON = build(
             scorso|scorsa
             poco fa
             appena inviato|fatto
+        """,
+        "agenda": """
+            prossimo|prossimi passo|passi
+            prossima|prossime fase|fasi|tappa
+            da fare
+        """,
+        "pending": """
+            va|vanno|andrà|andranno ~1 ancora? ~1 fissato|fissata|programmato|programmata|
+                concordato|concordata|organizzato|organizzata|prenotato|prenotata|definito|definita
+            fissare|programmare|concordare|organizzare|pianificare|prenotare|calendarizzare
+            farà|faranno sapere
+            da fare|definire
+            ancora da
+            da fissare|programmare|concordare|organizzare|pianificare|prenotare|definire|
+                confermare|calendarizzare|stabilire|rifare
+            prenderà|prenderanno|fisserà|fisseranno|programmerà|concorderà|organizzerà|
+                richiamerà|richiameranno|chiamerà|chiameranno
+            più avanti|tardi
+            in seguito|sospeso|attesa
+            successivamente|prossimamente
+            quando sa|saprà|sapranno|conosce|conoscerà|avrà|avranno|torna|tornerà|deciderà
         """,
         "waiting": """
             aspetta|aspettiamo|aspettano|attende

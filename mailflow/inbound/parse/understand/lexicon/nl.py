@@ -118,6 +118,8 @@ LEXICON = build(
             met|op verlof|vakantie =0.6
         """,
         "contacted": """
+            introductiemail|kennismakingsmail|presentatiemail|infomail|welkomstmail|introductie|
+                kennismakings ~4 gestuurd|verstuurd|verzonden|gemaild
             eerste contact ~2 gelegd|gehad|gemaakt
             gecontacteerd
             contact ~2 gehad|opgenomen|gelegd
@@ -244,6 +246,9 @@ LEXICON = build(
                 offerte
         """,
         "void": """
+            presentatie|demo ~3 gemaild|gestuurd|verstuurd|doorgestuurd|opgestuurd|toegestuurd
+            presentatie|demo ~2 per|via|als ~1 mail|e|email|pdf|video
+            mail|e|email|bericht|brief|pdf ~3 presentatie|demo
             stukken|documenten|tekeningen|foto|fotos|plannen|aanvraag|gegevens|dossier ~3 bekeken|
                 doorgenomen|gelezen|bestudeerd
             bekeken|doorgenomen|gelezen ~2 stukken|documenten|tekeningen|foto|fotos|plannen|
@@ -324,6 +329,25 @@ LEXICON = build(
             vorige week
             zojuist
             afgelopen
+        """,
+        "agenda": """
+            volgende stap|stappen
+            te doen
+            actiepunt|actiepunten|todo
+        """,
+        "pending": """
+            inplannen|plannen|afspreken|boeken|vastleggen|regelen
+            nog ~2 te plannen|maken|boeken|regelen|bevestigen
+            nog ~2 af te spreken
+            in|te te? plannen|boeken|regelen|bevestigen
+            vast te leggen
+            af te spreken
+            moet|moeten ~1 nog ~1 ingepland|gepland|gemaakt|geboekt|afgesproken|geregeld|
+                vastgelegd|bevestigd
+            ingepland|gepland|geboekt|afgesproken|geregeld|vastgelegd worden
+            later|binnenkort|nader
+            op een later moment|tijdstip
+            als|zodra hij|zij|ze|de ~3 weet|weten|terug|klaar|beslist
         """,
         "waiting": """
             wacht|wachten|wachtend ~1 op

@@ -101,6 +101,8 @@ LEXICON = build(
             na urlopie|zwolnieniu =0.6
         """,
         "contacted": """
+            złapany|złapana|złapani ~1 telefonicznie
+            maila|mail|mailem|e ~3 wysłany|wysłana|wysłałem|wysłałam|wysłaliśmy
             pierwszy kontakt ~2 nawiązany|zrobiony|był
             skontaktowaliśmy|skontaktowałem|skontaktowałam|kontaktowaliśmy|kontaktowałem
             kontakt ~2 nawiązany|nawiązaliśmy|nawiązałem
@@ -212,6 +214,9 @@ LEXICON = build(
             gdzie indziej
         """,
         "void": """
+            prezentacj* ~3 wysłana|wysłałem|wysłałam|przesłana|przesłałem|przesłałam|mailem
+            mail|maila|mailem|maile|e|email|wiadomość|wiadomości|list|pdf ~3 prezentacj*|demo
+            prezentacj*|demo ~1 mailem|e|pdf|wideo|video
             przejrzałem|przejrzeliśmy|przejrzałam|obejrzałem|obejrzeliśmy|przeczytałem|
                 przeanalizowałem|przeanalizowaliśmy ~2 dokumenty|dokumentację|rysunki|zdjęcia|plany|
                 zapytanie|dane
@@ -291,6 +296,22 @@ LEXICON = build(
             dziś rano
             zeszłym|ubiegłym
             właśnie
+        """,
+        "agenda": """
+            następny|następne|następnym krok|kroki|krokiem|etap
+            do zrobienia
+        """,
+        "pending": """
+            umówić|ustalić|zaplanować|zarezerwować|zorganizować|uzgodnić|wyznaczyć
+            da|dadzą znać
+            do umówienia|ustalenia|zaplanowania|zarezerwowania|potwierdzenia|zorganizowania|
+                uzgodnienia|wyznaczenia|zrobienia
+            jeszcze do
+            umówi|umówią|ustali|ustalą|zaplanuje|zaplanują|zadzwoni|zadzwonią|oddzwoni|
+                oddzwonią|odezwie|odezwą|wyznaczy|zarezerwuje
+            później|potem|kiedyś|wkrótce
+            w późniejszym terminie
+            jak|kiedy|gdy ~2 będzie|będą|wróci|wrócą|zdecyduje|zdecydują|pozna|wie
         """,
         "waiting": """
             czeka|czekamy|czekają|czekam
