@@ -21,7 +21,9 @@ from mailflow.actions.leads.feedback import feedback
 from mailflow.actions.leads.pick import pick
 from mailflow.actions.leads.withdraw import withdraw
 from mailflow.actions.partners.away_periods import PlannedAway, add_away_period
+from mailflow.actions.partners.invitations import invite_partner
 from mailflow.actions.partners.profile import edit_profile
+from mailflow.actions.partners.terms import publish_terms
 from mailflow.inbound.process import process
 from mailflow.links.claims import (
     AwayClaim,
@@ -30,16 +32,18 @@ from mailflow.links.claims import (
     DealReviewClaim,
     EmailChangeClaim,
     EscalationClaim,
+    InvitationClaim,
     LinkClaim,
     ProfileClaim,
     ResetClaim,
+    TermsClaim,
     TerritoryClaim,
     UnsubscribeClaim,
     fingerprint,
 )
 from mailflow.links.signer import PURPOSES
 from mailflow.models import Contact, InboundEmail, Lead, Offer
-from mailflow.models.api_schemas import PartnerIn
+from mailflow.models.api_schemas import InvitationIn, PartnerIn
 from mailflow.models.schemas import DealIn, FeedbackIn
 from mailflow.runtime import Runtime
 from tests.factories import World
@@ -163,15 +167,28 @@ def build(rt: Runtime, world: World, lang: str) -> dict[str, str]:
         add_note(ctx, won.id or 0, "Kunde möchte im Frühjahr bauen.")
     path["lead-withdrawn"] = f"/console/leads/{gone.id}"
 
-    # the partner's profile with an away period and wider regions waiting for approval
+    # the partner's profile with an away period and wider regions waiting for approval; the
+    # period begins tomorrow: one begun would hand on the offers whose dialogs are swept
     contact = contact_of(rt, first)
     today = rt.clock.now().date()
     with unit(rt, f"contact:{contact}", "web") as ctx:
-        add_away_period(ctx, contact, PlannedAway(contact, today, today + timedelta(days=9), None))
+        plan = PlannedAway(contact, today + timedelta(days=1), today + timedelta(days=9), None)
+        add_away_period(ctx, contact, plan)
         wider = PartnerIn(territory=["DE-7", "AT"], expertise=["Wärmepumpen"], capacity=8)
         asked = edit_profile(ctx, contact, wider).request
     assert asked is not None and asked.id is not None
     path["profile"] = url(ProfileClaim(contact))
+    # onboarding: an invited partner's page, and the terms page of an active partner
+    with unit(rt, f"console:{staff_id}", "console") as ctx:
+        for kind in ("terms", "dpa"):
+            publish_terms(ctx, kind, {"en": "Our terms, version 1.", "de": "Unsere Bedingungen."})
+        invited = invite_partner(ctx, InvitationIn(
+            email=f"neu-{lang}@partner-neu.example", partner_name=f"Neu {lang}", language=lang,
+            country="DE", city="Stuttgart",
+        ))  # fmt: skip
+    assert invited.id is not None
+    path["join"] = url(InvitationClaim(invited.id, invited.contact_id))
+    path["terms"] = url(TermsClaim(contact))
     path["territory-request"] = url(TerritoryClaim(asked.id, staff_id))
 
     # the staff's own links: away confirmation, report opt-out, password reset, new address

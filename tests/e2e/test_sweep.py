@@ -77,6 +77,8 @@ PARAMETERS: dict[str, tuple[str, ...]] = {
     "escalation.show": ("escalation",),
     "away.show": ("away",),
     "profile.show": ("profile",),
+    "join.join": ("join",),
+    "join.terms": ("terms",),
     "territory.show": ("territory-request",),
     "qualify_dialog.show": ("qualify",),
     "choice.show": ("did-you-mean",),

@@ -298,7 +298,11 @@ def test_two_of_each_process_take_500_leads_and_500_replies_while_one_web_and_on
     assert set(outbox) == {OutboundState.SENT}, outbox  # nothing left, nothing failed
     ids = Counter(message_from_bytes(m.raw)["Message-ID"] for m in sink.messages())
     assert len(ids) == outbox[OutboundState.SENT]  # every email sent reached the sink …
-    assert max(ids.values()) == 1  # … once
+    # … once, but for the emails the killed worker was handing to the relay at that moment:
+    # SMTP gives no exactly-once, so one accepted by the relay but not yet marked sent goes
+    # out again, under its own Message-ID (the recipient's system folds the two)
+    again = [i for i, n in ids.items() if n > 1]
+    assert max(ids.values()) <= 2 and len(again) <= min(held[1], WORKER_THREADS), again
     assert 'dramatiq_messages_total{actor_name="send_emails"' in worker_metrics
     print(f"\nthe killed worker held {held[0]} replies and {held[1]} emails")
     print(f"peak PostgreSQL connections: {connections.peak} (bound {CONNECTION_BOUND})")

@@ -77,6 +77,9 @@ ACCESS: dict[str, frozenset[str]] = {
     "console_deals.decide": REVIEW,
     "console_territory.index": REVIEW,  # partners' requests for wider regions
     "console_territory.decide": REVIEW,  # (the action itself lets partner managers alone)
+    "console_invitations.index": REVIEW,  # partners invited and where each stands
+    "console_invitations.invite": REVIEW,
+    "console_invitations.publish": STAFF,  # a new version of the terms or the agreement
 }
 # reachable without a login: the login itself, the password reset and the confirmation of an
 # email change (its signed link is opened from the old mailbox)

@@ -255,7 +255,8 @@ def test_no_number_beyond_the_integer_range_answers_500(
         for method, rule in routes:
             path = rule
             for part in ("lead_id", "inbound_id", "offer_id", "partner_id", "contact_id",
-                         "webhook_id", "mail_id", "deal_id", "request_id"):  # fmt: skip
+                         "webhook_id", "mail_id", "deal_id", "request_id",
+                         "invitation_id"):  # fmt: skip
                 path = path.replace(f"<int:{part}>", big)
             assert "<" not in path, path
             headers = {"Authorization": f"Bearer {key}"} if path.startswith("/api/") else {}
