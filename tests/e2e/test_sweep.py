@@ -265,7 +265,9 @@ def test_page(
     assert path, f"the world has no {where}"
     page = _context(browser, stack, lang, width, staff).new_page()
     try:
-        answer = page.goto(f"{stack.url}{path}")
+        # "load" waits for the template editor's preview frames too, each an email rendered
+        # on a busy machine (seen at 14 s): a generous limit, the page's own speed is not tested
+        answer = page.goto(f"{stack.url}{path}", timeout=90_000)
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{lang}-{width}-{name}.png"), full_page=True)
         status = answer.status if answer is not None else 0

@@ -72,6 +72,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "console_lead.edit": REVIEW,
     "console_lead.reassign_lead": REVIEW,
     "console_lead.message": REVIEW,
+    "console_lead.legal_basis": REVIEW,  # the lead's legal basis, which a campaign may require
     "console_deals.index": REVIEW,  # partners' deal registrations with their customers
     "console_deals.show": REVIEW,
     "console_deals.decide": REVIEW,
