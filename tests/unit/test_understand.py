@@ -32,6 +32,11 @@ SET_FLOOR = {
     "blind3": {"en": 0.95, "de": 0.97, "fr": 0.97, "es": 0.97, "it": 0.97, "nl": 0.97, "pl": 0.97},
     # a fourth author's replies, tuned on after their first score (81.8 %, 15 wrong actions)
     "blind4": {"en": 0.97, "de": 0.97, "fr": 0.95, "es": 0.97, "it": 0.97, "nl": 0.97, "pl": 0.97},
+    # a fifth, sixth and seventh author's replies, each scored untouched first (90.7 % with 6
+    # wrong actions, 86.1 % with 10, 87.5 % with 3), then tuned on as families of phrasing
+    "blind5": {"en": 0.95, "de": 0.9, "fr": 0.95, "es": 0.95, "it": 0.95, "nl": 0.95, "pl": 0.95},
+    "blind6": {"en": 0.95, "de": 0.95, "fr": 0.95, "es": 0.92, "it": 0.95, "nl": 0.95, "pl": 0.95},
+    "blind7": {"en": 0.95, "de": 0.95, "fr": 0.95, "es": 0.95, "it": 0.95, "nl": 0.95, "pl": 0.95},
     # the risky cues (to-dos, prices by the piece, numbered documents, relayed messages,
     # introduction emails): never a wrong action; asked back often by design
     "askback": {"en": 0.85, "de": 0.75, "fr": 0.85, "es": 0.7, "it": 0.75, "nl": 0.75, "pl": 0.85},
@@ -203,7 +208,97 @@ AMOUNTS = [
     ("SEK 3 400", Decimal(3400), "SEK"),
     ("DKK 5.000", Decimal(5000), "DKK"),
     ("CHF 3'500", Decimal(3500), "CHF"),
+    ("$185,000 MXN más IVA", Decimal(185000), "MXN"),
 ]
+
+NOT_AMOUNTS = [
+    "il condominio di via Mazzini 12 ha firmato",  # a house number after its street
+    "im Neubau Lindenweg 4 erteilt",
+    "Montage 12 rue des Tanneurs",  # before it
+    "installed at 14 High Street",
+    "ul. Długa 5, podpisana",
+    "zasobnik CWU (200 albo 300 l)",  # a range of litres
+    "Wir waren am 04.12. vor Ort",  # a date split by no sentence end
+    "Tel 0251 998877",
+]
+
+
+@pytest.mark.parametrize("text", NOT_AMOUNTS)
+def test_house_numbers_ranges_of_units_and_dates_are_no_amounts(text: str) -> None:
+    assert parse_amount(text) is None
+
+
+READ_AS: list[tuple[str, str, Command | None]] = [
+    # the total in a sentence of its own, beside a deposit or a house number
+    (
+        "it",
+        "il condominio di via Mazzini 12 ha firmato il contratto per la centrale termica. "
+        "Importo totale € 23.450,00 IVA compresa, acconto del 30% già ricevuto.",
+        Command("feedback", "won", Decimal("23450.00"), E),
+    ),
+    (
+        "de",
+        "Der Kunde hat das Angebot angenommen und die Anzahlung von 4.000 € bereits "
+        "überwiesen. Gesamtsumme 16.800 €.",
+        Command("feedback", "won", Decimal(16800), E),
+    ),
+    # the price after a rate of discount is the price; a yearly total is the whole
+    (
+        "nl",
+        "Opdracht gekregen voor 12 kozijnen, na 8% korting € 19.780",
+        Command("feedback", "won", Decimal(19780), E),
+    ),
+    (
+        "nl",
+        "Voorstel gedaan voor 60 licenties à € 24 p.m., totaal € 17.280 per jaar",
+        Command("feedback", "proposal", Decimal(17280), E),
+    ),
+    # work in progress is no stage reached
+    ("de", "Wir waren am 04.12. vor Ort, das Angebot wird gerade kalkuliert.", None),
+    ("fr", "Visite faite hier. On chiffre et on envoie le devis la semaine prochaine.", None),
+    ("es", "La clienta quiere fotos antes de quedar para la visita.", None),
+    ("it", "Il sopralluogo lo farà il mio collega.", None),
+    # a link that fails is nobody's no; the customer accepting a quote is a won deal
+    ("fr", "Le lien pour accepter ne marche pas chez moi.", None),
+    (
+        "nl",
+        "De klant heeft de offerte van € 12.480 vanavond via ons portaal geaccepteerd.",
+        Command("feedback", "won", Decimal(12480), E),
+    ),
+    # a hedge after the report does not weaken it
+    (
+        "es",
+        "El cliente se ha ido con otra empresa, le daban casi 2.000 € menos.",
+        Command("feedback", "lost", reason="le daban casi 2.000 € menos"),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "command"), READ_AS, ids=[t[:40] for _, t, _ in READ_AS]
+)
+def test_amounts_beside_the_report_and_work_in_progress_are_read_as_meant(
+    language: str, text: str, command: Command | None
+) -> None:
+    got = understand(text, language)
+    if command is None:
+        assert got.command is None or (got.command.action, got.command.stage) in (
+            ("feedback", "meeting"),
+            ("feedback", "contacted"),
+        ), got
+    else:
+        assert got.command is not None
+        assert (
+            got.command.action,
+            got.command.stage,
+            got.command.amount,
+            got.command.currency,
+        ) == (
+            command.action,
+            command.stage,
+            command.amount,
+            command.currency,
+        )
 
 
 @pytest.mark.parametrize(("text", "value", "currency"), AMOUNTS, ids=[t for t, *_ in AMOUNTS])
@@ -293,4 +388,5 @@ def test_a_reply_read_in_the_senders_language_reads_the_same_told_that_language(
 def test_the_decisive_words_are_quoted_as_written_and_how_they_were_read_is_a_code() -> None:
     got = understand("Kein Interesse, danke.")
     assert got.because == "Kein Interesse" and got.note == "negated"
-    assert understand("Yes, we take it.").note == "affirm"
+    assert understand("Yes, please.").note == "affirm"
+    assert understand("Yes, we take it.").note == ""  # its own words lead, not the bare yes

@@ -17,7 +17,8 @@ from decimal import Decimal, InvalidOperation
 _CURRENCY = (
     r"€|\$|£|us\$|eur(?:os?)?\b|usd\b|dollars?\b|chf\b|sfr\b\.?|fr\.|franken\b|francs?\b"
     r"|gbp\b|pounds?\b|pln\b|złotych\b|zlotych\b|złote\b|zł|zl\b|czk\b|kč|korun\w{0,2}\b"
-    r"|sek\b|dkk\b|nok\b|kronor\b|kroner\b|kr\b\.?"
+    r"|sek\b|dkk\b|nok\b|kronor\b|kroner\b|kr\b\.?|mxn\b|ars\b|clp\b|brl\b|huf\b|aud\b"
+    r"|nzd\b|jpy\b|cny\b|inr\b|bgn\b|isk\b"
 )
 _NUMBER = r"\d{1,3}(?:[.,'’ \u00a0\u202f\u2009]\d{3})+(?:[.,]\d{1,2})?|\d{1,15}(?:[.,]\d{1,6})?"
 _SUFFIX = (
@@ -54,6 +55,8 @@ _ISO_BY_PREFIX = (
     ("dkk", "DKK"),
     ("kroner", "DKK"),
     ("nok", "NOK"),
+    *((code, code.upper()) for code in ("mxn", "ars", "clp", "brl", "huf", "aud", "nzd", "jpy")),
+    *((code, code.upper()) for code in ("cny", "inr", "bgn", "isk")),
 )
 _THOUSANDS = ("k", "t", "tsd", "tausend", "thousand", "tys", "mila", "mille", "mil", "duizend")
 _MAX_AMOUNT_TEXT = 10_000
@@ -100,6 +103,11 @@ _REFERENCE_WORDS = (
     " mitteilung decision décision decisión decisione"
 )
 _REFERENCE_NOUNS = tuple(_REFERENCE_WORDS.split())
+# the rest of a phone number: "Tel 0251 998877", "Mobil 0171 / 765 43 21", "Cel. 442 318 7765"
+_PHONE_BEFORE = re.compile(
+    r"\b(?:tel|phone|telefon|tél|telefono|teléfono|tfno|fax|mobile|mob|mobil|handy|gsm|kom|cel"
+    r"|cell|móvil|movil|cellulare|cell)\.?\s?:?\s?[\d\s+()/.-]*$"
+)
 _YEAR_BEFORE = re.compile(
     r"\b(?:von|from|since|seit|depuis|desde|dal|del|sinds|uit|aus|in|built|baujahr|bj|année|anno"
     r"|jahr|rok|roku|year|z|od|de|del|built in)\s$"
@@ -133,6 +141,25 @@ _UNIT_AFTER = re.compile(
     r"|godzin|min|jahrgang|etages?|floors?|pisos?|piani|verdiepingen|pi[eę]tr|wohnungen"
     r"|appartements?|apartments?|radiat|heizk|rooms?|zimmer|pi[eè]ces|habitaciones|stanze"
     r"|kamers|pokoi|[a-z]{1,3}\d|" + _COUNTED + ")"
+)
+# "200 albo 300 l", "8 to 10 kW", "3-4 Tage": the unit after the second figure is the first's too
+_RANGE = re.compile(
+    r"\s?(?:[-–/]|to|or|bis|oder|ou|à|a|o|of|tot|albo|lub|do|y|e|and|und|et|en|i)\s?\d[\d.,]*"
+)
+# a house number: after a street's name ("via Mazzini 12", "Lindenweg 4", "ul. Długa 5") or
+# before it ("12 rue des Tanneurs", "14 High Street"); read on the text as written
+_STREET_BEFORE = re.compile(
+    r"(?:\b(?:via|viale|piazza|piazzale|corso|largo|vicolo|rue|avenue|bd|boulevard|chemin|allée"
+    r"|impasse|place|quai|calle|avenida|avda|plaza|paseo|camino|carrer|ul|ulica|aleja|osiedle"
+    r"|plac)\.?\s+(?:[A-ZÀ-ÖØ-ÞĄĆĘŁŃŚŹŻ][\w'’.-]*\s+|(?:de|del|della|delle|dei|degli|des|du|la|le"
+    r"|van|der|den|di|y|l'|d')\s*){1,4}"
+    r"|\b[A-ZÀ-ÖØ-Þ][\w-]*(?:straße|strasse|str\.|weg|gasse|allee|platz|ring|damm|ufer|straat"
+    r"|laan|plein|gracht|kade|singel|dreef|steeg)\s+)$"
+)
+_STREET_AFTER = re.compile(
+    r"(?:\s?(?:bis|ter|[a-z]))?,?\s+(?:(?:rue|avenue|av\.|bd|boulevard|chemin|allée|impasse|place"
+    r"|quai|route)\b|(?:[A-Z][\w'’-]*\s){1,3}(?:Street|St|Road|Rd|Lane|Ln|Avenue|Ave|Drive|Close"
+    r"|Way|Crescent|Place|Court|Gardens|Terrace|Grove|Park)\b)"
 )
 Amount = tuple[Decimal, str | None]
 
@@ -173,7 +200,8 @@ def find_amounts(text: str, kr: str | None = None) -> Iterator[Found]:
         value = _amount_value(match)
         if value is None or (match.group("euro") and value < _LEAST_EURO):
             continue  # "le 3e étage": an ordinal, not three euros
-        token = match.group("pre") or match.group("post")
+        # "$185,000 MXN": the code after says which dollar (or peso) the sign before is
+        token = match.group("post") or match.group("pre")
         rank = 0 if token or match.group("euro") else 1 if match.group("suffix") else 2
         currency = "EUR" if match.group("euro") and not token else _iso(token, kr)
         yield Found(match.start(), match.end(), value, currency, rank)
@@ -204,7 +232,16 @@ def _not_money(match: re.Match[str], text: str, original: str) -> bool:
     digits = sum(char.isdigit() for char in number)
     if _LABEL_BEFORE.search(before) or sum(char == " " for char in number.strip()) >= 2:
         return True
+    if _PHONE_BEFORE.search(text[max(0, start - 40) : start]):
+        return True
+    if number[:1] == "0" and number[1:2].isdigit():
+        return True  # "04.12", "0251": a date or a phone number, never a price
     if _UNIT_AFTER.match(after):
+        return True
+    ranged = _RANGE.match(text, end)
+    if ranged and _UNIT_AFTER.match(text, ranged.end()):
+        return True  # "200 albo 300 l": litres both
+    if number.isdigit() and len(number) <= 4 and _house_number(original, start, end):
         return True
     if number.isdigit() and len(number) <= 3 and _names_a_reference(before):
         return True  # "award letter 4", "phase 2", "lot 4": which one, not how much
@@ -218,6 +255,11 @@ def _not_money(match: re.Match[str], text: str, original: str) -> bool:
         return True
     rest = original[end : end + 24]
     return plain and digits in (4, 5) and bool(_POSTCODE_LETTERS.match(rest))
+
+
+def _house_number(original: str, start: int, end: int) -> bool:
+    before = original[max(0, start - 60) : start]
+    return bool(_STREET_BEFORE.search(before) or _STREET_AFTER.match(original, end))
 
 
 def _names_a_reference(before: str) -> bool:

@@ -58,7 +58,9 @@ def decide(readings: list[Reading], early: int, regret: bool, kr: str | None) ->
     elif picks and stage is not None and _best(picks).weight < SURE_PICK:
         options = [(_best(picks), CONFLICT), (stage, CONFLICT)]  # "in contact, she's interested"
     elif picks:
-        options = [(_best(picks), _best(picks).weight)]
+        # "sí que lo queremos, asignádnoslo": a pick of its own words leads, not the bare yes
+        lead = max(picks, key=lambda s: (s.weight, s.note != "affirm"))
+        options = [(lead, lead.weight)]
     elif declines and stage is not None and stage.kind == "lost":
         options = [(stage, stage.weight)]
     elif declines and stage is not None:

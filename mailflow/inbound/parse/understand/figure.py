@@ -49,7 +49,8 @@ _EACH_AFTER = re.compile(
     r"|monthly|yearly"
     r"|annually|p\.?\s?m\b|p\.?\s?a\b|pcm|pppm|pupm|monatlich|jährlich|mtl\b|pro (?:stück|kopf)"
     r"|je (?:stück|lizenz)|chacune?|l'unité|la pièce|mensuel|annuel|cada un[oa]|la unidad"
-    r"|mensual|anual|ciascun[oa]|cadauno|l'uno|l'una|mensil|annu[oi]\b|all'anno|per stuk"
+    r"|mensual|anual|ciascun[oa]|cadauno|cad\b\.?|l'uno|l'una|mensil|annu[oi]\b|all'anno"
+    r"|per stuk"
     r"|maandelijks|jaarlijks|miesięcznie|rocznie|tygodniowo|dziennie)",
     re.IGNORECASE,
 )
@@ -85,6 +86,22 @@ _TOTAL_AFTER = re.compile(
     re.IGNORECASE,
 )
 
+# right before a figure: the words that name the deal's whole amount ("Auftragswert:",
+# "Importo totale", "Montant total", "Order value")
+_TOTAL_BEFORE = re.compile(
+    r"(?:\btotal\w*|gesamt\w*|jahreswert|gesamtwert|auftragswert|auftragssumme|auftragsvolumen|endsumme|endpreis"
+    r"|\bsumme|order value|contract value|deal value|valore|importo|montant|importe|bedrag"
+    r"|opdrachtwaarde|orderwaarde|opdrachtsom|aanneemsom|contractsom|orderbedrag|koopsom"
+    r"|contract sum|kwota|wartość|wartosc|łącznie|razem|complessiv\w*|totaal)"
+    r"[^\d€$£]{0,25}$",
+    re.IGNORECASE,
+)
+
+_RATE_BEFORE = re.compile(r"\d\s?%\s?(?:de\s|di\s|del\s|of\s)?$")
+_DISCOUNT = re.compile(
+    r"(?:discount|rabatt|nachlass|remise|descuento|sconto|korting|rabat|skonto)", re.IGNORECASE
+)
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -111,13 +128,43 @@ def figure_of(signal: Signal, readings: list[Reading], kr: str | None) -> Figure
     by_index = {reading.sentence.index: reading for reading in readings}
     own = by_index.get(signal.sentence.index)
     seen = _seen(own, kr, signal) if own else []
+    earlier_only = bool(seen) and all(s.earlier for s in seen)
     for reading in _neighbours(signal, by_index):
-        if seen:
+        if seen and not earlier_only:
             break
-        seen = _seen(reading, kr, None)
-    if seen:
-        return _choose(seen)
-    return Figure(None, not _money_before_sign_off(readings, kr))
+        near = _seen(reading, kr, None)
+        if near and earlier_only:
+            # "versato la caparra di 2.000 € e ha firmato. Lavoro da 11.200 €": only a part
+            # here, the whole beside it
+            if _choose(near).sure:
+                return _choose(near)
+            break
+        seen = seen or near
+    chosen = _choose(seen) if seen else None
+    if chosen is not None and chosen.sure:
+        return chosen
+    total = _total_after(signal, by_index, kr)  # "Anzahlung 4.000 € überwiesen. Gesamtsumme …"
+    if total is not None:
+        return Figure(total, True)
+    return chosen or Figure(None, not _money_before_sign_off(readings, kr))
+
+
+def _total_after(signal: Signal, by_index: dict[int, Reading], kr: str | None) -> Amount | None:
+    """ "…hat uns den Auftrag erteilt. Auftragswert: 62.310,- EUR netto.": the one figure
+    with its currency that its own words call the total, in one of the next two sentences."""
+    totals: list[Amount] = []
+    for index in (signal.sentence.index + 1, signal.sentence.index + 2):
+        reading = by_index.get(index)
+        if reading is None or reading.closing or reading.signals:
+            continue
+        text = reading.sentence.text
+        for found in find_amounts(text, kr):
+            labelled = _TOTAL_BEFORE.search(text[max(0, found.start - 30) : found.start])
+            total = labelled or _TOTAL_AFTER.match(text, found.end)
+            if found.rank == 0 and total and not _part(text, found):
+                totals.append((found.value, found.currency))
+    unique = list(dict.fromkeys(totals))
+    return unique[0] if len(unique) == 1 else None
 
 
 def _money_before_sign_off(readings: list[Reading], kr: str | None) -> bool:
@@ -155,22 +202,39 @@ def _seen(reading: Reading, kr: str | None, signal: Signal | None) -> list[_Seen
     clause = clause_span(sentence, signal.first) if signal else (0, 0)
     words_at = sentence.tokens[signal.first].start if signal else len(sentence.text)
     seen: list[_Seen] = []
+    text = sentence.text
+    marks = tuple(m for m in reading.marks if not _discount_given(m, sentence))
     for figure in (f for f in found if f.rank == rank):
         at = _token_at(sentence, figure.start)
         place = 0 if clause[0] <= figure.start < clause[1] else 1 if figure.start > words_at else 2
+        # "totaal € 17.280 per jaar", "Jahreswert 11.462,40 €": the whole, even by the year
+        total = bool(
+            _TOTAL_BEFORE.search(text[max(0, figure.start - 30) : figure.start])
+            or _TOTAL_AFTER.match(text, figure.end)
+        )
+        earlier = _marked(marks, "earlier", at, clause_of, EARLIER_BEFORE) or _part(text, figure)
         seen.append(
             _Seen(
                 figure,
-                _bracketed(sentence.text, figure.start),
-                _marked(reading.marks, "earlier", at, clause_of, EARLIER_BEFORE)
-                or _part(sentence.text, figure),
-                _marked(reading.marks, "final", at, clause_of, FINAL_BEFORE)
-                or bool(_TOTAL_AFTER.match(sentence.text, figure.end)),
+                _bracketed(text, figure.start),
+                earlier and not total,
+                _marked(marks, "final", at, clause_of, FINAL_BEFORE) or total,
                 place,
-                _each(sentence.text, figure),
+                _each(text, figure) and not total,
             )
         )
     return seen
+
+
+def _discount_given(mark: Hit, sentence: Sentence) -> bool:
+    """ "na 8% korting € 19.780", "after a 10% discount": a rate before the discount word, so
+    the figure after it is the price that is left, not the discount."""
+    start = sentence.tokens[mark.first].start
+    return (
+        mark.intent == "earlier"
+        and bool(_RATE_BEFORE.search(sentence.text[:start]))
+        and bool(_DISCOUNT.match(sentence.text, start))
+    )
 
 
 def _each(text: str, figure: Found) -> bool:

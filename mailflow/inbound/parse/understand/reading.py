@@ -105,6 +105,7 @@ def read(sentence: Sentence, lexicon: Lexicon, opening: bool) -> Reading:
             for h in hits
             if h.intent in ACTIONS
             and not _inside_any(h, voids)
+            and not _inside_any(h, by_intent.get("pending", []))  # "más adelante": no "adelante"
             and not any(a <= sentence.tokens[h.first].start < b for a, b in quoted)
         ]
     )
@@ -112,13 +113,15 @@ def read(sentence: Sentence, lexicon: Lexicon, opening: bool) -> Reading:
     if sentence.question or any(h.first == 0 for h in by_intent.get("question", [])):
         return Reading(sentence, (), closing, muted="question", held=spoken, away=away, past=past)
     if any(
-        _conditions(h, sentence) and not _own_word(h, actions, sentence)
+        _conditions(h, sentence)
+        and not _own_word(h, actions, sentence)
+        and not _inside_any(h, voids)
         for h in by_intent.get("conditional", [])
     ):
         return Reading(
             sentence, (), closing, muted="conditional", held=spoken, away=away, past=past
         )
-    hedged = any(not _inside_any(h, voids) for h in by_intent.get("hedge", []))
+    hedges = [h for h in by_intent.get("hedge", []) if not _inside_any(h, voids)]
     signals: list[Signal] = []
     held: list[str] = []
     temporal = [h for h in by_intent.get("temporal", []) if not _inside_any(h, voids)]
@@ -138,6 +141,9 @@ def read(sentence: Sentence, lexicon: Lexicon, opening: bool) -> Reading:
         if signal is None:
             held.append(hit.intent)
         else:
+            # a hedge governs its clause and what follows it, not what was said before:
+            # "se ha ido con otra empresa, le daban casi 2.000 € menos" is a sure loss
+            hedged = any(clause_of[h.first] <= clause_of[hit.first] for h in hedges)
             weight = signal.weight * (HEDGE_FACTOR if hedged else 1.0)
             signals.append(
                 Signal(signal.kind, weight, sentence, signal.first, signal.end, signal.note)
@@ -182,8 +188,10 @@ def _meaning(
         # "der Kunde hat einen anderen Installateur beauftragt": someone else got the order
         sure = RIVAL_SURE if customer else UNSURE
         return Signal("lost", min(weight, sure), sentence, first, end, "rival")
-    if kind == "lost" and weight < CUSTOMER_ONLY and not customer:
-        return None  # "went with …": a loss only when the customer went
+    if kind == "lost" and weight < CUSTOMER_ONLY:
+        if not customer:
+            return None  # "went with …": a loss only when the customer went
+        weight = RIVAL_SURE  # "the customer went with British Gas"
     if kind == "lost" and _rival(hit, clause_of, by_intent):
         weight = max(weight, RIVAL_SURE)  # "met een andere partij in zee gegaan"
     if kind == "pick" and _in_clause(hit, clause_of, by_intent, "someday"):
@@ -225,6 +233,9 @@ def _meaning(
     return Signal(kind, weight, sentence, first, end)
 
 
+# negators that stand before the verb they turn: after a phrase, they turn the next verb
+# ("le lien pour accepter ne marche pas": the link fails, nobody said no)
+_BEFORE_ITS_VERB = frozenset({"ne", "n"})
 _NUMBER_SIGN = re.compile(r"[°º]|\.\s?\d|\.\s?[a-z]{1,3}-?\d", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“”„«»][^\"“”„«»]{1,200}[\"“”»«]")
 # conditional verb forms, folded: "habría", "bisognerebbe", "aurait", "enviaríamos"
@@ -264,6 +275,8 @@ def _rival(hit: Hit, clause_of: tuple[int, ...], by_intent: dict[str, list[Hit]]
 def _conditions(hit: Hit, sentence: Sentence) -> bool:
     """A condition word opens a clause; "Sí, …" / "Sì." (folded to "si") answers yes."""
     tokens = sentence.tokens
+    if hit.end < len(tokens) and tokens[hit.end].word == "que" and not tokens[hit.end].breaks:
+        return False  # "sí que lo queremos": the yes said twice, no "if"
     return hit.end < len(tokens) and not tokens[hit.end].breaks
 
 
@@ -279,7 +292,11 @@ def _negator(
             continue
         if negator.end <= hit.first and hit.first - negator.end <= NEGATION_BEFORE:
             return negator
-        if negator.first >= hit.end and negator.first - hit.end < after:
+        if (
+            negator.first >= hit.end
+            and negator.first - hit.end < after
+            and words[negator.first] not in _BEFORE_ITS_VERB
+        ):
             return negator
     return None
 

@@ -109,7 +109,8 @@ def tokenize(text: str) -> tuple[Token, ...]:
     return _asides_joined(tokens, folded)
 
 
-_ASIDE = 2  # tokens in brackets this few are an aside inside the clause: "12.480 € (netto)"
+_ASIDE = 4  # tokens in brackets this few are an aside inside the clause: "12.480 € (netto)"
+_REFERENCE_MARKS = frozenset(".-/:#°")  # "(ref. Q-20417)", "(nr. 2026/118)": one reference
 
 
 def _asides_joined(tokens: list[Token], folded: str) -> tuple[Token, ...]:
@@ -119,11 +120,12 @@ def _asides_joined(tokens: list[Token], folded: str) -> tuple[Token, ...]:
         if i == 0 or folded[tokens[i - 1].end : token.start].strip() != "(":
             continue
         for j in range(i + 1, min(i + _ASIDE + 1, len(tokens))):  # an aside at the end joins none
-            if folded[tokens[j - 1].end : tokens[j].start].strip() == ")":
-                tokens[i] = Token(token.word, token.start, token.end, False)
-                tokens[j] = Token(tokens[j].word, tokens[j].start, tokens[j].end, False)
+            gap = folded[tokens[j - 1].end : tokens[j].start].strip()
+            if gap == ")":
+                for k in range(i, j + 1):
+                    tokens[k] = Token(tokens[k].word, tokens[k].start, tokens[k].end, False)
                 break
-            if tokens[j].breaks:
+            if tokens[j].breaks and not (gap and set(gap) <= _REFERENCE_MARKS):
                 break
     return tuple(tokens)
 
@@ -199,6 +201,12 @@ def _split(block: str) -> list[tuple[str, bool]]:
             last = _LAST_WORD.search(block[start : match.start()])
             if last and (fold(last.group(1)) in _ABBREVIATIONS or len(last.group(1)) == 1):
                 continue  # "ca. 9.300 €", "z.B.", an initial
+            if (
+                last
+                and last.group(1).isdigit()
+                and block[match.end() + 1 : match.end() + 2].islower()
+            ):
+                continue  # "am 04.12. vor Ort", "am 4. Dezember": a date or an ordinal
         piece = block[start : match.start()].strip()
         if piece:
             pieces.append((piece, "?" in mark))

@@ -13,6 +13,11 @@ LEXICON = build(
         bitte leider kein keine uns ihnen kunde kunden mal heute morgen gestern dass wie was""",
     phrases={
         "pick": """
+            anfrage|lead|auftrag|projekt ~2 bearbeiten|übernehmen|annehmen =0.85
+            übernehme ich @end
+            übernehmen wir @end
+            bestätigen|bestätige ~3 übernahme
+            übernahme ~4 bestätigt
             schnappen|schnapp|krallen ~1 wir|ich ~1 uns|mir|den|das|ihn
             ist|liegt unser gebiet|revier
             liegt in unserem gebiet|revier
@@ -64,6 +69,8 @@ LEXICON = build(
                 telefonnummer =0.85
         """,
         "decline": """
+            an|einen|einem ~2 kollegen|kollegin|partner|mitbewerber ~3 geben|weitergeben|vergeben|
+                schicken|anbieten|übergeben =0.9
             also|daher|deshalb ~1 leider? nein|nicht @end
             gebt|gib|geben ~3 jemand|jemandem|jemanden ~1 anderem|anderen|anders
             jemand|jemandem|jemanden ~1 anderem|anderen|anders ~2 geben|weitergeben|schicken|
@@ -107,12 +114,15 @@ LEXICON = build(
             können|kann|werden|werde ~3 nicht ~2 kümmern|betreuen|begleiten|annehmen
         """,
         "reason": """
+            fahren|fahre wir|ich ~1 nicht|keine ~2 km|kilometer|weit
             übersteigt|übersteigen|sprengt|sprengen ~4 kapazität*|möglichkeiten|rahmen
             sind|bin ~1 wir|ich ~2 nicht|kein|keine ~2 zertifiziert|zugelassen|autorisiert|
-                lizenziert|qualifiziert|händler|vertriebspartner|partner|wiederverkäufer|zertifizierter|
+                lizenziert|qualifiziert|händler|vertriebspartner|partner|wiederverkäufer|
+                zertifizierter|
                 autorisierter|fachbetrieb
             wir|ich sind|bin ~2 nicht|kein|keine ~2 zertifiziert|zugelassen|autorisiert|
-                lizenziert|qualifiziert|händler|vertriebspartner|partner|wiederverkäufer|zertifizierter|
+                lizenziert|qualifiziert|händler|vertriebspartner|partner|wiederverkäufer|
+                zertifizierter|
                 autorisierter|fachbetrieb
             verkaufen|vertreiben|installieren|montieren ~2 wir|ich ~2 nicht|kein|keine
             zu weit
@@ -202,6 +212,7 @@ LEXICON = build(
             geht ~2 nicht ran =0.75
         """,
         "meeting": """
+            waren|war|sind|bin ~5 vor ort
             war|waren|wir ~2 beim|bei ~1 kunden|kunde|ihm|ihr|ihnen
             termin*
             beratungstermin|besichtigungstermin|kundentermin|aufmaßtermin|vororttermin|ortstermin
@@ -223,6 +234,9 @@ LEXICON = build(
             hat|haben ~3 stattgefunden
         """,
         "proposal": """
+            angebot|offerte|kostenvoranschlag ~10 versendet|versandt|verschickt|raus =0.85
+            angebot|offerte|kostenvoranschlag ~8 beim|bei dem kunden|kundin|bauherrn =0.85
+            angebot|kostenvoranschlag|angebote ~12 zukommen lassen =0.85
             angebot|kostenvoranschlag|offerte|preisangebot ~14 übermittelt|zugestellt|versandt|
                 zugesandt|unterbreitet|übersandt|überreicht|zugeleitet =0.85
             angebot|kostenvoranschlag|kva|offerte|preisangebot|angebote ~2 ging|gingen|gegangen
@@ -280,6 +294,11 @@ LEXICON = build(
             auftrag|vertrag ~2 durch|durchgegangen
         """,
         "lost": """
+            schließen|schließe|haben|habe ~3 thema|vorgang|akte|fall|lead|anfrage ~1 ab|
+                abgeschlossen =0.85
+            thema|vorgang|akte|fall|lead|anfrage ~2 abgeschlossen|erledigt|geschlossen =0.8
+            abgeschrieben|abhaken|abgehakt
+            haken|hake ~3 ab
             vom|von|durch|beim ~3 schwager|nachbarn|nachbar|cousin|bekannten|freund|kumpel|bruder|
                 onkel|neffen|baumarkt ~4 gemacht|erledigt|installiert|montiert|machen|einbauen|
                 gekauft
@@ -345,6 +364,9 @@ LEXICON = build(
                 billiganbieter
         """,
         "void": """
+            soweit ok|gut|alles|klar|fertig|in ordnung
+            link|links|button|buttons|knopf|schaltfläche ~3 annehmen|übernehmen|akzeptieren|
+                ablehnen|nehmen
             präsentation|vorstellung|unterlagen ~3 geschickt|verschickt|gemailt|gesendet|
                 zugeschickt|zugesandt|weitergeleitet
             präsentation|vorstellung|demo ~2 per|als|mail|e|email|pdf|post|brief|video
@@ -476,6 +498,12 @@ LEXICON = build(
             klärt|klären|abklären
             zu einem späteren zeitpunkt
             sobald|wenn er|sie|der|die ~3 bereit|zurück|weiß|wissen|entschieden
+            wird|werden gerade|derzeit|momentan|aktuell|noch ~1 kalkuliert|erstellt|ausgearbeitet|
+                gerechnet|berechnet|vorbereitet|geschrieben|fertiggestellt|erarbeitet
+            in arbeit|bearbeitung|vorbereitung|erstellung|kalkulation
+            sind|bin|ist gerade|noch|aktuell dabei
+            arbeiten|arbeite ~2 an|am
+            bevor wir|ich|er|sie|der|die
         """,
         "waiting": """
             warten|wartet|warte ~2 auf

@@ -15,6 +15,9 @@ LEXICON = build(
         from there what if but so do did been got had your my me us off out about by sent""",
     phrases={
         "pick": f"""
+            snap|snapping|snapped ~2 up
+            pass|send|hand ~1 it|this|them over @end =0.85
+            assign|allocate|give|pass ~2 this|it|lead|one|that|job ~1 to us|me
             we will|ll grab ~2 it|this|that|one
             grab ~2 it|this|that|one @solo
             ok|okay|yes|yep for us @whole
@@ -92,6 +95,7 @@ LEXICON = build(
             so ~1 sadly|unfortunately? no|pass @end
             let ~2 this|it|that|one ~1 go|pass
             declin*
+            someone|somebody|another|others|other ~4 better placed|suited|closer =0.85
             we|i must|will|have|would|shall|need ~2 pass
             we|i pass|passing
             pass ~1 on ~1 {_OBJ}|this|that
@@ -135,7 +139,8 @@ LEXICON = build(
             beyond ~3 capacity|capabilities|resources|means|scope|size
             beyond what ~3 team|we|us
             we are not ~2 certified|accredited|authorised|authorized|approved|resellers|reseller|
-                dealers|dealer|distributors|distributor|partners|partner|qualified|licensed|registered
+                dealers|dealer|distributors|distributor|partners|partner|qualified|licensed|
+                registered
             too far
             far away|off|out
             distance ~2 too
@@ -277,6 +282,7 @@ LEXICON = build(
             submitted|presented|issued ~6 quote|quotation|proposal|estimate =0.85
         """,
         "won": """
+            placed|signed ~3 order|po|contract|purchase =0.9
             closed at|for # k|grand|€|eur|euros|pounds|dollars
             closed at|for £|€|$|usd|eur|gbp
             awarded|given ~1 us ~3 contract|order|job|project|work =0.9
@@ -317,6 +323,8 @@ LEXICON = build(
             customer|client|clients|homeowner|owner|owners|they|he|she ~2 said|says yes @end
         """,
         "lost": """
+            shelve|shelved|shelving ~3 project|job|plans|it|whole|idea|work =0.85
+            put|putting ~3 on hold indefinitely
             bought|ordered|purchased ~6 from|through ~3 store|shop|brother|cousin|neighbour|
                 neighbor|friend|relative|handyman|mate|uncle|son|nephew|diy|someone|somebody
             had ~3 done|fitted|installed ~2 by
@@ -343,6 +351,10 @@ LEXICON = build(
             no longer interested|needs|wants|requires|going @neg
             lost interest
             changed ~1 mind
+            closing|closed|close ~1 this|it|that|the|one? ~1 off|out|down on|at our side|end =0.85
+            closed|closing|close ~1 the|our file|case|lead =0.85
+            written|write|writing ~1 it|this|one? off
+            given|giving|give up on ~2 this|it|that|one|customer|client|lead|job =0.85
             no deal
             dead @solo
             too expensive =0.8
@@ -383,6 +395,7 @@ LEXICON = build(
             someone|somebody else
         """,
         "void": """
+            link|links|button|buttons ~3 accept|pick|take|claim|decline|reject
             presentation|demo|deck|brochure ~3 sent|emailed|mailed|forwarded
             presentation|intro|introduction|introductory|demo|welcome|consultation ~1 email|mail|e|
                 message|letter|pack|brochure|pdf|deck|video|leaflet
@@ -409,11 +422,14 @@ LEXICON = build(
             signed off|signing off
             is|s|was|seems|seemed|sounds|sounded|looks|looked|appears|
                 appeared not? very|really|quite|super|genuinely|definitely|most? interested
-            selling|sold|sell|sells ~3 house|property|home|flat|building|land|plot
-            house|property|home|flat|building ~3 sold|selling
+            selling|sold|sell|sells ~3 house|property|home|flat|building|land|plot|premises|
+                warehouse|business|company|shop|unit|site
+            house|property|home|flat|building|premises|warehouse|business|company|shop ~3 sold|
+                selling
                 to|in|across
         """,
         "purpose": """
+            availability|availabilities|dates|slots|times|options|suggestions ~1 for
             to make|get|have|request|organise|organize|plan
             will|shall|ll|going|gonna ~1 arrange|book|schedule|organise|organize|sort|set|fix|line
             to arrange|fix|book|set|schedule|organise|organize|agree|find|sort|line
@@ -495,7 +511,8 @@ LEXICON = build(
             later
             soon
             shortly
-            follow|follows|following
+            follow|follows
+            following week|day|month|year|monday|tuesday|wednesday|thursday|friday
             to be sent|signed|done
             about to
             intend*
@@ -538,6 +555,11 @@ LEXICON = build(
             in due course
             at some point
             when he|she|they|the|it ~2 ready|back|free|available|decided|know|knows
+            being ~1 prepared|drafted|finalised|finalized|priced|calculated|costed|written|worked
+            in progress|preparation
+            working|work on ~2 quote|quotation|proposal|offer|pricing|figures|numbers|estimate
+            still|currently ~1 pricing|costing|preparing|drafting|calculating|finalising|finalizing
+            before booking|arranging|scheduling|setting|we|they
         """,
         "waiting": """
             waiting|wait ~1 for|on

@@ -12,6 +12,16 @@ LEXICON = build(
         ayer está estamos somos""",
     phrases={
         "pick": f"""
+            lo|la vamos a coger|tomar|llevar|atender =0.85
+            asignádnoslo|asignádnosla|asígnenoslo|asígnenosla|asignadnoslo|pasádnoslo|pásenoslo
+            es|este|esta ~1 para nosotros @end
+            claro que sí|si
+            nosotros|yo lo|la atendemos|atiendo|tomamos|tomo|llevamos|llevo
+            lo|la atendemos|atiendo =0.85
+            atender|atenderla|atenderlo|asumir|llevar ~2 solicitud|petición|cliente|clienta|lead|
+                encargo|trabajo|proyecto =0.85
+            mándenme|mándame|mandadme|pásenme|pásame|envíenme|envíame|enviadme ~2 datos|
+                contacto =0.85
             nos lo|la quedamos|pillamos
             es|está ~1 zona|área nuestra
             es|está en ~1 nuestra zona|área =0.85
@@ -57,6 +67,7 @@ LEXICON = build(
                 enviadme ~3 contacto|lead|teléfono|cliente =0.9
         """,
         "decline": """
+            dicho|dijo|dice que no @end
             así|asi que ~1 no @end
             pásaselo|pasádselo|dáselo|dádselo|pasadlo|pásalo|dadlo|dalo|mandadlo|
                 mándalo ~1 a ~1 otro|otra|otros|alguien
@@ -149,12 +160,18 @@ LEXICON = build(
             quedamos con
             medición|mediciones
             nos vemos ~1 el|mañana|lunes|martes|miércoles|jueves|viernes
-            pasamos|pasé|pasado|estuvimos|estuve|estado ~3 casa|obra|vivienda|domicilio|local|
-                cliente
+            pasamos|pasé|pasado|estuvimos|estuve|estado ~1 por|en|con ~2 casa|obra|vivienda|
+                domicilio|
+                local|cliente|clienta|nave|fábrica|planta|oficina|oficinas|instalaciones|empresa|
+                finca|tienda|naves|comunidad|edificio
+            fuimos|fui|estuvimos|estuve ~1 a medir|revisar|inspeccionar|valorar|visitar|evaluar|ver
+            tomamos|tomé|tomado|tomar medidas
+            medimos|medí|medido
             pasamos|pasé|pasaremos|pasaré ~1 a ver
             demo|demostración|presentación|videollamada
         """,
         "proposal": """
+            tiene|tienen|recibió|recibieron ~2 presupuesto|oferta|propuesta|cotización =0.85
             remitimos|remitido|trasladamos|trasladado|enviamos|presentado|presentamos|enviado|
                 mandado|entregado|llegar ~5 presupuesto|
                 oferta|propuesta|
@@ -165,10 +182,13 @@ LEXICON = build(
             enviado|enviamos|envié|mandado|mandamos|mandé|entregado|entregamos|presentado|
                 presentamos|hecho ~3 presupuesto|oferta|propuesta|cotización|precio
             presupuestado|presupuestamos|cotizado|cotizamos
+            pasado|pasamos|pasé ~2 presupuesto|oferta|propuesta|cotización
             presupuesto|oferta|propuesta ~2 salió|salio|salido
             presupuesto @solo
         """,
         "won": """
+            formalizado|formalizó|formalizamos|formalizaron ~3 pedido|contrato|encargo|compra
+            nos han|ha dado|adjudicado|encargado ~2 obra|trabajo|proyecto|pedido|instalación =0.9
             cerrado|cerrada|cerramos en|por # k|mil|€|euros|eur
             cerrado|cerrada|cerramos en|por €
             nos ~1 ha|han ~1 adjudicado|encargado|confiado ~6 obra|pedido|contrato|proyecto|
@@ -196,6 +216,10 @@ LEXICON = build(
             trato hecho
         """,
         "lost": """
+            al final no ~2 hacen|harán|hace|hará|sigue|siguen|van|va|quieren|quiere|lo|la @neg
+            no les|le sale|compensa ~2 cuenta|rentable @neg =0.8
+            se queda|quedan|quedará|quedarán con ~4 caldera|equipo|instalación|sistema|actual|tiene|
+                tienen =0.85
             puso|puesto|instaló|instalado|hizo|hecho|montó|montado|compró|comprado ~5 con|
                 por ~2 cuñado|
                 primo|vecino|amigo|hermano|conocido|tío|sobrino
@@ -237,6 +261,7 @@ LEXICON = build(
             competencia|competidor|competidores
         """,
         "void": """
+            enlace|enlaces|link|botón|boton|botones ~3 aceptar|coger|tomar|elegir|rechazar|declinar
             presentación ~3 enviada|mandada|remitida|reenviada
             mail|email|e|correo|mensaje|carta|dossier|folleto de ~1 presentación|introducción|demo
             presentación|demo|demostración por|en ~1 mail|email|e|correo|pdf|vídeo|video
@@ -354,6 +379,11 @@ LEXICON = build(
             en su momento
             posteriormente|próximamente
             cuando sepa|sepan|tenga|tengan|vuelva|vuelvan|esté|estén|decida|decidan
+            estamos|estoy|está|están ~1 preparando|elaborando|haciendo|calculando|terminando|
+                redactando|cerrando|ultimando
+            en preparación|elaboración
+            antes de ~1 quedar|concertar|fijar|programar|agendar|hacer|ir|pasar|visitar|
+                organizar
         """,
         "waiting": """
             esperando|espera|esperamos

@@ -13,6 +13,7 @@ LEXICON = build(
         client devis qui que ça cela été fait déjà demain hier""",
     phrases={
         "pick": f"""
+            c est pour nous @end
             c est bon on le|la fait|prend
             dans notre coin|secteur|zone|périmètre =0.85
             mets|mettez|mettre nous|moi dessus
@@ -154,6 +155,8 @@ LEXICON = build(
             essayé|tenté ~3 appeler|joindre|contacter
         """,
         "meeting": """
+            rendus|rendu|rendue|rendues|déplacés|déplacé ~2 chez
+            rendus|rendu|rendue|rendues|déplacés|déplacé sur place|site
             suis|sommes passé|passés|allé|allés ~1 voir
             rendez vous
             rdv
@@ -214,6 +217,8 @@ LEXICON = build(
             client|cliente|clients|il|elle|ils ~2 dit|répondu oui @end
         """,
         "lost": """
+            dossier|affaire|lead|sujet|piste clos|close|clôturé|clôturée|classé|classée|fermé =0.85
+            opté|choisi pour =0.6
             fait|faite ~1 refaire|faire|installer|poser|monter ~6 par ~3 frère|cousin|voisin|ami|
                 copain|
                 bricoleur|oncle|neveu|beau
@@ -253,6 +258,7 @@ LEXICON = build(
             concurrent|concurrents|concurrence|ailleurs
         """,
         "void": """
+            lien|liens|bouton|boutons ~3 accepter|prendre|choisir|refuser|décliner
             rendez vous à prendre|fixer|caler|planifier|programmer|convenir
             rdv|visite|date|créneau à prendre|fixer|caler|planifier|programmer|convenir
             présentation ~3 envoyée|envoyé|transmise|transmis|mailée|adressée
@@ -381,6 +387,13 @@ LEXICON = build(
             en attente
             à définir|confirmer
             quand il|elle|ils|elles ~2 saura|sauront|connaîtra|connaitra|sera|seront|reviendra
+            on|nous chiffre|chiffrons|prepare|preparons|etablit|etablissons|redige|redigeons|
+                finalise|finalisons
+            en cours de|d
+            en train de
+            en preparation|elaboration|redaction
+            avant de|d ~1 fixer|caler|programmer|planifier|prendre|faire|passer|visiter|venir|
+                organiser|convenir
         """,
         "waiting": """
             attend|attendons|attendent|attends

@@ -12,6 +12,9 @@ LEXICON = build(
         domani ieri molto bene""",
     phrases={
         "pick": f"""
+            prendo|prendiamo io|noi @end
+            seguire|gestire|prendere ~2 richiesta|cliente|lead|lavoro|progetto|pratica|
+                segnalazione =0.85
             ce lo|la prendiamo|pigliamo
             ok|okay|sì|si x|per noi @whole
             x|per noi @whole
@@ -42,6 +45,9 @@ LEXICON = build(
             ci stiamo|sto =0.85
             lo|la facciamo|faccio noi|io =0.85
             ce ne facciamo|faccio carico
+            confermo|confermiamo ~1 presa|prendiamo|prendo in carico
+            presa in carico @solo
+            prendiamo|prendo in carico ~2 {_OBJ}
             va benissimo @solo =0.8
             ok ~1 lo|la prendiamo|prendo
             affare fatto @solo
@@ -52,6 +58,7 @@ LEXICON = build(
                 datemelo =0.9
         """,
         "decline": """
+            detto|dice|dirà|risposto di no @end
             quindi|perciò ~1 purtroppo? no|niente @end
             non ~1 dare|daremo|diamo|possiamo ~1 seguito
             lasciamo|lasciare ~2 perdere|stare|passare
@@ -148,6 +155,8 @@ LEXICON = build(
             demo|dimostrazione|presentazione|videochiamata
         """,
         "proposal": """
+            preventivo|offerta|proposta ~3 nelle|in mani|mano =0.85
+            inviato|trasmesso|mandato|spedito ~8 offerta|preventivo|proposta =0.85
             trasmesso|inviato|inoltrato|inoltrata|trasmessa|inviata ~5 preventivo|offerta|
                 proposta =0.85
             preventivo|offerta|proposta ~14 trasmesso|trasmessa|inviato|inviata|inoltrato|
@@ -164,6 +173,7 @@ LEXICON = build(
                 proposta =0.85
         """,
         "won": """
+            chiuso|chiusa|chiudiamo ~4 lavoro|contratto|affare|trattativa|ordine|commessa|vendita
             chiuso|chiusa|chiusi a|per|sui # k|mila|€|euro|eur
             chiuso|chiusa|chiusi a|per|sui €
             ci ~1 ha|hanno ~1 affidato|aggiudicato|assegnato ~6 lavori|lavoro|ordine|commessa|
@@ -191,6 +201,10 @@ LEXICON = build(
             cliente|lui|lei|loro ~2 detto di? sì @end
         """,
         "lost": """
+            per noi è|e ~1 chiuso|chiusa|finita|finito =0.9
+            fatto fare ~4 da|dal|dall|dalla|dallo|ad =0.6
+            deciso|decisa|decisi di non ~3 fare|procedere|andare|proseguire|farlo|
+                cambiare @neg =0.85
             fatto|fatta ~1 montare|fare|installare|mettere|rifare ~5 dal|da|dallo|dalla|
                 dai ~1 cugino|
                 cognato|vicino|amico|fratello|parente|zio|nipote
@@ -232,6 +246,8 @@ LEXICON = build(
             concorrenza|concorrente|concorrenti|altrove
         """,
         "void": """
+            link|collegamento|pulsante|pulsanti|bottone|tasto ~3 accettare|prendere|scegliere|
+                rifiutare|declinare
             presentazione ~3 inviata|mandata|inoltrata|spedita|trasmessa
             mail|email|e|messaggio|lettera|brochure di ~1 presentazione|introduzione|demo
             presentazione|demo|dimostrazione via|per|in ~1 mail|email|e|pdf|video
@@ -251,8 +267,10 @@ LEXICON = build(
             mostrato|mostrata|mostrati|mostrate|dimostrato|dimostrata molto? interessato|
                 interessata|interessati|interessate
             ha|hanno|aveva|mostra|mostrato molto|grande|vero? interesse
-            vende|vendono|venduto|vendere ~3 casa|immobile|terreno|appartamento
-            casa|immobile|terreno|appartamento ~3 venduto|venduta|vendono|vendere
+            vende|vendono|venduto|vendere ~3 casa|immobile|terreno|appartamento|capannone|capannoni|
+                edificio|locale|locali|negozio|azienda|ditta|stabile|palazzo|villa
+            casa|immobile|terreno|appartamento|capannone|edificio|locale|negozio|azienda|stabile|
+                palazzo|villa ~3 venduto|venduta|vendono|vendere
         """,
         "purpose": """
             fisseremo|organizzeremo|programmeremo|concorderemo|fisserò|organizzerò
@@ -350,6 +368,12 @@ LEXICON = build(
             in seguito|sospeso|attesa
             successivamente|prossimamente
             quando sa|saprà|sapranno|conosce|conoscerà|avrà|avranno|torna|tornerà|deciderà
+            stiamo|sto|sta|stanno ~1 preparando|elaborando|facendo|calcolando|ultimando|
+                predisponendo|definendo|redigendo|chiudendo
+            in preparazione|elaborazione|lavorazione
+            in corso di
+            prima di ~1 fissare|programmare|fare|passare|venire|andare|organizzare|concordare
+            lo|la|li|le farà|faranno|farò|faremo|effettuerà|effettueranno|seguirà|seguiranno
         """,
         "waiting": """
             aspetta|aspettiamo|aspettano|attende

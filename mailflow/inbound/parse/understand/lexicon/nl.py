@@ -13,6 +13,9 @@ LEXICON = build(
         wel geen""",
     phrases={
         "pick": f"""
+            deze|die|dit|hij is voor ons
+            in behandeling ~1 nemen|genomen
+            nemen|neem|nemen ~3 in behandeling
             pakken|nemen we|wij ~1 op|mee
             ja|ok|oké is? voor ons @whole
             is voor ons @whole
@@ -56,6 +59,9 @@ LEXICON = build(
             claim|claimen|claimt
         """,
         "decline": """
+            zoek|zoekt|zoeken ~2 iemand ~1 lokaal|dichterbij|anders =0.9
+            liever|beter iemand ~2 lokaal|dichterbij|buurt =0.9
+            maar nee|neen @end
             laat maar @solo
             dus ~1 helaas|nee|niet @end
             zien|zie ~3 van af
@@ -118,6 +124,8 @@ LEXICON = build(
             met|op verlof|vakantie =0.6
         """,
         "contacted": """
+            belde|belt|heeft ~2 teruggebeld|terug
+            prettig|goed|fijn|kort gesprek
             introductiemail|kennismakingsmail|presentatiemail|infomail|welkomstmail|introductie|
                 kennismakings ~4 gestuurd|verstuurd|verzonden|gemaild
             eerste contact ~2 gelegd|gehad|gemaakt
@@ -145,6 +153,11 @@ LEXICON = build(
             geprobeerd ~3 bellen|bereiken|contact
         """,
         "meeting": """
+            doorgenomen|besproken|bekeken ~6 bouwplaats|locatie|woning|pand
+            ter plaatse ~3 doorgenomen|besproken|bekeken|geweest
+            met de klant ~8 doorgenomen|besproken|bekeken =0.85
+            showroom ~4 geweest|langs|langsgekomen|langsgeweest
+            bij ons ~4 geweest|langsgekomen|langsgeweest
             keukentafelgesprek|gesprek|kennismakingsgesprek|adviesgesprek ~3 gehad|gevoerd
             bij hem|haar|klant|de ~4 geweest
             afspraak|afspraken
@@ -162,7 +175,9 @@ LEXICON = build(
             demo|presentatie|videogesprek|videocall
         """,
         "proposal": """
-            offerte|voorstel|prijsopgave ~14 verzonden|verstuurd|toegestuurd|gestuurd|
+            offerte|voorstel|prijsopgave ~14 verzonden|verstuurd|toegestuurd|gestuurd|doorgestuurd|
+                overgemaakt|
+                opgestuurd|gemaild|
                 overhandigd|toegezonden|bezorgd|uitgebracht|ingediend =0.85
             offerte|voorstel|prijsopgave|aanbieding ~3 gestuurd|verstuurd|verzonden|gemaild|gemaakt|
                 uitgebracht|ingediend|gedaan|eruit|uit|opgesteld|afgegeven|overhandigd|ligt|deur
@@ -172,6 +187,8 @@ LEXICON = build(
             offerte @solo
         """,
         "won": """
+            klant|opdrachtgever|ze|hij|zij is|gaat|ging akkoord @end =0.9
+            opdrachtbevestiging|orderbevestiging ~3 ontvangen|binnen|getekend|retour|terug
             rond|binnen voor|op # k|€|euro|eur
             rond|binnen voor|op €
             heeft|hebben ~1 ons ~4 opdracht|order ~6 gegund|verleend|gegeven|verstrekt =0.9
@@ -183,6 +200,8 @@ LEXICON = build(
             binnengehaald
             verkocht
             offerte ~3 geaccepteerd|geaccordeerd|aanvaard|goedgekeurd|getekend|akkoord
+            offerte|voorstel|aanbieding ~8 geaccepteerd|geaccordeerd|aanvaard|goedgekeurd|getekend|
+                ondertekend =0.9
             aanbetaling ~2 ontvangen|betaald|binnen
             besteld
             deal @solo
@@ -203,6 +222,12 @@ LEXICON = build(
             klant|ze|zij|hij ~2 zei|zeiden ja @end
         """,
         "lost": """
+            via|bij ~3 energieleverancier|leverancier|bouwmarkt|internet|webshop|concurrent|ander|
+                andere ~4 afgenomen|gekocht|besteld =0.85
+            daar kunnen we|wij niet tegenop @neg =0.8
+            afgeschreven
+            voor ons is|zijn ~2 deze|die|het|hij|dit klaar|over|afgesloten|einde =0.85
+            dossier|lead|aanvraag ~2 gesloten|afgesloten =0.85
             buurman|zwager|neef|vriend|kennis|broer|oom ~5 gedaan|geplaatst|gelegd|geïnstalleerd|
                 opgelost|gemaakt|gemonteerd
             naar ~2 concurrent|concurrentie|concurrenten ~1 gegaan|vertrokken|gegund
@@ -246,6 +271,7 @@ LEXICON = build(
                 offerte
         """,
         "void": """
+            link|links|knop|knoppen ~3 accepteren|aannemen|oppakken|nemen|weigeren|afwijzen
             presentatie|demo ~3 gemaild|gestuurd|verstuurd|doorgestuurd|opgestuurd|toegestuurd
             presentatie|demo ~2 per|via|als ~1 mail|e|email|pdf|video
             mail|e|email|bericht|brief|pdf ~3 presentatie|demo
@@ -259,8 +285,9 @@ LEXICON = build(
             is|was|lijkt|leek|lijken|leken|bleek|bleken niet? erg|zeer|heel|wel|echt|
                 best? geïnteresseerd
             heeft|had|toont|toonde niet|geen? veel|wel|echt|duidelijk? interesse
-            verkopen|verkocht|verkoopt ~3 huis|woning|pand|grond
-            huis|woning|pand ~3 verkocht|verkopen|te koop
+            verkopen|verkocht|verkoopt ~3 huis|woning|pand|grond|bedrijf|loods|winkel|gebouw|
+                bedrijfspand|boerderij
+            huis|woning|pand|bedrijf|loods|winkel|gebouw|bedrijfspand ~3 verkocht|verkopen|te koop
         """,
         "purpose": """
             voor een
@@ -348,6 +375,11 @@ LEXICON = build(
             later|binnenkort|nader
             op een later moment|tijdstip
             als|zodra hij|zij|ze|de ~3 weet|weten|terug|klaar|beslist
+            zijn|ben|is ~2 bezig|druk
+            wordt|worden ~2 opgesteld|gemaakt|uitgewerkt|berekend|voorbereid|geschreven|afgerond
+            in voorbereiding
+            in de maak
+            voordat|alvorens we|wij|ik|ze|zij
         """,
         "waiting": """
             wacht|wachten|wachtend ~1 op

@@ -10,6 +10,8 @@ LEXICON = build(
         był była został została""",
     phrases={
         "pick": """
+            wyślijcie|prześlijcie|prześlijcie|podeślijcie|poproszę ~2 szczegóły|dane|kontakt|
+                namiary =0.85
             łapiemy|bierzemy to|go|ją @solo
             ok|tak nasze|nasz|nasza @whole
             ok|tak dla nas @whole
@@ -101,6 +103,8 @@ LEXICON = build(
             na urlopie|zwolnieniu =0.6
         """,
         "contacted": """
+            klient|klientka|inwestor|pan|pani ~1 odpisał|odpisała|odpowiedział|odpowiedziała|
+                oddzwonił|oddzwoniła|zadzwonił|zadzwoniła
             złapany|złapana|złapani ~1 telefonicznie
             maila|mail|mailem|e ~3 wysłany|wysłana|wysłałem|wysłałam|wysłaliśmy
             pierwszy kontakt ~2 nawiązany|zrobiony|był
@@ -142,6 +146,11 @@ LEXICON = build(
             prezentacja|prezentację|demo|wideorozmowa
         """,
         "proposal": """
+            dałem|dałam|daliśmy|przekazałem|przekazałam ~2 wycenę|ofertę|kosztorys|propozycję
+            wysłana|przesłana|złożona|przekazana|wysłany|przesłany ~1 oferta|wycena|propozycja|
+                kosztorys
+            dostał|otrzymał|dostała|otrzymała|dostali|otrzymali|ma|mają ~2 wycenę|ofertę|kosztorys|
+                propozycję
             oferta|ofertę|wycena|wycenę ~14 przesłana|wysłana|przekazana|przesłaliśmy|
                 wysłaliśmy =0.85
             oferta|ofertę|wycena|wycenę|kosztorys|propozycja|propozycję ~3 wysłana|wysłany|
@@ -159,7 +168,10 @@ LEXICON = build(
             powierzył|powierzyła|powierzyli|zlecił|zleciła|zlecili ~1 nam ~6 zlecenie|realizację|
                 wykonanie|zamówienie|prace =0.9
             wygrana|wygrany|wygraliśmy|wygrałem|wygrane
-            podpisana|podpisany|podpisane|podpisał|podpisała|podpisali|podpisaliśmy
+            podpisana|podpisany|podpisane|podpisał|podpisała|podpisali|podpisaliśmy|podpisały
+            otrzymaliśmy|dostaliśmy|mamy|przyszło|przyszła|wpłynęło ~2 potwierdzenie ~1 zamówienia|
+                zlecenia|umowy
+            potwierdzenie zamówienia|zlecenia ~3 otrzymaliśmy|dostaliśmy|otrzymane|przyszło|jest
             umowa|zamówienie|zlecenie|kontrakt ~3 podpisana|podpisane|podpisany|potwierdzone|
                 potwierdzona|złożone|zdobyte|nasze|nasza|mamy
             mamy ~2 zlecenie|zamówienie|umowę|kontrakt
@@ -178,6 +190,17 @@ LEXICON = build(
             mamy to @whole
         """,
         "lost": """
+            temat|sprawa zamknięty|zamknięta =0.85
+            kupił|kupiła|kupili ~3 markecie|internecie|sklepie|sam|sama =0.85
+            kupił|kupiła|kupili ~3 gdzie indziej =0.85
+            zdecydował|zdecydowała|zdecydowali się ~1 zostać|pozostać przy =0.85
+            już nie podpisze|podpiszą @neg =0.85
+            wstrzymana|wstrzymany|wstrzymane|zawieszona|zawieszony|
+                zawieszone ~2 na czas nieokreślony
+            wstrzymana|wstrzymany|wstrzymane|zawieszona|zawieszony|zawieszone ~2 bezterminowo
+            zamykamy|zamykam|zamknęliśmy|zamknąłem|zamknęłam ~1 temat|sprawę|lead|zgłoszenie =0.85
+            uznajemy|uznaję|uważamy|traktujemy ~2 za|jako ~1 stracony|straconego|straconą|stracone|
+                przegrany|przegraną|zamknięty|zamknięty =0.85
             szwagier|sąsiad|kuzyn|znajomy|kolega|brat|wujek ~4 zrobił|zamontował|założył|położył|
                 zainstalował
             poszło|poszła|poszedł|trafiło|trafiła ~1 do ~2 konkurencj*|konkurent*
@@ -214,6 +237,8 @@ LEXICON = build(
             gdzie indziej
         """,
         "void": """
+            link|linki|linku|przycisk|przycisku ~3 akceptacji|przyjęcia|przyjąć|zaakceptować|
+                odrzucenia|odrzucić|wzięcia
             prezentacj* ~3 wysłana|wysłałem|wysłałam|przesłana|przesłałem|przesłałam|mailem
             mail|maila|mailem|maile|e|email|wiadomość|wiadomości|list|pdf ~3 prezentacj*|demo
             prezentacj*|demo ~1 mailem|e|pdf|wideo|video
@@ -312,6 +337,13 @@ LEXICON = build(
             później|potem|kiedyś|wkrótce
             w późniejszym terminie
             jak|kiedy|gdy ~2 będzie|będą|wróci|wrócą|zdecyduje|zdecydują|pozna|wie
+            przygotowujemy|przygotowuję|opracowujemy|opracowuję|liczymy|liczę|kalkulujemy|
+                szykujemy|szykuję|kończymy|kończę
+            w przygotowaniu|opracowaniu|trakcie
+            jest|są ~1 przygotowywana|przygotowywany|przygotowywane|opracowywana|opracowywany|
+                opracowywane
+            zanim
+            przed ~2 umówieniem|ustaleniem|wizytą|spotkaniem|oględzinami|pomiarem
         """,
         "waiting": """
             czeka|czekamy|czekają|czekam
