@@ -145,10 +145,9 @@ class DealReviewClaim(DealClaim):
 
 
 @dataclass(frozen=True)
-class ProfileClaim(Claim):
-    """A partner's contact opens its company's profile: ``{"c": contact}``."""
+class _ContactClaim(Claim):
+    """A link that names one partner contact and nothing else: ``{"c": contact}``."""
 
-    PURPOSE = "profile"
     contact_id: int
 
     def payload(self) -> dict[str, Any]:
@@ -157,6 +156,13 @@ class ProfileClaim(Claim):
     @classmethod
     def parse(cls, data: dict[str, Any]) -> Self:
         return cls(_contact_id(data))
+
+
+@dataclass(frozen=True)
+class ProfileClaim(_ContactClaim):
+    """A partner's contact opens its company's profile."""
+
+    PURPOSE = "profile"
 
 
 @dataclass(frozen=True)
@@ -179,18 +185,10 @@ class InvitationClaim(Claim):
 
 
 @dataclass(frozen=True)
-class TermsClaim(Claim):
-    """A partner's contact accepts the current terms: ``{"c": contact}``."""
+class TermsClaim(_ContactClaim):
+    """A partner's contact accepts the current terms."""
 
     PURPOSE = "terms"
-    contact_id: int
-
-    def payload(self) -> dict[str, Any]:
-        return {"c": self.contact_id}
-
-    @classmethod
-    def parse(cls, data: dict[str, Any]) -> Self:
-        return cls(_contact_id(data))
 
 
 @dataclass(frozen=True)

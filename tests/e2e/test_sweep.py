@@ -4,7 +4,9 @@ headless Chromium. On each: nothing wider than the screen, no table that scrolls
 inside its card, a real ``<title>``, no raw ISO
 timestamp, no internal code (an event kind), no English sentence of the catalog in German,
 amounts in the locale's format.
-Screenshots go to ``artifacts/sweep/<lang>-<width>-<name>.png``.
+Screenshots of the pages with a problem go to ``artifacts/sweep/<lang>-<width>-<name>.png``;
+with ``MAILFLOW_SWEEP_SHOTS=1`` every page's (a full-page PNG of each of the ~500 pages is
+half the sweep's time on a two-core machine, so the default run checks without them).
 
 A page without parameters is swept as soon as it is in the URL map; a page with
 parameters must be named in ``PARAMETERS`` (filled from :mod:`tests.e2e.sweep_world`),
@@ -12,6 +14,7 @@ else ``test_every_page_of_the_url_map_is_swept`` fails."""
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 from collections.abc import Iterator
@@ -39,6 +42,7 @@ __all__ = ["browser"]
 LANGS = ("de", "en")
 WIDTHS = (390, 1280)
 SHOTS = ARTIFACTS / "sweep"
+EVERY_SHOT = os.environ.get("MAILFLOW_SWEEP_SHOTS") == "1"
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d")
 # An amount written the other locale's way: "12,500.00" or "€12" in German, "12.500,00" or
 # "12 €" in English.
@@ -239,6 +243,13 @@ def problems(page: Any, lang: str, width: int) -> list[str]:
     return found
 
 
+def _shoot(page: Any, name: str, found: list[str]) -> None:
+    """A full-page screenshot of a page with a problem, or of every page when asked."""
+    if found or EVERY_SHOT:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
 def _expect_done_elsewhere(*names: str) -> None:
     for name in names:
         if name in IN_PROGRESS:
@@ -268,14 +279,13 @@ def test_page(
         # "load" waits for the template editor's preview frames too, each an email rendered
         # on a busy machine (seen at 14 s): a generous limit, the page's own speed is not tested
         answer = page.goto(f"{stack.url}{path}", timeout=90_000)
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{lang}-{width}-{name}.png"), full_page=True)
         status = answer.status if answer is not None else 0
         found = ([f"status {status}"] if status != 200 else []) + problems(page, lang, width)
         if name in ("lead-won", "console-dashboard") and AMOUNT[lang] not in page.inner_text(
             "body"
         ):
             found.append(f"the won amount is not shown as {AMOUNT[lang]}")
+        _shoot(page, f"{lang}-{width}-{name}", found)
     finally:
         page.close()
     if found:
@@ -310,9 +320,8 @@ def test_email(
     page = mail_contexts[(lang, width)].new_page()
     try:
         page.set_content(mail.html, wait_until="load")
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{lang}-{width}-email-{kind}.png"), full_page=True)
         found = problems(page, lang, width)
+        _shoot(page, f"{lang}-{width}-email-{kind}", found)
     finally:
         page.close()
     subject = " ".join(mail.subject.split())

@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
+# the emails the relay accepted are marked sent at least this often: SMTP gives no
+# exactly-once, and a worker killed mid-batch sends at most these again, not the whole batch
+MARK_EVERY = 10
 
 
 def thread_root(lead_id: int, domain: str) -> str:
@@ -295,7 +298,7 @@ def dispatch(rt: Runtime, email_ids: list[int], batch: int = 200) -> int:
 
     1. claim up to ``batch`` rows with one UPDATE; 2. load their recipients once;
     3. build the emails in a helper thread while this one sends and waits for the relay;
-    4. mark the sent ones with one UPDATE (failures are written one by one).
+    4. mark the sent ones with one UPDATE per ``MARK_EVERY`` (failures one by one).
     """
     sent = 0
     for start in range(0, len(email_ids), batch):
@@ -309,21 +312,17 @@ def dispatch(rt: Runtime, email_ids: list[int], batch: int = 200) -> int:
                 _finish(rt, email.id, OutboundState.FAILED, "recipient unsubscribed from reports")
             else:
                 todo.append((email, recipient))
-        done: list[int] = []
-        try:
-            _send_all(rt, todo, done)
-        finally:  # even when a send raised unexpectedly, what went out is marked
-            _mark_sent(rt, done)
-        sent += len(done)
+        sent += _send_all(rt, todo)
     return sent
 
 
-def _send_all(
-    rt: Runtime, todo: list[tuple[OutboundEmail, Recipient | None]], done: list[int]
-) -> None:
-    """Send ``todo`` in order, appending the ids the relay accepted to ``done``; a helper
-    thread builds the emails ahead while this one waits for the relay's answers."""
+def _send_all(rt: Runtime, todo: list[tuple[OutboundEmail, Recipient | None]]) -> int:
+    """Send ``todo`` in order and mark what the relay accepted as sent; a helper thread
+    builds the emails ahead while this one waits for the relay's answers. Returns how many
+    went out."""
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mailflow-build")
+    done: list[int] = []
+    marked = 0
     try:
         built = [pool.submit(_build_and_yield, rt, email, r) for email, r in todo]
         for (email, _), future in zip(todo, built, strict=True):
@@ -336,8 +335,13 @@ def _send_all(
                 continue
             if _send_one(rt, email, data):
                 done.append(email.id)
+                if len(done) - marked >= MARK_EVERY:
+                    _mark_sent(rt, done[marked:])
+                    marked = len(done)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        _mark_sent(rt, done[marked:])  # even when a send raised unexpectedly, what went out
+    return len(done)
 
 
 def _build_and_yield(rt: Runtime, email: OutboundEmail, recipient: Recipient | None) -> bytes:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 _CURRENCY = (
-    r"€|\$|£|us\$|eur(?:os?)?\b|usd\b|dollars?\b|chf\b|sfr\b\.?|fr\.|franken\b|francs?\b"
+    r"\$\s?ca\b|\$\s?cad\b|c\$|ca\$|€|\$|£|us\$|eur(?:os?)?\b|usd\b|dollars?\b|chf\b|sfr\b\.?|fr\.|franken\b|francs?\b"
     r"|gbp\b|pounds?\b|pln\b|złotych\b|zlotych\b|złote\b|zł|zl\b|czk\b|kč|korun\w{0,2}\b"
     r"|sek\b|dkk\b|nok\b|kronor\b|kroner\b|kr\b\.?|mxn\b|ars\b|clp\b|brl\b|huf\b|aud\b"
     r"|nzd\b|jpy\b|cny\b|inr\b|bgn\b|isk\b"
@@ -28,13 +28,18 @@ _SUFFIX = (
 # Read on lower-cased text (see parse_amount): without IGNORECASE the currency and suffix
 # alternatives are skipped at a glance wherever their first letter is not there.
 _AMOUNT = re.compile(
-    rf"(?:(?P<pre>{_CURRENCY})\s?|(?<![\w.,'’/:-]))(?P<num>{_NUMBER})(?![\d])(?:[.,]-)?"
+    rf"(?:(?P<pre>{_CURRENCY}|cad\b)\s?|(?<![\w.,'’/:-]))(?P<num>{_NUMBER})(?![\d])(?:[.,]-)?"
     rf"(?:\s?(?P<suffix>{_SUFFIX}))?(?:\s?(?:de\s|di\s|d')?(?P<post>{_CURRENCY})|(?P<euro>e))?(?![^\W\d_])"
 )
 # Each currency token above starts with one of these (the first that fits is taken).
 _ISO_BY_PREFIX = (
     ("€", "EUR"),
     ("eur", "EUR"),
+    ("$ ca", "CAD"),
+    ("$ca", "CAD"),
+    ("c$", "CAD"),
+    ("ca$", "CAD"),
+    ("cad", "CAD"),
     ("$", "USD"),
     ("us", "USD"),
     ("dollar", "USD"),
@@ -147,20 +152,27 @@ _RANGE = re.compile(
     r"\s?(?:[-–/]|to|or|bis|oder|ou|à|a|o|of|tot|albo|lub|do|y|e|and|und|et|en|i)\s?\d[\d.,]*"
 )
 # a house number: after a street's name ("via Mazzini 12", "Lindenweg 4", "ul. Długa 5") or
-# before it ("12 rue des Tanneurs", "14 High Street"); read on the text as written
-_STREET_BEFORE = re.compile(
-    r"(?:\b(?:via|viale|piazza|piazzale|corso|largo|vicolo|rue|avenue|bd|boulevard|chemin|allée"
-    r"|impasse|place|quai|calle|avenida|avda|plaza|paseo|camino|carrer|ul|ulica|aleja|osiedle"
-    r"|plac)\.?\s+(?:[A-ZÀ-ÖØ-ÞĄĆĘŁŃŚŹŻ][\w'’.-]*\s+|(?:de|del|della|delle|dei|degli|des|du|la|le"
-    r"|van|der|den|di|y|l'|d')\s*){1,4}"
-    r"|\b[A-ZÀ-ÖØ-Þ][\w-]*(?:straße|strasse|str\.|weg|gasse|allee|platz|ring|damm|ufer|straat"
-    r"|laan|plein|gracht|kade|singel|dreef|steeg)\s+)$"
+# before it ("12 rue des Tanneurs", "14 High Street"); read word by word on the text as written
+_STREET_TEXT = (
+    "via viale piazza piazzale corso largo vicolo rue avenue bd boulevard chemin allée"
+    " impasse place quai calle avenida avda plaza paseo camino carrer ul ulica aleja osiedle"
+    " plac"
 )
-_STREET_AFTER = re.compile(
-    r"(?:\s?(?:bis|ter|[a-z]))?,?\s+(?:(?:rue|avenue|av\.|bd|boulevard|chemin|allée|impasse|place"
-    r"|quai|route)\b|(?:[A-Z][\w'’-]*\s){1,3}(?:Street|St|Road|Rd|Lane|Ln|Avenue|Ave|Drive|Close"
-    r"|Way|Crescent|Place|Court|Gardens|Terrace|Grove|Park)\b)"
+_STREET_WORDS = frozenset(_STREET_TEXT.split())
+_ENDINGS_TEXT = (
+    "straße strasse str. weg gasse allee platz ring damm ufer straat laan plein gracht kade"
+    " singel dreef steeg"
 )
+_STREET_ENDINGS = tuple(_ENDINGS_TEXT.split())
+_LINKS_TEXT = "de del della delle dei degli des du la le van der den di y"
+_NAME_LINKS = frozenset(_LINKS_TEXT.split())
+_FIRST_TEXT = "rue avenue av bd boulevard chemin allée impasse place quai route"
+_STREET_FIRST = frozenset(_FIRST_TEXT.split())
+_TYPES_TEXT = (
+    "street st road rd lane ln avenue ave drive close way crescent place court gardens"
+    " terrace grove park"
+)
+_STREET_TYPES = frozenset(_TYPES_TEXT.split())
 Amount = tuple[Decimal, str | None]
 
 
@@ -201,7 +213,8 @@ def find_amounts(text: str, kr: str | None = None) -> Iterator[Found]:
         if value is None or (match.group("euro") and value < _LEAST_EURO):
             continue  # "le 3e étage": an ordinal, not three euros
         # "$185,000 MXN": the code after says which dollar (or peso) the sign before is
-        token = match.group("post") or match.group("pre")
+        pre, post = match.group("pre"), match.group("post")
+        token = post if post and (not pre or pre.startswith("$")) else pre
         rank = 0 if token or match.group("euro") else 1 if match.group("suffix") else 2
         currency = "EUR" if match.group("euro") and not token else _iso(token, kr)
         yield Found(match.start(), match.end(), value, currency, rank)
@@ -258,8 +271,26 @@ def _not_money(match: re.Match[str], text: str, original: str) -> bool:
 
 
 def _house_number(original: str, start: int, end: int) -> bool:
-    before = original[max(0, start - 60) : start]
-    return bool(_STREET_BEFORE.search(before) or _STREET_AFTER.match(original, end))
+    before = original[max(0, start - 60) : start].split()
+    if before and before[-1][:1].isupper() and before[-1].lower().endswith(_STREET_ENDINGS):
+        return True  # "Lindenweg 4", "Hauptstr. 12"
+    for first in range(len(before) - 1, max(-1, len(before) - 6), -1):
+        if before[first].lower().rstrip(".") in _STREET_WORDS:
+            name = before[first + 1 :]  # "via Mazzini 12", "calle de la Paz 3"
+            return bool(name) and all(
+                word[:1].isupper() or word.lower().strip("'’") in _NAME_LINKS for word in name
+            )
+    after = [word.strip(",.") for word in original[end : end + 40].split()]
+    if after and after[0].lower() in ("bis", "ter", "a", "b", "c"):
+        after = after[1:]
+    if after and after[0].lower() in _STREET_FIRST:
+        return True  # "12 rue des Tanneurs", "12, avenue Foch"
+    return any(  # "14 High Street", "3 Mill Lane"
+        len(after) > words
+        and after[words].lower() in _STREET_TYPES
+        and all(word[:1].isupper() for word in after[:words])
+        for words in (1, 2, 3)
+    )
 
 
 def _names_a_reference(before: str) -> bool:

@@ -83,7 +83,7 @@ def decide(readings: list[Reading], early: int, regret: bool, kr: str | None) ->
     if lead.note == "affirm" and any(reading.past for reading in readings):
         confidence = min(confidence, CONFLICT)  # "sì, l'ho sentito ieri": a yes to a question
     if any(reading.away for reading in readings):
-        confidence = min(confidence, CONFLICT)  # an auto-reply (or one quoted): ask, never act
+        confidence = min(confidence, CONFLICT)  # an auto-reply (or one quoted), a mix-up: ask
     if not _figure(lead, readings, kr).sure:
         confidence = min(confidence, CONFLICT)  # two figures, or money it cannot place: ask
     command = _command(lead, readings, reasons, kr)

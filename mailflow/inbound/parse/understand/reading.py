@@ -62,7 +62,9 @@ class Reading:
     muted: str = ""  # "question" or "conditional" when the sentence says nothing for sure
     held: tuple[str, ...] = ()  # kinds of phrases a rule silenced (planned, asked, negated)
     plans: bool = False  # a plan word in a clause that says nothing else ("I'll call them")
-    away: bool = False  # auto-reply words ("out of the office"): nothing here acts
+    # auto-reply words ("out of the office") or a mix-up ("wrong lead", "hay un error"):
+    # nothing in the reply acts
+    away: bool = False
     past: bool = False  # a word of the past ("yesterday"): the reply reports something
     marks: tuple[Hit, ...] = ()  # words that tell which of several amounts is the final one
 
@@ -90,7 +92,7 @@ def read(sentence: Sentence, lexicon: Lexicon, opening: bool) -> Reading:
         if not _inside_any(h, masks) and not _number_label(h, sentence)
     ]
     closing = any(h.first == 0 for h in by_intent.get("closing", [])) and len(sentence.tokens) <= 6
-    away = bool(by_intent.get("away"))
+    away = bool(by_intent.get("away")) or bool(by_intent.get("mixup"))
     past = bool(by_intent.get("past"))
     starts = _answer_starts(sentence, by_intent.get("opener", []))
     # a question opens its sentence ("Können Sie …"); after an opener ("Leider müssen wir
@@ -145,6 +147,8 @@ def read(sentence: Sentence, lexicon: Lexicon, opening: bool) -> Reading:
             # "se ha ido con otra empresa, le daban casi 2.000 € menos" is a sure loss
             hedged = any(clause_of[h.first] <= clause_of[hit.first] for h in hedges)
             weight = signal.weight * (HEDGE_FACTOR if hedged else 1.0)
+            if signal.kind == "pick" and later <= len(sentence.tokens):
+                weight = min(weight, UNSURE)  # "we'd take it once the permit is there": ask
             signals.append(
                 Signal(signal.kind, weight, sentence, signal.first, signal.end, signal.note)
             )

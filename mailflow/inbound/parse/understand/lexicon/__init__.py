@@ -49,6 +49,7 @@ MODIFIERS = (
     "affirm",  # yes, ja, oui: a pick phrase opening with it may only answer a question
     "request",  # please, bitte, contacte (usted): a step asked for, not one reported
     "away",  # out of the office, respuesta automática: an auto-reply never acts
+    "mixup",  # wrong lead, falscher Lead, hay un error: the reply is about a mix-up, never acts
     "consequence",  # so, donc, więc: what follows has a subject of its own (us, not the customer)
     "someday",  # in future, künftig: "glad to take smaller jobs in future" takes none now
     "yet",  # yet, noch, encore: "not won yet" is no lost deal, only one not decided

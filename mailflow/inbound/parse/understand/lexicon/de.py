@@ -540,7 +540,15 @@ LEXICON = build(
         "consequence": """
             also|daher|deshalb|deswegen|darum|drum|folglich|somit
         """,
+        "mixup": """
+            derselbe|dieselbe|denselben|dasselbe kunde|kunden|lead|firma|projekt wie
+            meinen ~1 vermutlich|wohl|sicher|wahrscheinlich
+            falscher|falsche|falschen lead|kunde|kunden|kontakt|anfrage
+            verwechslung|verwechselt
+            nicht unser|unsere lead|kunde|anfrage
+        """,
         "temporal": """
+            bevor
             sobald
         """,
         "someday": """

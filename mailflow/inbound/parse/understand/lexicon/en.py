@@ -605,7 +605,16 @@ LEXICON = build(
             which is why
             that is why
         """,
+        "mixup": """
+            same customer|client|lead|company|job as
+            you probably|presumably mean
+            wrong lead|customer|contact|one|email
+            not our lead|customer
+            sent ~1 to the wrong
+            mix up|mixup|mixed up
+        """,
         "temporal": """
+            before we|i|taking|accepting|committing|booking|arranging
             once
             as soon as
         """,

@@ -261,6 +261,7 @@ LEXICON = build(
             competencia|competidor|competidores
         """,
         "void": """
+            por encargo de|del
             enlace|enlaces|link|botón|boton|botones ~3 aceptar|coger|tomar|elegir|rechazar|declinar
             presentación ~3 enviada|mandada|remitida|reenviada
             mail|email|e|correo|mensaje|carta|dossier|folleto de ~1 presentación|introducción|demo
@@ -426,7 +427,17 @@ LEXICON = build(
             luego|entonces
             por lo tanto
         """,
+        "mixup": """
+            mismo|misma cliente|lead|empresa|obra que
+            el|la mismo|misma que
+            hay un|algún error
+            lead|cliente|contacto equivocado|equivocada
+            confusión
+            no es nuestro lead|cliente
+        """,
         "temporal": """
+            antes de ~1 tomarlo|tomarla|tomar|aceptar|aceptarlo|aceptarla|cogerlo|cogerla|coger|
+                confirmar|hacer|decidir|dar|ir|quedar|fijar|asignar
             en cuanto
             una vez que
         """,

@@ -431,7 +431,17 @@ LEXICON = build(
             c est pourquoi
             par conséquent
         """,
+        "mixup": """
+            même client|lead|projet|société que|qu
+            vous parlez ~1 sans doute|probablement
+            mauvais lead|client|contact|destinataire
+            erreur de lead|destinataire
+            confusion
+            pas notre lead|client
+        """,
         "temporal": """
+            avant de|d ~1 prendre|accepter|confirmer|faire|décider|donner|valider|fixer|aller|
+                nous|vous|le|la|l
             dès que
             une fois que
         """,

@@ -411,7 +411,17 @@ LEXICON = build(
             per cui
             per questo
         """,
+        "mixup": """
+            stesso|stessa cliente|lead|azienda|progetto che|di
+            lo|la stesso|stessa che
+            lead|cliente|contatto sbagliato|sbagliata
+            c è un errore
+            confusione
+            non è|e il nostro lead|cliente
+        """,
         "temporal": """
+            prima di ~1 prenderlo|prenderla|prendere|accettare|accettarlo|accettarla|confermare|
+                procedere|fare|decidere|dare|fissare|andare|partire
             appena
             una volta che
         """,

@@ -414,7 +414,15 @@ LEXICON = build(
         "consequence": """
             dus|daarom|daardoor|zodat|vandaar
         """,
+        "mixup": """
+            dezelfde|hetzelfde klant|lead|bedrijf|project als
+            bedoelt ~2 waarschijnlijk|vermoedelijk
+            verkeerde lead|klant|contact|aanvraag
+            vergissing|verwisseld
+            niet onze lead|klant
+        """,
         "temporal": """
+            voordat|alvorens
             zodra
         """,
         "someday": """

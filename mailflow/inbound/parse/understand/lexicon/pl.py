@@ -327,6 +327,7 @@ LEXICON = build(
             do zrobienia
         """,
         "pending": """
+            dopiero po|w|za|od|przy
             umówić|ustalić|zaplanować|zarezerwować|zorganizować|uzgodnić|wyznaczyć
             da|dadzą znać
             do umówienia|ustalenia|zaplanowania|zarezerwowania|potwierdzenia|zorganizowania|
@@ -377,7 +378,15 @@ LEXICON = build(
             więc|wiec|dlatego|zatem|toteż
             tak że|ze
         """,
+        "mixup": """
+            ten sam|ta sama klient|klientka|lead|firma|projekt ~1 co
+            ten sam|ta sama co
+            pomyłka|pomyłkę|pomylili|pomyliliście
+            zły|złego|niewłaściwy lead|klient|klienta|kontakt
+            nie nasz lead|klient
+        """,
         "temporal": """
+            zanim
             jak tylko
         """,
         "someday": """
