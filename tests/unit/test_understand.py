@@ -32,11 +32,12 @@ SET_FLOOR = {
     "blind3": {"en": 0.95, "de": 0.97, "fr": 0.97, "es": 0.97, "it": 0.97, "nl": 0.97, "pl": 0.97},
     # a fourth author's replies, tuned on after their first score (81.8 %, 15 wrong actions)
     "blind4": {"en": 0.97, "de": 0.97, "fr": 0.95, "es": 0.97, "it": 0.97, "nl": 0.97, "pl": 0.97},
-    # a fifth, sixth and seventh author's replies, each scored untouched first (90.7 % with 6
-    # wrong actions, 86.1 % with 10, 87.5 % with 3), then tuned on as families of phrasing
+    # a fifth to eighth author's replies, each scored untouched first (90.7 % with 6 wrong
+    # actions, 86.1 % with 10, 87.5 % with 3, 78.6 % with 11), then tuned on as families
     "blind5": {"en": 0.95, "de": 0.9, "fr": 0.95, "es": 0.95, "it": 0.95, "nl": 0.95, "pl": 0.95},
     "blind6": {"en": 0.95, "de": 0.95, "fr": 0.95, "es": 0.92, "it": 0.95, "nl": 0.95, "pl": 0.95},
     "blind7": {"en": 0.95, "de": 0.95, "fr": 0.95, "es": 0.95, "it": 0.95, "nl": 0.95, "pl": 0.95},
+    "blind8": {"en": 0.92, "de": 0.9, "fr": 0.95, "es": 0.95, "it": 0.95, "nl": 0.95, "pl": 0.92},
     # the risky cues (to-dos, prices by the piece, numbered documents, relayed messages,
     # introduction emails): never a wrong action; asked back often by design
     "askback": {"en": 0.85, "de": 0.75, "fr": 0.85, "es": 0.7, "it": 0.75, "nl": 0.75, "pl": 0.85},

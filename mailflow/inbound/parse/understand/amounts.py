@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 _CURRENCY = (
-    r"\$\s?ca\b|\$\s?cad\b|c\$|ca\$|€|\$|£|us\$|eur(?:os?)?\b|usd\b|dollars?\b|chf\b|sfr\b\.?|fr\.|franken\b|francs?\b"
+    r"\$\s?ca\b|\$\s?cad?n?\b|c\$|ca\$|€|\$|£|us\$|eur(?:os?)?\b|usd\b|dollars?\b|chf\b|sfr\b\.?|fr\.|franken\b|francs?\b"
     r"|gbp\b|pounds?\b|pln\b|złotych\b|zlotych\b|złote\b|zł|zl\b|czk\b|kč|korun\w{0,2}\b"
     r"|sek\b|dkk\b|nok\b|kronor\b|kroner\b|kr\b\.?|mxn\b|ars\b|clp\b|brl\b|huf\b|aud\b"
     r"|nzd\b|jpy\b|cny\b|inr\b|bgn\b|isk\b"

@@ -19,7 +19,7 @@ from mailflow.inbound.parse.understand.reason import reason_of
 from mailflow.rules.command import Command, Stage
 
 CONFLICT = 0.4
-SURE_PICK = 0.9  # a weaker pick word beside a progress report is asked about
+SURE_PICK = 0.9  # a weaker pick word beside a progress report is the customer's interest
 _RANK = {"contacted": 1, "meeting": 2, "proposal": 3, "won": 4, "lost": 4}
 _AMOUNT_STAGES = ("won", "proposal")
 _STAGE_OF: dict[str, Stage] = {
@@ -56,7 +56,9 @@ def decide(readings: list[Reading], early: int, regret: bool, kr: str | None) ->
     elif picks and reasons:  # "Ja, dat is te ver": a yes beside a reason to decline
         options = [(_best(picks), CONFLICT), (_best(reasons), CONFLICT)]
     elif picks and stage is not None and _best(picks).weight < SURE_PICK:
-        options = [(_best(picks), CONFLICT), (stage, CONFLICT)]  # "in contact, she's interested"
+        # "Hablé con la doctora, muy interesada": only a picked lead has progress to report,
+        # so a weak pick word beside a report is the customer's interest; the report leads
+        options = [(stage, stage.weight), (_best(picks), CONFLICT)]
     elif picks:
         # "sí que lo queremos, asignádnoslo": a pick of its own words leads, not the bare yes
         lead = max(picks, key=lambda s: (s.weight, s.note != "affirm"))

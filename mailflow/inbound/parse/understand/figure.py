@@ -22,6 +22,7 @@ from mailflow.inbound.parse.understand.phrases import Hit
 from mailflow.inbound.parse.understand.reading import Reading, Signal, clauses
 from mailflow.inbound.parse.understand.text import Sentence, clause_span
 
+BARE = 2  # the rank of a figure without currency or k/Mio (see amounts.Found)
 EARLIER_BEFORE = 2  # tokens between "from", "initial" and the figure they name
 FINAL_BEFORE = 1  # tokens between "to", "auf" and the figure they name
 _NEAR = 8  # a sentence this short beside the report is the report's
@@ -89,10 +90,10 @@ _TOTAL_AFTER = re.compile(
 # right before a figure: the words that name the deal's whole amount ("Auftragswert:",
 # "Importo totale", "Montant total", "Order value")
 _TOTAL_BEFORE = re.compile(
-    r"(?:\btotal\w*|gesamt\w*|jahreswert|gesamtwert|auftragswert|auftragssumme|auftragsvolumen|endsumme|endpreis"
+    r"(?:\btotal\w*|gesamt\w*|kaufpreis|jahreswert|gesamtwert|auftragswert|auftragssumme|auftragsvolumen|endsumme|endpreis"
     r"|\bsumme|order value|contract value|deal value|valore|importo|montant|importe|bedrag"
     r"|opdrachtwaarde|orderwaarde|opdrachtsom|aanneemsom|contractsom|orderbedrag|koopsom"
-    r"|contract sum|kwota|wartość|wartosc|łącznie|razem|complessiv\w*|totaal)"
+    r"|contract sum|kwota|wartość|wartosc|łącznie|razem|complessiv\w*|totaal|=)"
     r"[^\d€$£]{0,25}$",
     re.IGNORECASE,
 )
@@ -128,20 +129,21 @@ def figure_of(signal: Signal, readings: list[Reading], kr: str | None) -> Figure
     by_index = {reading.sentence.index: reading for reading in readings}
     own = by_index.get(signal.sentence.index)
     seen = _seen(own, kr, signal) if own else []
-    earlier_only = bool(seen) and all(s.earlier for s in seen)
+    # only a part here ("versato la caparra di 2.000 € e ha firmato. Lavoro da 11.200 €"), or
+    # only bare numbers ("oferta: central + 48 detectores. Importe total 31.720,00 €"): a
+    # figure with its currency beside it is the whole
+    weak = bool(seen) and all(s.earlier or s.found.rank == BARE for s in seen)
     for reading in _neighbours(signal, by_index):
-        if seen and not earlier_only:
+        if seen and not weak:
             break
         near = _seen(reading, kr, None)
-        if near and earlier_only:
-            # "versato la caparra di 2.000 € e ha firmato. Lavoro da 11.200 €": only a part
-            # here, the whole beside it
-            if _choose(near).sure:
+        if near and weak:
+            if _choose(near).sure and near[0].found.rank < BARE:
                 return _choose(near)
             break
         seen = seen or near
     chosen = _choose(seen) if seen else None
-    if chosen is not None and chosen.sure:
+    if chosen is not None and chosen.sure and not weak:
         return chosen
     total = _total_after(signal, by_index, kr)  # "Anzahlung 4.000 € überwiesen. Gesamtsumme …"
     if total is not None:

@@ -96,6 +96,13 @@ def tokenize(text: str) -> tuple[Token, ...]:
         if tokens and tokens[-1].word[:1].isdigit():
             gap = _NO_CENTS.sub("", gap, count=1)  # "18'500.– zugestellt": one clause
         breaks = any(char in CLAUSE_BREAKS or _pictograph(char) for char in gap) or " - " in gap
+        if (
+            breaks
+            and gap == "/"
+            and tokens
+            and (tokens[-1].word[-1:].isdigit() or word[:1].isdigit())
+        ):
+            breaks = False  # "n. 212/2024", "FV/2024/07", "20/09": a reference or a date
         if tokens and gap in ("'", "’"):
             prev = tokens[-1]
             if word == "t" and prev.word.endswith("n"):  # don't, won't, can't, isn't
@@ -135,7 +142,7 @@ _ABBREVIATION_WORDS = (
     "ca approx appr env aprox circa ok bzw usw etc tel nr no mr mrs dr hr fr st str pkt tys mln"
     " mio tsd mld ggf inkl zzgl evtl mwst ust excl exkl incl sig sr sra dott ing mgr ul pl np tj"
     " itp wzgl bv mw mevr dhr ref réf art nro núm num pos"
-    " ca vs sp kr"
+    " ca vs sp kr dn"
 )
 _ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
 _LAST_WORD = re.compile(r"(\w{1,12})$")

@@ -13,6 +13,10 @@ LEXICON = build(
         bitte leider kein keine uns ihnen kunde kunden mal heute morgen gestern dass wie was""",
     phrases={
         "pick": """
+            schicken|senden|geben ~1 sie ~1 mir|uns ~3 nummer|telefonnummer|kontaktdaten|
+                kontakt =0.85
+            übernimmt bei uns
+            den|die|das|diesen|diese ~1 übernimmt|übernehmen|übernehme =0.9
             anfrage|lead|auftrag|projekt ~2 bearbeiten|übernehmen|annehmen =0.85
             übernehme ich @end
             übernehmen wir @end
@@ -114,6 +118,8 @@ LEXICON = build(
             können|kann|werden|werde ~3 nicht ~2 kümmern|betreuen|begleiten|annehmen
         """,
         "reason": """
+            falsche|falscher|falschen ansprechpartner|adresse|partner
+            führen|verkaufen|vertreiben|machen|bieten|bauen wir ~5 nicht mehr|keine
             fahren|fahre wir|ich ~1 nicht|keine ~2 km|kilometer|weit
             übersteigt|übersteigen|sprengt|sprengen ~4 kapazität*|möglichkeiten|rahmen
             sind|bin ~1 wir|ich ~2 nicht|kein|keine ~2 zertifiziert|zugelassen|autorisiert|
@@ -212,7 +218,7 @@ LEXICON = build(
             geht ~2 nicht ran =0.75
         """,
         "meeting": """
-            waren|war|sind|bin ~5 vor ort
+            waren|war|sind|bin ~10 vor ort
             war|waren|wir ~2 beim|bei ~1 kunden|kunde|ihm|ihr|ihnen
             termin*
             beratungstermin|besichtigungstermin|kundentermin|aufmaßtermin|vororttermin|ortstermin
@@ -234,7 +240,9 @@ LEXICON = build(
             hat|haben ~3 stattgefunden
         """,
         "proposal": """
-            angebot|offerte|kostenvoranschlag ~10 versendet|versandt|verschickt|raus =0.85
+            angebot|offerte|kostenvoranschlag ~14 gegangen|rausgegangen|übermittelt|zugestellt|
+                übergeben =0.85
+            angebot|offerte|kostenvoranschlag ~14 versendet|versandt|verschickt|raus =0.85
             angebot|offerte|kostenvoranschlag ~8 beim|bei dem kunden|kundin|bauherrn =0.85
             angebot|kostenvoranschlag|angebote ~12 zukommen lassen =0.85
             angebot|kostenvoranschlag|offerte|preisangebot ~14 übermittelt|zugestellt|versandt|
@@ -264,6 +272,7 @@ LEXICON = build(
             angebot|kv|kostenvoranschlag|offerte ~2 beim kunden|bauherrn|interessenten
         """,
         "won": """
+            rechnung ~8 beglichen|bezahlt|überwiesen =0.85
             uns ~4 auftrag|zuschlag ~8 erteilt|vergeben|übertragen|gegeben =0.9
             auftrag|zuschlag|job|projekt|deal ~3 ergattert|geangelt|abgestaubt
             gewonnen
@@ -294,6 +303,7 @@ LEXICON = build(
             auftrag|vertrag ~2 durch|durchgegangen
         """,
         "lost": """
+            geben|gebe ~2 auf @end =0.85
             schließen|schließe|haben|habe ~3 thema|vorgang|akte|fall|lead|anfrage ~1 ab|
                 abgeschlossen =0.85
             thema|vorgang|akte|fall|lead|anfrage ~2 abgeschlossen|erledigt|geschlossen =0.8
@@ -387,8 +397,10 @@ LEXICON = build(
                 wirklich|echt|total|auch|sich? interessiert
             hat|hatte|zeigt|zeigte|bekundet|bekundete kein|keinerlei? großes|starkes|echtes|
                 ernsthaftes|ernstes|reges? interesse
-            haus|grundstück|immobilie|wohnung|objekt ~3 verkauft|verkaufen|verkauf
-            verkauft|verkaufen ~3 haus|grundstück|immobilie|wohnung|objekt
+            haus|grundstück|immobilie|wohnung|objekt|praxis|firma|betrieb|gebäude|hof|laden|
+                geschäft|halle ~3 verkauft|verkaufen|verkauf
+            verkauft|verkaufen ~3 haus|grundstück|immobilie|wohnung|objekt|praxis|firma|betrieb|
+                gebäude|hof|laden|geschäft|halle
         """,
         "purpose": """
             wegen|zwecks|bezüglich|bzgl

@@ -15,6 +15,8 @@ LEXICON = build(
         from there what if but so do did been got had your my me us off out about by sent""",
     phrases={
         "pick": f"""
+            send|give me|us ~1 the? ~1 customer|customers|client|clients ~1 number|details|contact|
+                phone =0.85
             snap|snapping|snapped ~2 up
             pass|send|hand ~1 it|this|them over @end =0.85
             assign|allocate|give|pass ~2 this|it|lead|one|that|job ~1 to us|me
@@ -92,6 +94,7 @@ LEXICON = build(
             dibs ~2 it|this|that|one|job|lead
         """,
         "decline": f"""
+            not us @end =0.85
             so ~1 sadly|unfortunately? no|pass @end
             let ~2 this|it|that|one ~1 go|pass
             declin*
@@ -203,6 +206,7 @@ LEXICON = build(
             on holiday|holidays|vacation|leave|paternity|maternity =0.6
         """,
         "contacted": """
+            telephoned|phoned
             first contact ~1 made|done|established
             contacted
             called|phoned|rang ~2 him|her|them|customer|client|the|back|today|yesterday|this|already
@@ -282,6 +286,7 @@ LEXICON = build(
             submitted|presented|issued ~6 quote|quotation|proposal|estimate =0.85
         """,
         "won": """
+            invoice|deposit ~6 paid|settled =0.85
             placed|signed ~3 order|po|contract|purchase =0.9
             closed at|for # k|grand|€|eur|euros|pounds|dollars
             closed at|for £|€|$|usd|eur|gbp
@@ -323,6 +328,7 @@ LEXICON = build(
             customer|client|clients|homeowner|owner|owners|they|he|she ~2 said|says yes @end
         """,
         "lost": """
+            gone dark|silent|quiet on us =0.85
             shelve|shelved|shelving ~3 project|job|plans|it|whole|idea|work =0.85
             put|putting ~3 on hold indefinitely
             bought|ordered|purchased ~6 from|through ~3 store|shop|brother|cousin|neighbour|

@@ -12,6 +12,8 @@ LEXICON = build(
         ayer está estamos somos""",
     phrases={
         "pick": f"""
+            mandame|mándame|pasame|pásame|envíame|enviame|mándenme|pásenme ~2 teléfono|número|
+                celular|móvil|datos =0.85
             lo|la vamos a coger|tomar|llevar|atender =0.85
             asignádnoslo|asignádnosla|asígnenoslo|asígnenosla|asignadnoslo|pasádnoslo|pásenoslo
             es|este|esta ~1 para nosotros @end
@@ -130,6 +132,8 @@ LEXICON = build(
             de vacaciones|baja|permiso =0.6
         """,
         "contacted": """
+            contactó|contactaron|contactado ~2 con
+            devolvió|devolvieron|devuelto ~1 la llamada
             hablado|hablé|hablamos ~3 con
             primer contacto ~2 hecho|realizado|establecido
             contactado|contactada|contacté|contactamos
@@ -171,6 +175,8 @@ LEXICON = build(
             demo|demostración|presentación|videollamada
         """,
         "proposal": """
+            enviada|enviado|remitida|remitido|mandada|mandado ~1 oferta|presupuesto|propuesta|
+                cotización
             tiene|tienen|recibió|recibieron ~2 presupuesto|oferta|propuesta|cotización =0.85
             remitimos|remitido|trasladamos|trasladado|enviamos|presentado|presentamos|enviado|
                 mandado|entregado|llegar ~5 presupuesto|
@@ -187,6 +193,7 @@ LEXICON = build(
             presupuesto @solo
         """,
         "won": """
+            factura ~8 cobrada|pagada|abonada|liquidada =0.85
             formalizado|formalizó|formalizamos|formalizaron ~3 pedido|contrato|encargo|compra
             nos han|ha dado|adjudicado|encargado ~2 obra|trabajo|proyecto|pedido|instalación =0.9
             cerrado|cerrada|cerramos en|por # k|mil|€|euros|eur

@@ -13,6 +13,8 @@ LEXICON = build(
         client devis qui que ça cela été fait déjà demain hier""",
     phrases={
         "pick": f"""
+            envoyez|envoie|transmettez|donnez|passez moi|nous ~2 coordonnées|numéro|téléphone|
+                contact =0.85
             c est pour nous @end
             c est bon on le|la fait|prend
             dans notre coin|secteur|zone|périmètre =0.85
@@ -59,6 +61,7 @@ LEXICON = build(
                 contact|lead|numéro =0.9
         """,
         "decline": """
+            zone|secteur|territoire ~1 de|d ~1 notre|un ~1 partenaire|collègue|confrère|agence =0.9
             donc ~1 malheureusement? non|pas @end
             laisser tomber|passer
             déclin*
@@ -175,6 +178,8 @@ LEXICON = build(
             démo|démonstration|présentation|visio|visioconférence
         """,
         "proposal": """
+            soumission ~3 envoyée|transmise|remise|déposée|partie
+            envoyé|envoyée|transmis|transmise|déposé|déposée ~3 soumission
             devis|offre|proposition ~14 transmis|transmise|adressé|adressée|envoyé|envoyée|remis|
                 remise =0.85
             devis|offre|proposition|chiffrage|estimation ~3 envoyé|envoyée|transmis|transmise|parti|
@@ -189,6 +194,7 @@ LEXICON = build(
             devis|offre|proposition ~10 parti|partie|envoyé|envoyée =0.85
         """,
         "won": """
+            facture ~8 réglée|payée|acquittée|soldée =0.85
             conclu|conclue|bouclé|bouclée à|pour # ~1 k|€|euros|eur
             nous ~1 a|ont ~1 confié|attribué|passé ~6 commande|marché|chantier|contrat|travaux =0.9
             gagné|gagnée|gagnés

@@ -12,6 +12,10 @@ LEXICON = build(
         domani ieri molto bene""",
     phrases={
         "pick": f"""
+            nostro|nostra @whole =0.85
+            ok|sì|si nostro|nostra @end
+            mandami|mandatemi|inviatemi|inviami|passatemi|passami|giri|girate|girami|
+                giratemi ~2 numero|telefono|contatto|recapito|recapiti|dati =0.85
             prendo|prendiamo io|noi @end
             seguire|gestire|prendere ~2 richiesta|cliente|lead|lavoro|progetto|pratica|
                 segnalazione =0.85
@@ -58,6 +62,8 @@ LEXICON = build(
                 datemelo =0.9
         """,
         "decline": """
+            conviene|meglio ~4 collega|partner|concessionario|rivenditore =0.85
+            preferiamo|preferisco ~1 lasciarlo|lasciarla|lasciar|lasciare|passare|rinunciare =0.9
             detto|dice|dirà|risposto di no @end
             quindi|perciò ~1 purtroppo? no|niente @end
             non ~1 dare|daremo|diamo|possiamo ~1 seguito
@@ -82,6 +88,11 @@ LEXICON = build(
                 occuparcene|occuparmi|occuparci|gestirlo|gestirla|prenderlo|prenderla
         """,
         "reason": """
+            non rientra|rientrano ~3 zona|area|competenza|territorio
+            seguiamo|copriamo|serviamo|lavoriamo solo
+            non accettiamo|prendiamo ~1 nuovi|nuove|altri|altre ~1 lavori|incarichi|clienti|
+                commesse|ordini
+            chiudendo|chiudiamo|cessando l ~1 attività
             oltre ~3 possibilità|capacità|forze|mezzi
             supera|eccede ~4 possibilità|capacità|forze|mezzi
             non siamo ~2 rivenditori|rivenditore|certificati|autorizzati|abilitati|partner|
@@ -114,6 +125,7 @@ LEXICON = build(
             in ferie|vacanza|malattia =0.6
         """,
         "contacted": """
+            mi|ci ha|hanno richiamato|richiamati|ricontattato|ricontattati
             primo contatto ~2 fatto|avvenuto|preso|stabilito
             contattato|contattata|contattati
             chiamato|chiamata ~2 cliente|lo|la|oggi|ieri|già|signor|signora
@@ -173,6 +185,8 @@ LEXICON = build(
                 proposta =0.85
         """,
         "won": """
+            arrivato|ricevuto|pervenuto|arrivata|ricevuta ~3 ordine|ordinativo|contratto|conferma
+            fattura ~8 pagata|saldata|incassata|liquidata =0.85
             chiuso|chiusa|chiudiamo ~4 lavoro|contratto|affare|trattativa|ordine|commessa|vendita
             chiuso|chiusa|chiusi a|per|sui # k|mila|€|euro|eur
             chiuso|chiusa|chiusi a|per|sui €
@@ -201,6 +215,7 @@ LEXICON = build(
             cliente|lui|lei|loro ~2 detto di? sì @end
         """,
         "lost": """
+            chiudo|chiudiamo|archivio|archiviamo ~1 la? ~1 pratica|posizione =0.85
             per noi è|e ~1 chiuso|chiusa|finita|finito =0.9
             fatto fare ~4 da|dal|dall|dalla|dallo|ad =0.6
             deciso|decisa|decisi di non ~3 fare|procedere|andare|proseguire|farlo|

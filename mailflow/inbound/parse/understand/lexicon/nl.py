@@ -13,6 +13,9 @@ LEXICON = build(
         wel geen""",
     phrases={
         "pick": f"""
+            stuur|stuurt|geef|geeft|mail|mailen|mailt ~1 me|mij|ons ~2 nummer|telefoonnummer|
+                gegevens|
+                contactgegevens =0.85
             deze|die|dit|hij is voor ons
             in behandeling ~1 nemen|genomen
             nemen|neem|nemen ~3 in behandeling
@@ -59,6 +62,7 @@ LEXICON = build(
             claim|claimen|claimt
         """,
         "decline": """
+            laat|laten ~2 zitten|schieten|lopen =0.9
             zoek|zoekt|zoeken ~2 iemand ~1 lokaal|dichterbij|anders =0.9
             liever|beter iemand ~2 lokaal|dichterbij|buurt =0.9
             maar nee|neen @end
@@ -88,6 +92,7 @@ LEXICON = build(
             gaat|zal ons|me|mij? niet lukken
         """,
         "reason": """
+            rijden|rijd|komen we|wij|ik ~1 niet ~2 naar|voor
             past ~2 niet ~1 bij ~3 capaciteit|mogelijkheden|team
             gaat ~3 boven ~3 capaciteit|mogelijkheden|macht
             wij|we doen|leveren|installeren|plaatsen|verkopen|verzorgen geen|niet
@@ -175,6 +180,8 @@ LEXICON = build(
             demo|presentatie|videogesprek|videocall
         """,
         "proposal": """
+            offerte|voorstel|prijsopgave ~10 gegaan|uitgegaan
+            offerte|voorstel|prijsopgave ~10 de deur uit
             offerte|voorstel|prijsopgave ~14 verzonden|verstuurd|toegestuurd|gestuurd|doorgestuurd|
                 overgemaakt|
                 opgestuurd|gemaild|
@@ -187,6 +194,8 @@ LEXICON = build(
             offerte @solo
         """,
         "won": """
+            inkooporder|bestelbon|po ~3 binnen|ontvangen|binnengekomen
+            factuur ~8 betaald|voldaan|binnen =0.85
             klant|opdrachtgever|ze|hij|zij is|gaat|ging akkoord @end =0.9
             opdrachtbevestiging|orderbevestiging ~3 ontvangen|binnen|getekend|retour|terug
             rond|binnen voor|op # k|€|euro|eur
@@ -222,6 +231,7 @@ LEXICON = build(
             klant|ze|zij|hij ~2 zei|zeiden ja @end
         """,
         "lost": """
+            sluit|sluiten ~2 af @end =0.85
             via|bij ~3 energieleverancier|leverancier|bouwmarkt|internet|webshop|concurrent|ander|
                 andere ~4 afgenomen|gekocht|besteld =0.85
             daar kunnen we|wij niet tegenop @neg =0.8

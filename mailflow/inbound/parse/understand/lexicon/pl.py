@@ -10,6 +10,7 @@ LEXICON = build(
         był była został została""",
     phrases={
         "pick": """
+            podesłać|podeślij|przesłać|prześlij|wysłać|wyślij ~2 numer|kontakt|dane|telefon =0.85
             wyślijcie|prześlijcie|prześlijcie|podeślijcie|poproszę ~2 szczegóły|dane|kontakt|
                 namiary =0.85
             łapiemy|bierzemy to|go|ją @solo
@@ -103,6 +104,9 @@ LEXICON = build(
             na urlopie|zwolnieniu =0.6
         """,
         "contacted": """
+            rozmawiał|rozmawiała|rozmawiali|rozmawiałem|rozmawiałam ~3 z ~1 klientem|klientką|
+                inwestorem|
+                panem|panią
             klient|klientka|inwestor|pan|pani ~1 odpisał|odpisała|odpowiedział|odpowiedziała|
                 oddzwonił|oddzwoniła|zadzwonił|zadzwoniła
             złapany|złapana|złapani ~1 telefonicznie
@@ -164,6 +168,8 @@ LEXICON = build(
                 wysłaliśmy ~5 ofert*|wycen*|kosztorys*|propozycj* =0.85
         """,
         "won": """
+            faktura|fakturę|faktury ~8 opłacona|zapłacona|opłacił|zapłacił|opłaciła|zapłaciła|
+                uregulowana =0.85
             zamknięte|zamknięty|zamknęliśmy na|za # ~1 k|tys|zł|pln
             powierzył|powierzyła|powierzyli|zlecił|zleciła|zlecili ~1 nam ~6 zlecenie|realizację|
                 wykonanie|zamówienie|prace =0.9
@@ -182,7 +188,7 @@ LEXICON = build(
             zlecił|zleciła
             zgodził|zgodziła|zgodzili ~3 na ~1 ofertę|wycenę|warunki|cenę
             zielone światło =0.85
-            dostaliśmy|mamy|zdobyliśmy ~2 zlecenie|zamówienie|umowę|kontrakt|robotę
+            dostaliśmy|otrzymaliśmy|mamy|zdobyliśmy ~2 zlecenie|zamówienie|umowę|kontrakt|robotę
             złożył|złożyła|złożyli ~3 zamówienie|zlecenie|zamówienia
             akceptuje|zaakceptował|zaakceptowała|zaakceptowali|przyjął|przyjęła|przyjęli ~2 ofertę|
                 wycenę|kosztorys
