@@ -192,10 +192,8 @@ def _meaning(
         # "der Kunde hat einen anderen Installateur beauftragt": someone else got the order
         sure = RIVAL_SURE if customer else UNSURE
         return Signal("lost", min(weight, sure), sentence, first, end, "rival")
-    if kind == "lost" and weight < CUSTOMER_ONLY:
-        if not customer:
-            return None  # "went with …": a loss only when the customer went
-        weight = RIVAL_SURE  # "the customer went with British Gas"
+    if kind == "lost" and weight < CUSTOMER_ONLY and not customer:
+        return None  # "went with …": a loss only when the customer went
     if kind == "lost" and _rival(hit, clause_of, by_intent):
         weight = max(weight, RIVAL_SURE)  # "met een andere partij in zee gegaan"
     if kind == "pick" and _in_clause(hit, clause_of, by_intent, "someday"):
