@@ -27,7 +27,10 @@ def test_decline_and_win_on_a_phone_in_german(
 ) -> None:
     for city in ("Stuttgart", "Ulm", "Karlsruhe"):
         world.partner(city, language="de")
-    lead, offers = world.offered_lead(value="18500", currency="EUR")
+    # the live worker distributes the lead itself: wait for it, then read its offers
+    lead = world.lead(value="18500", currency="EUR")
+    live.queue.drain()
+    offers = world.offers(lead.id)  # type: ignore[arg-type]
     rt = live.rt
     first, second = offers[0], offers[1]
     c1 = world.contacts(first.organization_id)[0]

@@ -19,9 +19,11 @@ def test_a_german_partner_chooses_what_their_reply_meant_on_a_phone(
     world: World,
 ) -> None:
     world.partner("Stuttgart", language="de")
-    lead, offers = world.offered_lead()
-    contact = world.contacts(offers[0].organization_id)[0]
+    # the live worker distributes the lead itself: wait for it, then read its offers
+    lead = world.lead()
     live.queue.drain()
+    offers = world.offers(lead.id)  # type: ignore[arg-type]
+    contact = world.contacts(offers[0].organization_id)[0]
     live.smtp.clear()
     key = live.rt.reply_key(offers[0].id, contact.id)  # type: ignore[arg-type]
     to = f"reply+{key}@{live.rt.settings.inbound_domain}"
