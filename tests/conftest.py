@@ -61,16 +61,55 @@ def _postgres_ready() -> Iterator[str]:
         drop_postgres_database(url)
 
 
+class _PostgresReset:
+    """Empty a test database between tests. TRUNCATE gives every table a new file (0.7 s
+    for the whole schema on a busy two-core machine, paid by each of the PostgreSQL tests);
+    a test writes a handful of tables, so this asks which ones hold rows (one query), deletes
+    those children first, and starts their sequences again at 1, as TRUNCATE … RESTART
+    IDENTITY did."""
+
+    def __init__(self, url: str) -> None:
+        from sqlmodel import SQLModel
+
+        import mailflow.models  # noqa: F401
+
+        self.engine = make_engine(url)
+        self.tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
+        self.probe = text(
+            " UNION ALL ".join(
+                f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM \"{name}\")" for name in self.tables
+            )
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT t.relname, s.relname FROM pg_class s"
+                    " JOIN pg_depend d ON d.objid = s.oid AND d.deptype IN ('a', 'i')"
+                    " JOIN pg_class t ON t.oid = d.refobjid WHERE s.relkind = 'S'"
+                )
+            ).all()
+        self.sequences: dict[str, list[str]] = {}
+        for table, sequence in rows:
+            self.sequences.setdefault(table, []).append(sequence)
+
+    def __call__(self) -> None:
+        with self.engine.begin() as conn:
+            full = {row[0] for row in conn.execute(self.probe)}
+            for name in self.tables:  # children before the rows they point at
+                if name in full:
+                    conn.execute(text(f'DELETE FROM "{name}"'))
+            for name in full:
+                for sequence in self.sequences.get(name, ()):
+                    conn.execute(text(f"SELECT setval('\"{sequence}\"', 1, false)"))
+
+
+_RESETS: dict[str, _PostgresReset] = {}
+
+
 def _truncate_postgres(url: str) -> None:
-    from sqlmodel import SQLModel
-
-    import mailflow.models  # noqa: F401
-
-    engine = make_engine(url)
-    names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
-    with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    engine.dispose()
+    if url not in _RESETS:
+        _RESETS[url] = _PostgresReset(url)
+    _RESETS[url]()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -27,6 +27,7 @@ __all__ = ["LANGUAGES", "THRESHOLD", "Interpretation", "parse_amount", "understa
 
 THRESHOLD = 0.7  # at or above: act; below: ask the partner
 _OPENING_WORDS = 4  # sentences this short before an answer ("Hi Tom,") leave it the first
+_LAST_WORDS = 2  # a last sentence this short may be the answer ("Pass.", "Paso.")
 _SHORT_REPLY = 6  # tokens: a reply this short may be tried in the other languages
 
 
@@ -98,8 +99,12 @@ def _in_language(found: list[Sentence], code: str, hint: str | None) -> Interpre
     readings: list[Reading] = []
     opening = True
     regret = False
+    last = len(found) - 1
     for sentence in found:
-        reading = read(sentence, lexicon, opening)
+        # a one-word answer stands alone at the start, or closes the reply ("…, so it'd be
+        # a conflict for us. Pass.")
+        alone = opening or (sentence.index == last and len(sentence.tokens) <= _LAST_WORDS)
+        reading = read(sentence, lexicon, alone)
         readings.append(reading)
         regret = regret or reading.regret
         opening = opening and len(sentence.tokens) <= _OPENING_WORDS

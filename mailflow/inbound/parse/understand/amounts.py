@@ -14,13 +14,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from babel.numbers import list_currencies
+
 _CURRENCY = (
     r"\$\s?ca\b|\$\s?cad?n?\b|c\$|ca\$|€|\$|£|us\$|eur(?:os?)?\b|usd\b|dollars?\b|chf\b|sfr\b\.?|fr\.|franken\b|francs?\b"
     r"|gbp\b|pounds?\b|pln\b|złotych\b|zlotych\b|złote\b|zł|zl\b|czk\b|kč|korun\w{0,2}\b"
     r"|sek\b|dkk\b|nok\b|kronor\b|kroner\b|kr\b\.?|mxn\b|ars\b|clp\b|brl\b|huf\b|aud\b"
     r"|nzd\b|jpy\b|cny\b|inr\b|bgn\b|isk\b"
 )
-_NUMBER = r"\d{1,3}(?:[.,'’ \u00a0\u202f\u2009]\d{3})+(?:[.,]\d{1,2})?|\d{1,15}(?:[.,]\d{1,6})?"
+_NUMBER = (
+    r"\d{1,2}(?:,\d\d)+,\d{3}(?![\d,])"  # "18,75,000": lakh, the Indian grouping
+    r"|\d{1,3}(?:[.,'’ \u00a0\u202f\u2009]\d{3})+(?:[.,]\d{1,2})?|\d{1,15}(?:[.,]\d{1,6})?"
+)
 _SUFFIX = (
     r"k\b|t(?=\s?(?:€|eur))|tsd\b\.?|tausend\b|thousand\b|tys\b\.?|mila\b|mille\b|mil\b"
     r"|duizend\b|mio\b\.?|mln\b\.?|mn\b|million(?:en|s|i|e)?\b|millones\b|milioni\b|miljoen\b|m\b"
@@ -63,8 +68,13 @@ _ISO_BY_PREFIX = (
     *((code, code.upper()) for code in ("mxn", "ars", "clp", "brl", "huf", "aud", "nzd", "jpy")),
     *((code, code.upper()) for code in ("cny", "inr", "bgn", "isk")),
 )
+# any ISO 4217 code in capitals right after a figure (the codes from Babel's CLDR data)
+_ISO_CODES = frozenset(list_currencies())
+_ISO_AFTER = re.compile(r"\s?([A-Z]{3})\b")
+_PESOS = re.compile(r"\s?pesos?\b")
 _THOUSANDS = ("k", "t", "tsd", "tausend", "thousand", "tys", "mila", "mille", "mil", "duizend")
 _MAX_AMOUNT_TEXT = 10_000
+_LEAST_BARE = 100  # a figure with no currency and no "k" below this counts things
 _LEAST_EURO = 100  # "8 900e": an "e" glued to a figure this big is euros
 _MONTHS = (
     r"jan|feb|m[äa]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz]|janv|f[ée]v|avr|mai|juin|juil"
@@ -217,6 +227,11 @@ def find_amounts(text: str, kr: str | None = None) -> Iterator[Found]:
         token = post if post and (not pre or pre.startswith("$")) else pre
         rank = 0 if token or match.group("euro") else 1 if match.group("suffix") else 2
         currency = "EUR" if match.group("euro") and not token else _iso(token, kr)
+        code = _ISO_AFTER.match(original, match.end())
+        if code and not post and code.group(1) in _ISO_CODES:
+            rank, currency = 0, code.group(1)  # "$48.000.000 COP", "2.500.000 HUF"
+        elif currency == "USD" and _PESOS.match(text, match.end()):
+            currency = None  # "$ 4.850.000 pesos": which peso, the text does not say
         yield Found(match.start(), match.end(), value, currency, rank)
 
 
@@ -264,6 +279,8 @@ def _not_money(match: re.Match[str], text: str, original: str) -> bool:
     if word_before and word_before[-1].isupper() and word_before[-1].isalpha():
         return True  # "WPL 25", "Typ AX 12"
     plain = number.isdigit()
+    if plain and int(number) < _LEAST_BARE:
+        return True  # "die Bestellung über 2 Kühltheken", "ha preso 3 sollevatori": how many
     if plain and len(number) == 4 and number[:2] in ("19", "20") and _YEAR_BEFORE.search(before):
         return True
     rest = original[end : end + 24]

@@ -92,7 +92,7 @@ _TOTAL_AFTER = re.compile(
 _TOTAL_BEFORE = re.compile(
     r"(?:\btotal\w*|gesamt\w*|kaufpreis|jahreswert|gesamtwert|auftragswert|auftragssumme|auftragsvolumen|endsumme|endpreis"
     r"|\bsumme|order value|contract value|deal value|valore|importo|montant|importe|bedrag"
-    r"|opdrachtwaarde|orderwaarde|opdrachtsom|aanneemsom|contractsom|orderbedrag|koopsom"
+    r"|opdrachtwaarde|orderwaarde|contractwaarde|vertragswert|opdrachtsom|aanneemsom|contractsom|orderbedrag|koopsom"
     r"|contract sum|kwota|wartość|wartosc|łącznie|razem|complessiv\w*|totaal|=)"
     r"[^\d€$£]{0,25}$",
     re.IGNORECASE,

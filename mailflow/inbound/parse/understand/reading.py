@@ -145,10 +145,16 @@ def read(sentence: Sentence, lexicon: Lexicon, opening: bool) -> Reading:
         else:
             # a hedge governs its clause and what follows it, not what was said before:
             # "se ha ido con otra empresa, le daban casi 2.000 € menos" is a sure loss
-            hedged = any(clause_of[h.first] <= clause_of[hit.first] for h in hedges)
+            hedged = any(
+                clause_of[h.first] <= clause_of[hit.first] and not _own(h, hit, sentence)
+                for h in hedges
+            )
             weight = signal.weight * (HEDGE_FACTOR if hedged else 1.0)
-            if signal.kind == "pick" and later <= len(sentence.tokens):
-                weight = min(weight, UNSURE)  # "we'd take it once the permit is there": ask
+            if signal.kind == "pick" and (
+                later <= len(sentence.tokens) or _timed(hit, clause_of, by_intent)
+            ):
+                # "we'd take it once the permit is there", "Machen wir morgen": ask
+                weight = min(weight, UNSURE)
             signals.append(
                 Signal(signal.kind, weight, sentence, signal.first, signal.end, signal.note)
             )
@@ -224,8 +230,9 @@ def _meaning(
         hit, words, clause_of, by_intent
     ):
         return None
-    if kind == "meeting" and _sought(hit, clause_of, by_intent.get("purpose", [])):
-        return None  # "ruft zurück wegen eines Termins": a meeting sought, none arranged
+    if kind in ("meeting", "proposal") and _sought(hit, clause_of, by_intent.get("purpose", [])):
+        # "ruft zurück wegen eines Termins", "they want two options priced up": sought
+        return None
     if kind in STAGES and _near(hit, clause_of, by_intent.get("waiting", [])):
         return None  # "waiting for the signature", "il attend notre visite"
     if kind in _PENDABLE and _near(hit, clause_of, by_intent.get("pending", [])):
@@ -303,6 +310,12 @@ def _negator(
     return None
 
 
+def _own(other: Hit, hit: Hit, sentence: Sentence) -> bool:
+    """``other`` is a word ``hit`` spells itself ("Ci penso io": its "penso" is no hedge),
+    not one standing in its gap ("presupuesto debería estar listo")."""
+    return _inside(other, hit) and _spelled(hit, sentence.tokens[other.first].word)
+
+
 def _spelled(hit: Hit, word: str) -> bool:
     """The phrase names this word itself ("not interested", "nicht für uns")."""
     return any(spec.accepts(word) for spec in hit.phrase.specs if not spec.gap)
@@ -344,6 +357,15 @@ def _near_before(hit: Hit, clause_of: tuple[int, ...], others: list[Hit], window
         and hit.first - other.end <= window
         and clause_of[other.first] == clause_of[hit.first]
         for other in others
+    )
+
+
+def _timed(hit: Hit, clause_of: tuple[int, ...], by_intent: dict[str, list[Hit]]) -> bool:
+    """A time still to come right after a pick word ("lo haremos mañana", "Machen wir
+    morgen"): something will be done then, not the lead taken now."""
+    return any(
+        f.first == hit.end and clause_of[f.first] == clause_of[hit.first]
+        for f in by_intent.get("future", [])
     )
 
 

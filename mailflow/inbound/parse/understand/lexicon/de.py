@@ -13,6 +13,7 @@ LEXICON = build(
         bitte leider kein keine uns ihnen kunde kunden mal heute morgen gestern dass wie was""",
     phrases={
         "pick": """
+            gebt|gebts|gib|gibs uns|mir ~1 den|die|das|ihn
             schicken|senden|geben ~1 sie ~1 mir|uns ~3 nummer|telefonnummer|kontaktdaten|
                 kontakt =0.85
             übernimmt bei uns
@@ -27,7 +28,7 @@ LEXICON = build(
             liegt in unserem gebiet|revier
             jo|ja|ok passt @whole
             nehm|nehme ich|wir @end
-            ist|liegt ~1 unser|unserem|in unserem ~1 gebiet|revier|einzugsgebiet =0.85
+            ist|liegt ~1 in unserem ~1 gebiet|revier|einzugsgebiet =0.85
             wir|ich nehmen|nehme|übernehmen|übernehme|bearbeiten|bearbeite
             wir machen das|es|den|ihn
             nehmen|übernehmen|machen|mache|bearbeiten wir|ich
@@ -73,6 +74,7 @@ LEXICON = build(
                 telefonnummer =0.85
         """,
         "decline": """
+            lohnt|rentiert ~1 sich ~6 nicht @neg
             an|einen|einem ~2 kollegen|kollegin|partner|mitbewerber ~3 geben|weitergeben|vergeben|
                 schicken|anbieten|übergeben =0.9
             also|daher|deshalb ~1 leider? nein|nicht @end
@@ -178,7 +180,8 @@ LEXICON = build(
             vorstellungsmail|einführungsmail|präsentationsmail|infomail|begrüßungsmail|
                 vorstellungs|kennenlernmail ~5 raus|geschickt|verschickt|gesendet|versandt|
                 versendet|rausgegangen
-            erstkontakt|erster kontakt ~2 hergestellt|erfolgt|gemacht|aufgenommen
+            erstkontakt ~2 hergestellt|erfolgt|gemacht|aufgenommen
+            erster kontakt ~2 hergestellt|erfolgt|gemacht|aufgenommen
             erstkontakt @solo
             kontaktiert
             angerufen
@@ -208,6 +211,8 @@ LEXICON = build(
             im austausch|gespräch
         """,
         "attempt": """
+            mailbox|anrufbeantworter|sprachbox ~3 erwischt|draufgesprochen|draufgsprochen
+            angrufen|angrufa
             mail|e-mail|email|sms|whatsapp ~4 geschickt|geschrieben|gesendet|verschickt
             nachricht|mailbox|ab|anrufbeantworter|sprachnachricht|rückrufbitte ~3 hinterlassen|
                 hinterlegt|gesprochen|draufgesprochen|geschickt
@@ -240,6 +245,7 @@ LEXICON = build(
             hat|haben ~3 stattgefunden
         """,
         "proposal": """
+            angebot|offert ~1 gelegt
             angebot|offerte|kostenvoranschlag ~14 gegangen|rausgegangen|übermittelt|zugestellt|
                 übergeben =0.85
             angebot|offerte|kostenvoranschlag ~14 versendet|versandt|verschickt|raus =0.85
@@ -272,6 +278,10 @@ LEXICON = build(
             angebot|kv|kostenvoranschlag|offerte ~2 beim kunden|bauherrn|interessenten
         """,
         "won": """
+            bestellung|auftrag|auftragsbestätigung ~4 ist|sind da
+            unterschriebene|unterschriebener|unterschriebenen|unterzeichnete|
+                unterzeichneter auftrag|vertrag|bestellung
+            is|ist fix @whole
             rechnung ~8 beglichen|bezahlt|überwiesen =0.85
             uns ~4 auftrag|zuschlag ~8 erteilt|vergeben|übertragen|gegeben =0.9
             auftrag|zuschlag|job|projekt|deal ~3 ergattert|geangelt|abgestaubt
@@ -303,6 +313,7 @@ LEXICON = build(
             auftrag|vertrag ~2 durch|durchgegangen
         """,
         "lost": """
+            projekt|vorhaben|bauvorhaben|neubau|umbau ~3 gestoppt|eingestellt|gestrichen|abgeblasen
             geben|gebe ~2 auf @end =0.85
             schließen|schließe|haben|habe ~3 thema|vorgang|akte|fall|lead|anfrage ~1 ab|
                 abgeschlossen =0.85
@@ -403,6 +414,7 @@ LEXICON = build(
                 gebäude|hof|laden|geschäft|halle
         """,
         "purpose": """
+            interesse ~1 an|für
             wegen|zwecks|bezüglich|bzgl
             um ~1 einen|eine
             für ~1 einen|eine|ein
@@ -441,7 +453,6 @@ LEXICON = build(
             sofern
             soweit
             vorausgesetzt
-            ob
             je nachdem
             im falle
             sollte|sollten ~1 der|die|er|sie|es|das|wir|man|sich
@@ -493,6 +504,8 @@ LEXICON = build(
             to do|todo|todos
         """,
         "pending": """
+            machen|macht|mache ~1 wir|ich|er|sie ~3 aus|ab
+            folgt|folgen
             wird|werden ~1 noch? ~1 vereinbart|gebucht|geplant|terminiert|festgelegt|abgestimmt|
                 ausgemacht|organisiert|eingeplant
             vereinbaren|buchen|planen|terminieren|ausmachen|festlegen|abstimmen|einplanen|
@@ -560,6 +573,7 @@ LEXICON = build(
             nicht unser|unsere lead|kunde|anfrage
         """,
         "temporal": """
+            ob
             bevor
             sobald
         """,

@@ -15,11 +15,13 @@ LEXICON = build(
         from there what if but so do did been got had your my me us off out about by sent""",
     phrases={
         "pick": f"""
+            will be looking after|handling ~2 it|this|that|them|one|job|customer|lead|the =0.85
+            release|pass|send|forward ~3 details|contact|number ~3 to him|her directly =0.85
             send|give me|us ~1 the? ~1 customer|customers|client|clients ~1 number|details|contact|
                 phone =0.85
             snap|snapping|snapped ~2 up
             pass|send|hand ~1 it|this|them over @end =0.85
-            assign|allocate|give|pass ~2 this|it|lead|one|that|job ~1 to us|me
+            assign|allocate|give|pass ~2 this|it|lead|one|that|job ~1 to us|me|our|my
             we will|ll grab ~2 it|this|that|one
             grab ~2 it|this|that|one @solo
             ok|okay|yes|yep for us @whole
@@ -94,6 +96,7 @@ LEXICON = build(
             dibs ~2 it|this|that|one|job|lead
         """,
         "decline": f"""
+            do not send ~1 us|me ~3 this|it|that|these|such|any @neg
             not us @end =0.85
             so ~1 sadly|unfortunately? no|pass @end
             let ~2 this|it|that|one ~1 go|pass
@@ -139,6 +142,9 @@ LEXICON = build(
             can|could|will not get to|round ~1 it|this|that|one
         """,
         "reason": """
+            getting|moving out of
+            conflict of interest
+            be a conflict
             beyond ~3 capacity|capabilities|resources|means|scope|size
             beyond what ~3 team|we|us
             we are not ~2 certified|accredited|authorised|authorized|approved|resellers|reseller|
@@ -286,6 +292,8 @@ LEXICON = build(
             submitted|presented|issued ~6 quote|quotation|proposal|estimate =0.85
         """,
         "won": """
+            issued|released|raised|sent ~2 po|purchase ~1 order =0.9
+            po|purchase order ~3 issued|released|raised|received =0.9
             invoice|deposit ~6 paid|settled =0.85
             placed|signed ~3 order|po|contract|purchase =0.9
             closed at|for # k|grand|€|eur|euros|pounds|dollars
@@ -293,8 +301,8 @@ LEXICON = build(
             awarded|given ~1 us ~3 contract|order|job|project|work =0.9
             won
             closed won
-            we got|have|landed|secured|clinched|bagged ~2 job|contract|order|deal|project|it|sale|
-                work
+            we got|landed|secured|clinched|bagged ~2 job|contract|order|deal|project|it|sale|work
+            we have the|this|that|our? job|contract|order|deal|project|sale|work
             signed
             contract|order|deal|job ~2 signed|received|placed|confirmed|closed|done|secured|awarded|
                 ours
@@ -328,6 +336,7 @@ LEXICON = build(
             customer|client|clients|homeowner|owner|owners|they|he|she ~2 said|says yes @end
         """,
         "lost": """
+            bought|purchased|went for|chose ~3 used|second|refurbished
             gone dark|silent|quiet on us =0.85
             shelve|shelved|shelving ~3 project|job|plans|it|whole|idea|work =0.85
             put|putting ~3 on hold indefinitely
@@ -401,6 +410,8 @@ LEXICON = build(
             someone|somebody else
         """,
         "void": """
+            pick|picking ~2 it|this|that|things up with
+            would|d be ~4 for us to ~1 take|handle|do|accept|pick ~2 it|this|that|on|one
             link|links|button|buttons ~3 accept|pick|take|claim|decline|reject
             presentation|demo|deck|brochure ~3 sent|emailed|mailed|forwarded
             presentation|intro|introduction|introductory|demo|welcome|consultation ~1 email|mail|e|
@@ -425,7 +436,7 @@ LEXICON = build(
             meeting|meet ~1 the|their|your ~1 deadline|requirements|standards|needs|expectations|
                 budget
             nice|good|pleasure to meet
-            signed off|signing off
+            signing off
             is|s|was|seems|seemed|sounds|sounded|looks|looked|appears|
                 appeared not? very|really|quite|super|genuinely|definitely|most? interested
             selling|sold|sell|sells ~3 house|property|home|flat|building|land|plot|premises|
@@ -480,7 +491,6 @@ LEXICON = build(
             provided
             as long as
             assuming
-            whether
             depending on
             in the event
             otherwise
@@ -507,6 +517,7 @@ LEXICON = build(
             tentative*
         """,
         "future": """
+            we|i can|could
             will
             shall
             going to
@@ -617,9 +628,11 @@ LEXICON = build(
             wrong lead|customer|contact|one|email
             not our lead|customer
             sent ~1 to the wrong
-            mix up|mixup|mixed up
+            mix|mixed up
+            mixup
         """,
         "temporal": """
+            whether
             before we|i|taking|accepting|committing|booking|arranging
             once
             as soon as

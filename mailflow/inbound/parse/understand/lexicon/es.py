@@ -12,6 +12,8 @@ LEXICON = build(
         ayer está estamos somos""",
     phrases={
         "pick": f"""
+            lo|la|este|esta ~1 va a llevar|atender|gestionar|seguir|coger|tomar =0.85
+            pásenmelo|pásamelo|pasamelo|pasenmelo|mándamelo|mandamelo|mándenmelo|mandenmelo
             mandame|mándame|pasame|pásame|envíame|enviame|mándenme|pásenme ~2 teléfono|número|
                 celular|móvil|datos =0.85
             lo|la vamos a coger|tomar|llevar|atender =0.85
@@ -39,7 +41,8 @@ LEXICON = build(
             por supuesto
             de acuerdo @solo
             encantados|encantado|encantada
-            con gusto|mucho gusto
+            con gusto
+            mucho gusto
             interesa =0.85
             interesados|interesado|interesada =0.85
             nos encargamos
@@ -69,6 +72,7 @@ LEXICON = build(
                 enviadme ~3 contacto|lead|teléfono|cliente =0.9
         """,
         "decline": """
+            no nos conviene
             dicho|dijo|dice que no @end
             así|asi que ~1 no @end
             pásaselo|pasádselo|dáselo|dádselo|pasadlo|pásalo|dadlo|dalo|mandadlo|
@@ -132,6 +136,8 @@ LEXICON = build(
             de vacaciones|baja|permiso =0.6
         """,
         "contacted": """
+            mande|mandé|envie|envié|escribí|escribi ~2 whatsapp|wasap|mensaje|correo|mail|email
+            me|nos contestó|contesto|respondió|respondio
             contactó|contactaron|contactado ~2 con
             devolvió|devolvieron|devuelto ~1 la llamada
             hablado|hablé|hablamos ~3 con
@@ -175,6 +181,8 @@ LEXICON = build(
             demo|demostración|presentación|videollamada
         """,
         "proposal": """
+            mandó|mando|envió|envio|remitió|remitio ~3 cotización|cotizacion|propuesta|presupuesto|
+                oferta
             enviada|enviado|remitida|remitido|mandada|mandado ~1 oferta|presupuesto|propuesta|
                 cotización
             tiene|tienen|recibió|recibieron ~2 presupuesto|oferta|propuesta|cotización =0.85
@@ -193,6 +201,7 @@ LEXICON = build(
             presupuesto @solo
         """,
         "won": """
+            cliente ~2 pagó|pago|abonó|liquidó
             factura ~8 cobrada|pagada|abonada|liquidada =0.85
             formalizado|formalizó|formalizamos|formalizaron ~3 pedido|contrato|encargo|compra
             nos han|ha dado|adjudicado|encargado ~2 obra|trabajo|proyecto|pedido|instalación =0.9
@@ -268,6 +277,9 @@ LEXICON = build(
             competencia|competidor|competidores
         """,
         "void": """
+            contestó|contesto|respondió|respondio|dijo|dice|comentó|comento que si
+            tomamos|tomé|tome|tomar|tomaron medidas|nota|notas|fotos|medida ~2 de|del|en|a|al ~1 la|
+                el
             por encargo de|del
             enlace|enlaces|link|botón|boton|botones ~3 aceptar|coger|tomar|elegir|rechazar|declinar
             presentación ~3 enviada|mandada|remitida|reenviada
@@ -290,6 +302,7 @@ LEXICON = build(
             casa|piso|terreno|vivienda ~3 vendido|vendida|venden|vender
         """,
         "purpose": """
+            interesado|interesada|interesados|interés ~1 en|por
             vamos|voy|van ~2 concretar|fijar|organizar|programar|agendar|concertar|cuadrar
             concretaremos|fijaremos|organizaremos|programaremos|agendaremos|concertaremos
             para ~1 concretar|fijar|cerrar|quedar|acordar|programar|organizar|buscar|agendar|una|un
@@ -345,7 +358,8 @@ LEXICON = build(
             debería|deberían
         """,
         "future": """
-            mañana|pasado mañana
+            mañana
+            pasado mañana
             próxima|próximo|siguiente
             semana que viene
             pronto

@@ -13,6 +13,8 @@ LEXICON = build(
         client devis qui que ça cela été fait déjà demain hier""",
     phrases={
         "pick": f"""
+            va|vont ~1 gérer|suivre|traiter ~1 ce|cette|le|la|les dossier|lead|client|cliente|
+                demande|affaire|projet =0.85
             envoyez|envoie|transmettez|donnez|passez moi|nous ~2 coordonnées|numéro|téléphone|
                 contact =0.85
             c est pour nous @end
@@ -90,6 +92,7 @@ LEXICON = build(
             pas possible de ~3 occuper|charger|prendre|gérer|suivre|assurer
         """,
         "reason": """
+            ne ~1 travaillons|faisons|intervenons|touchons plus
             dépasse|dépassent|excède ~4 capacités|capacité|moyens|possibilités
             pas ~2 revendeurs|revendeur|distributeurs|distributeur|certifiés|certifié|agréés|agréé|
                 habilités|habilité|qualifiés|partenaires|partenaire|installateurs
@@ -158,6 +161,7 @@ LEXICON = build(
             essayé|tenté ~3 appeler|joindre|contacter
         """,
         "meeting": """
+            rendu|rendus|rendue|rendues ~1 au|aux|à|a|dans
             rendus|rendu|rendue|rendues|déplacés|déplacé ~2 chez
             rendus|rendu|rendue|rendues|déplacés|déplacé sur place|site
             suis|sommes passé|passés|allé|allés ~1 voir
@@ -223,6 +227,7 @@ LEXICON = build(
             client|cliente|clients|il|elle|ils ~2 dit|répondu oui @end
         """,
         "lost": """
+            projet|dossier ~2 abandonné|annulé|arrêté|tombé
             dossier|affaire|lead|sujet|piste clos|close|clôturé|clôturée|classé|classée|fermé =0.85
             opté|choisi pour =0.6
             fait|faite ~1 refaire|faire|installer|poser|monter ~6 par ~3 frère|cousin|voisin|ami|
@@ -264,6 +269,8 @@ LEXICON = build(
             concurrent|concurrents|concurrence|ailleurs
         """,
         "void": """
+            montré|montrée|montrés|montrées|semble|semblait intéressé|intéressée|intéressés|
+                intéressées
             lien|liens|bouton|boutons ~3 accepter|prendre|choisir|refuser|décliner
             rendez vous à prendre|fixer|caler|planifier|programmer|convenir
             rdv|visite|date|créneau à prendre|fixer|caler|planifier|programmer|convenir
@@ -288,10 +295,13 @@ LEXICON = build(
                 bien|plutôt|assez|super? intéressé|intéressée|intéressés|intéressées
             a|avait|ont|avaient l air pas? très|vraiment|bien|plutôt|assez? intéressé|intéressée|
                 intéressés|intéressées
-            vend|vendent|vendu|vendre ~3 maison|bien|terrain|appartement
+            vend|vendent|vendu|vendre ~3 maison|bien|terrain|appartement|restaurant|commerce|
+                entreprise|
+                société|local|ferme|bâtiment|magasin|boutique|propriété|fonds|hôtel|cabinet
             maison|terrain|appartement ~3 vendu|vendue|vend|vendre
         """,
         "purpose": """
+            intéressé|intéressée|intéressés|intéressées|intérêt ~1 par|pour
             va|allons|vais|vont ~1 fixer|caler|organiser|planifier|programmer|convenir
             fixerons|calerons|organiserons|planifierons|programmerons|conviendrons
             pour ~1 fixer|prendre|convenir|caler|organiser|planifier|trouver|programmer|un|une
@@ -351,7 +361,8 @@ LEXICON = build(
         """,
         "future": """
             vais|va|allons|vont|allez
-            demain|après demain
+            demain
+            après demain
             prochain|prochaine
             bientôt
             plus tard

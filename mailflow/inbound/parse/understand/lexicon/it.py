@@ -12,6 +12,10 @@ LEXICON = build(
         domani ieri molto bene""",
     phrases={
         "pick": f"""
+            occuparmene|occuparcene|occuparmi|occuparci =0.85
+            questo|questa lo|la segue|seguirà|gestisce|gestirà|prende|curerà =0.85
+            ci penso|pensiamo io|noi
+            se ne occupa|occuperà|occupera =0.85
             nostro|nostra @whole =0.85
             ok|sì|si nostro|nostra @end
             mandami|mandatemi|inviatemi|inviami|passatemi|passami|giri|girate|girami|
@@ -62,6 +66,8 @@ LEXICON = build(
                 datemelo =0.9
         """,
         "decline": """
+            stavolta passo|passiamo
+            questa volta passo|passiamo
             conviene|meglio ~4 collega|partner|concessionario|rivenditore =0.85
             preferiamo|preferisco ~1 lasciarlo|lasciarla|lasciar|lasciare|passare|rinunciare =0.9
             detto|dice|dirà|risposto di no @end
@@ -83,11 +89,13 @@ LEXICON = build(
             non possiamo ~2 prenderlo|prenderla|accettare|occuparcene|farlo|farla|seguirlo|seguirla
             lasciamo ~2 perdere|stare
             dobbiamo ~1 rinunciare|rifiutare|declinare
-            stavolta|questa volta passo|passiamo
             non riesco|riusciamo|posso|possiamo|potrò|potremo ~3 seguirlo|seguirla|occuparmene|
                 occuparcene|occuparmi|occuparci|gestirlo|gestirla|prenderlo|prenderla
         """,
         "reason": """
+            trattiamo|facciamo|vendiamo esclusivamente|solo|soltanto|unicamente
+            contenzioso
+            conflitto di interessi
             non rientra|rientrano ~3 zona|area|competenza|territorio
             seguiamo|copriamo|serviamo|lavoriamo solo
             non accettiamo|prendiamo ~1 nuovi|nuove|altri|altre ~1 lavori|incarichi|clienti|
@@ -154,6 +162,8 @@ LEXICON = build(
             provato|tentato ~3 chiamare|contattare|raggiungere|sentire
         """,
         "meeting": """
+            siamo stati|stato|stata ~2 da|dal|dalla|in|presso
+            fatto i rilievi
             passato|passata|passati|andato|andata|andati|stato|stati a ~1 vedere|vederlo|
                 vederla|vederli
             appuntamento|appuntamenti
@@ -185,6 +195,9 @@ LEXICON = build(
                 proposta =0.85
         """,
         "won": """
+            ordine ~2 arrivato|ricevuto|confermato
+            chiuso finalmente
+            cliente ~3 ha|hanno comprato|acquistato|ordinato =0.85
             arrivato|ricevuto|pervenuto|arrivata|ricevuta ~3 ordine|ordinativo|contratto|conferma
             fattura ~8 pagata|saldata|incassata|liquidata =0.85
             chiuso|chiusa|chiudiamo ~4 lavoro|contratto|affare|trattativa|ordine|commessa|vendita
@@ -215,6 +228,7 @@ LEXICON = build(
             cliente|lui|lei|loro ~2 detto di? sì @end
         """,
         "lost": """
+            hanno|ha comprato|preso|acquistato ~3 usata|usato|usati|usate|altrove|seconda
             chiudo|chiudiamo|archivio|archiviamo ~1 la? ~1 pratica|posizione =0.85
             per noi è|e ~1 chiuso|chiusa|finita|finito =0.9
             fatto fare ~4 da|dal|dall|dalla|dallo|ad =0.6
@@ -261,6 +275,7 @@ LEXICON = build(
             concorrenza|concorrente|concorrenti|altrove
         """,
         "void": """
+            prese|preso|prendere|presi le? misure|note|foto
             link|collegamento|pulsante|pulsanti|bottone|tasto ~3 accettare|prendere|scegliere|
                 rifiutare|declinare
             presentazione ~3 inviata|mandata|inoltrata|spedita|trasmessa
@@ -288,6 +303,7 @@ LEXICON = build(
                 palazzo|villa ~3 venduto|venduta|vendono|vendere
         """,
         "purpose": """
+            interessato|interessata|interessati|interesse ~1 a|ad|per|in
             fisseremo|organizzeremo|programmeremo|concorderemo|fisserò|organizzerò
             per ~1 fissare|concordare|prendere|organizzare|programmare|trovare|definire|un|una
             riguardo|circa

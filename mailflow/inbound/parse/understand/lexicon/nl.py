@@ -13,6 +13,9 @@ LEXICON = build(
         wel geen""",
     phrases={
         "pick": f"""
+            zet ~3 op onze|mijn naam
+            pakt|pakken ~1 deze|dit|hem|het ~1 op
+            zeggen|zeg ~1 we|ik? geen nee tegen @neg
             stuur|stuurt|geef|geeft|mail|mailen|mailt ~1 me|mij|ons ~2 nummer|telefoonnummer|
                 gegevens|
                 contactgegevens =0.85
@@ -180,6 +183,7 @@ LEXICON = build(
             demo|presentatie|videogesprek|videocall
         """,
         "proposal": """
+            offerte|prijsofferte ~2 bezorgd|afgeleverd|overhandigd
             offerte|voorstel|prijsopgave ~10 gegaan|uitgegaan
             offerte|voorstel|prijsopgave ~10 de deur uit
             offerte|voorstel|prijsopgave ~14 verzonden|verstuurd|toegestuurd|gestuurd|doorgestuurd|
@@ -194,6 +198,8 @@ LEXICON = build(
             offerte @solo
         """,
         "won": """
+            klant ~2 heeft betaald
+            alles rond
             inkooporder|bestelbon|po ~3 binnen|ontvangen|binnengekomen
             factuur ~8 betaald|voldaan|binnen =0.85
             klant|opdrachtgever|ze|hij|zij is|gaat|ging akkoord @end =0.9
@@ -373,6 +379,7 @@ LEXICON = build(
             actiepunt|actiepunten|todo
         """,
         "pending": """
+            volgt|volgen
             inplannen|plannen|afspreken|boeken|vastleggen|regelen
             nog ~2 te plannen|maken|boeken|regelen|bevestigen
             nog ~2 af te spreken

@@ -10,6 +10,7 @@ LEXICON = build(
         był była został została""",
     phrases={
         "pick": """
+            zajmie|zajmą się
             podesłać|podeślij|przesłać|prześlij|wysłać|wyślij ~2 numer|kontakt|dane|telefon =0.85
             wyślijcie|prześlijcie|prześlijcie|podeślijcie|poproszę ~2 szczegóły|dane|kontakt|
                 namiary =0.85
@@ -27,7 +28,7 @@ LEXICON = build(
             tak ~1 bierzemy|proszę|oczywiście|chętnie|jasne|dziękuję|dzięki
             chętnie|oczywiście|jasne @solo
             jasna sprawa
-            zajmiemy|zajmę|zajmujemy się
+            zajmiemy|zajmę się
             wchodzimy ~1 w
             wchodzimy @solo
             zainteresowani|zainteresowany|zainteresowana =0.85
@@ -72,6 +73,7 @@ LEXICON = build(
             nie mogę|możemy ~3 zająć|wziąć|obsłużyć|podjąć
         """,
         "reason": """
+            nie nasza branża|branza|działka|dzialka|bajka @neg
             przekracza|przekraczają|przerasta ~4 możliwości|moce|zasoby
             nie sprzedajemy|montujemy|instalujemy|robimy|obsługujemy|prowadzimy|dystrybuujemy|
                 oferujemy|wykonujemy
@@ -137,6 +139,7 @@ LEXICON = build(
             próbowałem|próbowałam|próbowaliśmy ~3 dodzwonić|zadzwonić|skontaktować|złapać
         """,
         "meeting": """
+            byłem|bylem|byliśmy|bylismy|byłam|bylam u
             spotkanie|spotkania|spotkaliśmy|spotkałem|spotkałam|spotkamy|spotkaniu
             wizyta|wizytę|wizyty|wizji|wizja|wizycie
             umówiliśmy|umówiłem|umówiłam|umówieni|umówiony|umówione|umówiona
@@ -168,6 +171,8 @@ LEXICON = build(
                 wysłaliśmy ~5 ofert*|wycen*|kosztorys*|propozycj* =0.85
         """,
         "won": """
+            zamówienie ~6 potwierdzone|potwierdził|potwierdzila|potwierdziła
+            klient ~2 zapłacił|zaplacil|opłacił|oplacil|wpłacił|wplacil
             faktura|fakturę|faktury ~8 opłacona|zapłacona|opłacił|zapłacił|opłaciła|zapłaciła|
                 uregulowana =0.85
             zamknięte|zamknięty|zamknęliśmy na|za # ~1 k|tys|zł|pln
