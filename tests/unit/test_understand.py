@@ -16,6 +16,7 @@ from mailflow import cli
 from mailflow.inbound.parse import parse_text
 from mailflow.inbound.parse.understand import LANGUAGES, THRESHOLD, understand
 from mailflow.inbound.parse.understand.amounts import parse_amount
+from mailflow.inbound.parse.understand.lexicon import build
 from mailflow.rules.command import Command
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -445,3 +446,11 @@ def test_the_decisive_words_are_quoted_as_written_and_how_they_were_read_is_a_co
     assert got.because == "Kein Interesse" and got.note == "negated"
     assert understand("Yes, please.").note == "affirm"
     assert understand("Yes, we take it.").note == ""  # its own words lead, not the bare yes
+
+
+@pytest.mark.parametrize(
+    "phrase", ["mañana|pasado mañana", "stavolta|questa volta passo", "demain|après demain"]
+)
+def test_a_lexicon_refuses_an_alternation_that_can_never_match_as_meant(phrase: str) -> None:
+    with pytest.raises(ValueError, match="alternation binds one word"):
+        build("xx", {"future": phrase}, "a")

@@ -8,6 +8,7 @@ compiled once into one index per language when this package is first imported.
 from __future__ import annotations
 
 import importlib
+import itertools
 from dataclasses import dataclass
 
 from mailflow.inbound.parse.understand.phrases import Phrase, PhraseIndex, parse_phrase
@@ -81,10 +82,28 @@ def build(
         for line in _lines(block):
             text, _, weight = line.partition(" =")
             if text:
-                compiled.append(parse_phrase(intent, text, float(weight or ACTIONS.get(intent, 1))))
+                phrase = parse_phrase(intent, text, float(weight or ACTIONS.get(intent, 1)))
+                _check_alternation(code, phrase)
+                compiled.append(phrase)
     return Lexicon(
         code, PhraseIndex(compiled), frozenset(fold(stopwords).split()), negation_after, kr
     )
+
+
+def _check_alternation(code: str, phrase: Phrase) -> None:
+    """Alternation binds one word: "mañana|pasado mañana" reads "(mañana|pasado) mañana" and
+    never finds "mañana" alone. A word offered as an alternative and then repeated (or
+    ending the alternative, as in "stavolta|questa volta") is refused: two lines say it."""
+    specs = [spec for spec in phrase.specs if not spec.gap]
+    for one, after in itertools.pairwise(specs):
+        if len(one.words) < 2 or len(after.words) != 1 or after.prefixes or after.optional:
+            continue
+        (word,) = after.words
+        if any(alt == word or (len(word) > 3 and alt.endswith(word)) for alt in one.words):
+            raise ValueError(
+                f"{code}: {phrase.text!r}: alternation binds one word; write each reading on"
+                " a line of its own"
+            )
 
 
 def _lines(block: str) -> list[str]:
