@@ -1,8 +1,8 @@
 """The "finished" sweep: every page of the app's URL map (console, dialogs, the partner's
-own page) and every email kind, in German and English, at 390 and 1280 px, in real
-headless Chromium. On each: nothing wider than the screen, no table that scrolls sideways
-inside its card, a real ``<title>``, no raw ISO
-timestamp, no internal code (an event kind), no English sentence of the catalog in German,
+own page) and every email kind, in German and English, at 390 and 1280 px (each page loaded
+once and resized), in real headless Chromium. On each: nothing wider than the screen, no
+table that scrolls sideways inside its card, a real ``<title>``, no raw ISO timestamp, no
+internal code (an event kind), no English sentence of the catalog in German,
 amounts in the locale's format.
 Screenshots of the pages with a problem go to ``artifacts/sweep/<lang>-<width>-<name>.png``;
 with ``MAILFLOW_SWEEP_SHOTS=1`` every page's (a full-page PNG of each of the ~500 pages is
@@ -190,12 +190,14 @@ def stack(
     rt.close()
 
 
-def _context(browser: Any, stack: Stack, lang: str, width: int, staff: bool) -> Any:
-    """One browser context per language, width and who reads (logged in or not)."""
-    key = (lang, width, staff)
+def _context(browser: Any, stack: Stack, lang: str, staff: bool) -> Any:
+    """One browser context per language and who reads (logged in or not); its pages open at
+    the first width and are resized to the others."""
+    key = (lang, WIDTHS[0], staff)
     if key not in stack.contexts:
         context = browser.new_context(
-            viewport={"width": width, "height": 900}, locale="de-DE" if lang == "de" else "en-GB"
+            viewport={"width": WIDTHS[0], "height": 900},
+            locale="de-DE" if lang == "de" else "en-GB",
         )
         if staff:
             page = context.new_page()
@@ -262,66 +264,76 @@ def test_every_page_of_the_url_map_is_swept() -> None:
     assert len(PAGES) >= 30
 
 
+def _at_each_width(page: Any, lang: str, name: str, check: Any) -> list[str]:
+    """``check`` at every width of WIDTHS, the page loaded once and resized: what is wrong,
+    each problem named with its width (a page loaded per width took twice the time)."""
+    found: list[str] = []
+    for width in WIDTHS:
+        if page.viewport_size["width"] != width:
+            page.set_viewport_size({"width": width, "height": 900})
+        here = check(width)
+        _shoot(page, f"{lang}-{width}-{name}", here)
+        found += [f"{problem} ({width} px)" for problem in here]
+    return found
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize(
-    ("lang", "width", "endpoint", "name", "where"),
-    [(lang, width, *page) for lang in LANGS for width in WIDTHS for page in PAGES],
-    ids=[f"{lang}-{width}-{page[1]}" for lang in LANGS for width in WIDTHS for page in PAGES],
+    ("lang", "endpoint", "name", "where"),
+    [(lang, *page) for lang in LANGS for page in PAGES],
+    ids=[f"{lang}-{page[1]}" for lang in LANGS for page in PAGES],
 )
-def test_page(
-    browser: Any, stack: Stack, lang: str, width: int, endpoint: str, name: str, where: str
-) -> None:
+def test_page(browser: Any, stack: Stack, lang: str, endpoint: str, name: str, where: str) -> None:
     staff = endpoint.startswith("console") and endpoint not in ANONYMOUS
     path = where if where.startswith("/") else stack.paths[lang].get(where)
     assert path, f"the world has no {where}"
-    page = _context(browser, stack, lang, width, staff).new_page()
+    page = _context(browser, stack, lang, staff).new_page()
     try:
         # "load" waits for the template editor's preview frames too, each an email rendered
         # on a busy machine (seen at 14 s): a generous limit, the page's own speed is not tested
         answer = page.goto(f"{stack.url}{path}", timeout=90_000)
         status = answer.status if answer is not None else 0
-        found = ([f"status {status}"] if status != 200 else []) + problems(page, lang, width)
-        if name in ("lead-won", "console-dashboard") and AMOUNT[lang] not in page.inner_text(
-            "body"
-        ):
-            found.append(f"the won amount is not shown as {AMOUNT[lang]}")
-        _shoot(page, f"{lang}-{width}-{name}", found)
+
+        def check(width: int) -> list[str]:
+            here = problems(page, lang, width)
+            if name in ("lead-won", "console-dashboard") and AMOUNT[lang] not in page.inner_text(
+                "body"
+            ):
+                here.append(f"the won amount is not shown as {AMOUNT[lang]}")
+            return here
+
+        found = ([f"status {status}"] if status != 200 else []) + _at_each_width(
+            page, lang, name, check
+        )
     finally:
         page.close()
     if found:
         _expect_done_elsewhere(endpoint, where)
-    assert found == [], f"{name} ({lang}, {width} px)"
+    assert found == [], f"{name} ({lang})"
 
 
 EMAIL_BRAND = {"name": "Nordwind", "color": "#0a6e8a", "base_url": "https://leads.example.com"}
 
 
 @pytest.fixture(scope="module")
-def mail_contexts(browser: Any) -> Iterator[dict[tuple[str, int], Any]]:
-    contexts: dict[tuple[str, int], Any] = {}
-    yield contexts
-    for context in contexts.values():
-        context.close()
+def mail_context(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": WIDTHS[0], "height": 900}, offline=True)
+    yield context
+    context.close()
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize(
-    ("lang", "width", "kind"),
-    [(lang, width, kind) for lang in LANGS for width in WIDTHS for kind in sorted(kinds.KINDS)],
+    ("lang", "kind"), [(lang, kind) for lang in LANGS for kind in sorted(kinds.KINDS)]
 )
-def test_email(
-    browser: Any, mail_contexts: dict[tuple[str, int], Any], lang: str, width: int, kind: str
-) -> None:
-    if (lang, width) not in mail_contexts:
-        mail_contexts[(lang, width)] = browser.new_context(
-            viewport={"width": width, "height": 900}, offline=True
-        )
+def test_email(mail_context: Any, lang: str, kind: str) -> None:
     mail = Renderer().render(kind, {**kinds.sample(kind, lang), "brand": EMAIL_BRAND})
-    page = mail_contexts[(lang, width)].new_page()
+    page = mail_context.new_page()
     try:
         page.set_content(mail.html, wait_until="load")
-        found = problems(page, lang, width)
-        _shoot(page, f"{lang}-{width}-email-{kind}", found)
+        found = _at_each_width(
+            page, lang, f"email-{kind}", lambda width: problems(page, lang, width)
+        )
     finally:
         page.close()
     subject = " ".join(mail.subject.split())
@@ -332,4 +344,4 @@ def test_email(
     value = {"de": "18.500,00 €", "en": "€18,500.00"}[lang]  # the sample lead's value
     if kind == "offer" and value not in mail.text.replace("\u00a0", " "):
         found.append(f"the lead's value is not written {value}")
-    assert found == [], f"{kind} ({lang}, {width} px)"
+    assert found == [], f"{kind} ({lang})"
