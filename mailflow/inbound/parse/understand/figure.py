@@ -90,11 +90,11 @@ _TOTAL_AFTER = re.compile(
 # right before a figure: the words that name the deal's whole amount ("Auftragswert:",
 # "Importo totale", "Montant total", "Order value")
 _TOTAL_BEFORE = re.compile(
-    r"(?:\btotal\w*|gesamt\w*|kaufpreis|jahreswert|gesamtwert|auftragswert|auftragssumme|auftragsvolumen|endsumme|endpreis"
+    r"(?:\btotal|gesamt|kaufpreis|jahreswert|gesamtwert|auftragswert|auftragssumme|auftragsvolumen|endsumme|endpreis"
     r"|\bsumme|order value|contract value|deal value|valore|importo|montant|importe|bedrag"
     r"|opdrachtwaarde|orderwaarde|contractwaarde|vertragswert|opdrachtsom|aanneemsom|contractsom|orderbedrag|koopsom"
-    r"|contract sum|kwota|wartość|wartosc|łącznie|razem|complessiv\w*|totaal|=)"
-    r"[^\d€$£]{0,25}$",
+    r"|contract sum|kwota|wartość|wartosc|łącznie|razem|complessiv|totaal|=)"
+    r"[^\d€$£]{0,25}$",  # the rest of the label's word too: no "\w*" to backtrack over
     re.IGNORECASE,
 )
 
