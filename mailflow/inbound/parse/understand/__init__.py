@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from mailflow.inbound.parse.understand.amounts import parse_amount
 from mailflow.inbound.parse.understand.decide import CONFLICT, decide
 from mailflow.inbound.parse.understand.language import guess
-from mailflow.inbound.parse.understand.lexicon import LANGUAGES, LEXICONS
+from mailflow.inbound.parse.understand.lexicon import LANGUAGES, LEXICONS, Lexicon
 from mailflow.inbound.parse.understand.reading import Reading, read
 from mailflow.inbound.parse.understand.text import Sentence, sentences
 from mailflow.rules.command import Command
@@ -27,7 +27,7 @@ __all__ = ["LANGUAGES", "THRESHOLD", "Interpretation", "parse_amount", "understa
 
 THRESHOLD = 0.7  # at or above: act; below: ask the partner
 _OPENING_WORDS = 4  # sentences this short before an answer ("Hi Tom,") leave it the first
-_LAST_WORDS = 2  # a last sentence this short may be the answer ("Pass.", "Paso.")
+_LAST_WORDS = 2  # a last sentence this short may be a no ("Pass.", "Paso.")
 _SHORT_REPLY = 6  # tokens: a reply this short may be tried in the other languages
 
 
@@ -101,10 +101,9 @@ def _in_language(found: list[Sentence], code: str, hint: str | None) -> Interpre
     regret = False
     last = len(found) - 1
     for sentence in found:
-        # a one-word answer stands alone at the start, or closes the reply ("…, so it'd be
-        # a conflict for us. Pass.")
-        alone = opening or (sentence.index == last and len(sentence.tokens) <= _LAST_WORDS)
-        reading = read(sentence, lexicon, alone)
+        reading = read(sentence, lexicon, opening)
+        if not opening and sentence.index == last and len(sentence.tokens) <= _LAST_WORDS:
+            reading = _closing_no(reading, lexicon)
         readings.append(reading)
         regret = regret or reading.regret
         opening = opening and len(sentence.tokens) <= _OPENING_WORDS
@@ -131,6 +130,15 @@ def _in_language(found: list[Sentence], code: str, hint: str | None) -> Interpre
         decision.alternatives,
         decision.note,
     )
+
+
+def _closing_no(reading: Reading, lexicon: Lexicon) -> Reading:
+    """A one-word no closing the reply counts as one opening it ("…, so it'd be a conflict
+    for us. Pass."); a closing "Ja" may be someone's initials or a stray word: only a
+    decline is read so."""
+    answered = read(reading.sentence, lexicon, True)
+    extra = tuple(s for s in answered.signals if s.kind == "decline" and s not in reading.signals)
+    return dataclasses.replace(reading, signals=reading.signals + extra)
 
 
 def _kr_of(hint: str | None) -> str | None:

@@ -84,7 +84,7 @@ def decide(readings: list[Reading], early: int, regret: bool, kr: str | None) ->
     lead, confidence = options[0]
     if lead.note == "affirm" and any(reading.past for reading in readings):
         confidence = min(confidence, CONFLICT)  # "sì, l'ho sentito ieri": a yes to a question
-    if any(reading.away for reading in readings):
+    if any(reading.never_acts for reading in readings):
         confidence = min(confidence, CONFLICT)  # an auto-reply (or one quoted), a mix-up: ask
     if not _figure(lead, readings, kr).sure:
         confidence = min(confidence, CONFLICT)  # two figures, or money it cannot place: ask

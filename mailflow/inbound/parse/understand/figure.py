@@ -98,6 +98,7 @@ _TOTAL_BEFORE = re.compile(
     re.IGNORECASE,
 )
 
+_LABEL_REACH = 30  # characters before a figure where its label may stand
 _RATE_BEFORE = re.compile(r"\d\s?%\s?(?:de\s|di\s|del\s|of\s)?$")
 _DISCOUNT = re.compile(
     r"(?:discount|rabatt|nachlass|remise|descuento|sconto|korting|rabat|skonto)", re.IGNORECASE
@@ -138,8 +139,9 @@ def figure_of(signal: Signal, readings: list[Reading], kr: str | None) -> Figure
             break
         near = _seen(reading, kr, None)
         if near and weak:
-            if _choose(near).sure and near[0].found.rank < BARE:
-                return _choose(near)
+            beside = _choose(near)
+            if beside.sure and near[0].found.rank < BARE:
+                return beside
             break
         seen = seen or near
     chosen = _choose(seen) if seen else None
@@ -161,12 +163,17 @@ def _total_after(signal: Signal, by_index: dict[int, Reading], kr: str | None) -
             continue
         text = reading.sentence.text
         for found in find_amounts(text, kr):
-            labelled = _TOTAL_BEFORE.search(text[max(0, found.start - 30) : found.start])
-            total = labelled or _TOTAL_AFTER.match(text, found.end)
-            if found.rank == 0 and total and not _part(text, found):
+            if found.rank == 0 and _called_total(text, found) and not _part(text, found):
                 totals.append((found.value, found.currency))
     unique = list(dict.fromkeys(totals))
     return unique[0] if len(unique) == 1 else None
+
+
+def _called_total(text: str, found: Found) -> bool:
+    """The words right before or after the figure call it the total ("Auftragswert:",
+    "€ 31.720 in total")."""
+    before = text[max(0, found.start - _LABEL_REACH) : found.start]
+    return bool(_TOTAL_BEFORE.search(before) or _TOTAL_AFTER.match(text, found.end))
 
 
 def _money_before_sign_off(readings: list[Reading], kr: str | None) -> bool:
@@ -210,10 +217,7 @@ def _seen(reading: Reading, kr: str | None, signal: Signal | None) -> list[_Seen
         at = _token_at(sentence, figure.start)
         place = 0 if clause[0] <= figure.start < clause[1] else 1 if figure.start > words_at else 2
         # "totaal € 17.280 per jaar", "Jahreswert 11.462,40 €": the whole, even by the year
-        total = bool(
-            _TOTAL_BEFORE.search(text[max(0, figure.start - 30) : figure.start])
-            or _TOTAL_AFTER.match(text, figure.end)
-        )
+        total = _called_total(text, figure)
         earlier = _marked(marks, "earlier", at, clause_of, EARLIER_BEFORE) or _part(text, figure)
         seen.append(
             _Seen(

@@ -64,7 +64,7 @@ class Reading:
     plans: bool = False  # a plan word in a clause that says nothing else ("I'll call them")
     # auto-reply words ("out of the office") or a mix-up ("wrong lead", "hay un error"):
     # nothing in the reply acts
-    away: bool = False
+    never_acts: bool = False
     past: bool = False  # a word of the past ("yesterday"): the reply reports something
     marks: tuple[Hit, ...] = ()  # words that tell which of several amounts is the final one
 
@@ -92,7 +92,7 @@ def read(sentence: Sentence, lexicon: Lexicon, opening: bool) -> Reading:
         if not _inside_any(h, masks) and not _number_label(h, sentence)
     ]
     closing = any(h.first == 0 for h in by_intent.get("closing", [])) and len(sentence.tokens) <= 6
-    away = bool(by_intent.get("away")) or bool(by_intent.get("mixup"))
+    never_acts = bool(by_intent.get("away")) or bool(by_intent.get("mixup"))
     past = bool(by_intent.get("past"))
     starts = _answer_starts(sentence, by_intent.get("opener", []))
     # a question opens its sentence ("Können Sie …"); after an opener ("Leider müssen wir
@@ -113,7 +113,9 @@ def read(sentence: Sentence, lexicon: Lexicon, opening: bool) -> Reading:
     )
     spoken = tuple(h.intent for h in actions if not h.phrase.solo)
     if sentence.question or any(h.first == 0 for h in by_intent.get("question", [])):
-        return Reading(sentence, (), closing, muted="question", held=spoken, away=away, past=past)
+        return Reading(
+            sentence, (), closing, muted="question", held=spoken, never_acts=never_acts, past=past
+        )
     if any(
         _conditions(h, sentence)
         and not _own_word(h, actions, sentence)
@@ -121,7 +123,13 @@ def read(sentence: Sentence, lexicon: Lexicon, opening: bool) -> Reading:
         for h in by_intent.get("conditional", [])
     ):
         return Reading(
-            sentence, (), closing, muted="conditional", held=spoken, away=away, past=past
+            sentence,
+            (),
+            closing,
+            muted="conditional",
+            held=spoken,
+            never_acts=never_acts,
+            past=past,
         )
     hedges = [h for h in by_intent.get("hedge", []) if not _inside_any(h, voids)]
     signals: list[Signal] = []
@@ -168,7 +176,7 @@ def read(sentence: Sentence, lexicon: Lexicon, opening: bool) -> Reading:
         regret,
         held=tuple(held),
         plans=plans,
-        away=away,
+        never_acts=never_acts,
         past=past,
         marks=tuple(h for h in hits if h.intent in _AMOUNT_MARKS),
     )

@@ -528,7 +528,6 @@ LEXICON = build(
             in arbeit|bearbeitung|vorbereitung|erstellung|kalkulation
             sind|bin|ist gerade|noch|aktuell dabei
             arbeiten|arbeite ~2 an|am
-            bevor wir|ich|er|sie|der|die
         """,
         "waiting": """
             warten|wartet|warte ~2 auf

@@ -576,7 +576,6 @@ LEXICON = build(
             in progress|preparation
             working|work on ~2 quote|quotation|proposal|offer|pricing|figures|numbers|estimate
             still|currently ~1 pricing|costing|preparing|drafting|calculating|finalising|finalizing
-            before booking|arranging|scheduling|setting|we|they
         """,
         "waiting": """
             waiting|wait ~1 for|on
@@ -633,7 +632,7 @@ LEXICON = build(
         """,
         "temporal": """
             whether
-            before we|i|taking|accepting|committing|booking|arranging
+            before we|i|they|taking|accepting|committing|booking|arranging|scheduling|setting
             once
             as soon as
         """,

@@ -404,8 +404,6 @@ LEXICON = build(
             estamos|estoy|está|están ~1 preparando|elaborando|haciendo|calculando|terminando|
                 redactando|cerrando|ultimando
             en preparación|elaboración
-            antes de ~1 quedar|concertar|fijar|programar|agendar|hacer|ir|pasar|visitar|
-                organizar
         """,
         "waiting": """
             esperando|espera|esperamos
@@ -458,6 +456,7 @@ LEXICON = build(
         """,
         "temporal": """
             antes de ~1 tomarlo|tomarla|tomar|aceptar|aceptarlo|aceptarla|cogerlo|cogerla|coger|
+                quedar|concertar|programar|agendar|pasar|visitar|organizar|
                 confirmar|hacer|decidir|dar|ir|quedar|fijar|asignar
             en cuanto
             una vez que

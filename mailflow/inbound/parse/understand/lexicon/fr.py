@@ -409,8 +409,6 @@ LEXICON = build(
             en cours de|d
             en train de
             en preparation|elaboration|redaction
-            avant de|d ~1 fixer|caler|programmer|planifier|prendre|faire|passer|visiter|venir|
-                organiser|convenir
         """,
         "waiting": """
             attend|attendons|attendent|attends
@@ -457,7 +455,8 @@ LEXICON = build(
             pas notre lead|client
         """,
         "temporal": """
-            avant de|d ~1 prendre|accepter|confirmer|faire|décider|donner|valider|fixer|aller|
+            avant de|d ~1 prendre|accepter|confirmer|faire|décider|donner|valider|fixer|aller|caler|
+                programmer|planifier|passer|visiter|venir|organiser|convenir|
                 nous|vous|le|la|l
             dès que
             une fois que

@@ -403,7 +403,6 @@ LEXICON = build(
                 predisponendo|definendo|redigendo|chiudendo
             in preparazione|elaborazione|lavorazione
             in corso di
-            prima di ~1 fissare|programmare|fare|passare|venire|andare|organizzare|concordare
             lo|la|li|le farà|faranno|farò|faremo|effettuerà|effettueranno|seguirà|seguiranno
         """,
         "waiting": """
@@ -452,6 +451,7 @@ LEXICON = build(
         """,
         "temporal": """
             prima di ~1 prenderlo|prenderla|prendere|accettare|accettarlo|accettarla|confermare|
+                programmare|passare|venire|organizzare|concordare|
                 procedere|fare|decidere|dare|fissare|andare|partire
             appena
             una volta che

@@ -396,7 +396,6 @@ LEXICON = build(
             wordt|worden ~2 opgesteld|gemaakt|uitgewerkt|berekend|voorbereid|geschreven|afgerond
             in voorbereiding
             in de maak
-            voordat|alvorens we|wij|ik|ze|zij
         """,
         "waiting": """
             wacht|wachten|wachtend ~1 op

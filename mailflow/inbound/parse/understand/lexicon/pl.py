@@ -354,7 +354,6 @@ LEXICON = build(
             w przygotowaniu|opracowaniu|trakcie
             jest|są ~1 przygotowywana|przygotowywany|przygotowywane|opracowywana|opracowywany|
                 opracowywane
-            zanim
             przed ~2 umówieniem|ustaleniem|wizytą|spotkaniem|oględzinami|pomiarem
         """,
         "waiting": """
