@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from mailflow.inbound.parse.extract import extract_reply
+from mailflow.inbound.parse.understand.amounts import PHONE_WORDS
 
 _TAIL = 20  # signature lines looked at for the company
 _PHONE_LABEL = re.compile(
-    r"(?:^|\s|\|)(?:t[ée]l(?:[ée]fono|efone?|[ée]phone|efoon)?|phone|mobil[ea]?|mobiel|móvil"
-    r"|cell(?:ulare)?|handy|portable|kom(?:órka)?|fon)\.?\s*+(?:\w{1,6}\.?\s*+)?[:.]?\s*+"
+    rf"(?:^|\s|\|)(?:{PHONE_WORDS})\.?\s*+(?:\w{{1,6}}\.?\s*+)?[:.]?\s*+"
     r"(\+?\(?\d[\d \-/().]{5,22}\d)",
     re.IGNORECASE,
 )

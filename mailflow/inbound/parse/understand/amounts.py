@@ -92,9 +92,8 @@ _MONTH_AFTER = re.compile(rf"\.?\s{{0,2}}(?:de\s|of\s|th\s|st\s|nd\s|rd\s)?(?:{_
 _MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\w*+\.?\s{{0,2}}$")
 # a reference, a phone number, a model, a year: "nr 2024/118", "tel. 954 123 456", "WPL 25"
 _LABEL_BEFORE = re.compile(
-    r"(?:\b(?:n[rºo°]?|n\.º|nº|#|ref|art|typ|type|model|modelo|modello|tel|phone|telefon|tél"
-    r"|telefono|teléfono|tfno|fax|mobile|mob|handy|gsm|kom|ore|kw|ul|straße|str|rue|calle|via"
-    r"|straat)\.?\s?:?\s?"
+    r"(?:\b(?:n[rºo°]?|n\.º|nº|#|ref|art|typ|type|model|modelo|modello|ore|kw|ul|straße|str"
+    r"|rue|calle|via|straat)\.?\s?:?\s?"
     r"|[+/-])$"
 )
 # a document, a part of a job or a place named by its number: "award letter 4", "phase 2",
@@ -119,10 +118,13 @@ _REFERENCE_WORDS = (
 )
 _REFERENCE_NOUNS = tuple(_REFERENCE_WORDS.split())
 # the rest of a phone number: "Tel 0251 998877", "Mobil 0171 / 765 43 21", "Cel. 442 318 7765"
-_PHONE_BEFORE = re.compile(
-    r"\b(?:tel|phone|telefon|tél|telefono|teléfono|tfno|fax|mobile|mob|mobil|handy|gsm|kom|cel"
-    r"|cell|móvil|movil|cellulare|cell)\.?\s?:?\s?[\d\s+()/.-]*$"
+# the words that label a phone number, in every language we read (the customer's number in a
+# reply is found after one of these too: parse/customer.py)
+PHONE_WORDS = (
+    r"t[ée]l(?:[ée]fono|efone?|[ée]phone|efoon)?|tfno|phone|mobil[ea]?|mobiel|m[óo]vil|mob|gsm"
+    r"|cel(?:l(?:ulare)?)?|handy|portable|kom(?:órka)?|fon"
 )
+_PHONE_BEFORE = re.compile(rf"\b(?:{PHONE_WORDS}|fax)\.?\s?:?\s?[\d\s+()/.-]*$")
 _YEAR_BEFORE = re.compile(
     r"\b(?:von|from|since|seit|depuis|desde|dal|del|sinds|uit|aus|in|built|baujahr|bj|année|anno"
     r"|jahr|rok|roku|year|z|od|de|del|built in)\s$"
