@@ -41,6 +41,9 @@ SET_FLOOR = {
     "blind8": {"en": 0.92, "de": 0.9, "fr": 0.95, "es": 0.95, "it": 0.95, "nl": 0.95, "pl": 0.92},
     # a ninth author (two writers), scored untouched first: 78.2 % with 17 wrong actions
     "blind9": {"en": 0.92, "de": 0.92, "fr": 0.92, "es": 0.92, "it": 0.9, "nl": 0.92, "pl": 0.95},
+    # a tenth author (two writers), scored untouched after the blind9 tuning: 78.6 % with 14
+    # wrong actions; 91.8 % with none after
+    "blind10": {"en": 0.82, "de": 0.85, "fr": 0.95, "es": 0.9, "it": 0.87, "nl": 0.92, "pl": 0.92},
     # the risky cues (to-dos, prices by the piece, numbered documents, relayed messages,
     # introduction emails): never a wrong action; asked back often by design
     "askback": {"en": 0.85, "de": 0.75, "fr": 0.85, "es": 0.7, "it": 0.75, "nl": 0.75, "pl": 0.85},
@@ -64,8 +67,6 @@ DISPUTED = {
     ("blind9", "de#38"): "proposal 1200000 -",
     ("blind9", "nl#37"): "won 8600 -",
     ("blind9", "es#26"): "won 4850000 -",  # "$ … pesos": which peso, the reply does not say
-    # "$" in French: Canadian for this author; a French partner's "$" may be either
-    ("blind9", "fr#35"): "proposal 23400 USD",
     # a meeting agreed for next week is the meeting stage (understand/reading.py: "a meeting
     # arranged is"); the author labelled only the call
     ("blind9", "fr#4"): "meeting",
@@ -316,6 +317,53 @@ READ_AS: list[tuple[str, str, Command | None]] = [
         "Gracias por pensar en nosotros, pero esta zona nos queda lejos. Paso.",
         Command("decline", reason="esta zona nos queda lejos"),
     ),
+    # a French reply's "$" is Canadian; a code in capitals before the figure names it too
+    (
+        "fr",
+        "La soumission est partie lundi, 18 900 $ avant taxes.",
+        Command("feedback", "proposal", Decimal(18900), "CAD"),
+    ),
+    (
+        "en",
+        "Contract signed yesterday, CAD 74,500 all in.",
+        Command("feedback", "won", Decimal(74500), "CAD"),
+    ),
+    # "sí" and "sì" with their accent say yes, not "if"
+    ("es", "Buenas, sí la tomamos, tenemos hueco este mes.", Command("pick")),
+    (
+        "it",
+        "Sì, ho parlato al telefono con il titolare ieri.",
+        Command("feedback", "contacted"),
+    ),
+    # a status list: the lead accepted on a date is history, the furthest stage acts
+    (
+        "fr",
+        "Point : - Lead accepté le 12/03 - Appel au client le 13/03, message laissé",
+        Command("feedback", "contacted"),
+    ),
+    # a label's colon joins its state; a negator after a stage's noun with its "yet"
+    (
+        "it",
+        "- sopralluogo: fatto il 3/4\n- offerta: inviata il 9/4",
+        Command("feedback", "proposal"),
+    ),
+    (
+        "pl",
+        "Rozmawiałem z klientem. Termin pomiaru nie jest jeszcze ustalony.",
+        Command("feedback", "contacted"),
+    ),
+    # only a deposit beside a clear win: the win acts, its total untold
+    (
+        "en",
+        "Deposit of £1,200 paid today, so the order is confirmed.",
+        Command("feedback", "won"),
+    ),
+    # "am 12. Juni": no sentence ends after a day before its month
+    (
+        "de",
+        "Das Angebot ist am 12. Juni rausgegangen, Summe 18.400 €.",
+        Command("feedback", "proposal", Decimal(18400), E),
+    ),
     # any ISO code in capitals after the figure names its currency; "pesos" names none
     (
         "es",
@@ -364,7 +412,7 @@ def test_it_parses_amounts_of_every_locale(text: str, value: Decimal, currency: 
 
 def test_kr_alone_is_no_currency_unless_the_contacts_language_says_which() -> None:
     assert parse_amount("5.000 kr") == (Decimal(5000), None)
-    assert parse_amount("5.000 kr", kr="SEK") == (Decimal(5000), "SEK")
+    assert parse_amount("5.000 kr", {"kr": "SEK"}) == (Decimal(5000), "SEK")
     assert understand("won 12 000 kr", "da").command == Command(
         "feedback", "won", Decimal(12000), "DKK"
     )

@@ -118,8 +118,7 @@ def _in_language(found: list[Sentence], code: str, hint: str | None) -> Interpre
         )
         + 1
     )
-    kr = lexicon.kr or _kr_of(hint)
-    decision = decide(readings, early, regret, kr)
+    decision = decide(readings, early, regret, {**lexicon.signs, **_signs_of(hint)})
     command = decision.candidate if decision.confidence >= THRESHOLD else None
     return Interpretation(
         command,
@@ -141,8 +140,9 @@ def _closing_no(reading: Reading, lexicon: Lexicon) -> Reading:
     return dataclasses.replace(reading, signals=reading.signals + extra)
 
 
-def _kr_of(hint: str | None) -> str | None:
+def _signs_of(hint: str | None) -> dict[str, str]:
     """What "kr" means for a contact whose language (or country) is ``hint``."""
-    return {"sv": "SEK", "se": "SEK", "da": "DKK", "dk": "DKK", "nb": "NOK", "no": "NOK"}.get(
+    kr = {"sv": "SEK", "se": "SEK", "da": "DKK", "dk": "DKK", "nb": "NOK", "no": "NOK"}.get(
         (hint or "")[:2].lower()
     )
+    return {"kr": kr} if kr else {}

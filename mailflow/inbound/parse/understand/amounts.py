@@ -3,14 +3,14 @@
 "12.500,00 €", "€ 4.750,-", "9 950 €" (normal, no-break or thin spaces), "CHF 3'500",
 "6.300,00 zł", "2.5k", "27 T€", "1,2 Mio.", "15 mil euros", "17.400 euro + IVA". The
 currency comes back as its ISO code: EUR, USD, GBP, CHF, PLN, CZK, SEK, DKK, NOK. "kr" alone
-is Swedish, Danish or Norwegian: the caller says which (``kr=``) from the contact's country
+is Swedish, Danish or Norwegian: the caller says which (``signs``) from the contact's country
 or language; without it the amount comes back with no currency rather than a guess.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -71,6 +71,7 @@ _ISO_BY_PREFIX = (
 # any ISO 4217 code in capitals right after a figure (the codes from Babel's CLDR data)
 _ISO_CODES = frozenset(list_currencies())
 _ISO_AFTER = re.compile(r"\s?([A-Z]{3})\b")
+_ISO_BEFORE = re.compile(r"\b([A-Z]{3})\s?$")
 _PESOS = re.compile(r"\s?pesos?\b")
 _THOUSANDS = ("k", "t", "tsd", "tausend", "thousand", "tys", "mila", "mille", "mil", "duizend")
 _MAX_AMOUNT_TEXT = 10_000
@@ -88,7 +89,7 @@ _MONTHS = (
     r"|november|december"
 )
 # a day before its month ("12 czerwca", "12. Juni", "21 de junio") or after it ("June 12")
-_MONTH_AFTER = re.compile(rf"\.?\s{{0,2}}(?:de\s|of\s|th\s|st\s|nd\s|rd\s)?(?:{_MONTHS})\w*+\b")
+MONTH_AFTER = re.compile(rf"\.?\s{{0,2}}(?:de\s|of\s|th\s|st\s|nd\s|rd\s)?(?:{_MONTHS})\w*+\b")
 _MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\w*+\.?\s{{0,2}}$")
 # a reference, a phone number, a model, a year: "nr 2024/118", "tel. 954 123 456", "WPL 25"
 _LABEL_BEFORE = re.compile(
@@ -197,14 +198,15 @@ class Found:
     rank: int  # 0: a currency named, 1: a k/Mio suffix, 2: a bare number
 
 
-def parse_amount(text: str, kr: str | None = None) -> Amount | None:
+def parse_amount(text: str, signs: Mapping[str, str] | None = None) -> Amount | None:
     """The first money amount in text and its ISO currency (None when none is named).
 
     A figure with a currency beats one with a k/Mio suffix, which beats a bare number;
-    dates and times are never amounts. ``kr``: the ISO code "kr" stands for, if known.
+    dates and times are never amounts. ``signs``: what a bare "kr" or "$" stands for, if
+    known ({"kr": "SEK"}); "$" is USD unless it says otherwise.
     """
     best: Found | None = None
-    for found in find_amounts(text, kr):
+    for found in find_amounts(text, signs):
         if best is None or found.rank < best.rank:
             best = found
         if found.rank == 0:
@@ -212,29 +214,38 @@ def parse_amount(text: str, kr: str | None = None) -> Amount | None:
     return (best.value, best.currency) if best else None
 
 
-def find_amounts(text: str, kr: str | None = None) -> Iterator[Found]:
+def find_amounts(text: str, signs: Mapping[str, str] | None = None) -> Iterator[Found]:
     """Every money amount in text, in order, with where it stands and how sure a figure."""
     original = (text or "")[:_MAX_AMOUNT_TEXT]
     text = original.lower()
     if len(text) != len(original):
         original = text  # a letter that lower-cases to two: no capitals to read
     for match in _AMOUNT.finditer(text):
-        if _is_date_or_time(match, text) or _not_money(match, text, original):
+        pre, post = match.group("pre"), match.group("post")
+        # "$48.000.000 COP", "COP 48.500.000", "CAD 128,400": an ISO code in capitals
+        code = None if post else _iso_code(match, original, before=not pre)
+        if not code and (_is_date_or_time(match, text) or _not_money(match, text, original)):
             continue
         value = _amount_value(match)
         if value is None or (match.group("euro") and value < _LEAST_EURO):
             continue  # "le 3e étage": an ordinal, not three euros
         # "$185,000 MXN": the code after says which dollar (or peso) the sign before is
-        pre, post = match.group("pre"), match.group("post")
         token = post if post and (not pre or pre.startswith("$")) else pre
         rank = 0 if token or match.group("euro") else 1 if match.group("suffix") else 2
-        currency = "EUR" if match.group("euro") and not token else _iso(token, kr)
-        code = _ISO_AFTER.match(original, match.end())
-        if code and not post and code.group(1) in _ISO_CODES:
-            rank, currency = 0, code.group(1)  # "$48.000.000 COP", "2.500.000 HUF"
+        currency = "EUR" if match.group("euro") and not token else _iso(token, signs or {})
+        if code:
+            rank, currency = 0, code
         elif currency == "USD" and _PESOS.match(text, match.end()):
             currency = None  # "$ 4.850.000 pesos": which peso, the text does not say
         yield Found(match.start(), match.end(), value, currency, rank)
+
+
+def _iso_code(match: re.Match[str], original: str, before: bool) -> str | None:
+    """An ISO 4217 code in capitals right after the figure, or right before it."""
+    code = _ISO_AFTER.match(original, match.end())
+    if code is None and before:
+        code = _ISO_BEFORE.search(original, max(0, match.start() - 4), match.start())
+    return code.group(1) if code and code.group(1) in _ISO_CODES else None
 
 
 def _is_date_or_time(match: re.Match[str], text: str) -> bool:
@@ -255,7 +266,7 @@ def _not_money(match: re.Match[str], text: str, original: str) -> bool:
     number = match.group("num")
     if match.group("pre") or match.group("post") or match.group("euro"):
         return False
-    if _MONTH_AFTER.match(after) or _MONTH_BEFORE.search(before):
+    if MONTH_AFTER.match(after) or _MONTH_BEFORE.search(before):
         return True
     if match.group("suffix"):
         return False
@@ -348,8 +359,10 @@ def _to_decimal(raw: str) -> Decimal:
     return Decimal(f"{whole}.{raw[last_index + 1 :]}")
 
 
-def _iso(token: str | None, kr: str | None) -> str | None:
+def _iso(token: str | None, signs: Mapping[str, str]) -> str | None:
     token = (token or "").lower()
     if token.startswith("kr") and token.rstrip(".") == "kr":
-        return kr
+        return signs.get("kr")
+    if token.strip() == "$":
+        return signs.get("$", "USD")
     return next((iso for prefix, iso in _ISO_BY_PREFIX if token.startswith(prefix)), None)

@@ -11,6 +11,7 @@ unsure amount is asked about.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from mailflow.inbound.parse.understand.figure import Figure, figure_of
@@ -41,7 +42,7 @@ class Decision:
     note: str = ""  # how a rule changed the decisive words' meaning (a code, see Signal)
 
 
-def decide(readings: list[Reading], early: int, regret: bool, kr: str | None) -> Decision:
+def decide(readings: list[Reading], early: int, regret: bool, signs: Mapping[str, str]) -> Decision:
     signals = [s for reading in readings for s in reading.signals]
     picks = _of(signals, "pick")
     declines = _of(signals, "decline")
@@ -86,11 +87,11 @@ def decide(readings: list[Reading], early: int, regret: bool, kr: str | None) ->
         confidence = min(confidence, CONFLICT)  # "sì, l'ho sentito ieri": a yes to a question
     if any(reading.never_acts for reading in readings):
         confidence = min(confidence, CONFLICT)  # an auto-reply (or one quoted), a mix-up: ask
-    if not _figure(lead, readings, kr).sure:
+    if not _figure(lead, readings, signs).sure:
         confidence = min(confidence, CONFLICT)  # two figures, or money it cannot place: ask
-    command = _command(lead, readings, reasons, kr)
-    others = [_command(s, readings, reasons, kr) for s, _ in options[1:]]
-    others += [_command(s, readings, reasons, kr) for s in signals if s is not lead]
+    command = _command(lead, readings, reasons, signs)
+    others = [_command(s, readings, reasons, signs) for s, _ in options[1:]]
+    others += [_command(s, readings, reasons, signs) for s in signals if s is not lead]
     seen = {(command.action, command.stage)}
     alternatives: list[Command] = []
     for other in others:
@@ -131,7 +132,7 @@ def _because(signal: Signal) -> str:
 
 
 def _command(
-    signal: Signal, readings: list[Reading], reasons: list[Signal], kr: str | None
+    signal: Signal, readings: list[Reading], reasons: list[Signal], signs: Mapping[str, str]
 ) -> Command:
     kind = signal.kind
     if kind == "pick":
@@ -141,17 +142,17 @@ def _command(
     if kind == "lost":
         return Command("feedback", "lost", reason=reason_of(signal, readings, reasons))
     stage = _STAGE_OF[kind]
-    figure = _figure(signal, readings, kr)
+    figure = _figure(signal, readings, signs)
     if figure.amount is not None:
         return Command("feedback", stage, figure.amount[0], figure.amount[1])
     return Command("feedback", stage)
 
 
-def _figure(signal: Signal, readings: list[Reading], kr: str | None) -> Figure:
+def _figure(signal: Signal, readings: list[Reading], signs: Mapping[str, str]) -> Figure:
     """The amount of a won or proposal report: "We closed it! PO came through for USD
     23,000" takes it from another sentence of the same kind."""
     if signal.kind not in _AMOUNT_STAGES:
         return Figure(None, True)
     same = [s for r in readings for s in r.signals if s.kind == signal.kind and s is not signal]
-    figures = [figure_of(s, readings, kr) for s in (signal, *same)]
+    figures = [figure_of(s, readings, signs) for s in (signal, *same)]
     return next((f for f in figures if f.amount is not None), figures[0])

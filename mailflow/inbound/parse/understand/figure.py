@@ -14,7 +14,7 @@ its sign-off) makes the report one to ask about, never one to act on with a gues
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from mailflow.inbound.parse.understand.amounts import Amount, Found, find_amounts
@@ -125,11 +125,11 @@ class _Seen:
         return self.found.value, self.found.currency
 
 
-def figure_of(signal: Signal, readings: list[Reading], kr: str | None) -> Figure:
+def figure_of(signal: Signal, readings: list[Reading], signs: Mapping[str, str]) -> Figure:
     """The amount of the won or proposal report ``signal``, and whether it is sure."""
     by_index = {reading.sentence.index: reading for reading in readings}
     own = by_index.get(signal.sentence.index)
-    seen = _seen(own, kr, signal) if own else []
+    seen = _seen(own, signs, signal) if own else []
     # only a part here ("versato la caparra di 2.000 € e ha firmato. Lavoro da 11.200 €"), or
     # only bare numbers ("oferta: central + 48 detectores. Importe total 31.720,00 €"): a
     # figure with its currency beside it is the whole
@@ -137,7 +137,7 @@ def figure_of(signal: Signal, readings: list[Reading], kr: str | None) -> Figure
     for reading in _neighbours(signal, by_index):
         if seen and not weak:
             break
-        near = _seen(reading, kr, None)
+        near = _seen(reading, signs, None)
         if near and weak:
             beside = _choose(near)
             if beside.sure and near[0].found.rank < BARE:
@@ -147,13 +147,15 @@ def figure_of(signal: Signal, readings: list[Reading], kr: str | None) -> Figure
     chosen = _choose(seen) if seen else None
     if chosen is not None and chosen.sure and not weak:
         return chosen
-    total = _total_after(signal, by_index, kr)  # "Anzahlung 4.000 € überwiesen. Gesamtsumme …"
+    total = _total_after(signal, by_index, signs)  # "Anzahlung 4.000 € überwiesen. Gesamtsumme …"
     if total is not None:
         return Figure(total, True)
-    return chosen or Figure(None, not _money_before_sign_off(readings, kr))
+    return chosen or Figure(None, not _money_before_sign_off(readings, signs))
 
 
-def _total_after(signal: Signal, by_index: dict[int, Reading], kr: str | None) -> Amount | None:
+def _total_after(
+    signal: Signal, by_index: dict[int, Reading], signs: Mapping[str, str]
+) -> Amount | None:
     """ "…hat uns den Auftrag erteilt. Auftragswert: 62.310,- EUR netto.": the one figure
     with its currency that its own words call the total, in one of the next two sentences."""
     totals: list[Amount] = []
@@ -162,7 +164,7 @@ def _total_after(signal: Signal, by_index: dict[int, Reading], kr: str | None) -
         if reading is None or reading.closing or reading.signals:
             continue
         text = reading.sentence.text
-        for found in find_amounts(text, kr):
+        for found in find_amounts(text, signs):
             if found.rank == 0 and _called_total(text, found) and not _part(text, found):
                 totals.append((found.value, found.currency))
     unique = list(dict.fromkeys(totals))
@@ -176,13 +178,13 @@ def _called_total(text: str, found: Found) -> bool:
     return bool(_TOTAL_BEFORE.search(before) or _TOTAL_AFTER.match(text, found.end))
 
 
-def _money_before_sign_off(readings: list[Reading], kr: str | None) -> bool:
+def _money_before_sign_off(readings: list[Reading], signs: Mapping[str, str]) -> bool:
     """A sum of money in the reply's own words: the signature's share capital is none."""
     lines = [reading.sentence.line for reading in readings]
     for reading in readings:
         if reading.closing and lines.count(reading.sentence.line) == 1:
             return False  # "Bien cordialement," on a line of its own: the signature follows
-        if any(f.rank <= 1 for f in find_amounts(reading.sentence.text, kr)):
+        if any(f.rank <= 1 for f in find_amounts(reading.sentence.text, signs)):
             return True
     return False
 
@@ -201,9 +203,9 @@ def _neighbours(signal: Signal, by_index: dict[int, Reading]) -> Iterator[Readin
         yield before
 
 
-def _seen(reading: Reading, kr: str | None, signal: Signal | None) -> list[_Seen]:
+def _seen(reading: Reading, signs: Mapping[str, str], signal: Signal | None) -> list[_Seen]:
     sentence = reading.sentence
-    found = list(find_amounts(sentence.text, kr))
+    found = list(find_amounts(sentence.text, signs))
     if not found:
         return []
     rank = min(f.rank for f in found)  # a figure with its currency over a bare number
@@ -271,6 +273,10 @@ def _choose(seen: list[_Seen]) -> Figure:
     pool = outside or seen  # brackets hold the earlier price only beside a figure outside
     live = [s for s in pool if not s.earlier]
     if not live:
+        if not any(s.each for s in pool):
+            # only a deposit, a list price or a discount ("Deposit of $2,500 received, so the
+            # order is confirmed"): the stage is sure, its total was not said
+            return Figure(None, True)
         # only a price by the piece ("£29/user per month"): ask, offering no amount at all
         kept = [s for s in pool if not s.each]
         return Figure(kept[0].amount if kept else None, False)

@@ -27,6 +27,7 @@ from mailflow.inbound.parse.understand.text import Sentence
 NEGATION_BEFORE = 4  # tokens between a negator and the phrase it turns
 CUSTOMER_BEFORE = 6
 RIVAL_WINDOW = 6
+YET_AFTER = 3  # tokens between a negator after a stage's noun and its "yet" ("non è ancora")
 PURPOSE = 4  # tokens between "to arrange", "pour fixer", "wegen" and the meeting word
 RIVAL_SURE = 0.85
 UNSURE = 0.4  # a reading to ask about, never to act on
@@ -112,7 +113,9 @@ def read(sentence: Sentence, lexicon: Lexicon, opening: bool) -> Reading:
         ]
     )
     spoken = tuple(h.intent for h in actions if not h.phrase.solo)
-    if sentence.question or any(h.first == 0 for h in by_intent.get("question", [])):
+    if sentence.question or any(
+        h.first == 0 and not _inside_any(h, voids) for h in by_intent.get("question", [])
+    ):  # "Qué tal, sí la tomamos": a greeting, no question
         return Reading(
             sentence, (), closing, muted="question", held=spoken, never_acts=never_acts, past=past
         )
@@ -195,7 +198,9 @@ def _meaning(
     turnable = not hit.phrase.negative and kind != "reason"  # a reason is negative by nature
     words = sentence.words()
     negator = (
-        _negator(hit, words, clause_of, negators, lexicon.negation_after) if turnable else None
+        _negator(hit, words, clause_of, negators, lexicon.negation_after, by_intent.get("yet", []))
+        if turnable
+        else None
     )
     first = min(hit.first, negator.first) if negator else hit.first
     end = max(hit.end, negator.end) if negator else hit.end
@@ -250,6 +255,7 @@ def _meaning(
     return Signal(kind, weight, sentence, first, end)
 
 
+_YES_WITH_ACCENT = frozenset({"sí", "sì"})
 # negators that stand before the verb they turn: after a phrase, they turn the next verb
 # ("le lien pour accepter ne marche pas": the link fails, nobody said no)
 _BEFORE_ITS_VERB = frozenset({"ne", "n"})
@@ -294,11 +300,19 @@ def _conditions(hit: Hit, sentence: Sentence) -> bool:
     tokens = sentence.tokens
     if hit.end < len(tokens) and tokens[hit.end].word == "que" and not tokens[hit.end].breaks:
         return False  # "sí que lo queremos": the yes said twice, no "if"
+    first = tokens[hit.first]
+    if sentence.text[first.start : first.end].lower() in _YES_WITH_ACCENT:
+        return False  # "sí, la tomamos", "sì, ho parlato": the accent says yes, not "if"
     return hit.end < len(tokens) and not tokens[hit.end].breaks
 
 
 def _negator(
-    hit: Hit, words: tuple[str, ...], clause_of: tuple[int, ...], negators: list[Hit], after: int
+    hit: Hit,
+    words: tuple[str, ...],
+    clause_of: tuple[int, ...],
+    negators: list[Hit],
+    after: int,
+    yets: list[Hit],
 ) -> Hit | None:
     for negator in negators:
         if _inside(negator, hit):
@@ -315,6 +329,11 @@ def _negator(
             and words[negator.first] not in _BEFORE_ITS_VERB
         ):
             return negator
+        if 0 <= negator.first - hit.end <= 1 and any(
+            0 < y.first - negator.first <= YET_AFTER and clause_of[y.first] == clause_of[hit.first]
+            for y in yets
+        ):
+            return negator  # "il sopralluogo non è ancora stato fissato": not yet, said after
     return None
 
 

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from mailflow.inbound.parse.understand.amounts import MONTH_AFTER
+
 MAX_CHARS = 6_000  # a reply's own text past this is conversation, never a command
 MAX_LINE = 400
 MAX_SENTENCES = 40
@@ -48,6 +50,7 @@ _PRONOUNS = frozenset({"i", "we", "you", "they", "he", "she", "it", "that", "the
 _CONTRACTED = {"ll": "will", "re": "are", "ve": "have", "m": "am", "d": "would"}
 _NOT_FORMS = {"won": "will", "can": "can", "don": "do", "shan": "shall", "ain": "am"}
 CLAUSE_BREAKS = frozenset(",;:()–—/")
+_LABEL_WORDS = 3  # a colon after this few words at a line's start ends a label, no clause
 _NO_CENTS = re.compile(r"^[.,][-–—]{1,2}")  # "4.750,-", "18'500.–": the amount's own dash
 
 
@@ -103,6 +106,8 @@ def tokenize(text: str) -> tuple[Token, ...]:
             and (tokens[-1].word[-1:].isdigit() or word[:1].isdigit())
         ):
             breaks = False  # "n. 212/2024", "FV/2024/07", "20/09": a reference or a date
+        if breaks and len(tokens) <= _LABEL_WORDS and gap.strip() == ":":
+            breaks = False  # "offerta: inviata il 20/5", "Termin vor Ort: noch offen": a label
         if tokens and gap in ("'", "’"):
             prev = tokens[-1]
             if word == "t" and prev.word.endswith("n"):  # don't, won't, can't, isn't
@@ -208,10 +213,11 @@ def _split(block: str) -> list[tuple[str, bool]]:
             last = _LAST_WORD.search(block[start : match.start()])
             if last and (fold(last.group(1)) in _ABBREVIATIONS or len(last.group(1)) == 1):
                 continue  # "ca. 9.300 €", "z.B.", an initial
+            after = block[match.end() : match.end() + 24]
             if (
                 last
                 and last.group(1).isdigit()
-                and block[match.end() + 1 : match.end() + 2].islower()
+                and (after[1:2].islower() or MONTH_AFTER.match(after.lower()))
             ):
                 continue  # "am 04.12. vor Ort", "am 4. Dezember": a date or an ordinal
         piece = block[start : match.start()].strip()

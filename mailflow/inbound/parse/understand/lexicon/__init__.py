@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from mailflow.inbound.parse.understand.phrases import Phrase, PhraseIndex, parse_phrase
@@ -65,7 +66,9 @@ class Lexicon:
     index: PhraseIndex
     stopwords: frozenset[str]
     negation_after: int  # tokens after a verb where its negator may stand (de, nl: verb first)
-    kr: str | None  # what "kr" means in this language's replies, if anything
+    # what a bare sign means in this language's replies: {"$": "CAD"} (French "$" is
+    # Quebec's); "kr" comes from the contact's country instead
+    signs: Mapping[str, str]
 
 
 def build(
@@ -73,7 +76,7 @@ def build(
     phrases: dict[str, str],
     stopwords: str,
     negation_after: int = 0,
-    kr: str | None = None,
+    signs: Mapping[str, str] | None = None,
 ) -> Lexicon:
     compiled: list[Phrase] = []
     for intent, block in phrases.items():
@@ -86,7 +89,11 @@ def build(
                 _check_alternation(code, phrase)
                 compiled.append(phrase)
     return Lexicon(
-        code, PhraseIndex(compiled), frozenset(fold(stopwords).split()), negation_after, kr
+        code,
+        PhraseIndex(compiled),
+        frozenset(fold(stopwords).split()),
+        negation_after,
+        dict(signs or {}),
     )
 
 

@@ -278,6 +278,7 @@ LEXICON = build(
             angebot|kv|kostenvoranschlag|offerte ~2 beim kunden|bauherrn|interessenten
         """,
         "won": """
+            auftrag|zuschlag ~8 erteilt|erteilte =0.9
             bestellung|auftrag|auftragsbestätigung ~4 ist|sind da
             unterschriebene|unterschriebener|unterschriebenen|unterzeichnete|
                 unterzeichneter auftrag|vertrag|bestellung
@@ -313,6 +314,8 @@ LEXICON = build(
             auftrag|vertrag ~2 durch|durchgegangen
         """,
         "lost": """
+            beim|im|vom baumarkt ~8 gekauft|geholt|besorgt
+            auf unbestimmte zeit verschoben|zurückgestellt
             projekt|vorhaben|bauvorhaben|neubau|umbau ~3 gestoppt|eingestellt|gestrichen|abgeblasen
             geben|gebe ~2 auf @end =0.85
             schließen|schließe|haben|habe ~3 thema|vorgang|akte|fall|lead|anfrage ~1 ab|
@@ -385,6 +388,7 @@ LEXICON = build(
                 billiganbieter
         """,
         "void": """
+            lead|anfrage ~1 übernommen|angenommen|akzeptiert ~2 #
             soweit ok|gut|alles|klar|fertig|in ordnung
             link|links|button|buttons|knopf|schaltfläche ~3 annehmen|übernehmen|akzeptieren|
                 ablehnen|nehmen
@@ -504,6 +508,7 @@ LEXICON = build(
             to do|todo|todos
         """,
         "pending": """
+            noch offen
             machen|macht|mache ~1 wir|ich|er|sie ~3 aus|ab
             folgt|folgen
             wird|werden ~1 noch? ~1 vereinbart|gebucht|geplant|terminiert|festgelegt|abgestimmt|

@@ -254,6 +254,8 @@ LEXICON = build(
             no response|joy ~2 so far|yet|calls =0.75
         """,
         "meeting": """
+            came|come|popped|dropped ~2 into|in|by|to ~2 showroom|shop|store|office|premises|
+                workshop|yard
             went|popped|nipped ~2 to see|look|round|over
             meeting|meetings
             meet|met ~2 them|him|her|customer|client|on|next|at|up|tomorrow|the
@@ -410,6 +412,7 @@ LEXICON = build(
             someone|somebody else
         """,
         "void": """
+            lead|offer ~1 accepted|taken|picked ~2 #
             pick|picking ~2 it|this|that|things up with
             would|d be ~4 for us to ~1 take|handle|do|accept|pick ~2 it|this|that|on|one
             link|links|button|buttons ~3 accept|pick|take|claim|decline|reject

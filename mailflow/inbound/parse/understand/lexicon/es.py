@@ -72,6 +72,7 @@ LEXICON = build(
                 enviadme ~3 contacto|lead|teléfono|cliente =0.9
         """,
         "decline": """
+            no vamos|voy a poder @neg
             no nos conviene
             dicho|dijo|dice que no @end
             así|asi que ~1 no @end
@@ -114,7 +115,7 @@ LEXICON = build(
                 llevamos
             sin capacidad|personal|tiempo|disponibilidad|hueco|huecos
             no tenemos ~2 capacidad|personal|tiempo|disponibilidad|gente|hueco|huecos|equipos
-            completos|completo
+            estamos|vamos|andamos completos|completo|llenos
             hasta arriba
             saturados|saturado|desbordados|colapsados|ocupadísimos
             agenda ~2 llena|completa
@@ -136,6 +137,7 @@ LEXICON = build(
             de vacaciones|baja|permiso =0.6
         """,
         "contacted": """
+            platicamos|platiqué|platique|hablamos|hablé|hable ~3 teléfono|telefono
             mande|mandé|envie|envié|escribí|escribi ~2 whatsapp|wasap|mensaje|correo|mail|email
             me|nos contestó|contesto|respondió|respondio
             contactó|contactaron|contactado ~2 con
@@ -162,6 +164,8 @@ LEXICON = build(
             intentado|intenté|intentamos ~3 llamar|contactar|localizar
         """,
         "meeting": """
+            vino|vinieron ~3 tienda|local|oficina|showroom|nave|exposición|taller
+            tuvimos|tuve ~2 reunión|reunion|meeting|junta|visita|cita
             fui|fuimos|pasé|pasamos|estuve|estuvimos a ~1 ver|verle|verla|verlos|verlas|verles
             cita|citas
             reunión|reunion|reunimos|reunirnos|reuniones
@@ -201,6 +205,8 @@ LEXICON = build(
             presupuesto @solo
         """,
         "won": """
+            cliente ~2 aprobó|aprobo ~2 cotización|cotizacion|presupuesto|propuesta|oferta =0.9
+            pagó|pago ~1 el anticipo
             cliente ~2 pagó|pago|abonó|liquidó
             factura ~8 cobrada|pagada|abonada|liquidada =0.85
             formalizado|formalizó|formalizamos|formalizaron ~3 pedido|contrato|encargo|compra
@@ -232,6 +238,7 @@ LEXICON = build(
             trato hecho
         """,
         "lost": """
+            instala|instalará|hará|hace|pone|pondrá ~3 cuñado|primo|vecino|hermano|amigo
             al final no ~2 hacen|harán|hace|hará|sigue|siguen|van|va|quieren|quiere|lo|la @neg
             no les|le sale|compensa ~2 cuenta|rentable @neg =0.8
             se queda|quedan|quedará|quedarán con ~4 caldera|equipo|instalación|sistema|actual|tiene|
@@ -277,6 +284,8 @@ LEXICON = build(
             competencia|competidor|competidores
         """,
         "void": """
+            qué tal
+            lead ~1 aceptado|tomado|asignado ~2 #
             contestó|contesto|respondió|respondio|dijo|dice|comentó|comento que si
             tomamos|tomé|tome|tomar|tomaron medidas|nota|notas|fotos|medida ~2 de|del|en|a|al ~1 la|
                 el

@@ -7,6 +7,7 @@ _OBJ = "le|la|ce|cette|chantier|lead|dossier|client|projet|demande|affaire|conta
 
 LEXICON = build(
     "fr",
+    signs={"$": "CAD"},  # "37 800 $ plus taxes": a French reply's dollar is Canadian
     negation_after=2,
     stopwords="""le la les un une des et est nous vous je on ce cette pour avec pas ne sur
         dans du de au aux il elle ils sont avons avez merci bonjour oui non mais très bien
@@ -63,6 +64,8 @@ LEXICON = build(
                 contact|lead|numéro =0.9
         """,
         "decline": """
+            ne ~1 donnerons|donnons|pourrons pas suite @neg
+            s abstenir|abstenons|abstiendrons
             zone|secteur|territoire ~1 de|d ~1 notre|un ~1 partenaire|collègue|confrère|agence =0.9
             donc ~1 malheureusement? non|pas @end
             laisser tomber|passer
@@ -92,6 +95,7 @@ LEXICON = build(
             pas possible de ~3 occuper|charger|prendre|gérer|suivre|assurer
         """,
         "reason": """
+            litige|contentieux
             ne ~1 travaillons|faisons|intervenons|touchons plus
             dépasse|dépassent|excède ~4 capacités|capacité|moyens|possibilités
             pas ~2 revendeurs|revendeur|distributeurs|distributeur|certifiés|certifié|agréés|agréé|
@@ -134,6 +138,7 @@ LEXICON = build(
             en congé|congés|vacances =0.6
         """,
         "contacted": """
+            au bout du fil
             premier contact ~2 fait|établi|pris|effectué
             contacté|contactée|contactés
             appelé|appelée|téléphoné|rappelé
@@ -198,6 +203,8 @@ LEXICON = build(
             devis|offre|proposition ~10 parti|partie|envoyé|envoyée =0.85
         """,
         "won": """
+            client|cliente ~2 a marqué son accord =0.9
+            versé|verse ~1 l|un|son acompte =0.85
             facture ~8 réglée|payée|acquittée|soldée =0.85
             conclu|conclue|bouclé|bouclée à|pour # ~1 k|€|euros|eur
             nous ~1 a|ont ~1 confié|attribué|passé ~6 commande|marché|chantier|contrat|travaux =0.9
@@ -227,6 +234,7 @@ LEXICON = build(
             client|cliente|clients|il|elle|ils ~2 dit|répondu oui @end
         """,
         "lost": """
+            trouvé|trouve ~2 moins cher
             projet|dossier ~2 abandonné|annulé|arrêté|tombé
             dossier|affaire|lead|sujet|piste clos|close|clôturé|clôturée|classé|classée|fermé =0.85
             opté|choisi pour =0.6
@@ -269,6 +277,7 @@ LEXICON = build(
             concurrent|concurrents|concurrence|ailleurs
         """,
         "void": """
+            lead|offre ~1 accepté|acceptée|pris|prise ~2 #
             montré|montrée|montrés|montrées|semble|semblait intéressé|intéressée|intéressés|
                 intéressées
             lien|liens|bouton|boutons ~3 accepter|prendre|choisir|refuser|décliner

@@ -133,6 +133,7 @@ LEXICON = build(
             in ferie|vacanza|malattia =0.6
         """,
         "contacted": """
+            parlato|sentito|sentita ~4 telefono|telefonicamente|cellulare
             mi|ci ha|hanno richiamato|richiamati|ricontattato|ricontattati
             primo contatto ~2 fatto|avvenuto|preso|stabilito
             contattato|contattata|contattati
@@ -162,6 +163,7 @@ LEXICON = build(
             provato|tentato ~3 chiamare|contattare|raggiungere|sentire
         """,
         "meeting": """
+            venuti|venuto|venuta ~3 showroom|negozio|sede|magazzino|esposizione
             siamo stati|stato|stata ~2 da|dal|dalla|in|presso
             fatto i rilievi
             passato|passata|passati|andato|andata|andati|stato|stati a ~1 vedere|vederlo|
@@ -195,6 +197,7 @@ LEXICON = build(
                 proposta =0.85
         """,
         "won": """
+            sottoscritto|firmato ~2 ordine|contratto|offerta|preventivo
             ordine ~2 arrivato|ricevuto|confermato
             chiuso finalmente
             cliente ~3 ha|hanno comprato|acquistato|ordinato =0.85
@@ -275,6 +278,7 @@ LEXICON = build(
             concorrenza|concorrente|concorrenti|altrove
         """,
         "void": """
+            lead ~1 accettato|preso|assegnato ~2 #
             prese|preso|prendere|presi le? misure|note|foto
             link|collegamento|pulsante|pulsanti|bottone|tasto ~3 accettare|prendere|scegliere|
                 rifiutare|declinare

@@ -161,6 +161,7 @@ LEXICON = build(
             geprobeerd ~3 bellen|bereiken|contact
         """,
         "meeting": """
+            demonstratie|demo|bezoek|afspraak ~5 plaatsgevonden|gehouden
             doorgenomen|besproken|bekeken ~6 bouwplaats|locatie|woning|pand
             ter plaatse ~3 doorgenomen|besproken|bekeken|geweest
             met de klant ~8 doorgenomen|besproken|bekeken =0.85
@@ -183,6 +184,8 @@ LEXICON = build(
             demo|presentatie|videogesprek|videocall
         """,
         "proposal": """
+            prijsofferte ~3 gestuurd|verstuurd|verzonden|gemaild|bezorgd|overhandigd|uitgebracht
+            gestuurd|verstuurd|verzonden|gemaild ~3 prijsofferte
             offerte|prijsofferte ~2 bezorgd|afgeleverd|overhandigd
             offerte|voorstel|prijsopgave ~10 gegaan|uitgegaan
             offerte|voorstel|prijsopgave ~10 de deur uit
@@ -287,6 +290,8 @@ LEXICON = build(
                 offerte
         """,
         "void": """
+            intern|interne overleg|beraad
+            lead ~1 geaccepteerd|aangenomen|opgepakt ~2 #
             link|links|knop|knoppen ~3 accepteren|aannemen|oppakken|nemen|weigeren|afwijzen
             presentatie|demo ~3 gemaild|gestuurd|verstuurd|doorgestuurd|opgestuurd|toegestuurd
             presentatie|demo ~2 per|via|als ~1 mail|e|email|pdf|video

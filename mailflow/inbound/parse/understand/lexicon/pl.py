@@ -106,6 +106,7 @@ LEXICON = build(
             na urlopie|zwolnieniu =0.6
         """,
         "contacted": """
+            miałem|mialem|mieliśmy|mielismy ~1 call|rozmowę|rozmowe|telefon
             rozmawiał|rozmawiała|rozmawiali|rozmawiałem|rozmawiałam ~3 z ~1 klientem|klientką|
                 inwestorem|
                 panem|panią
@@ -139,6 +140,8 @@ LEXICON = build(
             próbowałem|próbowałam|próbowaliśmy ~3 dodzwonić|zadzwonić|skontaktować|złapać
         """,
         "meeting": """
+            przyjechał|przyjechal|przyjechała|przyjechala|przyszedł|przyszedl ~3 do ~1 nas|naszego|
+                naszej|salonu|sklepu|biura|firmy
             byłem|bylem|byliśmy|bylismy|byłam|bylam u
             spotkanie|spotkania|spotkaliśmy|spotkałem|spotkałam|spotkamy|spotkaniu
             wizyta|wizytę|wizyty|wizji|wizja|wizycie
@@ -171,6 +174,7 @@ LEXICON = build(
                 wysłaliśmy ~5 ofert*|wycen*|kosztorys*|propozycj* =0.85
         """,
         "won": """
+            potwierdził|potwierdzil|potwierdziła|potwierdzila ~2 zamówienie|zamowienie =0.9
             zamówienie ~6 potwierdzone|potwierdził|potwierdzila|potwierdziła
             klient ~2 zapłacił|zaplacil|opłacił|oplacil|wpłacił|wplacil
             faktura|fakturę|faktury ~8 opłacona|zapłacona|opłacił|zapłacił|opłaciła|zapłaciła|
@@ -201,6 +205,8 @@ LEXICON = build(
             mamy to @whole
         """,
         "lost": """
+            rozmyślił|rozmyslil|rozmyśliła|rozmyslila|rozmyślili|rozmyslili
+            nie będzie|bedzie zamówienia|zamowienia @neg
             temat|sprawa zamknięty|zamknięta =0.85
             kupił|kupiła|kupili ~3 markecie|internecie|sklepie|sam|sama =0.85
             kupił|kupiła|kupili ~3 gdzie indziej =0.85
@@ -248,6 +254,7 @@ LEXICON = build(
             gdzie indziej
         """,
         "void": """
+            lead|leada ~1 przyjęty|przyjety|zaakceptowany|wzięty|wziety ~2 #
             link|linki|linku|przycisk|przycisku ~3 akceptacji|przyjęcia|przyjąć|zaakceptować|
                 odrzucenia|odrzucić|wzięcia
             prezentacj* ~3 wysłana|wysłałem|wysłałam|przesłana|przesłałem|przesłałam|mailem
