@@ -273,10 +273,6 @@ def _choose(seen: list[_Seen]) -> Figure:
     pool = outside or seen  # brackets hold the earlier price only beside a figure outside
     live = [s for s in pool if not s.earlier]
     if not live:
-        if not any(s.each for s in pool):
-            # only a deposit, a list price or a discount ("Deposit of $2,500 received, so the
-            # order is confirmed"): the stage is sure, its total was not said
-            return Figure(None, True)
         # only a price by the piece ("£29/user per month"): ask, offering no amount at all
         kept = [s for s in pool if not s.each]
         return Figure(kept[0].amount if kept else None, False)

@@ -50,7 +50,9 @@ _PRONOUNS = frozenset({"i", "we", "you", "they", "he", "she", "it", "that", "the
 _CONTRACTED = {"ll": "will", "re": "are", "ve": "have", "m": "am", "d": "would"}
 _NOT_FORMS = {"won": "will", "can": "can", "don": "do", "shan": "shall", "ain": "am"}
 CLAUSE_BREAKS = frozenset(",;:()–—/")
-_LABEL_WORDS = 3  # a colon after this few words at a line's start ends a label, no clause
+# a colon after this few words opening a list item ends a label, not a clause
+_LABEL_WORDS = 3
+_LIST_MARKS = frozenset("-–•*·")
 _NO_CENTS = re.compile(r"^[.,][-–—]{1,2}")  # "4.750,-", "18'500.–": the amount's own dash
 
 
@@ -89,6 +91,7 @@ def _pictograph(char: str) -> bool:
 
 def tokenize(text: str) -> tuple[Token, ...]:
     folded = fold(text)
+    listed = folded.lstrip()[:1] in _LIST_MARKS  # "- offerta: inviata il 20/5"
     tokens: list[Token] = []
     previous_end = 0
     for match in _TOKEN.finditer(folded):
@@ -106,7 +109,7 @@ def tokenize(text: str) -> tuple[Token, ...]:
             and (tokens[-1].word[-1:].isdigit() or word[:1].isdigit())
         ):
             breaks = False  # "n. 212/2024", "FV/2024/07", "20/09": a reference or a date
-        if breaks and len(tokens) <= _LABEL_WORDS and gap.strip() == ":":
+        if breaks and len(tokens) <= _LABEL_WORDS and gap.strip() == ":" and listed:
             breaks = False  # "offerta: inviata il 20/5", "Termin vor Ort: noch offen": a label
         if tokens and gap in ("'", "’"):
             prev = tokens[-1]

@@ -72,7 +72,6 @@ LEXICON = build(
                 enviadme ~3 contacto|lead|teléfono|cliente =0.9
         """,
         "decline": """
-            no vamos|voy a poder @neg
             no nos conviene
             dicho|dijo|dice que no @end
             así|asi que ~1 no @end
