@@ -141,6 +141,7 @@ def read(sentence: Sentence, lexicon: Lexicon, opening: bool) -> Reading:
     later = _later(sentence, clause_of, temporal)
     if any(h.first in starts for h in by_intent.get("agenda", [])):
         later = 0  # "Next steps: survey, then the quote": a list of what is still to come
+    words = sentence.words()
     for hit in actions:
         if hit.phrase.solo and not (opening and _stands_alone(hit, sentence, starts)):
             continue
@@ -157,7 +158,7 @@ def read(sentence: Sentence, lexicon: Lexicon, opening: bool) -> Reading:
             # a hedge governs its clause and what follows it, not what was said before:
             # "se ha ido con otra empresa, le daban casi 2.000 € menos" is a sure loss
             hedged = any(
-                clause_of[h.first] <= clause_of[hit.first] and not _own(h, hit, sentence)
+                clause_of[h.first] <= clause_of[hit.first] and not _own(h, hit, words)
                 for h in hedges
             )
             weight = signal.weight * (HEDGE_FACTOR if hedged else 1.0)
@@ -315,9 +316,9 @@ def _negator(
     yets: list[Hit],
 ) -> Hit | None:
     for negator in negators:
+        if _own(negator, hit, words):
+            continue
         if _inside(negator, hit):
-            if _spelled(hit, words[negator.first]):
-                continue
             return negator  # in the phrase's gap: "Angebot haben wir noch nicht geschickt"
         if clause_of[negator.first] != clause_of[hit.first]:
             continue
@@ -337,10 +338,10 @@ def _negator(
     return None
 
 
-def _own(other: Hit, hit: Hit, sentence: Sentence) -> bool:
+def _own(other: Hit, hit: Hit, words: tuple[str, ...]) -> bool:
     """``other`` is a word ``hit`` spells itself ("Ci penso io": its "penso" is no hedge),
     not one standing in its gap ("presupuesto debería estar listo")."""
-    return _inside(other, hit) and _spelled(hit, sentence.tokens[other.first].word)
+    return _inside(other, hit) and _spelled(hit, words[other.first])
 
 
 def _spelled(hit: Hit, word: str) -> bool:
@@ -357,8 +358,8 @@ def _later(sentence: Sentence, clause_of: tuple[int, ...], temporal: list[Hit]) 
 def _own_word(hit: Hit, actions: list[Hit], sentence: Sentence) -> bool:
     """ "non se ne fa niente": a word a phrase spells inside itself is its own, no condition
     (one opening the phrase, as "si" in "sí, nos …", may still be "if")."""
-    word = sentence.tokens[hit.first].word
-    return any(_inside(hit, a) and a.first < hit.first and _spelled(a, word) for a in actions)
+    words = sentence.words()
+    return any(_own(hit, a, words) and a.first < hit.first for a in actions)
 
 
 def _number_label(negator: Hit, sentence: Sentence) -> bool:
@@ -422,7 +423,7 @@ def _planned(
     def near(other: Hit) -> bool:
         gap = max(hit.first - other.end, other.first - hit.end)
         # "gaat niet door": the plan word is the phrase's own ("Angebot nächste Woche raus" not)
-        own = _inside(other, hit) and _spelled(hit, words[other.first])
+        own = _own(other, hit, words)
         return clause_of[other.first] == clause and gap <= PLAN_WINDOW and not own
 
     planned = any(near(h) for h in by_intent.get("future", []))
