@@ -44,6 +44,9 @@ SET_FLOOR = {
     # a tenth author (two writers), scored untouched after the blind9 tuning: 78.6 % with 14
     # wrong actions; 90.4 % with none after
     "blind10": {"en": 0.8, "de": 0.82, "fr": 0.95, "es": 0.85, "it": 0.87, "nl": 0.92, "pl": 0.92},
+    # an eleventh author (two writers), scored untouched after the blind10 tuning: 77.9 % with
+    # 19 wrong actions; 94.6 % with none after
+    "blind11": {"en": 0.87, "de": 0.92, "fr": 0.9, "es": 0.92, "it": 0.92, "nl": 0.95, "pl": 0.95},
     # the risky cues (to-dos, prices by the piece, numbered documents, relayed messages,
     # introduction emails): never a wrong action; asked back often by design
     "askback": {"en": 0.85, "de": 0.75, "fr": 0.85, "es": 0.7, "it": 0.75, "nl": 0.75, "pl": 0.85},
@@ -496,3 +499,119 @@ def test_the_decisive_words_are_quoted_as_written_and_how_they_were_read_is_a_co
 def test_a_lexicon_refuses_an_alternation_that_can_never_match_as_meant(phrase: str) -> None:
     with pytest.raises(ValueError, match="alternation binds one word"):
         build("xx", {"future": phrase}, "a")
+
+
+# a lost deal's amount is our own price, as the reply names it; a rival's is none
+LOST_AMOUNT: list[tuple[str, str, Command | None]] = [
+    (
+        "en",
+        "Lost it, they went with another dealer. Our quote was £32,500, theirs £29k.",
+        Command("feedback", "lost", Decimal(32500), "GBP"),
+    ),
+    (
+        "de",
+        "Leider verloren. Unsere Offerte über CHF 38'500.– war zu hoch.",
+        Command("feedback", "lost", Decimal(38500), "CHF"),
+    ),
+    (
+        "pl",
+        "Niestety klient wybrał konkurencję. Nasza oferta opiewała na 15 000 zł.",
+        Command("feedback", "lost", Decimal(15000), "PLN"),
+    ),
+    ("es", "Perdido, la competencia ofreció 18.500 €.", Command("feedback", "lost")),
+    ("nl", "Verloren, de concurrent zat € 3.000 onder ons.", Command("feedback", "lost")),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "command"), LOST_AMOUNT)
+def test_a_lost_deal_takes_our_price_and_never_a_rivals(
+    language: str, text: str, command: Command
+) -> None:
+    got = understand(text, language).command
+    assert got is not None
+    assert (got.stage, got.amount, got.currency) == (
+        command.stage,
+        command.amount,
+        command.currency,
+    )
+
+
+def test_two_prices_of_ours_in_a_lost_deal_are_asked_about() -> None:
+    got = understand("Lost. Our quote was £9,000, later our offer was £8,200.", "en")
+    assert got.command is None and got.candidate is not None and got.candidate.stage == "lost"
+
+
+# a reply about two leads: only what it says of this one counts; without a pointer at this
+# one, it is asked about
+TWO_LEADS: list[tuple[str, str, Command | None]] = [
+    (
+        "en",
+        "Two updates in one go:\n- Hollis (the other lead you sent): quote went out last week.\n"
+        "- Regarding this one (Greenway): got hold of their fleet manager yesterday.",
+        Command("feedback", "contacted"),
+    ),
+    (
+        "de",
+        "Kurzer Sammelstatus:\nZu diesem hier (Müller): Kunde telefonisch erreicht.\n"
+        "Der andere Kunde (Schmidt) hat schon bestellt.",
+        Command("feedback", "contacted"),
+    ),
+    (
+        "nl",
+        "Update over twee lopende zaken. Bij Hotel De Zon (waar jullie naar vragen) is de "
+        "offerte verstuurd. Bij de andere lead hebben ze al getekend.",
+        Command("feedback", "proposal"),
+    ),
+    ("en", "Both leads: the other lead signed, and we called the second one.", None),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "command"), TWO_LEADS)
+def test_a_reply_about_two_leads_acts_only_on_this_one(
+    language: str, text: str, command: Command | None
+) -> None:
+    got = understand(text, language)
+    assert got.command == command
+    if command is None:
+        assert got.candidate is not None  # asked about, not dropped
+
+
+# what only sounds like a step: the customer's bank appointment, a pick of the next lead,
+# the article "el", something brought along, a try that failed, a side question answered
+NOT_THE_STEP: list[tuple[str, str, Command | None]] = [
+    ("fr", "Pas encore signé, il attend son rendez-vous à la banque.", None),
+    ("en", "Have to pass on this one. Happy to take the next one in Phoenix though.",
+     Command("decline")),
+    ("es", "Ok, nos lo quedamos. El follow-up lo hago yo personalmente.", Command("pick")),
+    ("nl", "Afspraak staat op 3-4 om 10:00 bij de klant. Ik neem de camera mee.",
+     Command("feedback", "meeting")),
+    ("pl", "Nie udało mi się jeszcze do niego dodzwonić, ciągle zajęte.", None),
+    ("nl", "Namens Johan: hij wil deze lead graag hebben.", Command("pick")),
+    (
+        "es",
+        "Ya hablé con él ayer. Sobre lo otro que me preguntabas: la formación nos viene bien.",
+        Command("feedback", "contacted"),
+    ),
+    ("de", "Meeting war gestern. Danach machen wir das Angebot.", Command("feedback", "meeting")),
+    ("de", "Angebot ist raus: 2 Behandlungseinheiten plus 2 Stühle, die Stühle à 890 € netto.",
+     Command("feedback", "proposal")),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("language", "text", "command"), NOT_THE_STEP)
+def test_what_only_sounds_like_a_step_is_read_as_meant(
+    language: str, text: str, command: Command | None
+) -> None:
+    got = understand(text, language).command
+    if command is None:
+        assert got is None
+    else:
+        assert got is not None
+        assert (got.action, got.stage, got.amount) == (command.action, command.stage, None)
+
+
+def test_a_phrase_word_the_text_would_split_is_refused() -> None:
+    from mailflow.inbound.parse.understand.lexicon import build
+
+    with pytest.raises(ValueError, match="two words"):
+        build("fr", {"meeting": "rendez-vous fixé"}, "")

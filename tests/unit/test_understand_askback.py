@@ -14,7 +14,7 @@ from mailflow.inbound.parse import parse_text
 from mailflow.inbound.parse.extract import relayed
 from mailflow.inbound.parse.understand import understand
 from mailflow.inbound.parse.understand.amounts import find_amounts
-from mailflow.rules.command import Command, readings
+from mailflow.rules.command import Command
 
 # a meeting still to arrange, or one the customer will make later: never a meeting reached
 TO_DO_MEETING: list[tuple[str, str]] = [
@@ -82,8 +82,9 @@ def test_a_meeting_arranged_still_acts(language: str, text: str) -> None:
     assert understand(text, language).command == Command("feedback", "meeting")
 
 
-# a price by the user, the seat, the piece or the month, and no total: asked, and the
-# question offers no amount at all (the price by the piece is not the deal's)
+# a price by the user, the seat, the piece or the month, and no total: the stage acts with
+# no amount at all (the price by the piece is not the deal's; independent authors label
+# these replies so, blind6 to blind11)
 PRICE_BY_THE_PIECE: list[tuple[str, str]] = [
     ("en", "Signed! £12/seat per month."),
     ("en", "Contract signed at $45 per user."),
@@ -101,14 +102,10 @@ PRICE_BY_THE_PIECE: list[tuple[str, str]] = [
 @pytest.mark.parametrize(
     ("language", "text"), PRICE_BY_THE_PIECE, ids=[t for _, t in PRICE_BY_THE_PIECE]
 )
-def test_a_price_by_the_piece_without_a_total_is_asked_without_an_amount(
+def test_a_price_by_the_piece_without_a_total_acts_without_an_amount(
     language: str, text: str
 ) -> None:
-    result = understand(text, language)
-    assert result.command is None
-    assert result.candidate == Command("feedback", "won")
-    choices = readings(result.candidate, result.alternatives, 3)
-    assert all(choice.amount is None for choice in choices)
+    assert understand(text, language).command == Command("feedback", "won")
 
 
 PRICE_AND_TOTAL: list[tuple[str, str, Decimal]] = [

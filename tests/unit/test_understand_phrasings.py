@@ -56,7 +56,6 @@ UNSURE_AMOUNT: list[tuple[str, str]] = [
     ("en", "Contract signed, £6,000 plus a £1,500 deposit."),
     ("en", "Won! Thanks for the lead. By the way the other customer's job was £3,000."),
     ("de", "Auftrag ist da: 9.400 € netto, 11.186 € brutto."),
-    ("fr", "Signé ! Acompte de 3 000 € versé."),
     ("nl", "Getekend! Eerdere offerte € 9.000."),
     ("en", "Won! Our quote was £8,000."),
 ]
@@ -482,8 +481,8 @@ def test_a_win_beside_a_sum_of_money_it_cannot_place_is_asked_about() -> None:
     text = (
         "Signed for the 14 seats, the install is booked for March.\n"
         "Thanks again for passing it on, it was a good one for us.\n"
-        "Their other site spends about 9k a year on support."
-    )
+        "Their other site spent about 9k on support last year."
+    )  # (a rate by the period, "9k a year", is no sum of the deal's: that one acts)
     result = understand(text, "en")
     assert result.command is None and result.candidate is not None
 
@@ -535,6 +534,28 @@ PIECE_AND_TOTAL: list[tuple[str, str, Command]] = [
 
 @pytest.mark.parametrize(("language", "text", "command"), PIECE_AND_TOTAL)
 def test_the_deal_is_the_total_not_a_price_by_the_piece_or_a_deposit(
+    language: str, text: str, command: Command
+) -> None:
+    assert understand(text, language).command == command
+
+
+# only a part told as such (a deposit, a monthly rate, a price by the piece): the stage
+# acts, and without an amount (the part is not the deal's)
+ONLY_A_PART: list[tuple[str, str, Command]] = [
+    ("fr", "Signé ! Acompte de 3 000 € versé.", Command("feedback", "won")),
+    ("en", "They signed!! Deposit of £2,000 paid today.", Command("feedback", "won")),
+    ("es", "Firmado. Nos dio un anticipo de 5.000 €.", Command("feedback", "won")),
+    (
+        "nl",
+        "Offerte gestuurd: € 389 per maand, looptijd 60 maanden.",
+        Command("feedback", "proposal"),
+    ),
+    ("pl", "Wysłaliśmy ofertę, cena 6.300,00 zł/szt. netto.", Command("feedback", "proposal")),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "command"), ONLY_A_PART)
+def test_a_report_beside_only_a_part_acts_without_an_amount(
     language: str, text: str, command: Command
 ) -> None:
     assert understand(text, language).command == command

@@ -14,12 +14,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from mailflow.inbound.parse.understand.figure import Figure, figure_of
+from mailflow.inbound.parse.understand.figure import Figure, figure_of, lost_figure
 from mailflow.inbound.parse.understand.reading import STAGES, Reading, Signal
 from mailflow.inbound.parse.understand.reason import reason_of
 from mailflow.rules.command import Command, Stage
 
 CONFLICT = 0.4
+WEAK_REASON = 0.7  # a reason to decline weaker than this ("im Urlaub") leaves a pick sure
 SURE_PICK = 0.9  # a weaker pick word beside a progress report is the customer's interest
 _RANK = {"contacted": 1, "meeting": 2, "proposal": 3, "won": 4, "lost": 4}
 _AMOUNT_STAGES = ("won", "proposal")
@@ -43,6 +44,7 @@ class Decision:
 
 
 def decide(readings: list[Reading], early: int, regret: bool, signs: Mapping[str, str]) -> Decision:
+    readings, mixed = _this_lead(readings)
     signals = [s for reading in readings for s in reading.signals]
     picks = _of(signals, "pick")
     declines = _of(signals, "decline")
@@ -54,7 +56,9 @@ def decide(readings: list[Reading], early: int, regret: bool, signs: Mapping[str
     options: list[tuple[Signal, float]] = []
     if picks and declines:
         options = [(_best(picks), CONFLICT), (_best(declines), CONFLICT)]
-    elif picks and reasons:  # "Ja, dat is te ver": a yes beside a reason to decline
+    elif picks and reasons and _best(reasons).weight >= WEAK_REASON:
+        # "Ja, dat is te ver": a yes beside a reason to decline; a weak one ("Herr Brandt
+        # ist im Urlaub, … dass wir den Lead sehr gerne übernehmen") is no contradiction
         options = [(_best(picks), CONFLICT), (_best(reasons), CONFLICT)]
     elif picks and stage is not None and _best(picks).weight < SURE_PICK:
         # "Hablé con la doctora, muy interesada": only a picked lead has progress to report,
@@ -85,7 +89,7 @@ def decide(readings: list[Reading], early: int, regret: bool, signs: Mapping[str
     lead, confidence = options[0]
     if lead.note == "affirm" and any(reading.past for reading in readings):
         confidence = min(confidence, CONFLICT)  # "sì, l'ho sentito ieri": a yes to a question
-    if any(reading.never_acts for reading in readings):
+    if mixed or any(reading.never_acts for reading in readings):
         confidence = min(confidence, CONFLICT)  # an auto-reply (or one quoted), a mix-up: ask
     if not _figure(lead, readings, signs).sure:
         confidence = min(confidence, CONFLICT)  # two figures, or money it cannot place: ask
@@ -105,6 +109,30 @@ def decide(readings: list[Reading], early: int, regret: bool, signs: Mapping[str
         tuple(alternatives[:3]),
         lead.note,
     )
+
+
+def _this_lead(readings: list[Reading]) -> tuple[list[Reading], bool]:
+    """A reply about two leads ("Two updates: - Hollis (the other lead): quote went out
+    - As for this one: got hold of them"): only what it says from its "this one" to the end
+    of that line counts (its money included), the rest is about another lead. ``True`` when the
+    reply must be asked about: it speaks of another lead without pointing at this one, or
+    points at this one ("Sobre este: ya hablé con él") and reports something there and
+    elsewhere without a word of another lead."""
+    several = any(reading.several for reading in readings)
+    this = next((reading for reading in readings if reading.this_lead), None)
+    if this is None:
+        return readings, several and any(reading.signals for reading in readings)
+    line = this.sentence.line
+    scope = {this.sentence.index}
+    for reading in readings[readings.index(this) + 1 :]:
+        if reading.sentence.line != line or reading.several:
+            break
+        scope.add(reading.sentence.index)
+    if not several:
+        told = [bool(r.signals) for r in readings if r.sentence.index in scope]
+        elsewhere = [bool(r.signals) for r in readings if r.sentence.index not in scope]
+        return readings, any(told) and any(elsewhere)
+    return [r for r in readings if r.sentence.index in scope or r.closing], False
 
 
 def _engaged(readings: list[Reading]) -> bool:
@@ -139,18 +167,19 @@ def _command(
         return Command("pick")
     if kind in ("decline", "reason"):
         return Command("decline", reason=reason_of(signal, readings, reasons))
-    if kind == "lost":
-        return Command("feedback", "lost", reason=reason_of(signal, readings, reasons))
     stage = _STAGE_OF[kind]
     figure = _figure(signal, readings, signs)
+    reason = reason_of(signal, readings, reasons) if kind == "lost" else None
     if figure.amount is not None:
-        return Command("feedback", stage, figure.amount[0], figure.amount[1])
-    return Command("feedback", stage)
+        return Command("feedback", stage, figure.amount[0], figure.amount[1], reason)
+    return Command("feedback", stage, reason=reason)
 
 
 def _figure(signal: Signal, readings: list[Reading], signs: Mapping[str, str]) -> Figure:
     """The amount of a won or proposal report: "We closed it! PO came through for USD
-    23,000" takes it from another sentence of the same kind."""
+    23,000" takes it from another sentence of the same kind; a lost deal's is our price."""
+    if signal.kind == "lost":
+        return lost_figure(readings, signs)
     if signal.kind not in _AMOUNT_STAGES:
         return Figure(None, True)
     same = [s for r in readings for s in r.signals if s.kind == signal.kind and s is not signal]

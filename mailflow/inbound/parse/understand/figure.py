@@ -25,6 +25,7 @@ from mailflow.inbound.parse.understand.text import Sentence, clause_span
 BARE = 2  # the rank of a figure without currency or k/Mio (see amounts.Found)
 EARLIER_BEFORE = 2  # tokens between "from", "initial" and the figure they name
 FINAL_BEFORE = 1  # tokens between "to", "auf" and the figure they name
+OURS_BEFORE = 4  # tokens between "our quote", "Nasza oferta" and the figure they name
 _NEAR = 8  # a sentence this short beside the report is the report's
 _ALONE = 6  # a report this short ("Signé !") lends its figure to the next sentence
 # right after a figure: a price by the piece, the person or the period ("$1,290 each",
@@ -79,6 +80,17 @@ _DEPOSIT_AFTER = re.compile(
     r"|caparra|aanbetaling|zaliczk\w*+|zadatek)\b",
     re.IGNORECASE,
 )
+# right before a figure: the same part named first ("deposit of £2,000", "Anzahlung von
+# 4.000 €", "nos dio un anticipo de 5.000 €"), or a grant towards the price ("Förderung von
+# 5.000 €", "une aide à hauteur de 4 000 €")
+_DEPOSIT_BEFORE = re.compile(
+    r"(?:deposit|down ?payment|anzahlung|acompte|anticipo|señal|caparra|aanbetaling|zaliczk\w{0,3}"
+    r"|zadat\w{0,3}|grant|subsidy|förderung|zuschuss|subvention|prime|aide|subvención|ayuda"
+    r"|incentivo|contributo|subsidie|dotacj\w|dofinansowani\w)\s"
+    r"(?:of\s|von\s|de\s|di\s|van\s|w wysokości\s|(?:in|im) höhe von\s|à hauteur de\s)?"
+    r"(?:[^\W\d_]{1,3}\s)?$",
+    re.IGNORECASE,
+)
 _PLUS_BEFORE = re.compile(r"(?:\bplus|\+|zzgl\.?|en plus|più|más)\s(?:\w{1,3}\s)?$", re.IGNORECASE)
 # right after a figure: the whole of it ("$3,870 in total", "3 870 € au total", "łącznie")
 _TOTAL_AFTER = re.compile(
@@ -93,7 +105,7 @@ _TOTAL_BEFORE = re.compile(
     r"(?:\btotal|gesamt|kaufpreis|jahreswert|gesamtwert|auftragswert|auftragssumme|auftragsvolumen|endsumme|endpreis"
     r"|\bsumme|order value|contract value|deal value|valore|importo|montant|importe|bedrag"
     r"|opdrachtwaarde|orderwaarde|contractwaarde|vertragswert|opdrachtsom|aanneemsom|contractsom|orderbedrag|koopsom"
-    r"|contract sum|kwota|wartość|wartosc|łącznie|razem|complessiv|totaal|=)"
+    r"|contract sum|kwot[aęy]|wartość|wartosc|łącznie|razem|complessiv|totaal|=)"
     r"[^\d€$£]{0,25}$",  # the rest of the label's word too: no "\w*" to backtrack over
     re.IGNORECASE,
 )
@@ -119,6 +131,7 @@ class _Seen:
     final: bool
     place: int  # 0: in the report's clause, 1: after the report's words, 2: elsewhere
     each: bool = False  # a price by the piece or the period: never offered as the total
+    part: bool = False  # that, or a deposit: a part told as such, never the total
 
     @property
     def amount(self) -> Amount:
@@ -153,6 +166,29 @@ def figure_of(signal: Signal, readings: list[Reading], signs: Mapping[str, str])
     return chosen or Figure(None, not _money_before_sign_off(readings, signs))
 
 
+def lost_figure(readings: list[Reading], signs: Mapping[str, str]) -> Figure:
+    """The amount of a lost deal is our own price, as the reply names it ("Our quote was
+    £32,500", "Unsere Offerte über CHF 38'500.–", "Nasza oferta opiewała na 15 000 zł"): a
+    rival's price or a difference ("tańsza o 4 tys.") is none. Two prices of ours: ask."""
+    amounts: list[Amount] = []
+    for reading in readings:
+        ours = tuple(mark for mark in reading.marks if mark.intent == "ours")
+        if reading.closing or not ours:
+            continue
+        sentence = reading.sentence
+        clause_of = clauses(sentence)
+        for found in find_amounts(sentence.text, signs):
+            at = _token_at(sentence, found.start)
+            if (
+                found.rank < BARE
+                and not _part(sentence.text, found)
+                and _marked(ours, "ours", at, clause_of, OURS_BEFORE)
+            ):
+                amounts.append((found.value, found.currency))
+    unique = list(dict.fromkeys(amounts))
+    return Figure(unique[0] if unique else None, len(unique) <= 1)
+
+
 def _total_after(
     signal: Signal, by_index: dict[int, Reading], signs: Mapping[str, str]
 ) -> Amount | None:
@@ -184,8 +220,9 @@ def _money_before_sign_off(readings: list[Reading], signs: Mapping[str, str]) ->
     for reading in readings:
         if reading.closing and lines.count(reading.sentence.line) == 1:
             return False  # "Bien cordialement," on a line of its own: the signature follows
-        if any(f.rank <= 1 for f in find_amounts(reading.sentence.text, signs)):
-            return True
+        text = reading.sentence.text
+        if any(f.rank <= 1 and not _part(text, f) for f in find_amounts(text, signs)):
+            return True  # a rate by the month or a deposit is no sum of the deal's
     return False
 
 
@@ -229,6 +266,7 @@ def _seen(reading: Reading, signs: Mapping[str, str], signal: Signal | None) -> 
                 _marked(marks, "final", at, clause_of, FINAL_BEFORE) or total,
                 place,
                 _each(text, figure) and not total,
+                _part(text, figure) and not total,
             )
         )
     return seen
@@ -245,9 +283,16 @@ def _discount_given(mark: Hit, sentence: Sentence) -> bool:
     )
 
 
+# "2 Arztstühle, die Stühle à 890 €", "8 postes à 320 €": "à" after a count is by the
+# piece ("notre devis à 8 900 €", with no count before, is the whole)
+_COUNT_THEN_A = re.compile(r"\b\d{1,4}\s(?:[^\W\d_]{2,30},?\s){1,3}à\s?$")
+
+
 def _each(text: str, figure: Found) -> bool:
     """A price by the piece, the person or the period: never the deal's whole amount."""
     if _EACH_AFTER.match(text, figure.end):
+        return True
+    if _COUNT_THEN_A.search(text[max(0, figure.start - 60) : figure.start]):
         return True
     per = _PER_AFTER.match(text, figure.end)
     if per and (per.group(1) or _unit(per.group(2))):
@@ -264,16 +309,21 @@ def _part(text: str, figure: Found) -> bool:
     """A price by the piece or a deposit told right after its figure."""
     if _each(text, figure):
         return True
+    before = text[max(0, figure.start - _LABEL_REACH) : figure.start]
     plus = _PLUS_BEFORE.search(text[: figure.start])
-    return bool(_DEPOSIT_AFTER.match(text, figure.end)) and not plus
+    deposit = _DEPOSIT_AFTER.match(text, figure.end) or _DEPOSIT_BEFORE.search(before)
+    return bool(deposit) and not plus
 
 
 def _choose(seen: list[_Seen]) -> Figure:
     outside = [s for s in seen if not s.bracketed]
     pool = outside or seen  # brackets hold the earlier price only beside a figure outside
     live = [s for s in pool if not s.earlier]
+    if pool and all(s.part for s in pool):
+        # only a price by the piece or a deposit ("£29/user per month", "deposit of £2,000
+        # paid"): the stage without an amount
+        return Figure(None, True)
     if not live:
-        # only a price by the piece ("£29/user per month"): ask, offering no amount at all
         kept = [s for s in pool if not s.each]
         return Figure(kept[0].amount if kept else None, False)
     for group in (

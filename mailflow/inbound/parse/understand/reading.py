@@ -35,7 +35,7 @@ CUSTOMER_ONLY = 0.7  # a loss phrase weaker than this counts only with the custo
 PLAN_WINDOW = 4
 HEDGE_FACTOR = 0.6
 STAGES = ("contacted", "meeting", "proposal", "won", "lost")
-_AMOUNT_MARKS = ("earlier", "final")
+_AMOUNT_MARKS = ("earlier", "final", "ours")
 # stages a to-do word beside them ("to be booked", "à planifier", "później") says are not reached
 _PENDABLE = ("meeting", "proposal", "won")
 
@@ -68,6 +68,8 @@ class Reading:
     never_acts: bool = False
     past: bool = False  # a word of the past ("yesterday"): the reply reports something
     marks: tuple[Hit, ...] = ()  # words that tell which of several amounts is the final one
+    several: bool = False  # words of more than one lead ("the other lead", "Sammelstatus")
+    this_lead: bool = False  # words that point at this lead among others ("as for this one")
 
 
 def clauses(sentence: Sentence) -> tuple[int, ...]:
@@ -86,6 +88,9 @@ def read(sentence: Sentence, lexicon: Lexicon, opening: bool) -> Reading:
     by_intent: dict[str, list[Hit]] = {}
     for hit in hits:
         by_intent.setdefault(hit.intent, []).append(hit)
+    by_intent["customer"] = [
+        h for h in by_intent.get("customer", []) if not _spelled_as_article(h, sentence)
+    ]
     masks = by_intent.get("mask", [])
     negators = [
         h
@@ -95,6 +100,7 @@ def read(sentence: Sentence, lexicon: Lexicon, opening: bool) -> Reading:
     closing = any(h.first == 0 for h in by_intent.get("closing", [])) and len(sentence.tokens) <= 6
     never_acts = bool(by_intent.get("away")) or bool(by_intent.get("mixup"))
     past = bool(by_intent.get("past"))
+    several, this_lead = bool(by_intent.get("several")), bool(by_intent.get("this"))
     starts = _answer_starts(sentence, by_intent.get("opener", []))
     # a question opens its sentence ("Können Sie …"); after an opener ("Leider müssen wir
     # passen") the same word order is a statement
@@ -117,7 +123,15 @@ def read(sentence: Sentence, lexicon: Lexicon, opening: bool) -> Reading:
         h.first == 0 and not _inside_any(h, voids) for h in by_intent.get("question", [])
     ):  # "Qué tal, sí la tomamos": a greeting, no question
         return Reading(
-            sentence, (), closing, muted="question", held=spoken, never_acts=never_acts, past=past
+            sentence,
+            (),
+            closing,
+            muted="question",
+            held=spoken,
+            never_acts=never_acts,
+            past=past,
+            several=several,
+            this_lead=this_lead,
         )
     if any(
         _conditions(h, sentence)
@@ -133,6 +147,8 @@ def read(sentence: Sentence, lexicon: Lexicon, opening: bool) -> Reading:
             held=spoken,
             never_acts=never_acts,
             past=past,
+            several=several,
+            this_lead=this_lead,
         )
     hedges = [h for h in by_intent.get("hedge", []) if not _inside_any(h, voids)]
     signals: list[Signal] = []
@@ -147,6 +163,9 @@ def read(sentence: Sentence, lexicon: Lexicon, opening: bool) -> Reading:
             continue
         if clause_of[hit.first] >= later:
             held.append(hit.intent)  # "we'll book a survey once she's back": still to come
+            continue
+        if any(aside.end <= hit.first for aside in by_intent.get("aside", [])):
+            held.append(hit.intent)  # "Sobre lo otro: la formación nos viene bien": not the lead
             continue
         if hit.phrase.ends and not _ends_clause(hit, sentence):
             continue  # "the customer said yes to a visit": the yes is not to the deal
@@ -172,7 +191,11 @@ def read(sentence: Sentence, lexicon: Lexicon, opening: bool) -> Reading:
             )
     regret = bool(by_intent.get("regret"))
     told = {clause_of[s.first] for s in signals}
-    plans = not closing and any(clause_of[h.first] not in told for h in by_intent.get("future", []))
+    someday = by_intent.get("someday", [])
+    plans = not closing and any(
+        clause_of[h.first] not in told and not _inside_any(h, someday)
+        for h in by_intent.get("future", [])
+    )  # "Volgende keer graag weer!": another lead some day, no plan for this one
     return Reading(
         sentence,
         tuple(signals),
@@ -183,6 +206,8 @@ def read(sentence: Sentence, lexicon: Lexicon, opening: bool) -> Reading:
         never_acts=never_acts,
         past=past,
         marks=tuple(h for h in hits if h.intent in _AMOUNT_MARKS),
+        several=several,
+        this_lead=this_lead,
     )
 
 
@@ -206,6 +231,8 @@ def _meaning(
     first = min(hit.first, negator.first) if negator else hit.first
     end = max(hit.end, negator.end) if negator else hit.end
     customer = third or _near_before(hit, clause_of, _subjects(hit, by_intent), CUSTOMER_BEFORE)
+    if kind == "pick" and _in_clause(hit, clause_of, by_intent, "lead"):
+        customer = False  # "Namens Johan: hij wil deze lead graag hebben": a colleague's pick
     if kind == "attempt":
         kind = "contacted"
     if kind in ("pick", "won") and not negator and _rival(hit, clause_of, by_intent):
@@ -257,6 +284,7 @@ def _meaning(
 
 
 _YES_WITH_ACCENT = frozenset({"sí", "sì"})
+_ARTICLES = frozenset({"el", "El", "EL"})  # "él" without its accent
 # negators that stand before the verb they turn: after a phrase, they turn the next verb
 # ("le lien pour accepter ne marche pas": the link fails, nobody said no)
 _BEFORE_ITS_VERB = frozenset({"ne", "n"})
@@ -377,6 +405,13 @@ def _subjects(hit: Hit, by_intent: dict[str, list[Hit]]) -> list[Hit]:
         for c in by_intent.get("customer", [])
         if not any(c.end <= t.first and t.end <= hit.first for t in turns)
     ]
+
+
+def _spelled_as_article(hit: Hit, sentence: Sentence) -> bool:
+    """ "el follow-up lo hago yo": folded, the article "el" is the pronoun "él"; only the
+    accent makes it the customer."""
+    token = sentence.tokens[hit.first]
+    return hit.end - hit.first == 1 and sentence.text[token.start : token.end] in _ARTICLES
 
 
 def _near_before(hit: Hit, clause_of: tuple[int, ...], others: list[Hit], window: int) -> bool:

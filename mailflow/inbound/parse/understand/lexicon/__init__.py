@@ -57,6 +57,11 @@ MODIFIERS = (
     "yet",  # yet, noch, encore: "not won yet" is no lost deal, only one not decided
     "earlier",  # from, initial, instead of: the figure after it is not the deal's final one
     "final",  # to, auf, à, na: the figure right after it is where a price ended up
+    "several",  # the other lead, two leads, Sammelstatus: the reply speaks of more than one
+    "this",  # as for this one, zu diesem hier, pour celui-ci: this lead among others
+    "aside",  # about your other question, sobre lo otro: what follows is not about this lead
+    "lead",  # this lead, diesen Lead, deze lead: taken by whoever is the subject, it is a pick
+    "ours",  # our quote, notre devis, nasza oferta: the figure right after it is our price
 )
 
 
@@ -87,6 +92,7 @@ def build(
             if text:
                 phrase = parse_phrase(intent, text, float(weight or ACTIONS.get(intent, 1)))
                 _check_alternation(code, phrase)
+                _check_words(code, phrase)
                 compiled.append(phrase)
     return Lexicon(
         code,
@@ -111,6 +117,18 @@ def _check_alternation(code: str, phrase: Phrase) -> None:
                 f"{code}: {phrase.text!r}: alternation binds one word; write each reading on"
                 " a line of its own"
             )
+
+
+def _check_words(code: str, phrase: Phrase) -> None:
+    """The text splits "rendez-vous" and "l'autre" into two words: a phrase word spelled
+    with a hyphen or an apostrophe would never be found."""
+    for spec in phrase.specs:
+        for word in (*spec.words, *spec.prefixes):
+            if "-" in word or "'" in word or "’" in word:
+                raise ValueError(
+                    f"{code}: {phrase.text!r}: {word!r} is two words in a reply; write them"
+                    " with a space"
+                )
 
 
 def _lines(block: str) -> list[str]:

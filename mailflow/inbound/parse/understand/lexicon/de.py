@@ -13,6 +13,11 @@ LEXICON = build(
         bitte leider kein keine uns ihnen kunde kunden mal heute morgen gestern dass wie was""",
     phrases={
         "pick": """
+            we take it
+            we take this one
+            we will take it
+            count us in
+            bestätigen|bestätige ~2 unser|unsere interesse
             gebt|gebts|gib|gibs uns|mir ~1 den|die|das|ihn
             schicken|senden|geben ~1 sie ~1 mir|uns ~3 nummer|telefonnummer|kontaktdaten|
                 kontakt =0.85
@@ -31,7 +36,8 @@ LEXICON = build(
             ist|liegt ~1 in unserem ~1 gebiet|revier|einzugsgebiet =0.85
             wir|ich nehmen|nehme|übernehmen|übernehme|bearbeiten|bearbeite
             wir machen das|es|den|ihn
-            nehmen|übernehmen|machen|mache|bearbeiten wir|ich
+            nehmen|übernehmen|bearbeiten wir|ich
+            machen|mache wir|ich @end
             nehmen|nehme ~3 an
             angenommen
             annehmen
@@ -74,6 +80,8 @@ LEXICON = build(
                 telefonnummer =0.85
         """,
         "decline": """
+            lead|anfrage|kontakt ~1 zurückgeben|zurück|zurückgegeben
+            geben|gebe ~3 zurück
             lohnt|rentiert ~1 sich ~6 nicht @neg
             an|einen|einem ~2 kollegen|kollegin|partner|mitbewerber ~3 geben|weitergeben|vergeben|
                 schicken|anbieten|übergeben =0.9
@@ -213,7 +221,7 @@ LEXICON = build(
         "attempt": """
             mailbox|anrufbeantworter|sprachbox ~3 erwischt|draufgesprochen|draufgsprochen
             angrufen|angrufa
-            mail|e-mail|email|sms|whatsapp ~4 geschickt|geschrieben|gesendet|verschickt
+            mail|email|sms|whatsapp ~4 geschickt|geschrieben|gesendet|verschickt
             nachricht|mailbox|ab|anrufbeantworter|sprachnachricht|rückrufbitte ~3 hinterlassen|
                 hinterlegt|gesprochen|draufgesprochen|geschickt
             auf ~2 mailbox|band|ab|anrufbeantworter ~1 gesprochen
@@ -223,6 +231,7 @@ LEXICON = build(
             geht ~2 nicht ran =0.75
         """,
         "meeting": """
+            probefahrt|testfahrt|probefahrten|testfahrten|vorführung ~6 war|waren|stattgefunden
             waren|war|sind|bin ~10 vor ort
             war|waren|wir ~2 beim|bei ~1 kunden|kunde|ihm|ihr|ihnen
             termin*
@@ -278,6 +287,7 @@ LEXICON = build(
             angebot|kv|kostenvoranschlag|offerte ~2 beim kunden|bauherrn|interessenten
         """,
         "won": """
+            hat|haben zugeschlagen
             auftrag|zuschlag ~8 erteilt|erteilte =0.9
             bestellung|auftrag|auftragsbestätigung ~4 ist|sind da
             unterschriebene|unterschriebener|unterschriebenen|unterzeichnete|
@@ -314,6 +324,8 @@ LEXICON = build(
             auftrag|vertrag ~2 durch|durchgegangen
         """,
         "lost": """
+            kein budget @neg =0.85
+            haushaltssperre =0.85
             beim|im|vom baumarkt ~8 gekauft|geholt|besorgt
             auf unbestimmte zeit verschoben|zurückgestellt
             projekt|vorhaben|bauvorhaben|neubau|umbau ~3 gestoppt|eingestellt|gestrichen|abgeblasen
@@ -366,7 +378,8 @@ LEXICON = build(
             sagt|sagte|sagten ~3 ab =0.85
             macht|machen|machts ~2 selbst =0.8
             abgewunken|abgewinkt
-            projekt|vorhaben|auftrag|deal|sache ~2 gestorben|tot|geplatzt|abgeblasen|gecancelt
+            projekt|vorhaben|auftrag|deal|sache ~5 gestorben|geplatzt|abgeblasen|gecancelt
+            projekt|vorhaben|auftrag|deal|sache ~2 tot
             angebot|kostenvoranschlag|offerte|kva ~3 abgelehnt|zurückgewiesen
             den|ihn haben|hatten|hat wir|ich|er ~1 nicht bekommen|gekriegt|gewonnen|erhalten|geholt|
                 ergattert @neg
@@ -388,6 +401,8 @@ LEXICON = build(
                 billiganbieter
         """,
         "void": """
+            termin|gespräch bei|mit der|seiner|ihrer bank
+            banktermin|bankgespräch
             lead|anfrage ~1 übernommen|angenommen|akzeptiert ~2 #
             soweit ok|gut|alles|klar|fertig|in ordnung
             link|links|button|buttons|knopf|schaltfläche ~3 annehmen|übernehmen|akzeptieren|
@@ -582,6 +597,10 @@ LEXICON = build(
             sobald
         """,
         "someday": """
+            den|das nächsten|nächste
+            nächstes|nächsten lead|projekt|anfrage|auftrag
+            den|das nächsten|nächste
+            nächstes|nächsten lead|projekt|anfrage|auftrag
             künftig|künftige|künftigen|zukünftig|zukünftige|zukünftigen
             in zukunft
             nächstes mal
@@ -589,6 +608,31 @@ LEXICON = build(
         """,
         "yet": """
             noch
+        """,
+        "several": """
+            der|die|das|den|dem andere|anderen lead|kunde|kunden|anfrage|projekt|auftrag
+            zwei|beide|beiden leads|anfragen|projekte|kunden
+            sammelstatus|sammelmail|sammelantwort
+        """,
+        "this": """
+            zu|bei|wegen diesem|dem hier
+            zu diesem lead|kunden|projekt
+            um den es in ihrer|dieser mail geht
+            den|der sie hier anfragen
+        """,
+        "aside": """
+            zu|wegen ihrer|deiner|der anderen frage|sache
+            zur anderen frage|sache
+            zu ihrer|deiner zweiten frage
+        """,
+        "lead": """
+            diesen|den lead
+            diese anfrage
+        """,
+        "ours": """
+            unser|unsere|unseres|unserem|unseren angebot|offerte|preis|kostenvoranschlag|kva|
+                gebot
+            mein|meine angebot|offerte|preis|kostenvoranschlag|gebot
         """,
         "earlier": """
             ursprünglich*|anfangs|zunächst|vorher|zuvor|statt|anstatt|anstelle

@@ -15,6 +15,8 @@ LEXICON = build(
         from there what if but so do did been got had your my me us off out about by sent""",
     phrases={
         "pick": f"""
+            confirm|confirming our interest
+            like|want|take|have this lead
             will be looking after|handling ~2 it|this|that|them|one|job|customer|lead|the =0.85
             release|pass|send|forward ~3 details|contact|number ~3 to him|her directly =0.85
             send|give me|us ~1 the? ~1 customer|customers|client|clients ~1 number|details|contact|
@@ -96,6 +98,9 @@ LEXICON = build(
             dibs ~2 it|this|that|one|job|lead
         """,
         "decline": f"""
+            hand|give|send it|this|the back
+            hand|give|send this|the lead back
+            return|returning this|the lead
             do not send ~1 us|me ~3 this|it|that|these|such|any @neg
             not us @end =0.85
             so ~1 sadly|unfortunately? no|pass @end
@@ -254,6 +259,7 @@ LEXICON = build(
             no response|joy ~2 so far|yet|calls =0.75
         """,
         "meeting": """
+            meeting|visit|demo|survey|presentation ~8 took place|happened
             came|come|popped|dropped ~2 into|in|by|to ~2 showroom|shop|store|office|premises|
                 workshop|yard
             went|popped|nipped ~2 to see|look|round|over
@@ -278,6 +284,7 @@ LEXICON = build(
             walk|walked|walkround|walkthrough ~2 site|property|round|house
         """,
         "proposal": """
+            shared|sent ~3 proposal|quote|quotation|offer|estimate ~2 with
             quote|quotation|proposal|estimate|offer ~14 issued|sent|submitted|forwarded|transmitted|
                 delivered =0.85
             quote|quotation|proposal|estimate|offer|bid|tender|pricing|costing|price ~2 sent|out|
@@ -338,6 +345,7 @@ LEXICON = build(
             customer|client|clients|homeowner|owner|owners|they|he|she ~2 said|says yes @end
         """,
         "lost": """
+            no budget @neg =0.85
             bought|purchased|went for|chose ~3 used|second|refurbished
             gone dark|silent|quiet on us =0.85
             shelve|shelved|shelving ~3 project|job|plans|it|whole|idea|work =0.85
@@ -412,6 +420,8 @@ LEXICON = build(
             someone|somebody else
         """,
         "void": """
+            meeting|appointment with|at the|his|her bank
+            bank appointment|meeting
             lead|offer ~1 accepted|taken|picked ~2 #
             pick|picking ~2 it|this|that|things up with
             would|d be ~4 for us to ~1 take|handle|do|accept|pick ~2 it|this|that|on|one
@@ -640,6 +650,8 @@ LEXICON = build(
             as soon as
         """,
         "someday": """
+            the next one|lead|job
+            next one
             in future
             in the future
             next time
@@ -648,6 +660,35 @@ LEXICON = build(
         "yet": """
             yet|still
             done|sorted|finished|fixed|booked|ready|through
+        """,
+        "several": """
+            the|your other lead|leads|one|enquiry|inquiry|customer|job|project
+            two|both leads|enquiries|inquiries|customers|jobs|projects
+            two updates in one go
+            both of your leads|enquiries
+            the previous lead|enquiry
+        """,
+        "this": """
+            regarding|re this one|lead
+            as for this one|lead
+            as to this one|lead
+            this one you asked about|sent
+            the one you asked about
+            the one in this email|mail
+        """,
+        "aside": """
+            about|regarding|re the|your other question|thing|point|matter
+            as for|to the|your other question|thing|point|matter
+            on your other question|point
+        """,
+        "lead": """
+            this lead
+            this enquiry|inquiry
+        """,
+        "ours": """
+            our|my quote|quotation|offer|price|proposal|bid|estimate|tender
+            we|i had? quoted|offered|bid|priced
+            we were at
         """,
         "earlier": """
             from

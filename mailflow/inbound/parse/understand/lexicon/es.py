@@ -12,6 +12,11 @@ LEXICON = build(
         ayer está estamos somos""",
     phrases={
         "pick": f"""
+            we take it
+            we take this one
+            we will take it
+            count us in
+            confirmamos|confirmo ~2 nuestro interés
             lo|la|este|esta ~1 va a llevar|atender|gestionar|seguir|coger|tomar =0.85
             pásenmelo|pásamelo|pasamelo|pasenmelo|mándamelo|mandamelo|mándenmelo|mandenmelo
             mandame|mándame|pasame|pásame|envíame|enviame|mándenme|pásenme ~2 teléfono|número|
@@ -72,6 +77,11 @@ LEXICON = build(
                 enviadme ~3 contacto|lead|teléfono|cliente =0.9
         """,
         "decline": """
+            devolver|devolvemos|devuelvo el|este lead|contacto|cliente
+            se lo devolvemos|devuelvo
+            vamos a pasar
+            pasamos|paso esta vez
+            esta vez pasamos|paso
             no nos conviene
             dicho|dijo|dice que no @end
             así|asi que ~1 no @end
@@ -100,6 +110,9 @@ LEXICON = build(
                 encargarme|encargarnos|ocuparme|ocuparnos|cubrir|hacerlo|llevarlo|atenderlo|cogerlo
         """,
         "reason": """
+            no es|son ~1 nuestra línea|especialidad|rubro|sector|área
+            no es|son ~1 lo nuestro
+            solo|sólo|solamente|únicamente manejamos|vendemos|distribuimos|comercializamos
             supera|excede|sobrepasa ~4 capacidad|capacidades|medios|posibilidades
             no somos ~2 distribuidores|distribuidor|instaladores|certificados|autorizados|
                 homologados|partner|partners|revendedores
@@ -136,6 +149,9 @@ LEXICON = build(
             de vacaciones|baja|permiso =0.6
         """,
         "contacted": """
+            me comuniqué|comunique con
+            nos comunicamos con
+            charlamos|conversamos|platicamos con|un rato
             platicamos|platiqué|platique|hablamos|hablé|hable ~3 teléfono|telefono
             mande|mandé|envie|envié|escribí|escribi ~2 whatsapp|wasap|mensaje|correo|mail|email
             me|nos contestó|contesto|respondió|respondio
@@ -163,6 +179,7 @@ LEXICON = build(
             intentado|intenté|intentamos ~3 llamar|contactar|localizar
         """,
         "meeting": """
+            reunión|visita|demo|demostración|presentación ~8 tuvo lugar|se realizó|se celebró
             vino|vinieron ~3 tienda|local|oficina|showroom|nave|exposición|taller
             tuvimos|tuve ~2 reunión|reunion|meeting|junta|visita|cita
             fui|fuimos|pasé|pasamos|estuve|estuvimos a ~1 ver|verle|verla|verlos|verlas|verles
@@ -237,6 +254,8 @@ LEXICON = build(
             trato hecho
         """,
         "lost": """
+            sin presupuesto @neg =0.85
+            no hay presupuesto @neg =0.85
             instala|instalará|hará|hace|pone|pondrá ~3 cuñado|primo|vecino|hermano|amigo
             al final no ~2 hacen|harán|hace|hará|sigue|siguen|van|va|quieren|quiere|lo|la @neg
             no les|le sale|compensa ~2 cuenta|rentable @neg =0.8
@@ -283,6 +302,8 @@ LEXICON = build(
             competencia|competidor|competidores
         """,
         "void": """
+            cita|reunión en|con el|su banco
+            cita|reunión con la|su financiera
             qué tal
             lead ~1 aceptado|tomado|asignado ~2 #
             contestó|contesto|respondió|respondio|dijo|dice|comentó|comento que si
@@ -470,6 +491,10 @@ LEXICON = build(
             una vez que
         """,
         "someday": """
+            el próximo|siguiente
+            la próxima|siguiente
+            el próximo|siguiente
+            la próxima|siguiente
             en el futuro
             en un futuro
             la próxima vez
@@ -477,6 +502,38 @@ LEXICON = build(
         """,
         "yet": """
             todavía|aún
+        """,
+        "several": """
+            el otro lead|cliente|proyecto|caso
+            los|las dos leads|clientes|proyectos|casos|oportunidades
+            dos leads|clientes|proyectos|oportunidades
+            el lead anterior
+        """,
+        "this": """
+            sobre este|esta
+            respecto a este|esta
+            en cuanto a este|esta
+            este de aquí
+            el de este correo|mail|mensaje
+            el que me preguntas|pregunta|preguntan
+        """,
+        "aside": """
+            sobre lo otro
+            respecto a lo otro
+            en cuanto a lo otro
+            sobre tu|su|la otra pregunta|consulta|cosa
+            respecto a tu|su|la otra pregunta|consulta|cosa
+            en cuanto a tu|su|la otra pregunta|consulta|cosa
+        """,
+        "lead": """
+            este lead|contacto
+            esta oportunidad
+        """,
+        "ours": """
+            nuestro|mi presupuesto|precio|cotización|cotizacion|propuesta|oferta
+            nuestra|mi oferta|cotización|cotizacion|propuesta
+            habíamos|habiamos|hemos ofertado|cotizado|presupuestado|ofrecido
+            estábamos|estabamos en
         """,
         "earlier": """
             inicial|inicialmente|antes|anterior|primer

@@ -14,6 +14,11 @@ LEXICON = build(
         client devis qui que ça cela été fait déjà demain hier""",
     phrases={
         "pick": f"""
+            we take it
+            we take this one
+            we will take it
+            count us in
+            confirmons|confirme ~2 notre intérêt
             va|vont ~1 gérer|suivre|traiter ~1 ce|cette|le|la|les dossier|lead|client|cliente|
                 demande|affaire|projet =0.85
             envoyez|envoie|transmettez|donnez|passez moi|nous ~2 coordonnées|numéro|téléphone|
@@ -64,6 +69,8 @@ LEXICON = build(
                 contact|lead|numéro =0.9
         """,
         "decline": """
+            rendre|rendons|rends|restituer|restituons ce|le lead|contact|dossier
+            vous le|la rendons|rends
             ne ~1 donnerons|donnons|pourrons pas suite @neg
             s abstenir|abstenons|abstiendrons
             zone|secteur|territoire ~1 de|d ~1 notre|un ~1 partenaire|collègue|confrère|agence =0.9
@@ -138,6 +145,8 @@ LEXICON = build(
             en congé|congés|vacances =0.6
         """,
         "contacted": """
+            fini|réussi par|à avoir|joindre
+            pu avoir|joindre
             au bout du fil
             premier contact ~2 fait|établi|pris|effectué
             contacté|contactée|contactés
@@ -158,7 +167,7 @@ LEXICON = build(
             eu ~1 un|une? ~1 échange|appel|conversation|contact
         """,
         "attempt": """
-            envoyé|envoyée ~2 mail|email|e-mail|sms|message|courriel|whatsapp
+            envoyé|envoyée ~2 mail|email|sms|message|courriel|whatsapp
             mail|email|sms|courriel ~2 envoyé
             laissé ~2 message|messages|mot|sms|vocal
             message ~2 laissé|répondeur|vocal
@@ -166,6 +175,8 @@ LEXICON = build(
             essayé|tenté ~3 appeler|joindre|contacter
         """,
         "meeting": """
+            rendez vous ~8 a|ont eu lieu
+            meeting|réunion|visite|démo|démonstration|rdv ~8 a|ont eu lieu
             rendu|rendus|rendue|rendues ~1 au|aux|à|a|dans
             rendus|rendu|rendue|rendues|déplacés|déplacé ~2 chez
             rendus|rendu|rendue|rendues|déplacés|déplacé sur place|site
@@ -234,6 +245,7 @@ LEXICON = build(
             client|cliente|clients|il|elle|ils ~2 dit|répondu oui @end
         """,
         "lost": """
+            pas de budget @neg =0.85
             trouvé|trouve ~2 moins cher
             projet|dossier ~2 abandonné|annulé|arrêté|tombé
             dossier|affaire|lead|sujet|piste clos|close|clôturé|clôturée|classé|classée|fermé =0.85
@@ -277,6 +289,10 @@ LEXICON = build(
             concurrent|concurrents|concurrence|ailleurs
         """,
         "void": """
+            rendez vous à|avec la|sa banque
+            rdv à|avec la|sa banque
+            rendez vous bancaire
+            rdv bancaire
             lead|offre ~1 accepté|acceptée|pris|prise ~2 #
             montré|montrée|montrés|montrées|semble|semblait intéressé|intéressée|intéressés|
                 intéressées
@@ -471,12 +487,42 @@ LEXICON = build(
             une fois que
         """,
         "someday": """
+            le prochain|suivant
+            la prochaine|suivante
+            le prochain|suivant
+            la prochaine|suivante
             à l avenir
             la prochaine fois
             futures|futurs ~1 demandes|projets|chantiers|affaires
         """,
         "yet": """
             encore
+        """,
+        "several": """
+            l autre dossier|lead|client|projet|affaire
+            deux nouvelles|dossiers|leads|clients|affaires
+            les deux dossiers|leads
+            le dossier précédent
+        """,
+        "this": """
+            pour|concernant celui|celle ci
+            quant à celui|celle ci
+            celui de ce mail|message|courriel
+            celui dont vous parlez
+        """,
+        "aside": """
+            pour|concernant votre|ton|l autre question|point|sujet
+            quant à votre|ton|l autre question|point|sujet
+            pour|concernant votre|ta deuxième|seconde question
+        """,
+        "lead": """
+            ce lead|contact
+        """,
+        "ours": """
+            notre|mon devis|offre|prix|proposition|cotation|soumission
+            nous avions|avons proposé|chiffré|offert|coté
+            on avait|a proposé|chiffré|offert|coté
+            on était à
         """,
         "earlier": """
             initial|initiale|initialement|auparavant|avant|ancien|premier

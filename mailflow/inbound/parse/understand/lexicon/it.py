@@ -12,6 +12,12 @@ LEXICON = build(
         domani ieri molto bene""",
     phrases={
         "pick": f"""
+            we take it
+            we take this one
+            we will take it
+            count us in
+            confermiamo|confermo ~2 il nostro interesse
+            lo|la prende lui|lei
             occuparmene|occuparcene|occuparmi|occuparci =0.85
             questo|questa lo|la segue|seguirà|gestisce|gestirà|prende|curerà =0.85
             ci penso|pensiamo io|noi
@@ -66,6 +72,8 @@ LEXICON = build(
                 datemelo =0.9
         """,
         "decline": """
+            restituire|restituiamo|restituisco|ridare il|questo lead|contatto|cliente
+            ve lo restituiamo|ridiamo
             stavolta passo|passiamo
             questa volta passo|passiamo
             conviene|meglio ~4 collega|partner|concessionario|rivenditore =0.85
@@ -133,6 +141,7 @@ LEXICON = build(
             in ferie|vacanza|malattia =0.6
         """,
         "contacted": """
+            fatto|fatta una|la call|chiamata|telefonata con|al|alla
             parlato|sentito|sentita ~4 telefono|telefonicamente|cellulare
             mi|ci ha|hanno richiamato|richiamati|ricontattato|ricontattati
             primo contatto ~2 fatto|avvenuto|preso|stabilito
@@ -155,7 +164,7 @@ LEXICON = build(
             sentito|sentita|sentiti ~2 sig|sigg|signor|signora|cliente|lui|lei|dott|ing
         """,
         "attempt": """
-            mandata|mandato|inviata|inviato|scritto|scritta ~2 mail|email|e-mail|messaggio|
+            mandata|mandato|inviata|inviato|scritto|scritta ~2 mail|email|messaggio|
                 whatsapp|sms
             mail|email|messaggio|whatsapp ~2 mandata|inviata|mandato|inviato
             lasciato ~2 messaggio|messaggi|segreteria|vocale
@@ -163,6 +172,7 @@ LEXICON = build(
             provato|tentato ~3 chiamare|contattare|raggiungere|sentire
         """,
         "meeting": """
+            incontro|riunione|sopralluogo|demo|presentazione ~8 si è svolto|svolta|tenuto|tenuta
             venuti|venuto|venuta ~3 showroom|negozio|sede|magazzino|esposizione
             siamo stati|stato|stata ~2 da|dal|dalla|in|presso
             fatto i rilievi
@@ -231,6 +241,8 @@ LEXICON = build(
             cliente|lui|lei|loro ~2 detto di? sì @end
         """,
         "lost": """
+            nessun budget @neg =0.85
+            niente budget @neg =0.85
             hanno|ha comprato|preso|acquistato ~3 usata|usato|usati|usate|altrove|seconda
             chiudo|chiudiamo|archivio|archiviamo ~1 la? ~1 pratica|posizione =0.85
             per noi è|e ~1 chiuso|chiusa|finita|finito =0.9
@@ -278,6 +290,8 @@ LEXICON = build(
             concorrenza|concorrente|concorrenti|altrove
         """,
         "void": """
+            appuntamento|incontro in|con la|sua banca
+            appuntamento|incontro alla banca
             lead ~1 accettato|preso|assegnato ~2 #
             prese|preso|prendere|presi le? misure|note|foto
             link|collegamento|pulsante|pulsanti|bottone|tasto ~3 accettare|prendere|scegliere|
@@ -461,12 +475,44 @@ LEXICON = build(
             una volta che
         """,
         "someday": """
+            il prossimo|successivo
+            la prossima|successiva
+            il prossimo|successivo
+            la prossima|successiva
             in futuro
             la prossima volta
             futuri|future ~1 progetti|richieste|lavori|interventi
         """,
         "yet": """
             ancora
+        """,
+        "several": """
+            l altro lead|cliente|progetto
+            l altra pratica|richiesta|trattativa|commessa
+            due pratiche|richieste|trattative|lead|clienti|commesse
+            entrambe le pratiche|richieste
+            per entrambe|entrambi
+        """,
+        "this": """
+            quella|quello di questa mail|email
+            riguardo a questa|questo
+            riguardo questa|questo
+            quella|quello per cui mi scrivete|scrivi
+        """,
+        "aside": """
+            per|riguardo l altra domanda|questione|cosa
+            riguardo all altra domanda|questione|cosa
+            quanto all altra domanda|questione|cosa
+            per la tua|sua altra domanda|questione
+        """,
+        "lead": """
+            questo lead|contatto
+            il contatto
+        """,
+        "ours": """
+            la nostra|mia offerta|proposta|quotazione
+            il nostro|mio preventivo|prezzo
+            avevamo|abbiamo offerto|proposto|quotato
         """,
         "earlier": """
             iniziale|inizialmente|prima|precedente|primo

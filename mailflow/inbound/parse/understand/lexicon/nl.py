@@ -13,6 +13,11 @@ LEXICON = build(
         wel geen""",
     phrases={
         "pick": f"""
+            we take it
+            we take this one
+            we will take it
+            count us in
+            bevestigen|bevestig ~2 onze interesse
             zet ~3 op onze|mijn naam
             pakt|pakken ~1 deze|dit|hem|het ~1 op
             zeggen|zeg ~1 we|ik? geen nee tegen @neg
@@ -65,6 +70,9 @@ LEXICON = build(
             claim|claimen|claimt
         """,
         "decline": """
+            lead|aanvraag ~1 teruggeven|terug
+            geven|geef ~3 terug
+            er ~1 niet ~1 bij hebben|nemen @neg
             laat|laten ~2 zitten|schieten|lopen =0.9
             zoek|zoekt|zoeken ~2 iemand ~1 lokaal|dichterbij|anders =0.9
             liever|beter iemand ~2 lokaal|dichterbij|buurt =0.9
@@ -95,6 +103,7 @@ LEXICON = build(
             gaat|zal ons|me|mij? niet lukken
         """,
         "reason": """
+            wij|we zijn|doen puur|alleen|enkel
             rijden|rijd|komen we|wij|ik ~1 niet ~2 naar|voor
             past ~2 niet ~1 bij ~3 capaciteit|mogelijkheden|team
             gaat ~3 boven ~3 capaciteit|mogelijkheden|macht
@@ -154,13 +163,14 @@ LEXICON = build(
             geappt|gemaild|geschreven
         """,
         "attempt": """
-            mail|e-mail|sms|appje|whatsapp ~3 gestuurd|verstuurd
+            mail|sms|appje|whatsapp ~3 gestuurd|verstuurd
             gemaild|geappt
             ingesproken
             voicemail|bericht ~2 achtergelaten|ingesproken|gestuurd
             geprobeerd ~3 bellen|bereiken|contact
         """,
         "meeting": """
+            afspraak|meeting|bezoek|demo|presentatie|schouw ~8 heeft plaatsgevonden
             demonstratie|demo|bezoek|afspraak ~5 plaatsgevonden|gehouden
             doorgenomen|besproken|bekeken ~6 bouwplaats|locatie|woning|pand
             ter plaatse ~3 doorgenomen|besproken|bekeken|geweest
@@ -201,6 +211,8 @@ LEXICON = build(
             offerte @solo
         """,
         "won": """
+            t|het is|zit binnen @end
+            handtekening staat erop|eronder
             klant ~2 heeft betaald
             alles rond
             inkooporder|bestelbon|po ~3 binnen|ontvangen|binnengekomen
@@ -240,6 +252,7 @@ LEXICON = build(
             klant|ze|zij|hij ~2 zei|zeiden ja @end
         """,
         "lost": """
+            geen budget @neg =0.85
             sluit|sluiten ~2 af @end =0.85
             via|bij ~3 energieleverancier|leverancier|bouwmarkt|internet|webshop|concurrent|ander|
                 andere ~4 afgenomen|gekocht|besteld =0.85
@@ -290,6 +303,10 @@ LEXICON = build(
                 offerte
         """,
         "void": """
+            afspraak|gesprek bij|met de|zijn|haar bank
+            bankafspraak
+            ik|we|wij neem|nemen ~3 mee
+            neem|nemen ik|we|wij ~3 mee
             intern|interne overleg|beraad
             lead ~1 geaccepteerd|aangenomen|opgepakt ~2 #
             link|links|knop|knoppen ~3 accepteren|aannemen|oppakken|nemen|weigeren|afwijzen
@@ -447,12 +464,39 @@ LEXICON = build(
             zodra
         """,
         "someday": """
+            de volgende
+            een volgende
+            de volgende
+            een volgende
             in de toekomst
             volgende keer
             toekomstige ~1 projecten|aanvragen|opdrachten
         """,
         "yet": """
             nog
+        """,
+        "several": """
+            de andere lead|klant|aanvraag|zaak|opdracht
+            het andere project
+            twee lopende zaken|leads|aanvragen|klanten|projecten
+            beide leads|aanvragen
+        """,
+        "this": """
+            waar jullie|u ~3 naar vragen|vraagt
+            wat deze betreft
+            over deze hier
+        """,
+        "aside": """
+            wat betreft je|jouw|uw|de andere vraag|kwestie
+            over je|jouw|uw|de andere vraag|kwestie
+        """,
+        "lead": """
+            deze|de lead
+            deze aanvraag
+        """,
+        "ours": """
+            onze|mijn offerte|prijs|aanbieding|prijsopgave|offerteprijs
+            ons voorstel|bod
         """,
         "earlier": """
             oorspronkelijk|oorspronkelijke|aanvankelijk|eerst|eerder|eerdere|vorige|oude

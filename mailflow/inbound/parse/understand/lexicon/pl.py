@@ -10,6 +10,11 @@ LEXICON = build(
         był była został została""",
     phrases={
         "pick": """
+            we take it
+            we take this one
+            we will take it
+            count us in
+            potwierdzamy|potwierdzam ~2 zainteresowanie
             zajmie|zajmą się
             podesłać|podeślij|przesłać|prześlij|wysłać|wyślij ~2 numer|kontakt|dane|telefon =0.85
             wyślijcie|prześlijcie|prześlijcie|podeślijcie|poproszę ~2 szczegóły|dane|kontakt|
@@ -51,6 +56,7 @@ LEXICON = build(
             się ~1 tym|nim|nią|tego zajmiemy|zajmę|podejmiemy|podejmę
         """,
         "decline": """
+            zwracamy|zwracam|oddajemy|oddaję|zwrócić|oddać ten|tego lead|leada|kontakt|klienta
             więc|wiec|dlatego ~1 niestety? nie|odpada @end
             musimy|musieliśmy|muszę ~1 zrezygnować|odmówić|odpuścić
             dać|dajcie|przekazać|przekażcie|wysłać|przesłać|
@@ -132,14 +138,15 @@ LEXICON = build(
             dodzwonić|skontaktować =0.85
         """,
         "attempt": """
-            wysłałem|wysłałam|wysłaliśmy|napisałem|napisałam ~2 maila|mail|e-mail|wiadomość|sms|smsa
-            mail|maila|e-mail|sms ~2 wysłany|wysłana|poszedł
+            wysłałem|wysłałam|wysłaliśmy|napisałem|napisałam ~2 maila|mail|wiadomość|sms|smsa
+            mail|maila|sms ~2 wysłany|wysłana|poszedł
             zostawiłem|zostawiłam|zostawiliśmy|nagrałem|nagrałam|nagraliśmy ~2 wiadomość|wiadomości|
                 sms|poczcie|pocztę
             poczta|poczcie|pocztę głosowa|głosowej|głosową
             próbowałem|próbowałam|próbowaliśmy ~3 dodzwonić|zadzwonić|skontaktować|złapać
         """,
         "meeting": """
+            spotkanie|wizyta|prezentacja|demo ~8 odbyło|odbyła się
             przyjechał|przyjechal|przyjechała|przyjechala|przyszedł|przyszedl ~3 do ~1 nas|naszego|
                 naszej|salonu|sklepu|biura|firmy
             byłem|bylem|byliśmy|bylismy|byłam|bylam u
@@ -205,6 +212,7 @@ LEXICON = build(
             mamy to @whole
         """,
         "lost": """
+            brak środków|budżetu|funduszy|pieniędzy @neg =0.85
             rozmyślił|rozmyslil|rozmyśliła|rozmyslila|rozmyślili|rozmyslili
             nie będzie|bedzie zamówienia|zamowienia @neg
             temat|sprawa zamknięty|zamknięta =0.85
@@ -254,6 +262,8 @@ LEXICON = build(
             gdzie indziej
         """,
         "void": """
+            spotkanie|spotkaniu|wizyta|wizycie w banku
+            spotkanie|spotkaniu z bankiem|doradcą
             lead|leada ~1 przyjęty|przyjety|zaakceptowany|wzięty|wziety ~2 #
             link|linki|linku|przycisk|przycisku ~3 akceptacji|przyjęcia|przyjąć|zaakceptować|
                 odrzucenia|odrzucić|wzięcia
@@ -284,6 +294,8 @@ LEXICON = build(
             klient|klientka|klienci|on|ona|oni|pan|pani|inwestor|właściciel|rodzina
         """,
         "negator": """
+            nie udało|udaje|dało|daje mi|nam się
+            nie zdążyłem|zdążyłam|zdążyliśmy|zdołałem|zdołaliśmy
             nie
             nigdy
             żaden|żadna|żadne|żadnego|żadnych
@@ -407,12 +419,40 @@ LEXICON = build(
             jak tylko
         """,
         "someday": """
+            następny|następnego|kolejny|kolejnego lead|leada|raz|projekt|zlecenie
+            następny|następnego|kolejny|kolejnego lead|leada|raz|projekt|zlecenie
             w przyszłości
             następnym razem
             przyszłe ~1 zlecenia|projekty|zapytania
         """,
         "yet": """
             jeszcze
+        """,
+        "several": """
+            z poprzedniego zgłoszenia|leada|maila
+            drugi|drugiego|inny|innego lead|leada|klient|klienta|zgłoszenia
+            dwa leady|zgłoszenia
+            dwóch klientów|leadów|zgłoszeń
+            napiszę osobno
+        """,
+        "this": """
+            ten lead|klient z waszego|pana|pani maila
+            w sprawie tego leada|zgłoszenia|klienta
+            co do tego leada|zgłoszenia
+        """,
+        "aside": """
+            co do drugiej|drugiego|innej sprawy|pytania|kwestii
+            w sprawie drugiej|drugiego|innej sprawy|pytania|kwestii
+            odnośnie drugiej|drugiego|innej sprawy|pytania|kwestii
+        """,
+        "lead": """
+            ten|tego lead|leada|kontakt|kontaktu
+            to zgłoszenie
+        """,
+        "ours": """
+            nasza|moja oferta|wycena|cena|propozycja
+            naszą|moją ofertę|wycenę|cenę|propozycję
+            nasz|mój kosztorys
         """,
         "earlier": """
             początkowo|pierwotnie|wcześniej|zamiast|wyjściowa|wyjściowo|poprzednia|pierwsza
