@@ -5,8 +5,9 @@ Among progress reports the furthest stage wins (the rest is a note); a pick and 
 act; a reason to decline (territory, capacity, trade) without the word is a decline when
 it stands early or with regret, and never acts when the reply also speaks of a step it
 did not report ("I'll call them Monday", "can we do it in May?": the partner may still
-want the lead). A won or proposal report takes its amount as ``figure`` finds it; an
-unsure amount is asked about.
+want the lead). A won or proposal report takes its amount as ``figure`` finds it, a lost
+one our own price; an unsure amount is asked about. A reply about two leads acts only on
+what it says of this one, and is asked about when it does not point at this one.
 """
 
 from __future__ import annotations
