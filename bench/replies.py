@@ -2,13 +2,14 @@
 
     python -m bench.replies [--heldout | --extra | --heldout2 | --blind2 | --adversarial
                              | --blind3 | --blind4 | --blind5 | --blind6 | --blind7 | --blind8
-                             | --blind9 | --blind10 | --blind11 | --askback] [--show]
+                             | --blind9 | --blind10 | --blind11 | --blind12
+                             | --askback] [--show]
 
 prints, per language and overall, the accuracy, per action precision and recall, the share
 asked back (a candidate, but below the threshold) and the wrong actions (acted, but not as
 labelled: the one figure that must stay 0). A reply runs the production path: the reply's
 own text (``extract_reply``) and then ``understand`` (told when the reply opens with someone
-else's message: ``relayed``).
+else's message, ``relayed``, and when it answers our quoted questions inline, ``inline``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from mailflow.inbound.parse.extract import extract_reply, relayed
+from mailflow.inbound.parse.extract import answers_inline, extract_reply, relayed
 from mailflow.inbound.parse.understand import LANGUAGES, Interpretation, understand
 from mailflow.rules.command import Command
 
@@ -52,6 +53,7 @@ SETS = (
     "blind9",
     "blind10",
     "blind11",
+    "blind12",
     "askback",
 )  # the corpus, then sets written apart from it; blind2, blind3 and blind4 were scored
 # untouched first and their misses then fixed as classes of phrasing: no longer blind;
@@ -108,7 +110,12 @@ def same(got: Command | None, expected: Command | None) -> bool:
 
 
 def run_case(case: Case) -> Interpretation:
-    return understand(extract_reply(case.text), case.language, relayed=relayed(case.text))
+    return understand(
+        extract_reply(case.text),
+        case.language,
+        relayed=relayed(case.text),
+        inline=answers_inline(case.text),
+    )
 
 
 def score(cases: list[Case]) -> dict[str, Any]:

@@ -154,6 +154,27 @@ def relayed(text: str) -> bool:
     return after is not None and not probes[after].startswith(">")
 
 
+def answers_inline(text: str) -> bool:
+    """The partner typed answers between the quoted lines of our mail ("> Haben Sie den
+    Kunden kontaktiert?\nJa, kurz telefoniert.\n> Termin?\nNein"): a bare yes or no there
+    answers the quoted question, it takes or turns down nothing."""
+    if not text:
+        return False
+    lines = text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n").split("\n", 400)
+    probes = [_probe(line) for line in lines[:400]]
+    answered = 0
+    asked = False  # the last quoted line asked something
+    for probe in probes:
+        if not probe:
+            continue
+        if probe.startswith(">"):
+            asked = probe.rstrip().endswith("?")
+        elif asked:
+            answered += 1
+            asked = False
+    return answered >= 2
+
+
 def relayed_html(html: str) -> bool:
     """:func:`relayed` for an HTML-only reply, read as ``extract_reply_from_html`` reads it."""
     return bool(html) and relayed(_render(html, reply_only=True))

@@ -28,6 +28,7 @@ from mailflow.inbound.parse.classify import (
     parse_bounce,
 )
 from mailflow.inbound.parse.extract import (
+    answers_inline,
     extract_reply,
     extract_reply_from_html,
     html_to_text,
@@ -82,6 +83,7 @@ class Parsed:
     kind: str  # reply | auto_reply | bounce | other
     reply_text: str = ""
     relayed: bool = False  # the reply opens with someone else's message (see extract.relayed)
+    inline: bool = False  # answers typed between our quoted questions (extract.answers_inline)
     command: Command | None = None  # only when sure enough to act (see understand.THRESHOLD)
     interpretation: Interpretation | None = None  # how sure, why, and the other readings
     bounce: Bounce | None = None
@@ -161,6 +163,7 @@ def _parse_message(raw: bytes, rcpt_to: list[str] | None, today: date | None) ->
         parsed.forwarded = _safe(lambda: read_forwarded(msg, _full_text(plain, html)))
     text = _reply_text(plain, html)
     parsed.relayed = bool(_safe(lambda: _relayed(plain, html)))
+    parsed.inline = bool(_safe(lambda: answers_inline(plain[:MAX_TEXT])))
     if _safe(lambda: is_auto_reply(msg)):
         parsed.kind = "auto_reply"
         parsed.out_of_office = bool(_safe(lambda: is_out_of_office(msg)))
@@ -177,7 +180,9 @@ def _parse_message(raw: bytes, rcpt_to: list[str] | None, today: date | None) ->
 
 
 def _understand(parsed: Parsed, language_hint: str | None) -> None:
-    parsed.interpretation = understand(parsed.reply_text, language_hint, relayed=parsed.relayed)
+    parsed.interpretation = understand(
+        parsed.reply_text, language_hint, relayed=parsed.relayed, inline=parsed.inline
+    )
     parsed.command = parsed.interpretation.command
 
 
@@ -328,7 +333,12 @@ def parse_text(raw: bytes) -> Parsed:
     except UnicodeDecodeError:
         text = raw.decode("latin-1")
     reply = extract_reply(text[:MAX_TEXT])
-    parsed = Parsed(kind="reply", reply_text=reply, relayed=relayed(text[:MAX_TEXT]))
+    parsed = Parsed(
+        kind="reply",
+        reply_text=reply,
+        relayed=relayed(text[:MAX_TEXT]),
+        inline=answers_inline(text[:MAX_TEXT]),
+    )
     _understand(parsed, None)
     result: Parsed = _without_nul(parsed)
     return result

@@ -47,12 +47,15 @@ class Interpretation:
 
 
 def understand(
-    text: str, language_hint: str | None = None, *, relayed: bool = False
+    text: str, language_hint: str | None = None, *, relayed: bool = False, inline: bool = False
 ) -> Interpretation:
     """``relayed``: the text is what was kept of someone else's message the reply opens with
-    (``extract.relayed``): whatever it says is asked about, never acted on."""
+    (``extract.relayed``): whatever it says is asked about, never acted on. ``inline``: the
+    text is what the partner typed between the quoted questions of our mail
+    (``extract.answers_inline``): a bare yes or no there answers a question, it is no pick
+    or decline."""
     try:
-        result = _understand(text or "", language_hint)
+        result = _understand(text or "", language_hint, inline)
     except Exception:  # never take the inbound pipeline down; a note is the safe reading
         return Interpretation(None, None, 0.0, (language_hint or "en")[:2], "")
     if relayed and result.candidate is not None:
@@ -80,7 +83,9 @@ def _relayed(result: Interpretation, candidate: Command) -> Interpretation:
     )
 
 
-def _understand(text: str, hint: str | None) -> Interpretation:
+def _understand(text: str, hint: str | None, inline: bool = False) -> Interpretation:
+    if inline:  # each answer is a line of its own, punctuated or not
+        text = text.replace("\n", "\n\n")
     found = sentences(text)
     words = [t.word for s in found for t in s.tokens]
     language, evidence, tied = guess(text, words, hint)
@@ -88,13 +93,15 @@ def _understand(text: str, hint: str | None) -> Interpretation:
     if len(words) <= _SHORT_REPLY and evidence == 0:
         tried += [code for code in ((hint or "")[:2], "en", *LANGUAGES) if code in LEXICONS]
     for code in dict.fromkeys(tried):
-        result = _in_language(found, code, hint)
+        result = _in_language(found, code, hint, inline)
         if result.candidate is not None:
             return result
     return Interpretation(None, None, 0.0, language, "")
 
 
-def _in_language(found: list[Sentence], code: str, hint: str | None) -> Interpretation:
+def _in_language(
+    found: list[Sentence], code: str, hint: str | None, inline: bool = False
+) -> Interpretation:
     lexicon = LEXICONS[code]
     readings: list[Reading] = []
     opening = True
@@ -104,6 +111,8 @@ def _in_language(found: list[Sentence], code: str, hint: str | None) -> Interpre
         reading = read(sentence, lexicon, opening)
         if not opening and sentence.index == last and len(sentence.tokens) <= _LAST_WORDS:
             reading = _closing_no(reading, lexicon)
+        if inline:
+            reading = _answers(reading)
         readings.append(reading)
         regret = regret or reading.regret
         opening = opening and len(sentence.tokens) <= _OPENING_WORDS
@@ -129,6 +138,17 @@ def _in_language(found: list[Sentence], code: str, hint: str | None) -> Interpre
         decision.alternatives,
         decision.note,
     )
+
+
+def _answers(reading: Reading) -> Reading:
+    """ "> Kontaktiert?\nJa, kurz telefoniert.\n> Angebot?\nNein": the yes and the no answer
+    the quoted questions; only what the answers report counts."""
+    kept = tuple(
+        s
+        for s in reading.signals
+        if not (s.kind in ("pick", "decline") and (s.note == "affirm" or s.end - s.first == 1))
+    )
+    return dataclasses.replace(reading, signals=kept)
 
 
 def _closing_no(reading: Reading, lexicon: Lexicon) -> Reading:

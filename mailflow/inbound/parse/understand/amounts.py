@@ -20,7 +20,7 @@ _CURRENCY = (
     r"\$\s?ca\b|\$\s?cad?n?\b|c\$|ca\$|€|\$|£|us\$|eur(?:os?)?\b|usd\b|dollars?\b|chf\b|sfr\b\.?|fr\.|franken\b|francs?\b"
     r"|gbp\b|pounds?\b|pln\b|złotych\b|zlotych\b|złote\b|zł|zl\b|czk\b|kč|korun\w{0,2}\b"
     r"|sek\b|dkk\b|nok\b|kronor\b|kroner\b|kr\b\.?|mxn\b|ars\b|clp\b|brl\b|huf\b|aud\b"
-    r"|nzd\b|jpy\b|cny\b|inr\b|bgn\b|isk\b"
+    r"|nzd\b|jpy\b|cny\b|inr\b|bgn\b|isk\b|₹|(?<![^\W\d_])rs\b\.?"
 )
 _NUMBER = (
     r"\d{1,2}(?:,\d\d)+,\d{3}(?![\d,])"  # "18,75,000": lakh, the Indian grouping
@@ -67,6 +67,8 @@ _ISO_BY_PREFIX = (
     ("nok", "NOK"),
     *((code, code.upper()) for code in ("mxn", "ars", "clp", "brl", "huf", "aud", "nzd", "jpy")),
     *((code, code.upper()) for code in ("cny", "inr", "bgn", "isk")),
+    ("₹", "INR"),
+    ("rs", "INR"),
 )
 # any ISO 4217 code in capitals right after a figure (the codes from Babel's CLDR data)
 _ISO_CODES = frozenset(list_currencies())
@@ -242,9 +244,13 @@ def find_amounts(text: str, signs: Mapping[str, str] | None = None) -> Iterator[
 
 def _iso_code(match: re.Match[str], original: str, before: bool) -> str | None:
     """An ISO 4217 code in capitals right after the figure, or right before it."""
-    code = _ISO_AFTER.match(original, match.end())
-    if code is None and before:
-        code = _ISO_BEFORE.search(original, max(0, match.start() - 4), match.start())
+    after = _ISO_AFTER.match(original, match.end())
+    if after and after.group(1) in _ISO_CODES:
+        return after.group(1)
+    # "COP 48.500.000 IVA incluido": the capitals after are a tax, the code stands before
+    code = (
+        _ISO_BEFORE.search(original, max(0, match.start() - 4), match.start()) if before else None
+    )
     return code.group(1) if code and code.group(1) in _ISO_CODES else None
 
 

@@ -77,18 +77,20 @@ _EACH_BEFORE = re.compile(
 # deposit" may add to the price, so that one stays unsure
 _DEPOSIT_AFTER = re.compile(
     r"\s?(?:d'|de |di |of |van )?(?:deposit|down ?payment|anzahlung|acompte|anticipo|señal"
-    r"|caparra|aanbetaling|zaliczk\w*+|zadatek)\b",
+    r"|caparra|acconto|aanbetaling|zaliczk\w*+|zadatek|inruil|trade.?in|inzahlungnahme"
+    r"|reprise|permuta)\b",
     re.IGNORECASE,
 )
 # right before a figure: the same part named first ("deposit of £2,000", "Anzahlung von
 # 4.000 €", "nos dio un anticipo de 5.000 €"), or a grant towards the price ("Förderung von
 # 5.000 €", "une aide à hauteur de 4 000 €")
 _DEPOSIT_BEFORE = re.compile(
-    r"(?:deposit|down ?payment|anzahlung|acompte|anticipo|señal|caparra|aanbetaling|zaliczk\w{0,3}"
+    r"(?:deposit|down ?payment|anzahlung|acompte|anticipo|señal|caparra|acconto|aanbetaling"
+    r"|zaliczk\w{0,3}|trade.?in|inruil|inzahlungnahme|reprise|permuta"
     r"|zadat\w{0,3}|grant|subsidy|förderung|zuschuss|subvention|prime|aide|subvención|ayuda"
     r"|incentivo|contributo|subsidie|dotacj\w|dofinansowani\w)\s"
-    r"(?:of\s|von\s|de\s|di\s|van\s|w wysokości\s|(?:in|im) höhe von\s|à hauteur de\s)?"
-    r"(?:[^\W\d_]{1,3}\s)?$",
+    r"(?:of\s|von\s|de\s|di\s|del\s|van\s|w wysokości\s|(?:in|im) höhe von\s|à hauteur de\s)?"
+    r"(?:\d{1,3}\s?%\s?)?\(?(?:[^\W\d_]{1,3}\s)?$",  # "acconto del 30% (3.150 €)"
     re.IGNORECASE,
 )
 _PLUS_BEFORE = re.compile(r"(?:\bplus|\+|zzgl\.?|en plus|più|más)\s(?:\w{1,3}\s)?$", re.IGNORECASE)

@@ -108,6 +108,13 @@ def _check_alternation(code: str, phrase: Phrase) -> None:
     never finds "mañana" alone. A word offered as an alternative and then repeated (or
     ending the alternative, as in "stavolta|questa volta") is refused: two lines say it."""
     specs = [spec for spec in phrase.specs if not spec.gap]
+    for before, one in itertools.pairwise(specs):
+        # "l abbiamo|l ho": the second "l" starts a reading of its own
+        if len(before.words) == 1 and len(one.words) >= 2 and before.words <= one.words:
+            raise ValueError(
+                f"{code}: {phrase.text!r}: alternation binds one word; write each reading on"
+                " a line of its own"
+            )
     for one, after in itertools.pairwise(specs):
         if len(one.words) < 2 or len(after.words) != 1 or after.prefixes or after.optional:
             continue

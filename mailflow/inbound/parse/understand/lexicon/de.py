@@ -80,6 +80,8 @@ LEXICON = build(
                 telefonnummer =0.85
         """,
         "decline": """
+            geben sie ihn|es ~1 an einen|einem kollegen|partner|anderen
+            geben sie den lead ~1 an einen|einem kollegen|partner|anderen
             lead|anfrage|kontakt ~1 zurückgeben|zurück|zurückgegeben
             geben|gebe ~3 zurück
             lohnt|rentiert ~1 sich ~6 nicht @neg
@@ -128,6 +130,9 @@ LEXICON = build(
             können|kann|werden|werde ~3 nicht ~2 kümmern|betreuen|begleiten|annehmen
         """,
         "reason": """
+            keine privatkunden
+            nur gewerbliche|gewerbe|geschäftskunden|firmenkunden
+            schon|bereits von einem kollegen|partner|mitbewerber betreut
             falsche|falscher|falschen ansprechpartner|adresse|partner
             führen|verkaufen|vertreiben|machen|bieten|bauen wir ~5 nicht mehr|keine
             fahren|fahre wir|ich ~1 nicht|keine ~2 km|kilometer|weit
@@ -231,6 +236,7 @@ LEXICON = build(
             geht ~2 nicht ran =0.75
         """,
         "meeting": """
+            teams|zoom|video call|meeting|termin|konferenz
             probefahrt|testfahrt|probefahrten|testfahrten|vorführung ~6 war|waren|stattgefunden
             waren|war|sind|bin ~10 vor ort
             war|waren|wir ~2 beim|bei ~1 kunden|kunde|ihm|ihr|ihnen
@@ -597,8 +603,6 @@ LEXICON = build(
             sobald
         """,
         "someday": """
-            den|das nächsten|nächste
-            nächstes|nächsten lead|projekt|anfrage|auftrag
             den|das nächsten|nächste
             nächstes|nächsten lead|projekt|anfrage|auftrag
             künftig|künftige|künftigen|zukünftig|zukünftige|zukünftigen

@@ -98,6 +98,9 @@ LEXICON = build(
             dibs ~2 it|this|that|one|job|lead
         """,
         "decline": f"""
+            give|pass it|this to a|another colleague|partner|dealer
+            give|pass this one to a|another colleague|partner|dealer
+            better suited to another partner|dealer
             hand|give|send it|this|the back
             hand|give|send this|the lead back
             return|returning this|the lead
@@ -147,6 +150,8 @@ LEXICON = build(
             can|could|will not get to|round ~1 it|this|that|one
         """,
         "reason": """
+            not a market|segment|sector we serve|cover|do
+            we only sell|work|deal|supply to
             getting|moving out of
             conflict of interest
             be a conflict
@@ -217,6 +222,7 @@ LEXICON = build(
             on holiday|holidays|vacation|leave|paternity|maternity =0.6
         """,
         "contacted": """
+            rang|phoned|called mrs|mr|ms|miss|dr|mister|madam
             telephoned|phoned
             first contact ~1 made|done|established
             contacted
@@ -259,6 +265,9 @@ LEXICON = build(
             no response|joy ~2 so far|yet|calls =0.75
         """,
         "meeting": """
+            had|did|held a|the teams|zoom|webex|video call|meeting|session
+            teams|zoom|webex|video call|meeting|session
+            video conference|call
             meeting|visit|demo|survey|presentation ~8 took place|happened
             came|come|popped|dropped ~2 into|in|by|to ~2 showroom|shop|store|office|premises|
                 workshop|yard
@@ -345,6 +354,9 @@ LEXICON = build(
             customer|client|clients|homeowner|owner|owners|they|he|she ~2 said|says yes @end
         """,
         "lost": """
+            dead in the water
+            taken over and ~4 frozen =0.85
+            frozen all spending|budgets =0.85
             no budget @neg =0.85
             bought|purchased|went for|chose ~3 used|second|refurbished
             gone dark|silent|quiet on us =0.85
@@ -420,6 +432,10 @@ LEXICON = build(
             someone|somebody else
         """,
         "void": """
+            we will see if
+            see if
+            i|we pass|passes the|that|their place|site|door|shop
+            pass|passes by
             meeting|appointment with|at the|his|her bank
             bank appointment|meeting
             lead|offer ~1 accepted|taken|picked ~2 #

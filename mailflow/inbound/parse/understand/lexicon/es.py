@@ -77,6 +77,7 @@ LEXICON = build(
                 enviadme ~3 contacto|lead|teléfono|cliente =0.9
         """,
         "decline": """
+            pásenlo|pasadlo|páselo|dénselo a otro|otra distribuidor|partner|compañero|colega
             devolver|devolvemos|devuelvo el|este lead|contacto|cliente
             se lo devolvemos|devuelvo
             vamos a pasar
@@ -110,6 +111,9 @@ LEXICON = build(
                 encargarme|encargarnos|ocuparme|ocuparnos|cubrir|hacerlo|llevarlo|atenderlo|cogerlo
         """,
         "reason": """
+            no trabajamos con particulares
+            solo|sólo trabajamos con empresas
+            ya lo atiende|lleva otro distribuidor|colega|compañero
             no es|son ~1 nuestra línea|especialidad|rubro|sector|área
             no es|son ~1 lo nuestro
             solo|sólo|solamente|únicamente manejamos|vendemos|distribuimos|comercializamos
@@ -151,7 +155,8 @@ LEXICON = build(
         "contacted": """
             me comuniqué|comunique con
             nos comunicamos con
-            charlamos|conversamos|platicamos con|un rato
+            charlamos|conversamos|platicamos con
+            charlamos|conversamos|platicamos un rato
             platicamos|platiqué|platique|hablamos|hablé|hable ~3 teléfono|telefono
             mande|mandé|envie|envié|escribí|escribi ~2 whatsapp|wasap|mensaje|correo|mail|email
             me|nos contestó|contesto|respondió|respondio
@@ -179,6 +184,10 @@ LEXICON = build(
             intentado|intenté|intentamos ~3 llamar|contactar|localizar
         """,
         "meeting": """
+            llamada|reunión por|en teams|zoom
+            hemos ido =0.8
+            ya fuimos|estuvimos
+            fuimos ~4 a ver|visitar
             reunión|visita|demo|demostración|presentación ~8 tuvo lugar|se realizó|se celebró
             vino|vinieron ~3 tienda|local|oficina|showroom|nave|exposición|taller
             tuvimos|tuve ~2 reunión|reunion|meeting|junta|visita|cita
@@ -302,6 +311,8 @@ LEXICON = build(
             competencia|competidor|competidores
         """,
         "void": """
+            a ver si
+            quedó|quedaron|está|están|estaba|estuvo encantado|encantada|encantados|encantadas
             cita|reunión en|con el|su banco
             cita|reunión con la|su financiera
             qué tal
@@ -491,8 +502,6 @@ LEXICON = build(
             una vez que
         """,
         "someday": """
-            el próximo|siguiente
-            la próxima|siguiente
             el próximo|siguiente
             la próxima|siguiente
             en el futuro

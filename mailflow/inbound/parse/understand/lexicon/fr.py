@@ -14,6 +14,8 @@ LEXICON = build(
         client devis qui que ça cela été fait déjà demain hier""",
     phrases={
         "pick": f"""
+            reprenons|prenons volontiers ce|le lead|dossier|contact
+            volontiers pour ce|le lead|dossier
             we take it
             we take this one
             we will take it
@@ -69,6 +71,9 @@ LEXICON = build(
                 contact|lead|numéro =0.9
         """,
         "decline": """
+            merci de le|la réattribuer
+            réattribuer|réaffecter|confier le lead|dossier|client à un autre
+            donnez|passez le|la à un confrère|collègue|autre
             rendre|rendons|rends|restituer|restituons ce|le lead|contact|dossier
             vous le|la rendons|rends
             ne ~1 donnerons|donnons|pourrons pas suite @neg
@@ -102,6 +107,10 @@ LEXICON = build(
             pas possible de ~3 occuper|charger|prendre|gérer|suivre|assurer
         """,
         "reason": """
+            ne travaillons|traitons pas avec les particuliers|privés
+            uniquement|seulement avec les entreprises|professionnels|collectivités
+            déjà suivi par un confrère|collègue|partenaire|concurrent
+            préfère|préférons ne pas s en mêler
             litige|contentieux
             ne ~1 travaillons|faisons|intervenons|touchons plus
             dépasse|dépassent|excède ~4 capacités|capacité|moyens|possibilités
@@ -175,6 +184,9 @@ LEXICON = build(
             essayé|tenté ~3 appeler|joindre|contacter
         """,
         "meeting": """
+            visio|visioconférence
+            appel|réunion teams|zoom|vidéo
+            rendez vous teams|zoom|vidéo
             rendez vous ~8 a|ont eu lieu
             meeting|réunion|visite|démo|démonstration|rdv ~8 a|ont eu lieu
             rendu|rendus|rendue|rendues ~1 au|aux|à|a|dans
@@ -289,6 +301,8 @@ LEXICON = build(
             concurrent|concurrents|concurrence|ailleurs
         """,
         "void": """
+            pour voir si
+            on verra si
             rendez vous à|avec la|sa banque
             rdv à|avec la|sa banque
             rendez vous bancaire
@@ -487,8 +501,6 @@ LEXICON = build(
             une fois que
         """,
         "someday": """
-            le prochain|suivant
-            la prochaine|suivante
             le prochain|suivant
             la prochaine|suivante
             à l avenir

@@ -72,6 +72,7 @@ LEXICON = build(
                 datemelo =0.9
         """,
         "decline": """
+            passatelo|giratelo|datelo a un altro|collega|partner
             restituire|restituiamo|restituisco|ridare il|questo lead|contatto|cliente
             ve lo restituiamo|ridiamo
             stavolta passo|passiamo
@@ -101,6 +102,10 @@ LEXICON = build(
                 occuparcene|occuparmi|occuparci|gestirlo|gestirla|prenderlo|prenderla
         """,
         "reason": """
+            non lavoriamo con i privati
+            lavoriamo solo con aziende
+            già seguito da un collega|concorrente
+            già seguito da un altro partner|installatore
             trattiamo|facciamo|vendiamo esclusivamente|solo|soltanto|unicamente
             contenzioso
             conflitto di interessi
@@ -141,6 +146,7 @@ LEXICON = build(
             in ferie|vacanza|malattia =0.6
         """,
         "contacted": """
+            contatato|contatata|contattao
             fatto|fatta una|la call|chiamata|telefonata con|al|alla
             parlato|sentito|sentita ~4 telefono|telefonicamente|cellulare
             mi|ci ha|hanno richiamato|richiamati|ricontattato|ricontattati
@@ -172,6 +178,11 @@ LEXICON = build(
             provato|tentato ~3 chiamare|contattare|raggiungere|sentire
         """,
         "meeting": """
+            sono venuti|venuta|venuto ~3 a vedere
+            giro di prova
+            sono passati|passato|passata in negozio|showroom|sede
+            call|riunione su|in|via teams|zoom
+            videocall
             incontro|riunione|sopralluogo|demo|presentazione ~8 si è svolto|svolta|tenuto|tenuta
             venuti|venuto|venuta ~3 showroom|negozio|sede|magazzino|esposizione
             siamo stati|stato|stata ~2 da|dal|dalla|in|presso
@@ -189,6 +200,8 @@ LEXICON = build(
             demo|dimostrazione|presentazione|videochiamata
         """,
         "proposal": """
+            offerta|preventivo ~8 l abbiamo|ho mandata|mandato|inviata|inviato|spedita|spedito|
+                girata|girato
             preventivo|offerta|proposta ~3 nelle|in mani|mano =0.85
             inviato|trasmesso|mandato|spedito ~8 offerta|preventivo|proposta =0.85
             trasmesso|inviato|inoltrato|inoltrata|trasmessa|inviata ~5 preventivo|offerta|
@@ -290,6 +303,8 @@ LEXICON = build(
             concorrenza|concorrente|concorrenti|altrove
         """,
         "void": """
+            vediamo se
+            staremo a vedere se
             appuntamento|incontro in|con la|sua banca
             appuntamento|incontro alla banca
             lead ~1 accettato|preso|assegnato ~2 #
@@ -475,8 +490,6 @@ LEXICON = build(
             una volta che
         """,
         "someday": """
-            il prossimo|successivo
-            la prossima|successiva
             il prossimo|successivo
             la prossima|successiva
             in futuro

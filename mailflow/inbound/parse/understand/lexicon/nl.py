@@ -13,6 +13,10 @@ LEXICON = build(
         wel geen""",
     phrases={
         "pick": f"""
+            geef maar door @whole
+            geef hem|het maar door
+            da s bij ons om de hoek =0.8
+            dat is bij ons om de hoek =0.8
             we take it
             we take this one
             we will take it
@@ -70,6 +74,9 @@ LEXICON = build(
             claim|claimen|claimt
         """,
         "decline": """
+            geef|geeft hem|het|deze maar? aan een collega|andere
+            geef|geeft hem|het|deze maar? door aan een collega|andere
+            geef|geeft hem|het|deze maar? aan iemand anders
             lead|aanvraag ~1 teruggeven|terug
             geven|geef ~3 terug
             er ~1 niet ~1 bij hebben|nemen @neg
@@ -103,6 +110,9 @@ LEXICON = build(
             gaat|zal ons|me|mij? niet lukken
         """,
         "reason": """
+            geen particulieren
+            alleen zakelijke|bedrijven|zakelijk
+            al klant bij een collega|concurrent
             wij|we zijn|doen puur|alleen|enkel
             rijden|rijd|komen we|wij|ik ~1 niet ~2 naar|voor
             past ~2 niet ~1 bij ~3 capaciteit|mogelijkheden|team
@@ -141,6 +151,7 @@ LEXICON = build(
             met|op verlof|vakantie =0.6
         """,
         "contacted": """
+            gebelt
             belde|belt|heeft ~2 teruggebeld|terug
             prettig|goed|fijn|kort gesprek
             introductiemail|kennismakingsmail|presentatiemail|infomail|welkomstmail|introductie|
@@ -170,6 +181,9 @@ LEXICON = build(
             geprobeerd ~3 bellen|bereiken|contact
         """,
         "meeting": """
+            geschouwd|opgemeten|ingemeten
+            schouw gedaan
+            teams|zoom|video call|meeting|gesprek
             afspraak|meeting|bezoek|demo|presentatie|schouw ~8 heeft plaatsgevonden
             demonstratie|demo|bezoek|afspraak ~5 plaatsgevonden|gehouden
             doorgenomen|besproken|bekeken ~6 bouwplaats|locatie|woning|pand
@@ -194,6 +208,8 @@ LEXICON = build(
             demo|presentatie|videogesprek|videocall
         """,
         "proposal": """
+            offerte|prijsopgave|voorstel ~4 vertrokken
+            offerte|prijsopgave ~2 de deur uit
             prijsofferte ~3 gestuurd|verstuurd|verzonden|gemaild|bezorgd|overhandigd|uitgebracht
             gestuurd|verstuurd|verzonden|gemaild ~3 prijsofferte
             offerte|prijsofferte ~2 bezorgd|afgeleverd|overhandigd
@@ -252,6 +268,7 @@ LEXICON = build(
             klant|ze|zij|hij ~2 zei|zeiden ja @end
         """,
         "lost": """
+            voor een|de concurrent|andere gegaan|gekozen
             geen budget @neg =0.85
             sluit|sluiten ~2 af @end =0.85
             via|bij ~3 energieleverancier|leverancier|bouwmarkt|internet|webshop|concurrent|ander|
@@ -303,6 +320,8 @@ LEXICON = build(
                 offerte
         """,
         "void": """
+            eens kijken of
+            we zien wel of
             afspraak|gesprek bij|met de|zijn|haar bank
             bankafspraak
             ik|we|wij neem|nemen ~3 mee
@@ -464,8 +483,6 @@ LEXICON = build(
             zodra
         """,
         "someday": """
-            de volgende
-            een volgende
             de volgende
             een volgende
             in de toekomst

@@ -10,6 +10,8 @@ LEXICON = build(
         był była został została""",
     phrases={
         "pick": """
+            bierymy|bierzymy
+            no pewnie że|ze bierzemy|bierymy
             we take it
             we take this one
             we will take it
@@ -79,6 +81,11 @@ LEXICON = build(
             nie mogę|możemy ~3 zająć|wziąć|obsłużyć|podjąć
         """,
         "reason": """
+            nie obsługujemy klientów indywidualnych|prywatnych
+            tylko firmy
+            tylko klientów biznesowych
+            już obsługuje go|ją inny partner
+            już obsługuje go|ją konkurencja
             nie nasza branża|branza|działka|dzialka|bajka @neg
             przekracza|przekraczają|przerasta ~4 możliwości|moce|zasoby
             nie sprzedajemy|montujemy|instalujemy|robimy|obsługujemy|prowadzimy|dystrybuujemy|
@@ -146,6 +153,12 @@ LEXICON = build(
             próbowałem|próbowałam|próbowaliśmy ~3 dodzwonić|zadzwonić|skontaktować|złapać
         """,
         "meeting": """
+            byliśmy|bylismy|byłem|bylem ~2 na pomiarze|pomiarach|oględzinach
+            byliśmy|bylismy|byłem|bylem ~2 na wizji lokalnej
+            był|była|byli u nas w salonie|showroomie
+            jeździe|jazdzie próbnej|probnej
+            wideorozmowa|wideorozmowę|wideorozmowie|wideokonferencja|wideokonferencję
+            rozmowa|rozmowę|spotkanie na teamsie|zoomie|teamsach
             spotkanie|wizyta|prezentacja|demo ~8 odbyło|odbyła się
             przyjechał|przyjechal|przyjechała|przyjechala|przyszedł|przyszedl ~3 do ~1 nas|naszego|
                 naszej|salonu|sklepu|biura|firmy
@@ -262,6 +275,8 @@ LEXICON = build(
             gdzie indziej
         """,
         "void": """
+            mamy z nim|nią|nimi umowę|umowa
+            zobaczymy czy
             spotkanie|spotkaniu|wizyta|wizycie w banku
             spotkanie|spotkaniu z bankiem|doradcą
             lead|leada ~1 przyjęty|przyjety|zaakceptowany|wzięty|wziety ~2 #
@@ -419,7 +434,6 @@ LEXICON = build(
             jak tylko
         """,
         "someday": """
-            następny|następnego|kolejny|kolejnego lead|leada|raz|projekt|zlecenie
             następny|następnego|kolejny|kolejnego lead|leada|raz|projekt|zlecenie
             w przyszłości
             następnym razem
