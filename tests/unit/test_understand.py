@@ -711,3 +711,33 @@ def test_an_alternative_repeating_the_word_before_it_is_refused() -> None:
 
     with pytest.raises(ValueError, match="alternation binds one word"):
         build("it", {"proposal": "offerta ~8 l abbiamo|l ho mandata"}, "")
+
+
+# an aside in brackets inside the report's clause: the words around it still make the phrase
+ASIDES: list[tuple[str, str, Command]] = [
+    (
+        "de",
+        "das Angebot für die Modernisierung (Steuerung + Türantriebe, Aufzug Baujahr 1994) ist "
+        "draußen, € 48.300,- netto.",
+        Command("feedback", "proposal", Decimal(48300), "EUR"),
+    ),
+    (
+        "it",
+        "il preventivo per l'arredo della nuova sede (24 postazioni operative, 2 sale riunioni) "
+        "è stato inviato ieri al cliente.",
+        Command("feedback", "proposal"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "command"), ASIDES)
+def test_an_aside_in_brackets_does_not_cut_the_report(
+    language: str, text: str, command: Command
+) -> None:
+    got = understand(text, language).command
+    assert got is not None
+    assert (got.stage, got.amount, got.currency) == (
+        command.stage,
+        command.amount,
+        command.currency,
+    )

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from mailflow.inbound.parse.understand.lexicon import ACTIONS, Lexicon
 from mailflow.inbound.parse.understand.phrases import Hit
-from mailflow.inbound.parse.understand.text import Sentence
+from mailflow.inbound.parse.understand.text import CLAUSE_BREAKS, Sentence, Token
 
 NEGATION_BEFORE = 4  # tokens between a negator and the phrase it turns
 CUSTOMER_BEFORE = 6
@@ -73,9 +73,13 @@ class Reading:
 
 
 def clauses(sentence: Sentence) -> tuple[int, ...]:
+    return _clause_numbers(sentence.tokens)
+
+
+def _clause_numbers(tokens: tuple[Token, ...]) -> tuple[int, ...]:
     numbers: list[int] = []
     clause = 0
-    for token in sentence.tokens:
+    for token in tokens:
         if token.breaks and numbers:
             clause += 1
         numbers.append(clause)
@@ -85,6 +89,7 @@ def clauses(sentence: Sentence) -> tuple[int, ...]:
 def read(sentence: Sentence, lexicon: Lexicon, opening: bool) -> Reading:
     clause_of = clauses(sentence)
     hits = lexicon.index.find(sentence.tokens, clause_of)
+    hits += _across_asides(sentence, lexicon)
     by_intent: dict[str, list[Hit]] = {}
     for hit in hits:
         by_intent.setdefault(hit.intent, []).append(hit)
@@ -283,6 +288,35 @@ def _meaning(
     return Signal(kind, weight, sentence, first, end)
 
 
+def _across_asides(sentence: Sentence, lexicon: Lexicon) -> list[Hit]:
+    """ "das Angebot (Steuerung + Türantriebe, Aufzug Baujahr 1994) ist draußen": the words
+    around an aside in brackets are read as one clause, as if it were not there; a phrase
+    found so spans the aside (the aside is still read on its own, as written)."""
+    text, tokens = sentence.text, sentence.tokens
+    asides = [(m.start(), m.end()) for m in _ASIDE.finditer(text)]
+    if not asides:
+        return []
+    kept = [i for i, t in enumerate(tokens) if not any(a <= t.start < b for a, b in asides)]
+    if len(kept) == len(tokens) or not kept:
+        return []
+    joined: list[Token] = []
+    for n, i in enumerate(kept):
+        token = tokens[i]
+        if n and kept[n - 1] != i - 1:  # the first word after an aside
+            between = _ASIDE.sub(" ", text[tokens[kept[n - 1]].end : token.start])
+            breaks = any(c in CLAUSE_BREAKS for c in between) or " - " in between
+            token = Token(token.word, token.start, token.end, breaks)
+        joined.append(token)
+    found = lexicon.index.find(tuple(joined), _clause_numbers(tuple(joined)))
+    spanning = [
+        Hit(h.phrase, kept[h.first], kept[h.end - 1] + 1)
+        for h in found
+        if kept[h.end - 1] - kept[h.first] != h.end - 1 - h.first
+    ]
+    return spanning
+
+
+_ASIDE = re.compile(r"\([^()]{1,200}\)")
 _YES_WITH_ACCENT = frozenset({"sí", "sì"})
 _ARTICLES = frozenset({"el", "El", "EL"})  # "él" without its accent
 # negators that stand before the verb they turn: after a phrase, they turn the next verb
