@@ -51,6 +51,10 @@ SET_FLOOR = {
     # a twelfth author (two writers), scored untouched after the blind11 tuning: 85.7 % with 8
     # wrong actions; 98.2 % with none after
     "blind12": {"en": 0.95, "de": 0.87, "fr": 0.95, "es": 0.95, "it": 0.95, "nl": 0.95, "pl": 0.95},
+    # a thirteenth author (two writers), asked for traps: replies about another lead, asides in
+    # brackets, passives, "as good as won", net beside gross; scored untouched after the
+    # blind12 tuning: 79.6 % with 27 wrong actions; 97.9 % with none after
+    "blind13": {"en": 0.95, "de": 0.95, "fr": 0.95, "es": 0.95, "it": 0.95, "nl": 0.95, "pl": 0.95},
     # the risky cues (to-dos, prices by the piece, numbered documents, relayed messages,
     # introduction emails): never a wrong action; asked back often by design
     "askback": {"en": 0.85, "de": 0.75, "fr": 0.85, "es": 0.7, "it": 0.75, "nl": 0.75, "pl": 0.85},
@@ -734,6 +738,86 @@ ASIDES: list[tuple[str, str, Command]] = [
 def test_an_aside_in_brackets_does_not_cut_the_report(
     language: str, text: str, command: Command
 ) -> None:
+    got = understand(text, language).command
+    assert got is not None
+    assert (got.stage, got.amount, got.currency) == (
+        command.stage,
+        command.amount,
+        command.currency,
+    )
+
+
+# a thirteenth author's traps: news of another lead, a yes to a side question with the rest
+# put off, a take on a condition, a plan to pick it up, the customer's own bank appointment,
+# "as good as won", which lead is meant
+NOT_ACTED: list[tuple[str, str]] = [
+    (
+        "nl",
+        "Over Bakkerij Jansen kan ik nog niks zeggen. Maar leuk nieuws over de camping in Ede: "
+        "die heeft gisteren getekend!",
+    ),
+    (
+        "pl",
+        "Co do Hotelu Astoria nic nowego. Za to mam dobrą wiadomość w sprawie piekarni w "
+        "Radomiu — podpisali zamówienie!",
+    ),
+    (
+        "it",
+        "Sì, il listino nuovo ci è arrivato, grazie. Per il resto vi aggiorno appena possibile.",
+    ),
+    ("pl", "Weźmiemy, ale pod warunkiem, że dostaniemy wyłączność na całe województwo."),
+    ("nl", "Nog niet aan toegekomen, sorry. Volgende week pak ik het op."),
+    (
+        "de",
+        "Meinen Sie die Anfrage vom Landwirt oder die vom Reiterhof? Schicken Sie mir die Nummer.",
+    ),
+    ("nl", "Even los van de leads: de factuur klopt niet. Ik heb al twee keer gebeld."),
+]
+
+
+@pytest.mark.parametrize(("language", "text"), NOT_ACTED)
+def test_what_is_not_about_this_lead_never_acts(language: str, text: str) -> None:
+    assert understand(text, language).command is None
+
+
+ACTED: list[tuple[str, str, Command]] = [
+    (
+        "en",
+        "Re the care home: we sent them the quote last Tuesday, £9,450 +VAT, and honestly it's "
+        "as good as won.",
+        Command("feedback", "proposal", Decimal(9450), "GBP"),
+    ),
+    (
+        "es",
+        "Hola Vale,\nla propuesta ya está enviada desde el jueves, ARS 12.500.000 + IVA.",
+        Command("feedback", "proposal", Decimal(12500000), "ARS"),
+    ),
+    (
+        "en",
+        "PO came through first thing for the two-bay rollover. £22.6k +VAT, they've already "
+        "paid the £5k deposit.",
+        Command("feedback", "won", Decimal(22600), "GBP"),
+    ),
+    (
+        "es",
+        "La propuesta por S/ 36,500 (sin IGV) por el escáner ya está en manos del gerente.",
+        Command("feedback", "proposal", Decimal(36500), "PEN"),
+    ),
+    (
+        "fr",
+        "La commande a été passée pour un montant total de 8 500 000 FCFA HT.",
+        Command("feedback", "won", Decimal(8500000), "XOF"),
+    ),
+    (
+        "it",
+        "Ieri abbiamo fatto una videochiamata di quasi un'ora con l'ufficio tecnico.",
+        Command("feedback", "meeting"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "command"), ACTED)
+def test_thirteenth_author_reports_act_as_meant(language: str, text: str, command: Command) -> None:
     got = understand(text, language).command
     assert got is not None
     assert (got.stage, got.amount, got.currency) == (

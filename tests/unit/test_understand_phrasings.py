@@ -55,7 +55,6 @@ def test_a_won_report_naming_two_amounts_takes_the_final_one(
 UNSURE_AMOUNT: list[tuple[str, str]] = [
     ("en", "Contract signed, £6,000 plus a £1,500 deposit."),
     ("en", "Won! Thanks for the lead. By the way the other customer's job was £3,000."),
-    ("de", "Auftrag ist da: 9.400 € netto, 11.186 € brutto."),
     ("nl", "Getekend! Eerdere offerte € 9.000."),
     ("en", "Won! Our quote was £8,000."),
 ]
@@ -534,6 +533,26 @@ PIECE_AND_TOTAL: list[tuple[str, str, Command]] = [
 
 @pytest.mark.parametrize(("language", "text", "command"), PIECE_AND_TOTAL)
 def test_the_deal_is_the_total_not_a_price_by_the_piece_or_a_deposit(
+    language: str, text: str, command: Command
+) -> None:
+    assert understand(text, language).command == command
+
+
+# told before and after tax: the deal's amount is the one before tax (as four independent
+# authors label it)
+NET_AND_GROSS: list[tuple[str, str, Command]] = [
+    ("de", "Auftrag ist da: 9.400 € netto, 11.186 € brutto.", _won(9400)),
+    (
+        "it",
+        "Chiuso! Ordine firmato: imponibile 12.300 €, totale ivato 15.006 €.",
+        _won(12300),
+    ),
+    ("fr", "C'est signé ! 14.200 € HTVA, soit 17.182 € TVAC.", _won(14200)),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "command"), NET_AND_GROSS)
+def test_net_and_gross_side_by_side_take_the_net(
     language: str, text: str, command: Command
 ) -> None:
     assert understand(text, language).command == command

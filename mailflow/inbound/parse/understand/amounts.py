@@ -20,7 +20,7 @@ _CURRENCY = (
     r"\$\s?ca\b|\$\s?cad?n?\b|c\$|ca\$|€|\$|£|us\$|eur(?:os?)?\b|usd\b|dollars?\b|chf\b|sfr\b\.?|fr\.|franken\b|francs?\b"
     r"|gbp\b|pounds?\b|pln\b|złotych\b|zlotych\b|złote\b|zł|zl\b|czk\b|kč|korun\w{0,2}\b"
     r"|sek\b|dkk\b|nok\b|kronor\b|kroner\b|kr\b\.?|mxn\b|ars\b|clp\b|brl\b|huf\b|aud\b"
-    r"|nzd\b|jpy\b|cny\b|inr\b|bgn\b|isk\b|₹|(?<![^\W\d_])rs\b\.?"
+    r"|nzd\b|jpy\b|cny\b|inr\b|bgn\b|isk\b|₹|(?<![^\W\d_])rs\b\.?|f\s?cfa\b|dhs?\b|dirhams?\b|s/"
 )
 _NUMBER = (
     r"\d{1,2}(?:,\d\d)+,\d{3}(?![\d,])"  # "18,75,000": lakh, the Indian grouping
@@ -68,6 +68,11 @@ _ISO_BY_PREFIX = (
     *((code, code.upper()) for code in ("mxn", "ars", "clp", "brl", "huf", "aud", "nzd", "jpy")),
     *((code, code.upper()) for code in ("cny", "inr", "bgn", "isk")),
     ("₹", "INR"),
+    ("fcfa", "XOF"),  # the franc of the eight West African states (Dakar, Abidjan)
+    ("f cfa", "XOF"),
+    ("dh", "MAD"),  # the Moroccan dirham
+    ("dirham", "MAD"),
+    ("s/", "PEN"),  # the Peruvian sol: "S/ 36,500"
     ("rs", "INR"),
 )
 # any ISO 4217 code in capitals right after a figure (the codes from Babel's CLDR data)
@@ -224,8 +229,8 @@ def find_amounts(text: str, signs: Mapping[str, str] | None = None) -> Iterator[
         original = text  # a letter that lower-cases to two: no capitals to read
     for match in _AMOUNT.finditer(text):
         pre, post = match.group("pre"), match.group("post")
-        # "$48.000.000 COP", "COP 48.500.000", "CAD 128,400": an ISO code in capitals
-        code = None if post else _iso_code(match, original, before=not pre)
+        # "$48.000.000 COP", "COP 48.500.000", "MXN $185,000": an ISO code in capitals
+        code = None if post else _iso_code(match, original, before=not pre or pre[0] == "$")
         if not code and (_is_date_or_time(match, text) or _not_money(match, text, original)):
             continue
         value = _amount_value(match)

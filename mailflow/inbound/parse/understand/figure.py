@@ -113,6 +113,20 @@ _TOTAL_BEFORE = re.compile(
 )
 
 _LABEL_REACH = 30  # characters before a figure where its label may stand
+# a figure told before or after tax, by the words right before it or right after it
+_TAX_REACH = 16
+_NET_WORDS = (
+    r"netto|net|ht|htva|hors taxes?|imponibile|excl\.?|exkl\.?|zzgl\.?|ohne mwst|sin iva"
+    r"|\+ ?(?:iva|vat|btw|mwst|tva)"
+)
+_GROSS_WORDS = (
+    r"brutto|gross|ttc|tvac|ivato|ivata|iva inclusa|iva compresa|con iva|iva incluido"
+    r"|incl\.? (?:vat|btw|mwst|iva|tva)|inkl\.? mwst|inc\.? vat"
+)
+_NET_BEFORE = re.compile(rf"(?:{_NET_WORDS})\b[^\d]{{0,8}}$", re.IGNORECASE)
+_NET_AFTER = re.compile(rf"\s?(?:{_NET_WORDS})\b", re.IGNORECASE)
+_GROSS_BEFORE = re.compile(rf"(?:{_GROSS_WORDS})\b[^\d]{{0,8}}$", re.IGNORECASE)  # "brutto rund"
+_GROSS_AFTER = re.compile(rf"\s?(?:{_GROSS_WORDS})\b", re.IGNORECASE)
 _RATE_BEFORE = re.compile(r"\d\s?%\s?(?:de\s|di\s|del\s|of\s)?$")
 _DISCOUNT = re.compile(
     r"(?:discount|rabatt|nachlass|remise|descuento|sconto|korting|rabat|skonto)", re.IGNORECASE
@@ -141,7 +155,19 @@ class _Seen:
 
 
 def figure_of(signal: Signal, readings: list[Reading], signs: Mapping[str, str]) -> Figure:
-    """The amount of the won or proposal report ``signal``, and whether it is sure."""
+    """The amount of the won or proposal report ``signal``, and whether it is sure; told
+    both before and after tax ("imponibile 12.300 €, totale ivato 15.006 €", "14.200 € HTVA,
+    soit 17.182 € TVAC"), the deal's amount is the one before tax."""
+    figure = _figure_of(signal, readings, signs)
+    if figure.amount is not None:
+        for reading in readings:
+            net = _net_of(reading.sentence.text, figure.amount, signs)
+            if net is not None:
+                return Figure(net, True)
+    return figure
+
+
+def _figure_of(signal: Signal, readings: list[Reading], signs: Mapping[str, str]) -> Figure:
     by_index = {reading.sentence.index: reading for reading in readings}
     own = by_index.get(signal.sentence.index)
     seen = _seen(own, signs, signal) if own else []
@@ -191,6 +217,24 @@ def lost_figure(readings: list[Reading], signs: Mapping[str, str]) -> Figure:
     return Figure(unique[0] if unique else None, len(unique) <= 1)
 
 
+def _net_of(text: str, amount: Amount, signs: Mapping[str, str]) -> Amount | None:
+    """In ``text`` told once before tax and once after, with ``amount`` one of the two: the
+    one before tax."""
+    nets: list[Amount] = []
+    grosses: list[Amount] = []
+    for found in find_amounts(text, signs):
+        before = text[max(0, found.start - _TAX_REACH) : found.start]
+        after = text[found.end : found.end + _TAX_REACH]
+        if _GROSS_BEFORE.search(before) or _GROSS_AFTER.match(after):
+            grosses.append((found.value, found.currency))
+        elif _NET_BEFORE.search(before) or _NET_AFTER.match(after):
+            nets.append((found.value, found.currency))
+    net, gross = set(nets), set(grosses)
+    if len(net) == 1 and len(gross) == 1 and amount in net | gross:
+        return nets[0]
+    return None
+
+
 def _total_after(
     signal: Signal, by_index: dict[int, Reading], signs: Mapping[str, str]
 ) -> Amount | None:
@@ -235,11 +279,19 @@ def _neighbours(signal: Signal, by_index: dict[int, Reading]) -> Iterator[Readin
     if after and (
         len(after.sentence.tokens) <= _NEAR
         or (alone and all(s.kind == signal.kind for s in after.signals))
+        or _opens_with_money(after)
     ):
         yield after
     before = by_index.get(index - 1)
     if before and len(before.sentence.tokens) <= _NEAR:
         yield before
+
+
+def _opens_with_money(reading: Reading) -> bool:
+    """ "PO came through for the two-bay rollover. £22.6k +VAT, they've already paid …": a
+    sentence that opens with the figure names the report's amount."""
+    first = next(iter(find_amounts(reading.sentence.text[:_LABEL_REACH])), None)
+    return first is not None and first.start == 0 and first.rank == 0
 
 
 def _seen(reading: Reading, signs: Mapping[str, str], signal: Signal | None) -> list[_Seen]:

@@ -103,7 +103,7 @@ def read(sentence: Sentence, lexicon: Lexicon, opening: bool) -> Reading:
         if not _inside_any(h, masks) and not _number_label(h, sentence)
     ]
     closing = any(h.first == 0 for h in by_intent.get("closing", [])) and len(sentence.tokens) <= 6
-    never_acts = bool(by_intent.get("away")) or bool(by_intent.get("mixup"))
+    never_acts = any(by_intent.get(intent) for intent in ("away", "mixup", "unrelated"))
     past = bool(by_intent.get("past"))
     several, this_lead = bool(by_intent.get("several")), bool(by_intent.get("this"))
     starts = _answer_starts(sentence, by_intent.get("opener", []))
@@ -166,6 +166,8 @@ def read(sentence: Sentence, lexicon: Lexicon, opening: bool) -> Reading:
     for hit in actions:
         if hit.phrase.solo and not (opening and _stands_alone(hit, sentence, starts)):
             continue
+        if hit.phrase.solo and _addressed(hit, sentence, by_intent.get("greeting", [])):
+            continue  # "Hola Vale,": Valentina is greeted, nothing is agreed
         if clause_of[hit.first] >= later:
             held.append(hit.intent)  # "we'll book a survey once she's back": still to come
             continue
@@ -318,6 +320,7 @@ def _across_asides(sentence: Sentence, lexicon: Lexicon) -> list[Hit]:
 
 _ASIDE = re.compile(r"\([^()]{1,200}\)")
 _YES_WITH_ACCENT = frozenset({"sí", "sì"})
+_THAT = frozenset({"that", "dass", "que", "qu", "che", "dat", "ze"})  # folded: "że" → "ze"
 _ARTICLES = frozenset({"el", "El", "EL"})  # "él" without its accent
 # negators that stand before the verb they turn: after a phrase, they turn the next verb
 # ("le lien pour accepter ne marche pas": the link fails, nobody said no)
@@ -366,6 +369,8 @@ def _conditions(hit: Hit, sentence: Sentence) -> bool:
     first = tokens[hit.first]
     if sentence.text[first.start : first.end].lower() in _YES_WITH_ACCENT:
         return False  # "sí, la tomamos", "sì, ho parlato": the accent says yes, not "if"
+    if hit.end < len(tokens) and tokens[hit.end].word in _THAT:
+        return True  # "Weźmiemy, ale pod warunkiem, że …": the condition's own "that"
     return hit.end < len(tokens) and not tokens[hit.end].breaks
 
 
@@ -459,11 +464,12 @@ def _near_before(hit: Hit, clause_of: tuple[int, ...], others: list[Hit], window
 
 def _timed(hit: Hit, clause_of: tuple[int, ...], by_intent: dict[str, list[Hit]]) -> bool:
     """A time still to come right after a pick word ("lo haremos mañana", "Machen wir
-    morgen"): something will be done then, not the lead taken now."""
+    morgen") or right before it: something will be done then, not the lead taken now."""
     return any(
-        f.first == hit.end and clause_of[f.first] == clause_of[hit.first]
+        (f.first == hit.end or hit.first - 1 <= f.end <= hit.first)
+        and clause_of[f.first] == clause_of[hit.first]
         for f in by_intent.get("future", [])
-    )
+    )  # or right before it: "Volgende week pak ik het op", "Morgen machen wir das"
 
 
 def _sought(hit: Hit, clause_of: tuple[int, ...], purposes: list[Hit]) -> bool:
@@ -545,6 +551,13 @@ def _answer_starts(sentence: Sentence, openers: list[Hit]) -> frozenset[int]:
 def _ends_clause(hit: Hit, sentence: Sentence) -> bool:
     tokens = sentence.tokens
     return hit.end >= len(tokens) or tokens[hit.end].breaks or tokens[hit.end].word[:1].isdigit()
+
+
+def _addressed(hit: Hit, sentence: Sentence, greetings: list[Hit]) -> bool:
+    """The word right after a greeting, with a comma or the line's end after it: a name."""
+    tokens = sentence.tokens
+    greeted = any(g.end == hit.first and not tokens[hit.first].breaks for g in greetings)
+    return greeted and (hit.end >= len(tokens) or tokens[hit.end].breaks)
 
 
 def _stands_alone(hit: Hit, sentence: Sentence, starts: frozenset[int]) -> bool:

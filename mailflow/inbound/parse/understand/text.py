@@ -109,6 +109,8 @@ def tokenize(text: str) -> tuple[Token, ...]:
             and (tokens[-1].word[-1:].isdigit() or word[:1].isdigit())
         ):
             breaks = False  # "n. 212/2024", "FV/2024/07", "20/09": a reference or a date
+        if breaks and gap.strip() == "/" and tokens and len(tokens[-1].word) == 1:
+            breaks = False  # "S/ 36,500", "c/ Mayor": one letter and its slash
         if breaks and len(tokens) <= _LABEL_WORDS and gap.strip() == ":" and listed:
             breaks = False  # "offerta: inviata il 20/5", "Termin vor Ort: noch offen": a label
         if tokens and gap in ("'", "’"):

@@ -48,10 +48,12 @@ MODIFIERS = (
     "regret",  # unfortunately, leider: makes a reason read as a decline
     "closing",  # regards, Grüße: never a reason
     "opener",  # hi, ok, thanks: may stand before a one-word answer
+    "greeting",  # hi, hola, ciao: the word right after it, before a comma, is a name
     "affirm",  # yes, ja, oui: a pick phrase opening with it may only answer a question
     "request",  # please, bitte, contacte (usted): a step asked for, not one reported
     "away",  # out of the office, respuesta automática: an auto-reply never acts
     "mixup",  # wrong lead, falscher Lead, hay un error: the reply is about a mix-up, never acts
+    "unrelated",  # apart from the leads, per il resto vi aggiorno: the lead's news comes later
     "consequence",  # so, donc, więc: what follows has a subject of its own (us, not the customer)
     "someday",  # in future, künftig: "glad to take smaller jobs in future" takes none now
     "yet",  # yet, noch, encore: "not won yet" is no lost deal, only one not decided

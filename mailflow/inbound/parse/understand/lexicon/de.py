@@ -130,6 +130,8 @@ LEXICON = build(
             können|kann|werden|werde ~3 nicht ~2 kümmern|betreuen|begleiten|annehmen
         """,
         "reason": """
+            aus dem programm|sortiment genommen
+            führen wir nicht mehr
             keine privatkunden
             nur gewerbliche|gewerbe|geschäftskunden|firmenkunden
             schon|bereits von einem kollegen|partner|mitbewerber betreut
@@ -236,6 +238,7 @@ LEXICON = build(
             geht ~2 nicht ran =0.75
         """,
         "meeting": """
+            begehung|besichtigung|vor ort termin ~8 ist|steht fix
             teams|zoom|video call|meeting|termin|konferenz
             probefahrt|testfahrt|probefahrten|testfahrten|vorführung ~6 war|waren|stattgefunden
             waren|war|sind|bin ~10 vor ort
@@ -260,6 +263,10 @@ LEXICON = build(
             hat|haben ~3 stattgefunden
         """,
         "proposal": """
+            angebot ~8 liegt seit ~3 beim|bei
+            angebot ~6 beim kunden
+            angebot ~6 bei dem kunden
+            angebot ~6 liegt|ist seit ~3 beim kunden
             angebot|offert ~1 gelegt
             angebot|offerte|kostenvoranschlag ~14 gegangen|rausgegangen|übermittelt|zugestellt|
                 übergeben =0.85
@@ -330,6 +337,7 @@ LEXICON = build(
             auftrag|vertrag ~2 durch|durchgegangen
         """,
         "lost": """
+            hat|haben sich ~2 anders entschieden
             kein budget @neg =0.85
             haushaltssperre =0.85
             beim|im|vom baumarkt ~8 gekauft|geholt|besorgt
@@ -407,6 +415,10 @@ LEXICON = build(
                 billiganbieter
         """,
         "void": """
+            soweit ich ~1 weiß|weiss|gehört|höre|informiert|sehe
+            fast|knapp|beinahe eine|zwei|drei stunde|stunden|woche|wochen|monat|monate|jahr|jahre
+            so gut wie gewonnen|unterschrieben|sicher|durch|fix
+            fast unterschrieben|gewonnen
             termin|gespräch bei|mit der|seiner|ihrer bank
             banktermin|bankgespräch
             lead|anfrage ~1 übernommen|angenommen|akzeptiert ~2 #
@@ -463,6 +475,7 @@ LEXICON = build(
             unmöglich
         """,
         "mask": """
+            ohne mwst|mehrwertsteuer|ust
             kein problem
             gar kein problem
             keine sorge|frage
@@ -591,6 +604,10 @@ LEXICON = build(
             also|daher|deshalb|deswegen|darum|drum|folglich|somit
         """,
         "mixup": """
+            meinen sie die|den|das anfrage|lead|projekt
+            welchen lead meinen sie
+            welche anfrage meinen sie
+            das hat|macht ~3 die filiale|niederlassung
             derselbe|dieselbe|denselben|dasselbe kunde|kunden|lead|firma|projekt wie
             meinen ~1 vermutlich|wohl|sicher|wahrscheinlich
             falscher|falsche|falschen lead|kunde|kunden|kontakt|anfrage
@@ -598,6 +615,8 @@ LEXICON = build(
             nicht unser|unsere lead|kunde|anfrage
         """,
         "temporal": """
+            unter der bedingung
+            vorausgesetzt
             ob
             bevor
             sobald
@@ -613,7 +632,19 @@ LEXICON = build(
         "yet": """
             noch
         """,
+        "unrelated": """
+            abgesehen von den leads
+            abgesehen vom lead
+            unabhängig vom lead
+            unabhängig von den leads
+            zum lead selbst noch nichts
+            zum rest später mehr
+            der rest folgt
+            kann ich ihnen|dir nichts sagen
+        """,
         "several": """
+            dafür ~3 neuigkeiten zu|vom|von
+            aber ~2 gute nachrichten zu|vom
             der|die|das|den|dem andere|anderen lead|kunde|kunden|anfrage|projekt|auftrag
             zwei|beide|beiden leads|anfragen|projekte|kunden
             sammelstatus|sammelmail|sammelantwort
@@ -647,6 +678,9 @@ LEXICON = build(
         "final": """
             auf
             endpreis|endsumme|gesamt|insgesamt|final|finale|finalen|letztlich|letztendlich
+        """,
+        "greeting": """
+            hallo|hi|hey|liebe|lieber|servus|moin|grüezi
         """,
         "opener": """
             hallo|hi|moin|servus|grüezi|hey|ok|okay|danke|super|prima|perfekt|gut|also|na|leider|

@@ -150,6 +150,7 @@ LEXICON = build(
             can|could|will not get to|round ~1 it|this|that|one
         """,
         "reason": """
+            exclusive distributor|dealer|partner for|of
             not a market|segment|sector we serve|cover|do
             we only sell|work|deal|supply to
             getting|moving out of
@@ -293,6 +294,7 @@ LEXICON = build(
             walk|walked|walkround|walkthrough ~2 site|property|round|house
         """,
         "proposal": """
+            quote|quotation|proposal ~4 is with the customer|client
             shared|sent ~3 proposal|quote|quotation|offer|estimate ~2 with
             quote|quotation|proposal|estimate|offer ~14 issued|sent|submitted|forwarded|transmitted|
                 delivered =0.85
@@ -354,6 +356,7 @@ LEXICON = build(
             customer|client|clients|homeowner|owner|owners|they|he|she ~2 said|says yes @end
         """,
         "lost": """
+            went with a|another|local ~1 supplier|dealer|installer|company|firm|competitor =0.9
             dead in the water
             taken over and ~4 frozen =0.85
             frozen all spending|budgets =0.85
@@ -432,6 +435,10 @@ LEXICON = build(
             someone|somebody else
         """,
         "void": """
+            as far as i know|heard|can tell
+            almost|nearly an|a|two|three hour|hours|week|weeks|month|months|year|years
+            as good as won|signed|done|closed
+            nearly|almost signed|won|closed
             we will see if
             see if
             i|we pass|passes the|that|their place|site|door|shop
@@ -505,6 +512,7 @@ LEXICON = build(
             impossible
         """,
         "mask": """
+            without vat|tax|gst
             no problem|problems|worries|doubt|matter|issue
             not a problem|issue
             not only
@@ -651,6 +659,8 @@ LEXICON = build(
             that is why
         """,
         "mixup": """
+            which lead|enquiry|one do you mean
+            do you mean the one
             same customer|client|lead|company|job as
             you probably|presumably mean
             wrong lead|customer|contact|one|email
@@ -660,6 +670,8 @@ LEXICON = build(
             mixup
         """,
         "temporal": """
+            on condition that
+            provided that
             whether
             before we|i|they|taking|accepting|committing|booking|arranging|scheduling|setting
             once
@@ -677,7 +689,17 @@ LEXICON = build(
             yet|still
             done|sorted|finished|fixed|booked|ready|through
         """,
+        "unrelated": """
+            apart from the lead|leads
+            unrelated to the lead|leads
+            nothing on the lead yet
+            more on the rest later
+            the rest later
+            on the lead itself nothing yet
+        """,
         "several": """
+            but ~3 news on|about the|another
+            better news on|about the other
             the|your other lead|leads|one|enquiry|inquiry|customer|job|project
             two|both leads|enquiries|inquiries|customers|jobs|projects
             two updates in one go
@@ -720,6 +742,9 @@ LEXICON = build(
         "final": """
             to|at
             final|total|totalling|totaling|overall
+        """,
+        "greeting": """
+            hi|hello|hey|dear|morning
         """,
         "opener": """
             hi|hello|hey|dear|morning|afternoon|evening|ok|okay|thanks|great|perfect|alright|well|

@@ -210,6 +210,9 @@ LEXICON = build(
             demo|demostración|presentación|videollamada
         """,
         "proposal": """
+            propuesta|presupuesto|cotización|oferta ~12 en manos del|de =0.85
+            presupuesto|propuesta|cotización|oferta ~3 se le|les envió|mandó|hizo
+            se le|les envió|mandó el|la presupuesto|propuesta|cotización|oferta
             mandó|mando|envió|envio|remitió|remitio ~3 cotización|cotizacion|propuesta|presupuesto|
                 oferta
             enviada|enviado|remitida|remitido|mandada|mandado ~1 oferta|presupuesto|propuesta|
@@ -311,6 +314,8 @@ LEXICON = build(
             competencia|competidor|competidores
         """,
         "void": """
+            casi una|dos hora|horas|semana|semanas|mes|meses|año|años
+            prácticamente|practicamente|casi ganado|firmado|cerrado
             a ver si
             quedó|quedaron|está|están|estaba|estuvo encantado|encantada|encantados|encantadas
             cita|reunión en|con el|su banco
@@ -366,6 +371,7 @@ LEXICON = build(
             imposible
         """,
         "mask": """
+            sin iva|igv|impuestos
             no hay problema
             ningún problema
             sin problema|problemas
@@ -398,6 +404,7 @@ LEXICON = build(
             debería|deberían
         """,
         "future": """
+            sin falta
             mañana
             pasado mañana
             próxima|próximo|siguiente
@@ -427,6 +434,8 @@ LEXICON = build(
             por hacer
         """,
         "pending": """
+            quedó|quedo|quedamos en confirmar|confirmarme|avisar|avisarme|definir
+            confirmarme una fecha
             pendiente|pendientes
             agendar|concertar|programar|fijar|cuadrar|organizar|reservar|coordinar|concretar
             pendiente|pendientes de? ~1 programar|concertar|agendar|fijar|cerrar|confirmar|
@@ -487,6 +496,12 @@ LEXICON = build(
             por lo tanto
         """,
         "mixup": """
+            a qué lead|cliente te|se refieres|refiere
+            te refieres al de
+            se refiere al de
+            hay un lío|lio con los leads
+            hay un lío|lio con el lead
+            no lo llevamos nosotros
             mismo|misma cliente|lead|empresa|obra que
             el|la mismo|misma que
             hay un|algún error
@@ -495,6 +510,8 @@ LEXICON = build(
             no es nuestro lead|cliente
         """,
         "temporal": """
+            con la condición de
+            siempre y cuando
             antes de ~1 tomarlo|tomarla|tomar|aceptar|aceptarlo|aceptarla|cogerlo|cogerla|coger|
                 quedar|concertar|programar|agendar|pasar|visitar|organizar|
                 confirmar|hacer|decidir|dar|ir|quedar|fijar|asignar
@@ -512,7 +529,18 @@ LEXICON = build(
         "yet": """
             todavía|aún
         """,
+        "unrelated": """
+            aparte de los leads
+            aparte del lead
+            sobre el lead todavía|aún no tengo nada
+            sobre el lead todavía|aún nada
+            por lo demás te|le aviso|cuento|escribo
+            lo demás te|le cuento|aviso
+        """,
         "several": """
+            en cambio ~3 noticias de|sobre|del
+            pero ~2 buenas noticias del|sobre
+            pero ~2 buenas noticias de la|los|las
             el otro lead|cliente|proyecto|caso
             los|las dos leads|clientes|proyectos|casos|oportunidades
             dos leads|clientes|proyectos|oportunidades
@@ -555,6 +583,9 @@ LEXICON = build(
             a|en|hasta
             final|total
             en total
+        """,
+        "greeting": """
+            hola|buenas|estimado|estimada|querido|querida
         """,
         "opener": """
             hola|buenas|ok|vale|gracias|perfecto|bien|bueno|genial|estimado|estimada|estimados|

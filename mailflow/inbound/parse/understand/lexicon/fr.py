@@ -122,6 +122,7 @@ LEXICON = build(
             hors ~2 zone|secteur|région|périmètre|rayon|département
             en dehors ~3 zone|secteur|région|périmètre|rayon
             pas notre ~1 zone|secteur|métier|domaine|spécialité|région|activité|rayon
+            pas du tout notre zone|secteur|métier|domaine|spécialité|activité|rayon
             pas dans notre ~1 zone|secteur|région|périmètre
             pas de capacité|disponibilité|disponibilités|personnel|monde|temps|équipe|place|créneau
             aucune disponibilité|capacité|place
@@ -154,6 +155,7 @@ LEXICON = build(
             en congé|congés|vacances =0.6
         """,
         "contacted": """
+            jasé|jase avec
             fini|réussi par|à avoir|joindre
             pu avoir|joindre
             au bout du fil
@@ -301,6 +303,9 @@ LEXICON = build(
             concurrent|concurrents|concurrence|ailleurs
         """,
         "void": """
+            presque|près d une|deux heure|heures|semaine|semaines|mois|an|ans
+            quasiment|presque|pratiquement gagné|signé
+            quasiment|presque|pratiquement dans la poche
             pour voir si
             on verra si
             rendez vous à|avec la|sa banque
@@ -363,6 +368,7 @@ LEXICON = build(
             impossible
         """,
         "mask": """
+            sans tva|taxes
             pas de problème|souci|soucis
             aucun problème|souci
             sans problème|souci
@@ -486,6 +492,8 @@ LEXICON = build(
             par conséquent
         """,
         "mixup": """
+            de quel lead|dossier|client parlez vous
+            vous parlez de quel lead|dossier
             même client|lead|projet|société que|qu
             vous parlez ~1 sans doute|probablement
             mauvais lead|client|contact|destinataire
@@ -494,6 +502,8 @@ LEXICON = build(
             pas notre lead|client
         """,
         "temporal": """
+            à condition que|qu
+            pourvu que|qu
             avant de|d ~1 prendre|accepter|confirmer|faire|décider|donner|valider|fixer|aller|caler|
                 programmer|planifier|passer|visiter|venir|organiser|convenir|
                 nous|vous|le|la|l
@@ -510,7 +520,17 @@ LEXICON = build(
         "yet": """
             encore
         """,
+        "unrelated": """
+            en dehors des leads
+            en dehors du lead
+            sans rapport avec le|les lead|leads
+            pour le reste je vous|te tiens au courant
+            pour le reste je reviens vers vous|toi
+            pour le lead rien de neuf|nouveau
+        """,
         "several": """
+            par contre ~3 bonne nouvelle|nouvelles pour|concernant|sur
+            en revanche ~3 bonne nouvelle|nouvelles
             l autre dossier|lead|client|projet|affaire
             deux nouvelles|dossiers|leads|clients|affaires
             les deux dossiers|leads
@@ -548,6 +568,9 @@ LEXICON = build(
             à
             final|finale|total|totale
             au total
+        """,
+        "greeting": """
+            bonjour|salut|coucou|cher|chère
         """,
         "opener": """
             bonjour|bonsoir|salut|coucou|hello|ok|okay|merci|parfait|super|bien|alors|bon|

@@ -72,6 +72,8 @@ LEXICON = build(
                 datemelo =0.9
         """,
         "decline": """
+            girarla|giratela|giratelo|girarlo ~2 a un altro
+            su questo|questa passo
             passatelo|giratelo|datelo a un altro|collega|partner
             restituire|restituiamo|restituisco|ridare il|questo lead|contatto|cliente
             ve lo restituiamo|ridiamo
@@ -102,6 +104,9 @@ LEXICON = build(
                 occuparcene|occuparmi|occuparci|gestirlo|gestirla|prenderlo|prenderla
         """,
         "reason": """
+            ci occupiamo solo|soltanto|solamente di
+            abbiamo ceduto quel|il ramo
+            non ~2 roba nostra
             non lavoriamo con i privati
             lavoriamo solo con aziende
             già seguito da un collega|concorrente
@@ -146,6 +151,8 @@ LEXICON = build(
             in ferie|vacanza|malattia =0.6
         """,
         "contacted": """
+            riuscito|riuscita|riusciti a parlare|sentire
+            parlato|parlare al telefono con
             contatato|contatata|contattao
             fatto|fatta una|la call|chiamata|telefonata con|al|alla
             parlato|sentito|sentita ~4 telefono|telefonicamente|cellulare
@@ -196,10 +203,13 @@ LEXICON = build(
             riunione
             ci vediamo
             fissato|fissata ~2 appuntamento|sopralluogo|incontro|visita
-            passato|passati|passata|stati|stato|andati|andato ~2 da|dal|dalla|dai|casa|cantiere
+            passato|passati|passata|andati|andato ~2 da|dal|dalla|dai|casa|cantiere
+            sono stato|stata ~2 da|dal|dalla|dai|presso
             demo|dimostrazione|presentazione|videochiamata
         """,
         "proposal": """
+            mandata|inviata|spedita|girata l offerta
+            mandata|inviata|spedita|girata la proposta
             offerta|preventivo ~8 l abbiamo|ho mandata|mandato|inviata|inviato|spedita|spedito|
                 girata|girato
             preventivo|offerta|proposta ~3 nelle|in mani|mano =0.85
@@ -220,6 +230,7 @@ LEXICON = build(
                 proposta =0.85
         """,
         "won": """
+            contratto|ordine|ordinativo ~6 è|e stato|stata firmato|firmata|sottoscritto|sottoscritta
             sottoscritto|firmato ~2 ordine|contratto|offerta|preventivo
             ordine ~2 arrivato|ricevuto|confermato
             chiuso finalmente
@@ -254,6 +265,8 @@ LEXICON = build(
             cliente|lui|lei|loro ~2 detto di? sì @end
         """,
         "lost": """
+            niente da fare =0.85
+            non è|e passato|passata =0.8
             nessun budget @neg =0.85
             niente budget @neg =0.85
             hanno|ha comprato|preso|acquistato ~3 usata|usato|usati|usate|altrove|seconda
@@ -303,6 +316,10 @@ LEXICON = build(
             concorrenza|concorrente|concorrenti|altrove
         """,
         "void": """
+            quasi un|una|due ora|ore|oretta|settimana|settimane|mese|mesi|anno|anni
+            quasi mezz ora
+            vabbè|vabbe|vabbuò lasciamo stare
+            quasi|praticamente firmato|chiuso|vinto|fatta
             vediamo se
             staremo a vedere se
             appuntamento|incontro in|con la|sua banca
@@ -355,6 +372,7 @@ LEXICON = build(
             impossibile
         """,
         "mask": """
+            senza iva
             nessun problema
             non c è problema
             senza problemi
@@ -475,6 +493,7 @@ LEXICON = build(
             per questo
         """,
         "mixup": """
+            quale lead|pratica|cliente intendi|intendete
             stesso|stessa cliente|lead|azienda|progetto che|di
             lo|la stesso|stessa che
             lead|cliente|contatto sbagliato|sbagliata
@@ -483,6 +502,9 @@ LEXICON = build(
             non è|e il nostro lead|cliente
         """,
         "temporal": """
+            a condizione che
+            a patto che
+            purché
             prima di ~1 prenderlo|prenderla|prendere|accettare|accettarlo|accettarla|confermare|
                 programmare|passare|venire|organizzare|concordare|
                 procedere|fare|decidere|dare|fissare|andare|partire
@@ -499,7 +521,15 @@ LEXICON = build(
         "yet": """
             ancora
         """,
+        "unrelated": """
+            per il resto vi|ti aggiorno|aggiornerò
+            per il resto vi|ti faccio|farò sapere
+            a parte i lead
+            sul lead ancora niente|nulla
+        """,
         "several": """
+            vi|ti aggiorno però sull altro|altra
+            invece ~3 buone notizie|novità su|per|dal|dalla
             l altro lead|cliente|progetto
             l altra pratica|richiesta|trattativa|commessa
             due pratiche|richieste|trattative|lead|clienti|commesse
@@ -540,6 +570,9 @@ LEXICON = build(
             a
             finale|totale|complessivi|complessivo
             in totale
+        """,
+        "greeting": """
+            ciao|salve|buongiorno|caro|cara|gentile
         """,
         "opener": """
             ciao|salve|buongiorno|buonasera|gentile|gentili|egregio|ok|okay|grazie|perfetto|bene|

@@ -268,6 +268,8 @@ LEXICON = build(
             klant|ze|zij|hij ~2 zei|zeiden ja @end
         """,
         "lost": """
+            van de baan =0.9
+            offerte|voorstel|prijsopgave ~12 afgewezen|afgekeurd
             voor een|de concurrent|andere gegaan|gekozen
             geen budget @neg =0.85
             sluit|sluiten ~2 af @end =0.85
@@ -320,6 +322,12 @@ LEXICON = build(
                 offerte
         """,
         "void": """
+            bijna een|twee uur|week|weken|maand|maanden|jaar
+            nemen|neemt|neem we|wij|ik ~3 in voor
+            ik|we|wij neem|nemen ~6 mee
+            neem|nemen ik|we|wij ~6 mee
+            zo goed als binnen|rond|getekend
+            bijna binnen|rond|getekend
             eens kijken of
             we zien wel of
             afspraak|gesprek bij|met de|zijn|haar bank
@@ -367,6 +375,7 @@ LEXICON = build(
             onmogelijk
         """,
         "mask": """
+            zonder btw
             geen probleem
             geen punt
             niet alleen
@@ -472,6 +481,7 @@ LEXICON = build(
             dus|daarom|daardoor|zodat|vandaar
         """,
         "mixup": """
+            welke lead|aanvraag bedoel je|bedoelt u|bedoelen jullie
             dezelfde|hetzelfde klant|lead|bedrijf|project als
             bedoelt ~2 waarschijnlijk|vermoedelijk
             verkeerde lead|klant|contact|aanvraag
@@ -479,6 +489,8 @@ LEXICON = build(
             niet onze lead|klant
         """,
         "temporal": """
+            op voorwaarde dat
+            mits
             voordat|alvorens
             zodra
         """,
@@ -492,7 +504,15 @@ LEXICON = build(
         "yet": """
             nog
         """,
+        "unrelated": """
+            los van de leads|lead
+            over de rest later meer
+            de rest volgt
+            over de lead zelf nog niks|niets
+        """,
         "several": """
+            maar ~3 nieuws over
+            wel nieuws over
             de andere lead|klant|aanvraag|zaak|opdracht
             het andere project
             twee lopende zaken|leads|aanvragen|klanten|projecten
@@ -525,6 +545,9 @@ LEXICON = build(
         "final": """
             naar|op|tot
             totaal|uiteindelijk|eindprijs|eindbedrag
+        """,
+        "greeting": """
+            hoi|hallo|hey|beste|dag
         """,
         "opener": """
             hoi|hallo|hey|beste|goedemorgen|goedemiddag|goedenavond|dag|ok|oké|top|prima|bedankt|

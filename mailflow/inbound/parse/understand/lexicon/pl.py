@@ -119,6 +119,8 @@ LEXICON = build(
             na urlopie|zwolnieniu =0.6
         """,
         "contacted": """
+            skontaktowano się|sie
+            dodzwonił|dodzwoniła się|sie
             miałem|mialem|mieliśmy|mielismy ~1 call|rozmowę|rozmowe|telefon
             rozmawiał|rozmawiała|rozmawiali|rozmawiałem|rozmawiałam ~3 z ~1 klientem|klientką|
                 inwestorem|
@@ -176,6 +178,8 @@ LEXICON = build(
             prezentacja|prezentację|demo|wideorozmowa
         """,
         "proposal": """
+            oferta|wycena ~16 została|zostala wysłana|przesłana|wyslana|przeslana =0.85
+            oferta|wycena ~8 poszła|poszla
             dałem|dałam|daliśmy|przekazałem|przekazałam ~2 wycenę|ofertę|kosztorys|propozycję
             wysłana|przesłana|złożona|przekazana|wysłany|przesłany ~1 oferta|wycena|propozycja|
                 kosztorys
@@ -225,6 +229,7 @@ LEXICON = build(
             mamy to @whole
         """,
         "lost": """
+            nie ma budżetu|budzetu|środków|srodkow|pieniędzy @neg =0.85
             brak środków|budżetu|funduszy|pieniędzy @neg =0.85
             rozmyślił|rozmyslil|rozmyśliła|rozmyslila|rozmyślili|rozmyslili
             nie będzie|bedzie zamówienia|zamowienia @neg
@@ -275,6 +280,9 @@ LEXICON = build(
             gdzie indziej
         """,
         "void": """
+            prawie godzinę|godzine|tydzień|tydzien|miesiąc|miesiac|rok
+            co do
+            prawie|praktycznie podpisane|wygrane|zamknięte
             mamy z nim|nią|nimi umowę|umowa
             zobaczymy czy
             spotkanie|spotkaniu|wizyta|wizycie w banku
@@ -321,6 +329,7 @@ LEXICON = build(
             niemożliwe|niemożliwa
         """,
         "mask": """
+            bez vat|podatku
             nie ma problemu
             bez problemu
             żaden problem
@@ -423,6 +432,8 @@ LEXICON = build(
             tak że|ze
         """,
         "mixup": """
+            o który lead chodzi
+            o którego klienta chodzi
             ten sam|ta sama klient|klientka|lead|firma|projekt ~1 co
             ten sam|ta sama co
             pomyłka|pomyłkę|pomylili|pomyliliście
@@ -430,6 +441,7 @@ LEXICON = build(
             nie nasz lead|klient
         """,
         "temporal": """
+            pod warunkiem
             zanim
             jak tylko
         """,
@@ -442,7 +454,15 @@ LEXICON = build(
         "yet": """
             jeszcze
         """,
+        "unrelated": """
+            reszta w przyszłym tygodniu
+            reszta później|wkrótce
+            niezależnie od leadów|leada
+            w sprawie leada jeszcze nic
+        """,
         "several": """
+            za to ~3 wiadomość|wiadomości w sprawie
+            za to ~3 nowego w sprawie
             z poprzedniego zgłoszenia|leada|maila
             drugi|drugiego|inny|innego lead|leada|klient|klienta|zgłoszenia
             dwa leady|zgłoszenia
@@ -476,6 +496,9 @@ LEXICON = build(
         "final": """
             na|do
             łącznie|ostatecznie|razem|końcowa|końcowo
+        """,
+        "greeting": """
+            cześć|witam|hej|droga|drogi
         """,
         "opener": """
             witam|cześć|hej|szanowny|szanowna|szanowni|ok|okej|dziękuję|dzięki|super|świetnie|
