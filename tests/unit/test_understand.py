@@ -734,6 +734,21 @@ ASIDES: list[tuple[str, str, Command]] = [
 ]
 
 
+ASIDES += [
+    # a "no" inside the aside says no only there
+    (
+        "it",
+        "Il preventivo (non ancora firmato dal cliente) è stato inviato ieri.",
+        Command("feedback", "proposal"),
+    ),
+    (
+        "de",
+        "Das Angebot (nicht das alte, sondern die neue Variante) ist seit Freitag beim Kunden.",
+        Command("feedback", "proposal"),
+    ),
+]
+
+
 @pytest.mark.parametrize(("language", "text", "command"), ASIDES)
 def test_an_aside_in_brackets_does_not_cut_the_report(
     language: str, text: str, command: Command

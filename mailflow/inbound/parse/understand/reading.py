@@ -163,6 +163,9 @@ def read(sentence: Sentence, lexicon: Lexicon, opening: bool) -> Reading:
     if any(h.first in starts for h in by_intent.get("agenda", [])):
         later = 0  # "Next steps: survey, then the quote": a list of what is still to come
     words = sentence.words()
+    # "la propuesta por S/ 36,500 (sin IGV) ya está en manos del gerente": a negator in an
+    # aside turns only what is said in that aside
+    asides = _aside_spans(sentence)
     for hit in actions:
         if hit.phrase.solo and not (opening and _stands_alone(hit, sentence, starts)):
             continue
@@ -177,7 +180,12 @@ def read(sentence: Sentence, lexicon: Lexicon, opening: bool) -> Reading:
         if hit.phrase.ends and not _ends_clause(hit, sentence):
             continue  # "the customer said yes to a visit": the yes is not to the deal
         third = hit.intent in ("pick", "decline") and _inside_any(hit, denied)
-        signal = _meaning(hit, sentence, clause_of, by_intent, negators, lexicon, third)
+        turning = [
+            n
+            for n in negators
+            if _aside_of(n.first, asides) in (None, _aside_of(hit.first, asides))
+        ]
+        signal = _meaning(hit, sentence, clause_of, by_intent, turning, lexicon, third)
         if signal is None:
             held.append(hit.intent)
         else:
@@ -316,6 +324,21 @@ def _across_asides(sentence: Sentence, lexicon: Lexicon) -> list[Hit]:
         if kept[h.end - 1] - kept[h.first] != h.end - 1 - h.first
     ]
     return spanning
+
+
+def _aside_spans(sentence: Sentence) -> list[tuple[int, int]]:
+    """The token ranges of the asides in brackets."""
+    spans = [(m.start(), m.end()) for m in _ASIDE.finditer(sentence.text)]
+    ranges: list[tuple[int, int]] = []
+    for a, b in spans:
+        inside = [i for i, t in enumerate(sentence.tokens) if a <= t.start < b]
+        if inside:
+            ranges.append((inside[0], inside[-1] + 1))
+    return ranges
+
+
+def _aside_of(index: int, asides: list[tuple[int, int]]) -> int | None:
+    return next((n for n, (a, b) in enumerate(asides) if a <= index < b), None)
 
 
 _ASIDE = re.compile(r"\([^()]{1,200}\)")
