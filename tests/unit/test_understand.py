@@ -55,6 +55,10 @@ SET_FLOOR = {
     # brackets, passives, "as good as won", net beside gross; scored untouched after the
     # blind12 tuning: 79.6 % with 27 wrong actions; 97.9 % with none after
     "blind13": {"en": 0.95, "de": 0.95, "fr": 0.95, "es": 0.95, "it": 0.95, "nl": 0.95, "pl": 0.95},
+    # a fourteenth author (two writers), asked for an ordinary week of replies; scored untouched
+    # (it/nl/pl after the blind13 tuning, en/de/fr/es after the it/nl/pl tuning): 85.0 % with
+    # 16 wrong actions; 93.9 % after, the one act left differing from its label is disputed
+    "blind14": {"en": 0.87, "de": 0.87, "fr": 0.87, "es": 0.87, "it": 0.95, "nl": 0.95, "pl": 0.95},
     # the risky cues (to-dos, prices by the piece, numbered documents, relayed messages,
     # introduction emails): never a wrong action; asked back often by design
     "askback": {"en": 0.85, "de": 0.75, "fr": 0.85, "es": 0.7, "it": 0.75, "nl": 0.75, "pl": 0.85},
@@ -85,6 +89,9 @@ DISPUTED = {
     # a forwarded quote: the partner's own words say "the mail sent to the customer"; the
     # quote is in the relayed message, which is never acted on
     ("blind9", "it#35"): "contacted",
+    # a Spanish "$" with no code: which peso (or dollar), the reply does not say; the lead's
+    # currency applies (the author, who knew the customer is in Chile, wrote CLP)
+    ("blind14", "es#12"): "proposal 4850000 -",
 }
 
 
@@ -840,3 +847,58 @@ def test_thirteenth_author_reports_act_as_meant(language: str, text: str, comman
         command.amount,
         command.currency,
     )
+
+
+# a fourteenth author's ordinary week: a meeting word in another sense, a pick to be done on
+# a day, an agreement about a call, a measure beside the order, a dollar sign in Spanish
+FOURTEENTH: list[tuple[str, str, Command | None]] = [
+    ("fr", "Merci pour les contacts, la qualité est vraiment au rendez-vous.", None),
+    (
+        "fr",
+        "Désolé, pas encore eu le temps de rappeler le client. Je m'en occupe lundi.",
+        None,
+    ),
+    (
+        "pl",
+        "Rozmawiałem wczoraj z panem Kaczmarkiem. Umówiliśmy się, że zadzwonię za dwa tygodnie.",
+        Command("feedback", "contacted"),
+    ),
+    (
+        "fr",
+        "Le client a signé le bon de commande pour le chariot électrique 2,5 t.",
+        Command("feedback", "won"),
+    ),
+    (
+        "es",
+        "Ya le mandamos la cotización al cliente: $4.850.000 + IVA.",
+        Command("feedback", "proposal", Decimal(4850000), None),
+    ),
+    (
+        "es",
+        "Cerramos la sembradora. Firmó hoy, operación por U$S 18.500.",
+        Command("feedback", "won", Decimal(18500), "USD"),
+    ),
+    (
+        "es",
+        "Ya enviamos la cotización y el contrato de servicio a la notaría.",
+        Command("feedback", "proposal"),
+    ),
+    ("es", "Gracias por los prospectos de este mes. Seguimos en contacto.", None),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "command"), FOURTEENTH)
+def test_fourteenth_author_replies_read_as_meant(
+    language: str, text: str, command: Command | None
+) -> None:
+    got = understand(text, language).command
+    if command is None:
+        assert got is None
+    else:
+        assert got is not None
+        assert (got.action, got.stage, got.amount, got.currency) == (
+            command.action,
+            command.stage,
+            command.amount,
+            command.currency,
+        )

@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from babel.numbers import list_currencies
 
 _CURRENCY = (
-    r"\$\s?ca\b|\$\s?cad?n?\b|c\$|ca\$|€|\$|£|us\$|eur(?:os?)?\b|usd\b|dollars?\b|chf\b|sfr\b\.?|fr\.|franken\b|francs?\b"
+    r"\$\s?ca\b|\$\s?cad?n?\b|c\$|ca\$|€|u\$s|\$|£|us\$|eur(?:os?)?\b|usd\b|dollars?\b|chf\b|sfr\b\.?|fr\.|franken\b|francs?\b"
     r"|gbp\b|pounds?\b|pln\b|złotych\b|zlotych\b|złote\b|zł|zl\b|czk\b|kč|korun\w{0,2}\b"
     r"|sek\b|dkk\b|nok\b|kronor\b|kroner\b|kr\b\.?|mxn\b|ars\b|clp\b|brl\b|huf\b|aud\b"
     r"|nzd\b|jpy\b|cny\b|inr\b|bgn\b|isk\b|₹|(?<![^\W\d_])rs\b\.?|f\s?cfa\b|dhs?\b|dirhams?\b|s/"
@@ -47,6 +47,7 @@ _ISO_BY_PREFIX = (
     ("cad", "CAD"),
     ("$", "USD"),
     ("us", "USD"),
+    ("u$s", "USD"),  # Argentina's "U$S 18.500"
     ("dollar", "USD"),
     ("chf", "CHF"),
     ("sfr", "CHF"),
@@ -159,6 +160,7 @@ _ARTICLE_BEFORE = re.compile(
 )
 _UNIT_AFTER = re.compile(
     r"\s?(?:kw|kwh|w\b|m²|m2|qm|m\b|km|cm|mm|l\b|liter|litres?|grad|°|degrees?|stück|stk|stuks"
+    r"|t\b(?!\s?(?:€|eur))|tonnen|tonnes?|tons?|kg"
     r"|pcs|pieces?|units?|sztuk|szt|pezzi|unidades|unités|pièces|leute|personen|people|persons"
     r"|osoby|osób|personas|persone|years?|jahre?n?|ans?\b|años|anni|jaar|lat\b|months?|monate?n?"
     r"|mois|meses|mesi|maanden|miesi|days?|tage?n?|jours?|días|giorni|dagen|dni|weeks?|wochen"
@@ -375,5 +377,5 @@ def _iso(token: str | None, signs: Mapping[str, str]) -> str | None:
     if token.startswith("kr") and token.rstrip(".") == "kr":
         return signs.get("kr")
     if token.strip() == "$":
-        return signs.get("$", "USD")
+        return signs.get("$", "USD") or None
     return next((iso for prefix, iso in _ISO_BY_PREFIX if token.startswith(prefix)), None)

@@ -85,7 +85,8 @@ _DEPOSIT_AFTER = re.compile(
 # 4.000 €", "nos dio un anticipo de 5.000 €"), or a grant towards the price ("Förderung von
 # 5.000 €", "une aide à hauteur de 4 000 €")
 _DEPOSIT_BEFORE = re.compile(
-    r"\b(?=[adcsztirpgf])(?:deposit|down ?payment|anzahlung|acompte|anticipo|señal|caparra|acconto|aanbetaling"
+    r"\b(?=[adcsztirpgf])(?:deposit|down ?payment|anzahlung|acompte|anticipo|señal|caparra"
+    r"|acconto|aanbetaling"
     r"|zaliczk\w{0,3}|trade.?in|inruil|inzahlungnahme|reprise|permuta"
     r"|zadat\w{0,3}|grant|subsidy|förderung|zuschuss|subvention|prime|aide|subvención|ayuda"
     r"|incentivo|contributo|subsidie|dotacj\w|dofinansowani\w)\s"

@@ -286,6 +286,8 @@ def _meaning(
         hit, words, clause_of, by_intent
     ):
         return None
+    if kind == "meeting" and _agreed_that(hit, sentence):
+        return None  # "Umówiliśmy się, że zadzwonię": agreed on a call, no meeting
     if kind in ("meeting", "proposal") and _sought(hit, clause_of, by_intent.get("purpose", [])):
         # "ruft zurück wegen eines Termins", "they want two options priced up": sought
         return None
@@ -492,7 +494,18 @@ def _timed(hit: Hit, clause_of: tuple[int, ...], by_intent: dict[str, list[Hit]]
         (f.first == hit.end or hit.first - 1 <= f.end <= hit.first)
         and clause_of[f.first] == clause_of[hit.first]
         for f in by_intent.get("future", [])
-    )  # or right before it: "Volgende week pak ik het op", "Morgen machen wir das"
+    ) or any(  # "Je m'en occupe lundi": the day it will be done
+        d.first == hit.end and clause_of[d.first] == clause_of[hit.first]
+        for d in by_intent.get("weekday", [])
+    )
+
+
+def _agreed_that(hit: Hit, sentence: Sentence) -> bool:
+    """A meeting word ending its clause, and the next one opening with "that": what was
+    agreed follows ("Wir haben vereinbart, dass ich ihn anrufe")."""
+    tokens = sentence.tokens
+    after = hit.end + (hit.end < len(tokens) and tokens[hit.end].word in ("sie", "sich"))
+    return after < len(tokens) and tokens[after].breaks and tokens[after].word in _THAT
 
 
 def _sought(hit: Hit, clause_of: tuple[int, ...], purposes: list[Hit]) -> bool:

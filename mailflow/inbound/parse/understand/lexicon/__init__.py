@@ -55,6 +55,7 @@ MODIFIERS = (
     "mixup",  # wrong lead, falscher Lead, hay un error: the reply is about a mix-up, never acts
     "unrelated",  # apart from the leads, per il resto vi aggiorno: the lead's news comes later
     "consequence",  # so, donc, więc: what follows has a subject of its own (us, not the customer)
+    "weekday",  # Monday, lundi, poniedziałek: right after a pick, the day it will be done
     "someday",  # in future, künftig: "glad to take smaller jobs in future" takes none now
     "yet",  # yet, noch, encore: "not won yet" is no lost deal, only one not decided
     "earlier",  # from, initial, instead of: the figure after it is not the deal's final one

@@ -263,6 +263,7 @@ LEXICON = build(
             hat|haben ~3 stattgefunden
         """,
         "proposal": """
+            angebot ~12 zugeschickt|zugesandt|übermittelt|verschickt haben|hat =0.85
             angebot ~8 liegt seit ~3 beim|bei
             angebot ~6 beim kunden
             angebot ~6 bei dem kunden
@@ -415,6 +416,10 @@ LEXICON = build(
                 billiganbieter
         """,
         "void": """
+            in kontakt bleiben
+            bleiben in kontakt
+            partnertreffen|partnertag
+            mail|email mit ~2 präsentation|broschüre|katalog|unterlagen
             soweit ich ~1 weiß|weiss|gehört|höre|informiert|sehe
             fast|knapp|beinahe eine|zwei|drei stunde|stunden|woche|wochen|monat|monate|jahr|jahre
             so gut wie gewonnen|unterschrieben|sicher|durch|fix
@@ -542,6 +547,7 @@ LEXICON = build(
             to do|todo|todos
         """,
         "pending": """
+            vorschlagen|vorschlägt
             noch offen
             machen|macht|mache ~1 wir|ich|er|sie ~3 aus|ab
             folgt|folgen
@@ -620,6 +626,9 @@ LEXICON = build(
             ob
             bevor
             sobald
+        """,
+        "weekday": """
+            montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag
         """,
         "someday": """
             den|das nächsten|nächste

@@ -435,6 +435,11 @@ LEXICON = build(
             someone|somebody else
         """,
         "void": """
+            meeting room|rooms
+            phone number
+            stay|keep|keeping in touch
+            partner meeting|day
+            email|mail with our|the ~1 presentation|brochure|catalogue|catalog|deck
             as far as i know|heard|can tell
             almost|nearly an|a|two|three hour|hours|week|weeks|month|months|year|years
             as good as won|signed|done|closed
@@ -676,6 +681,9 @@ LEXICON = build(
             before we|i|they|taking|accepting|committing|booking|arranging|scheduling|setting
             once
             as soon as
+        """,
+        "weekday": """
+            monday|tuesday|wednesday|thursday|friday|saturday|sunday
         """,
         "someday": """
             the next one|lead|job

@@ -7,6 +7,9 @@ _OBJ = "el|la|lo|este|esta|lead|cliente|trabajo|encargo|proyecto|obra|solicitud|
 
 LEXICON = build(
     "es",
+    # "$4.850.000 + IVA": a Spanish "$" is as often the writer's own peso as a dollar, which
+    # one the reply does not say (no currency: the lead's applies); "USD", "US$" and "U$S" do
+    signs={"$": ""},
     stopwords="""el la los las un una y es que de del en con para por nos lo le se no sí
         hemos muy gracias pero este esta ya al su presupuesto hola también mañana
         ayer está estamos somos""",
@@ -153,6 +156,7 @@ LEXICON = build(
             de vacaciones|baja|permiso =0.6
         """,
         "contacted": """
+            estamos|seguimos|están en contacto con
             me comuniqué|comunique con
             nos comunicamos con
             charlamos|conversamos|platicamos con
@@ -255,7 +259,8 @@ LEXICON = build(
             presupuesto ~2 aceptado|aprobado|firmado
             vendido|vendida
             anticipo|señal ~2 pagado|pagada|recibido|cobrado|cobrada
-            encargó|contrató
+            encargó
+            nos|lo|la|le|los|las contrató|contrataron
             visto bueno =0.85
             luz verde =0.85
             nos lo|la han|ha ~1 adjudicado|dado|encargado|confirmado
@@ -314,6 +319,11 @@ LEXICON = build(
             competencia|competidor|competidores
         """,
         "void": """
+            sala de reuniones|juntas
+            número de teléfono
+            seguimos|sigamos|estamos en contacto
+            reunión de partners|socios|distribuidores
+            correo|mail|email con ~2 presentación|presentacion|catálogo|catalogo|folleto
             casi una|dos hora|horas|semana|semanas|mes|meses|año|años
             prácticamente|practicamente|casi ganado|firmado|cerrado
             a ver si
@@ -517,6 +527,9 @@ LEXICON = build(
                 confirmar|hacer|decidir|dar|ir|quedar|fijar|asignar
             en cuanto
             una vez que
+        """,
+        "weekday": """
+            lunes|martes|miércoles|jueves|viernes|sábado|domingo
         """,
         "someday": """
             el próximo|siguiente

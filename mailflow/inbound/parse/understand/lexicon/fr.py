@@ -155,6 +155,7 @@ LEXICON = build(
             en congé|congés|vacances =0.6
         """,
         "contacted": """
+            sommes|restons en contact avec
             jasé|jase avec
             fini|réussi par|à avoir|joindre
             pu avoir|joindre
@@ -303,6 +304,14 @@ LEXICON = build(
             concurrent|concurrents|concurrence|ailleurs
         """,
         "void": """
+            au rendez vous
+            réunion|rencontre|journée partenaires
+            réunion|rencontre des partenaires
+            point complet
+            salle de réunion|réunions
+            numéro de téléphone
+            restons|reste en contact
+            mail|email|courriel avec ~2 présentation|brochure|catalogue|plaquette
             presque|près d une|deux heure|heures|semaine|semaines|mois|an|ans
             quasiment|presque|pratiquement gagné|signé
             quasiment|presque|pratiquement dans la poche
@@ -509,6 +518,9 @@ LEXICON = build(
                 nous|vous|le|la|l
             dès que
             une fois que
+        """,
+        "weekday": """
+            lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche
         """,
         "someday": """
             le prochain|suivant

@@ -151,6 +151,7 @@ LEXICON = build(
             in ferie|vacanza|malattia =0.6
         """,
         "contacted": """
+            siamo|restiamo in contatto con
             riuscito|riuscita|riusciti a parlare|sentire
             parlato|parlare al telefono con
             contatato|contatata|contattao
@@ -185,6 +186,7 @@ LEXICON = build(
             provato|tentato ~3 chiamare|contattare|raggiungere|sentire
         """,
         "meeting": """
+            fatto|fatta|fatte la|una prova|demo|dimostrazione
             sono venuti|venuta|venuto ~3 a vedere
             giro di prova
             sono passati|passato|passata in negozio|showroom|sede
@@ -208,6 +210,7 @@ LEXICON = build(
             demo|dimostrazione|presentazione|videochiamata
         """,
         "proposal": """
+            preventivo|offerta ~8 l ho|abbiamo consegnato|consegnata|portato|portata
             mandata|inviata|spedita|girata l offerta
             mandata|inviata|spedita|girata la proposta
             offerta|preventivo ~8 l abbiamo|ho mandata|mandato|inviata|inviato|spedita|spedito|
@@ -230,6 +233,8 @@ LEXICON = build(
                 proposta =0.85
         """,
         "won": """
+            cliente ~2 ha confermato =0.9
+            pagato|versato l acconto|la caparra =0.9
             contratto|ordine|ordinativo ~6 è|e stato|stata firmato|firmata|sottoscritto|sottoscritta
             sottoscritto|firmato ~2 ordine|contratto|offerta|preventivo
             ordine ~2 arrivato|ricevuto|confermato
@@ -265,6 +270,7 @@ LEXICON = build(
             cliente|lui|lei|loro ~2 detto di? sì @end
         """,
         "lost": """
+            preso|comprato ~3 da un rivenditore|concorrente|altro|online
             niente da fare =0.85
             non è|e passato|passata =0.8
             nessun budget @neg =0.85
@@ -316,6 +322,11 @@ LEXICON = build(
             concorrenza|concorrente|concorrenti|altrove
         """,
         "void": """
+            sala riunioni
+            numero di telefono
+            restiamo|rimaniamo in contatto
+            mail|email con ~2 presentazione|brochure|catalogo|listino
+            ci stiamo organizzando|lavorando|pensando
             quasi un|una|due ora|ore|oretta|settimana|settimane|mese|mesi|anno|anni
             quasi mezz ora
             vabbè|vabbe|vabbuò lasciamo stare
@@ -353,6 +364,7 @@ LEXICON = build(
                 palazzo|villa ~3 venduto|venduta|vendono|vendere
         """,
         "purpose": """
+            proporre|proporgli|proporle|chiedere|chiedergli
             interessato|interessata|interessati|interesse ~1 a|ad|per|in
             fisseremo|organizzeremo|programmeremo|concorderemo|fisserò|organizzerò
             per ~1 fissare|concordare|prendere|organizzare|programmare|trovare|definire|un|una
@@ -510,6 +522,9 @@ LEXICON = build(
                 procedere|fare|decidere|dare|fissare|andare|partire
             appena
             una volta che
+        """,
+        "weekday": """
+            lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica
         """,
         "someday": """
             il prossimo|successivo

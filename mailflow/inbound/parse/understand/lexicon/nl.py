@@ -74,6 +74,8 @@ LEXICON = build(
             claim|claimen|claimt
         """,
         "decline": """
+            gaan wij|we niet ~1 rijden|komen
+            geeft|geef die|dat|hem beter aan iemand|een
             geef|geeft hem|het|deze maar? aan een collega|andere
             geef|geeft hem|het|deze maar? door aan een collega|andere
             geef|geeft hem|het|deze maar? aan iemand anders
@@ -151,6 +153,8 @@ LEXICON = build(
             met|op verlof|vakantie =0.6
         """,
         "contacted": """
+            blijven|zijn in contact met
+            kunnen bereiken|spreken
             gebelt
             belde|belt|heeft ~2 teruggebeld|terug
             prettig|goed|fijn|kort gesprek
@@ -181,6 +185,7 @@ LEXICON = build(
             geprobeerd ~3 bellen|bereiken|contact
         """,
         "meeting": """
+            in onze|de toonzaal|showroom ~3 geweest
             geschouwd|opgemeten|ingemeten
             schouw gedaan
             teams|zoom|video call|meeting|gesprek
@@ -208,7 +213,7 @@ LEXICON = build(
             demo|presentatie|videogesprek|videocall
         """,
         "proposal": """
-            offerte|prijsopgave|voorstel ~4 vertrokken
+            offerte|prijsopgave|voorstel ~10 vertrokken
             offerte|prijsopgave ~2 de deur uit
             prijsofferte ~3 gestuurd|verstuurd|verzonden|gemaild|bezorgd|overhandigd|uitgebracht
             gestuurd|verstuurd|verzonden|gemaild ~3 prijsofferte
@@ -268,6 +273,7 @@ LEXICON = build(
             klant|ze|zij|hij ~2 zei|zeiden ja @end
         """,
         "lost": """
+            gekozen voor een installateur|leverancier|concurrent|partij
             van de baan =0.9
             offerte|voorstel|prijsopgave ~12 afgewezen|afgekeurd
             voor een|de concurrent|andere gegaan|gekozen
@@ -322,6 +328,9 @@ LEXICON = build(
                 offerte
         """,
         "void": """
+            blijven in contact
+            in contact blijven
+            mail|email met ~2 presentatie|brochure|catalogus
             bijna een|twee uur|week|weken|maand|maanden|jaar
             nemen|neemt|neem we|wij|ik ~3 in voor
             ik|we|wij neem|nemen ~6 mee
@@ -493,6 +502,9 @@ LEXICON = build(
             mits
             voordat|alvorens
             zodra
+        """,
+        "weekday": """
+            maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag
         """,
         "someday": """
             de volgende

@@ -10,6 +10,8 @@ LEXICON = build(
         był była został została""",
     phrases={
         "pick": """
+            przypisać|przypiszcie leada|lead|zgłoszenie do nas|nam
+            jak najbardziej nas interesuje
             bierymy|bierzymy
             no pewnie że|ze bierzemy|bierymy
             we take it
@@ -58,6 +60,7 @@ LEXICON = build(
             się ~1 tym|nim|nią|tego zajmiemy|zajmę|podejmiemy|podejmę
         """,
         "decline": """
+            tym razem pas|pasujemy|odpuszczamy
             zwracamy|zwracam|oddajemy|oddaję|zwrócić|oddać ten|tego lead|leada|kontakt|klienta
             więc|wiec|dlatego ~1 niestety? nie|odpada @end
             musimy|musieliśmy|muszę ~1 zrezygnować|odmówić|odpuścić
@@ -119,6 +122,7 @@ LEXICON = build(
             na urlopie|zwolnieniu =0.6
         """,
         "contacted": """
+            jesteśmy|jestesmy|pozostajemy w kontakcie z
             skontaktowano się|sie
             dodzwonił|dodzwoniła się|sie
             miałem|mialem|mieliśmy|mielismy ~1 call|rozmowę|rozmowe|telefon
@@ -229,6 +233,7 @@ LEXICON = build(
             mamy to @whole
         """,
         "lost": """
+            nie mają|ma budżetu|budzetu|pieniędzy|środków @neg =0.85
             nie ma budżetu|budzetu|środków|srodkow|pieniędzy @neg =0.85
             brak środków|budżetu|funduszy|pieniędzy @neg =0.85
             rozmyślił|rozmyslil|rozmyśliła|rozmyslila|rozmyślili|rozmyslili
@@ -280,6 +285,10 @@ LEXICON = build(
             gdzie indziej
         """,
         "void": """
+            sala konferencyjna|konferencyjnej
+            numer telefonu
+            pozostajemy|jesteśmy w kontakcie
+            maila|mail z ~2 prezentacją|prezentacja|katalogiem|broszurą
             prawie godzinę|godzine|tydzień|tydzien|miesiąc|miesiac|rok
             co do
             prawie|praktycznie podpisane|wygrane|zamknięte
@@ -356,6 +365,7 @@ LEXICON = build(
             powinien|powinna|powinno
         """,
         "future": """
+            wtedy
             jutro|pojutrze
             przyszłym|przyszły
             wkrótce|niedługo|później
@@ -444,6 +454,9 @@ LEXICON = build(
             pod warunkiem
             zanim
             jak tylko
+        """,
+        "weekday": """
+            poniedziałek|wtorek|środę|środa|czwartek|piątek|sobotę|sobota|niedzielę|niedziela
         """,
         "someday": """
             następny|następnego|kolejny|kolejnego lead|leada|raz|projekt|zlecenie
