@@ -542,13 +542,7 @@ LOST_AMOUNT: list[tuple[str, str, Command | None]] = [
 def test_a_lost_deal_takes_our_price_and_never_a_rivals(
     language: str, text: str, command: Command
 ) -> None:
-    got = understand(text, language).command
-    assert got is not None
-    assert (got.stage, got.amount, got.currency) == (
-        command.stage,
-        command.amount,
-        command.currency,
-    )
+    _acts_as(text, language, command)
 
 
 def test_two_prices_of_ours_in_a_lost_deal_are_asked_about() -> None:
@@ -691,13 +685,7 @@ MONEY: list[tuple[str, str, Command]] = [
 def test_money_beside_the_report_is_read_as_meant(
     language: str, text: str, command: Command
 ) -> None:
-    got = understand(text, language).command
-    assert got is not None
-    assert (got.stage, got.amount, got.currency) == (
-        command.stage,
-        command.amount,
-        command.currency,
-    )
+    _acts_as(text, language, command)
 
 
 # a video call is a meeting; "let's see if" puts no condition on what was done; passing a
@@ -760,13 +748,7 @@ ASIDES += [
 def test_an_aside_in_brackets_does_not_cut_the_report(
     language: str, text: str, command: Command
 ) -> None:
-    got = understand(text, language).command
-    assert got is not None
-    assert (got.stage, got.amount, got.currency) == (
-        command.stage,
-        command.amount,
-        command.currency,
-    )
+    _acts_as(text, language, command)
 
 
 # a thirteenth author's traps: news of another lead, a yes to a side question with the rest
@@ -840,13 +822,7 @@ ACTED: list[tuple[str, str, Command]] = [
 
 @pytest.mark.parametrize(("language", "text", "command"), ACTED)
 def test_thirteenth_author_reports_act_as_meant(language: str, text: str, command: Command) -> None:
-    got = understand(text, language).command
-    assert got is not None
-    assert (got.stage, got.amount, got.currency) == (
-        command.stage,
-        command.amount,
-        command.currency,
-    )
+    _acts_as(text, language, command)
 
 
 # a fourteenth author's ordinary week: a meeting word in another sense, a pick to be done on
@@ -902,3 +878,14 @@ def test_fourteenth_author_replies_read_as_meant(
             command.amount,
             command.currency,
         )
+
+
+def _acts_as(text: str, language: str, command: Command) -> None:
+    """The reply acts, as the command's stage, amount and currency."""
+    got = understand(text, language).command
+    assert got is not None
+    assert (got.stage, got.amount, got.currency) == (
+        command.stage,
+        command.amount,
+        command.currency,
+    )

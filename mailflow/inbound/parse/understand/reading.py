@@ -17,6 +17,7 @@ does not report, which makes a bare reason too weak to act on.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -124,37 +125,27 @@ def read(sentence: Sentence, lexicon: Lexicon, opening: bool) -> Reading:
         ]
     )
     spoken = tuple(h.intent for h in actions if not h.phrase.solo)
+    muted = Reading(
+        sentence,
+        (),
+        closing,
+        held=spoken,
+        never_acts=never_acts,
+        past=past,
+        several=several,
+        this_lead=this_lead,
+    )  # what a question or a condition says: nothing, its phrases held
     if sentence.question or any(
         h.first == 0 and not _inside_any(h, voids) for h in by_intent.get("question", [])
     ):  # "Qué tal, sí la tomamos": a greeting, no question
-        return Reading(
-            sentence,
-            (),
-            closing,
-            muted="question",
-            held=spoken,
-            never_acts=never_acts,
-            past=past,
-            several=several,
-            this_lead=this_lead,
-        )
+        return dataclasses.replace(muted, muted="question")
     if any(
         _conditions(h, sentence)
         and not _own_word(h, actions, sentence)
         and not _inside_any(h, voids)
         for h in by_intent.get("conditional", [])
     ):
-        return Reading(
-            sentence,
-            (),
-            closing,
-            muted="conditional",
-            held=spoken,
-            never_acts=never_acts,
-            past=past,
-            several=several,
-            this_lead=this_lead,
-        )
+        return dataclasses.replace(muted, muted="conditional")
     hedges = [h for h in by_intent.get("hedge", []) if not _inside_any(h, voids)]
     signals: list[Signal] = []
     held: list[str] = []
