@@ -106,7 +106,8 @@ _TOTAL_AFTER = re.compile(
 # "Importo totale", "Montant total", "Order value")
 _TOTAL_BEFORE = re.compile(
     r"(?:\btotal|gesamt|kaufpreis|jahreswert|gesamtwert|auftragswert|auftragssumme|auftragsvolumen|endsumme|endpreis"
-    r"|\bsumme|order value|contract value|deal value|valore|importo|montant|importe|bedrag"
+    r"|summe|betrag|order value|contract value|deal value|valore|importo|montant|importe|bedrag"
+    r"|came to|comes to|amounts to|amounting to|final figure|final price|final amount"
     r"|opdrachtwaarde|orderwaarde|contractwaarde|vertragswert|opdrachtsom|aanneemsom|contractsom|orderbedrag|koopsom"
     r"|contract sum|kwot[aęy]|wartość|wartosc|łącznie|razem|complessiv|totaal|=)"
     r"[^\d€$£]{0,25}$",  # the rest of the label's word too: no "\w*" to backtrack over

@@ -152,7 +152,7 @@ _ABBREVIATION_WORDS = (
     "ca approx appr env aprox circa ok bzw usw etc tel nr no mr mrs dr hr fr st str pkt tys mln"
     " mio tsd mld ggf inkl zzgl evtl mwst ust excl exkl incl sig sr sra dott ing mgr ul pl np tj"
     " itp wzgl bv mw mevr dhr ref réf art nro núm num pos"
-    " ca vs sp kr dn dra srta lic licda mme mlle prof dipl bj ms abt rs nos qty pcs"
+    " ca vs sp kr dn dra srta lic licda mme mlle prof dipl bj ms abt rs nos qty pcs inc"
 )
 _ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
 _LAST_WORD = re.compile(r"(\w{1,12})$")

@@ -238,6 +238,7 @@ LEXICON = build(
             geht ~2 nicht ran =0.75
         """,
         "meeting": """
+            vorgeführt|präsentiert =0.85
             begehung|besichtigung|vor ort termin ~8 ist|steht fix
             teams|zoom|video call|meeting|termin|konferenz
             probefahrt|testfahrt|probefahrten|testfahrten|vorführung ~6 war|waren|stattgefunden
@@ -263,6 +264,7 @@ LEXICON = build(
             hat|haben ~3 stattgefunden
         """,
         "proposal": """
+            angebot|offerte ~8 liegt|lag ~4 vor
             angebot ~12 zugeschickt|zugesandt|übermittelt|verschickt haben|hat =0.85
             angebot ~8 liegt seit ~3 beim|bei
             angebot ~6 beim kunden
@@ -460,8 +462,8 @@ LEXICON = build(
             wegen|zwecks|bezüglich|bzgl
             um ~1 einen|eine
             für ~1 einen|eine|ein
-            möchte|möchten|will|wollen|wünscht|wünschen|hätte|hätten|gern|gerne|bittet|bat|fragt|
-                fragte
+            möchte|möchten|will|wollen|wünscht|wünschen|gern|gerne|bittet|bat|fragt|fragte
+            hätte|hätten gern|gerne
         """,
         "customer": """
             kunde|kunden|kundin|kundschaft|er|bauherr|bauherrin|bauherren|interessent|interessentin|

@@ -266,6 +266,7 @@ LEXICON = build(
             no response|joy ~2 so far|yet|calls =0.75
         """,
         "meeting": """
+            conducted|held|gave|did|carried out ~3 demonstration|demo|presentation|site survey
             had|did|held a|the teams|zoom|webex|video call|meeting|session
             teams|zoom|webex|video call|meeting|session
             video conference|call
@@ -435,6 +436,8 @@ LEXICON = build(
             someone|somebody else
         """,
         "void": """
+            taking|take|takes|took it to her|his|their|the
+            had an offer accepted on
             meeting room|rooms
             phone number
             stay|keep|keeping in touch

@@ -48,7 +48,7 @@ LEXICON = build(
             claro @solo
             por supuesto
             de acuerdo @solo
-            encantados|encantado|encantada
+            encantados|encantado|encantada @solo
             con gusto
             mucho gusto
             interesa =0.85
@@ -80,6 +80,8 @@ LEXICON = build(
                 enviadme ~3 contacto|lead|teléfono|cliente =0.9
         """,
         "decline": """
+            este|esta|esto|ese paso @end
+            preferimos que lo lleve|tome|haga otro|otra
             pásenlo|pasadlo|páselo|dénselo a otro|otra distribuidor|partner|compañero|colega
             devolver|devolvemos|devuelvo el|este lead|contacto|cliente
             se lo devolvemos|devuelvo
@@ -271,6 +273,8 @@ LEXICON = build(
             trato hecho
         """,
         "lost": """
+            no va|van a seguir|continuar con ~2 proyecto|obra|compra @neg =0.9
+            aplazaron|aplazó|postergaron ~4 indefinidamente =0.85
             sin presupuesto @neg =0.85
             no hay presupuesto @neg =0.85
             instala|instalará|hará|hace|pone|pondrá ~3 cuñado|primo|vecino|hermano|amigo

@@ -187,6 +187,7 @@ LEXICON = build(
             essayé|tenté ~3 appeler|joindre|contacter
         """,
         "meeting": """
+            passés|passé|passée|venus|venu|venue au|à notre showroom|magasin|salle|expo|dépôt
             visio|visioconférence
             appel|réunion teams|zoom|vidéo
             rendez vous teams|zoom|vidéo
@@ -213,6 +214,8 @@ LEXICON = build(
             démo|démonstration|présentation|visio|visioconférence
         """,
         "proposal": """
+            remis|remise ~8 notre|l|une offre|devis|proposition|soumission
+            offre|devis|proposition ~10 entre les mains du|de
             soumission ~3 envoyée|transmise|remise|déposée|partie
             envoyé|envoyée|transmis|transmise|déposé|déposée ~3 soumission
             devis|offre|proposition ~14 transmis|transmise|adressé|adressée|envoyé|envoyée|remis|
@@ -304,6 +307,7 @@ LEXICON = build(
             concurrent|concurrents|concurrence|ailleurs
         """,
         "void": """
+            clos de notre côté
             au rendez vous
             réunion|rencontre|journée partenaires
             réunion|rencontre des partenaires
