@@ -3,7 +3,7 @@
     python -m bench.replies [--heldout | --extra | --heldout2 | --blind2 | --adversarial
                              | --blind3 | --blind4 | --blind5 | --blind6 | --blind7 | --blind8
                              | --blind9 | --blind10 | --blind11 | --blind12 | --blind13
-                             | --blind14
+                             | --blind14 | --blind15
                              | --askback] [--show]
 
 prints, per language and overall, the accuracy, per action precision and recall, the share
@@ -57,6 +57,7 @@ SETS = (
     "blind12",
     "blind13",
     "blind14",
+    "blind15",
     "askback",
 )  # the corpus, then sets written apart from it; blind2, blind3 and blind4 were scored
 # untouched first and their misses then fixed as classes of phrasing: no longer blind;

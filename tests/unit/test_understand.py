@@ -59,6 +59,10 @@ SET_FLOOR = {
     # (it/nl/pl after the blind13 tuning, en/de/fr/es after the it/nl/pl tuning): 85.0 % with
     # 16 wrong actions; 93.9 % after, the one act left differing from its label is disputed
     "blind14": {"en": 0.87, "de": 0.87, "fr": 0.87, "es": 0.87, "it": 0.95, "nl": 0.95, "pl": 0.95},
+    # a fifteenth author (two writers), ordinary replies; scored untouched (it/nl/pl after the
+    # blind14 tuning, en/de/fr/es after the it/nl/pl tuning): 89.3 % with 12 wrong actions;
+    # 93.6 % with none after
+    "blind15": {"en": 0.95, "de": 0.95, "fr": 0.95, "es": 0.92, "it": 0.8, "nl": 0.9, "pl": 0.9},
     # the risky cues (to-dos, prices by the piece, numbered documents, relayed messages,
     # introduction emails): never a wrong action; asked back often by design
     "askback": {"en": 0.85, "de": 0.75, "fr": 0.85, "es": 0.7, "it": 0.75, "nl": 0.75, "pl": 0.85},
@@ -889,3 +893,67 @@ def _acts_as(text: str, language: str, command: Command) -> None:
         command.amount,
         command.currency,
     )
+
+
+# a fifteenth author's replies: a rival's price or a buy-back beside the report, a pick with its
+# time inside it, "last time", "without fail", a meeting that went ahead, a code after the
+# dollar sign, a quote made once the measures are in
+FIFTEENTH: list[tuple[str, str, Command | None]] = [
+    (
+        "nl",
+        "Offerte gestuurd voor de CNC-freesmachine. Klant vertelde dat een concurrent op 14k zit.",
+        Command("feedback", "proposal"),
+    ),
+    (
+        "pl",
+        "Klient podpisał umowę na kocioł, stary piec odkupujemy od niego za 1 500 zł.",
+        Command("feedback", "won"),
+    ),
+    ("nl", "Sorry, ben er nog niet aan toegekomen. Ik pak het deze week op.", None),
+    (
+        "de",
+        "Beim letzten Mal haben wir Vorführung und Beratung gemacht und dann ging das Geschäft "
+        "woanders hin.",
+        None,
+    ),
+    ("fr", "Pas encore eu le temps d'appeler le client. Je m'en occupe lundi sans faute.", None),
+    (
+        "en",
+        "Video call with the Greenhalghs went ahead Tuesday evening. Walked them through the "
+        "options.",
+        Command("feedback", "meeting"),
+    ),
+    (
+        "en",
+        "Got the signed PO this morning – 4 terminals and the install. $12,750 CAD before tax.",
+        Command("feedback", "won", Decimal(12750), "CAD"),
+    ),
+    (
+        "fr",
+        "M. Dewaele est passé au showroom samedi. On leur fait une offre dès qu'on a les mesures.",
+        Command("feedback", "meeting"),
+    ),
+    (
+        "en",
+        "Thank you for the referral. After reviewing the details, we have decided not to pursue "
+        "this opportunity.",
+        Command("decline"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "command"), FIFTEENTH)
+def test_fifteenth_author_replies_read_as_meant(
+    language: str, text: str, command: Command | None
+) -> None:
+    got = understand(text, language).command
+    if command is None:
+        assert got is None
+    else:
+        assert got is not None
+        assert (got.action, got.stage, got.amount, got.currency) == (
+            command.action,
+            command.stage,
+            command.amount,
+            command.currency,
+        )

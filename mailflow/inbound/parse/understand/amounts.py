@@ -242,11 +242,15 @@ def find_amounts(text: str, signs: Mapping[str, str] | None = None) -> Iterator[
         token = post if post and (not pre or pre.startswith("$")) else pre
         rank = 0 if token or match.group("euro") else 1 if match.group("suffix") else 2
         currency = "EUR" if match.group("euro") and not token else _iso(token, signs or {})
+        end = match.end()
         if code:
             rank, currency = 0, code
+            after = _ISO_AFTER.match(original, end)
+            if after and after.group(1) == code:
+                end = after.end()  # "$12,750 CAD before tax": the code is the amount's
         elif currency == "USD" and _PESOS.match(text, match.end()):
             currency = None  # "$ 4.850.000 pesos": which peso, the text does not say
-        yield Found(match.start(), match.end(), value, currency, rank)
+        yield Found(match.start(), end, value, currency, rank)
 
 
 def _iso_code(match: re.Match[str], original: str, before: bool) -> str | None:

@@ -94,6 +94,13 @@ _DEPOSIT_BEFORE = re.compile(
     r"(?:\d{1,3}\s?%\s?)?\(?(?:[^\W\d_]{1,3}\s)?$",  # "acconto del 30% (3.150 €)"
     re.IGNORECASE,
 )
+# a few words before a figure: a rival's price, or what we pay for the customer's old machine
+_NOT_OURS_BEFORE = re.compile(
+    r"\b(?=[ckmwo])(?:concurrent\w{0,2}|competitors?|konkurren\w{0,3}|mitbewerber|wettbewerber"
+    r"|concurrence|competencia|competidor\w{0,2}|concorren\w{1,3}|konkurencj\w|odkup\w{0,6})\b"
+    r"[^\d]{0,25}$",
+    re.IGNORECASE,
+)
 _PLUS_BEFORE = re.compile(r"(?:\bplus|\+|zzgl\.?|en plus|più|más)\s(?:\w{1,3}\s)?$", re.IGNORECASE)
 # right after a figure: the whole of it ("$3,870 in total", "3 870 € au total", "łącznie")
 _TOTAL_AFTER = re.compile(
@@ -362,10 +369,14 @@ def _unit(word: str) -> bool:
 
 
 def _part(text: str, figure: Found) -> bool:
-    """A price by the piece or a deposit told right after its figure."""
+    """A price by the piece or a deposit told right after its figure; a rival's price or
+    what we pay for the old machine told right before it ("een concurrent op 14k", "stary
+    piec odkupujemy od niego za 1 500 zł")."""
     if _each(text, figure):
         return True
     before = text[max(0, figure.start - _LABEL_REACH) : figure.start]
+    if _NOT_OURS_BEFORE.search(before):
+        return True
     plus = _PLUS_BEFORE.search(text[: figure.start])
     deposit = _DEPOSIT_AFTER.match(text, figure.end) or _DEPOSIT_BEFORE.search(before)
     return bool(deposit) and not plus

@@ -165,6 +165,11 @@ def read(sentence: Sentence, lexicon: Lexicon, opening: bool) -> Reading:
         if clause_of[hit.first] >= later:
             held.append(hit.intent)  # "we'll book a survey once she's back": still to come
             continue
+        if hit.intent in ("proposal", "won") and any(
+            hit.end <= t.first <= hit.end + 1 for t in temporal
+        ):
+            held.append(hit.intent)  # "on leur fait une offre dès qu'on a les mesures"
+            continue
         if any(aside.end <= hit.first for aside in by_intent.get("aside", [])):
             held.append(hit.intent)  # "Sobre lo otro: la formación nos viene bien": not the lead
             continue
@@ -188,7 +193,7 @@ def read(sentence: Sentence, lexicon: Lexicon, opening: bool) -> Reading:
             )
             weight = signal.weight * (HEDGE_FACTOR if hedged else 1.0)
             if signal.kind == "pick" and (
-                later <= len(sentence.tokens) or _timed(hit, clause_of, by_intent)
+                later <= len(sentence.tokens) or _timed(hit, clause_of, by_intent, words)
             ):
                 # "we'd take it once the permit is there", "Machen wir morgen": ask
                 weight = min(weight, UNSURE)
@@ -478,11 +483,18 @@ def _near_before(hit: Hit, clause_of: tuple[int, ...], others: list[Hit], window
     )
 
 
-def _timed(hit: Hit, clause_of: tuple[int, ...], by_intent: dict[str, list[Hit]]) -> bool:
+def _timed(
+    hit: Hit, clause_of: tuple[int, ...], by_intent: dict[str, list[Hit]], words: tuple[str, ...]
+) -> bool:
     """A time still to come right after a pick word ("lo haremos mañana", "Machen wir
-    morgen") or right before it: something will be done then, not the lead taken now."""
+    morgen"), right before it or inside it ("Ik pak het deze week op"): something will be
+    done then, not the lead taken now."""
     return any(
-        (f.first == hit.end or hit.first - 1 <= f.end <= hit.first)
+        (
+            f.first == hit.end
+            or hit.first - 1 <= f.end <= hit.first
+            or (hit.first < f.first < hit.end and f.end - f.first > 1 and not _own(f, hit, words))
+        )
         and clause_of[f.first] == clause_of[hit.first]
         for f in by_intent.get("future", [])
     ) or any(  # "Je m'en occupe lundi": the day it will be done

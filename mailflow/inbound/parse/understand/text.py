@@ -152,9 +152,11 @@ _ABBREVIATION_WORDS = (
     "ca approx appr env aprox circa ok bzw usw etc tel nr no mr mrs dr hr fr st str pkt tys mln"
     " mio tsd mld ggf inkl zzgl evtl mwst ust excl exkl incl sig sr sra dott ing mgr ul pl np tj"
     " itp wzgl bv mw mevr dhr ref réf art nro núm num pos"
-    " ca vs sp kr dn dra srta lic licda mme mlle prof dipl bj ms abt rs nos qty pcs inc"
+    " ca vs sp kr dn dra srta lic licda mme mlle prof dipl bj ms abt rs nos qty pcs"
 )
 _ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
+# as written: "Maple Leaf Bakery Co. this morning", "VAT inc. VAT", but "gdyby co." ends
+_CASED_ABBREVIATIONS = frozenset({"Co", "Ltd", "Inc", "Corp", "inc"})
 _LAST_WORD = re.compile(r"(\w{1,12})$")
 _QUOTE_OR_FORWARD = re.compile(
     r"^(?:>|-{2,}+\s*+(?:forwarded|original|weitergeleitete|ursprüngliche|message|mensaje"
@@ -216,7 +218,11 @@ def _split(block: str) -> list[tuple[str, bool]]:
         mark = match.group()
         if mark == ".":
             last = _LAST_WORD.search(block[start : match.start()])
-            if last and (fold(last.group(1)) in _ABBREVIATIONS or len(last.group(1)) == 1):
+            if last and (
+                fold(last.group(1)) in _ABBREVIATIONS
+                or last.group(1) in _CASED_ABBREVIATIONS
+                or len(last.group(1)) == 1
+            ):
                 continue  # "ca. 9.300 €", "z.B.", an initial
             after = block[match.end() : match.end() + 24]
             if (

@@ -667,6 +667,9 @@ LEXICON = build(
             den|der sie hier anfragen
         """,
         "aside": """
+            beim letzten mal
+            das letzte mal
+            letztes mal
             zu|wegen ihrer|deiner|der anderen frage|sache
             zur anderen frage|sache
             zu ihrer|deiner zweiten frage

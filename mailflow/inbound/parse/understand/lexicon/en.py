@@ -98,6 +98,8 @@ LEXICON = build(
             dibs ~2 it|this|that|one|job|lead
         """,
         "decline": f"""
+            we ~1 decided not to pursue this|the opportunity|lead|enquiry|job
+            decided not to pursue this|the opportunity|lead|enquiry
             give|pass it|this to a|another colleague|partner|dealer
             give|pass this one to a|another colleague|partner|dealer
             better suited to another partner|dealer
@@ -295,6 +297,7 @@ LEXICON = build(
             walk|walked|walkround|walkthrough ~2 site|property|round|house
         """,
         "proposal": """
+            quote|quotation|proposal|estimate ~6 went over|across|out
             quote|quotation|proposal ~4 is with the customer|client
             shared|sent ~3 proposal|quote|quotation|offer|estimate ~2 with
             quote|quotation|proposal|estimate|offer ~14 issued|sent|submitted|forwarded|transmitted|
@@ -436,6 +439,7 @@ LEXICON = build(
             someone|somebody else
         """,
         "void": """
+            call|meeting|visit|demo|survey|appointment|presentation ~4 went ahead
             taking|take|takes|took it to her|his|their|the
             had an offer accepted on
             meeting room|rooms
@@ -520,6 +524,7 @@ LEXICON = build(
             impossible
         """,
         "mask": """
+            without fail
             without vat|tax|gst
             no problem|problems|worries|doubt|matter|issue
             not a problem|issue
@@ -726,6 +731,8 @@ LEXICON = build(
             the one in this email|mail
         """,
         "aside": """
+            last time
+            the last time
             about|regarding|re the|your other question|thing|point|matter
             as for|to the|your other question|thing|point|matter
             on your other question|point

@@ -385,6 +385,7 @@ LEXICON = build(
             imposible
         """,
         "mask": """
+            sin falta
             sin iva|igv|impuestos
             no hay problema
             ningún problema
@@ -572,6 +573,8 @@ LEXICON = build(
             el que me preguntas|pregunta|preguntan
         """,
         "aside": """
+            la última vez
+            la vez pasada
             sobre lo otro
             respecto a lo otro
             en cuanto a lo otro

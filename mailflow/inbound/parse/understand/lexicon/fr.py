@@ -155,6 +155,7 @@ LEXICON = build(
             en congé|congés|vacances =0.6
         """,
         "contacted": """
+            échangé|echange par mail|téléphone|telephone avec
             sommes|restons en contact avec
             jasé|jase avec
             fini|réussi par|à avoir|joindre
@@ -187,7 +188,8 @@ LEXICON = build(
             essayé|tenté ~3 appeler|joindre|contacter
         """,
         "meeting": """
-            passés|passé|passée|venus|venu|venue au|à notre showroom|magasin|salle|expo|dépôt
+            passés|passé|passée|venus|venu|venue au|à showroom|magasin|expo|dépôt
+            passés|passé|passée|venus|venu|venue à|au notre showroom|magasin|salle|dépôt
             visio|visioconférence
             appel|réunion teams|zoom|vidéo
             rendez vous teams|zoom|vidéo
@@ -307,6 +309,7 @@ LEXICON = build(
             concurrent|concurrents|concurrence|ailleurs
         """,
         "void": """
+            l|les|lui intéresse|intéressent
             clos de notre côté
             au rendez vous
             réunion|rencontre|journée partenaires
@@ -381,6 +384,7 @@ LEXICON = build(
             impossible
         """,
         "mask": """
+            sans faute
             sans tva|taxes
             pas de problème|souci|soucis
             aucun problème|souci
@@ -515,6 +519,8 @@ LEXICON = build(
             pas notre lead|client
         """,
         "temporal": """
+            dès|des qu
+            une fois qu
             à condition que|qu
             pourvu que|qu
             avant de|d ~1 prendre|accepter|confirmer|faire|décider|donner|valider|fixer|aller|caler|
@@ -559,6 +565,8 @@ LEXICON = build(
             celui dont vous parlez
         """,
         "aside": """
+            la dernière fois
+            la fois dernière
             pour|concernant votre|ton|l autre question|point|sujet
             quant à votre|ton|l autre question|point|sujet
             pour|concernant votre|ta deuxième|seconde question

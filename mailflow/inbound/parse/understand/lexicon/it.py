@@ -12,6 +12,7 @@ LEXICON = build(
         domani ieri molto bene""",
     phrases={
         "pick": f"""
+            lo|la prenderei|prenderemmo volentieri
             we take it
             we take this one
             we will take it
@@ -558,6 +559,8 @@ LEXICON = build(
             quella|quello per cui mi scrivete|scrivi
         """,
         "aside": """
+            l ultima volta
+            la volta scorsa
             per|riguardo l altra domanda|questione|cosa
             riguardo all altra domanda|questione|cosa
             quanto all altra domanda|questione|cosa

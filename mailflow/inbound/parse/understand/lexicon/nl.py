@@ -413,6 +413,7 @@ LEXICON = build(
             zou|zouden
         """,
         "future": """
+            deze|komende|volgende week|maand
             morgen|overmorgen
             volgende|komende
             binnenkort|straks|later
@@ -536,6 +537,9 @@ LEXICON = build(
             over deze hier
         """,
         "aside": """
+            de vorige keer
+            de laatste keer
+            vorige keer
             wat betreft je|jouw|uw|de andere vraag|kwestie
             over je|jouw|uw|de andere vraag|kwestie
         """,

@@ -488,6 +488,8 @@ LEXICON = build(
             co do tego leada|zgłoszenia
         """,
         "aside": """
+            ostatnim razem
+            poprzednim razem
             co do drugiej|drugiego|innej sprawy|pytania|kwestii
             w sprawie drugiej|drugiego|innej sprawy|pytania|kwestii
             odnośnie drugiej|drugiego|innej sprawy|pytania|kwestii
