@@ -142,8 +142,7 @@ def relayed(text: str) -> bool:
     never a command the partner gave: a reading of them is asked about, not acted on."""
     if not text:
         return False
-    lines = text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n").split("\n", 400)
-    probes = [_probe(line) for line in lines[:400]]
+    probes = _head_probes(text)
     first = next((i for i, p in enumerate(probes) if p and not _is_delimiter(p)), None)
     if first is None:
         return False
@@ -160,11 +159,9 @@ def answers_inline(text: str) -> bool:
     answers the quoted question, it takes or turns down nothing."""
     if not text:
         return False
-    lines = text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n").split("\n", 400)
-    probes = [_probe(line) for line in lines[:400]]
     answered = 0
     asked = False  # the last quoted line asked something
-    for probe in probes:
+    for probe in _head_probes(text):
         if not probe:
             continue
         if probe.startswith(">"):
@@ -173,6 +170,12 @@ def answers_inline(text: str) -> bool:
             answered += 1
             asked = False
     return answered >= 2
+
+
+def _head_probes(text: str) -> list[str]:
+    """The probes of the first 400 lines: what ``relayed`` and ``answers_inline`` look at."""
+    lines = text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n").split("\n", 400)
+    return [_probe(line) for line in lines[:400]]
 
 
 def relayed_html(html: str) -> bool:

@@ -130,9 +130,9 @@ def _this_lead(readings: list[Reading]) -> tuple[list[Reading], bool]:
             break
         scope.add(reading.sentence.index)
     if not several:
-        told = [bool(r.signals) for r in readings if r.sentence.index in scope]
-        elsewhere = [bool(r.signals) for r in readings if r.sentence.index not in scope]
-        return readings, any(told) and any(elsewhere)
+        told = any(r.signals for r in readings if r.sentence.index in scope)
+        elsewhere = any(r.signals for r in readings if r.sentence.index not in scope)
+        return readings, told and elsewhere
     return [r for r in readings if r.sentence.index in scope or r.closing], False
 
 

@@ -89,8 +89,9 @@ def _clause_numbers(tokens: tuple[Token, ...]) -> tuple[int, ...]:
 
 def read(sentence: Sentence, lexicon: Lexicon, opening: bool) -> Reading:
     clause_of = clauses(sentence)
+    asides = _aside_spans(sentence)
     hits = lexicon.index.find(sentence.tokens, clause_of)
-    hits += _across_asides(sentence, lexicon)
+    hits += _across_asides(sentence, lexicon, asides)
     by_intent: dict[str, list[Hit]] = {}
     for hit in hits:
         by_intent.setdefault(hit.intent, []).append(hit)
@@ -156,7 +157,6 @@ def read(sentence: Sentence, lexicon: Lexicon, opening: bool) -> Reading:
     words = sentence.words()
     # "la propuesta por S/ 36,500 (sin IGV) ya está en manos del gerente": a negator in an
     # aside turns only what is said in that aside
-    asides = _aside_spans(sentence)
     for hit in actions:
         if hit.phrase.solo and not (opening and _stands_alone(hit, sentence, starts)):
             continue
@@ -296,15 +296,14 @@ def _meaning(
     return Signal(kind, weight, sentence, first, end)
 
 
-def _across_asides(sentence: Sentence, lexicon: Lexicon) -> list[Hit]:
+def _across_asides(
+    sentence: Sentence, lexicon: Lexicon, asides: list[tuple[int, int]]
+) -> list[Hit]:
     """ "das Angebot (Steuerung + Türantriebe, Aufzug Baujahr 1994) ist draußen": the words
     around an aside in brackets are read as one clause, as if it were not there; a phrase
     found so spans the aside (the aside is still read on its own, as written)."""
     text, tokens = sentence.text, sentence.tokens
-    asides = [(m.start(), m.end()) for m in _ASIDE.finditer(text)]
-    if not asides:
-        return []
-    kept = [i for i, t in enumerate(tokens) if not any(a <= t.start < b for a, b in asides)]
+    kept = [i for i in range(len(tokens)) if _aside_of(i, asides) is None]
     if len(kept) == len(tokens) or not kept:
         return []
     joined: list[Token] = []
